@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from .models import MatchRun, Pairing
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = ["pk", "cohort", "status", "created_at", "published_at"]
+    list_filter = ["status"]
+    list_select_related = ["cohort__programme"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(admin.ModelAdmin):
+    list_display = ["pk", "mentor", "mentee", "score", "status", "started_on"]
+    list_filter = ["status", "cohort"]
+    list_select_related = ["mentor__person", "mentee__person", "mentor__cohort", "mentee__cohort"]
+    raw_id_fields = ["mentor", "mentee", "match_run"]

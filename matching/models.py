@@ -1,0 +1,107 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Cohort, Enrolment
+
+
+class MatchRun(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="match_runs"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    unmatched = models.JSONField(
+        _("unmatched mentees"), default=list, blank=True, help_text=_("[{enrolment_id, name, reason}]")
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("match run")
+        verbose_name_plural = _("match runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="matchrun_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cohort} run {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("matching:run-detail", args=[self.pk])
+
+
+class Pairing(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+
+    # The cohort is stored again (it is also reachable through either enrolment) so the database can
+    # enforce "one active pairing per mentee per cohort" with a plain partial unique constraint.
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="+")
+    match_run = models.ForeignKey(
+        MatchRun, verbose_name=_("match run"), on_delete=models.CASCADE, related_name="pairings"
+    )
+    mentor = models.ForeignKey(
+        Enrolment, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="pairings_as_mentor"
+    )
+    mentee = models.ForeignKey(
+        Enrolment, verbose_name=_("mentee"), on_delete=models.PROTECT, related_name="pairings_as_mentee"
+    )
+    score = models.FloatField(_("score"))
+    explanation = models.JSONField(_("why this pair"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "mentee"],
+                condition=Q(status="active"),
+                name="pairing_one_active_per_mentee",
+            ),
+            models.UniqueConstraint(fields=["match_run", "mentee"], name="pairing_mentee_once_per_run"),
+            models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="pairing_not_with_self"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="pairing_score_0_100"),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(started_on__isnull=False),
+                name="pairing_active_has_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor.person} → {self.mentee.person}"
+
+    def get_absolute_url(self):
+        return reverse("mentoring_sessions:pairing-detail", args=[self.pk])
+
+    def days_since_last_session(self, last_session_on: datetime.date | None, today=None) -> int | None:
+        """Days since the pair last met (or since it started, if it never has)."""
+        today = today or timezone.localdate()
+        since = last_session_on or self.started_on
+        return None if since is None else (today - since).days

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import Person, Tag, Team
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "employee_id", "team", "manager", "hire_date", "leave_date"]
+    list_filter = ["team"]
+    list_select_related = ["team", "manager"]
+    search_fields = ["full_name", "email", "employee_id"]
+    autocomplete_fields = ["user", "team", "manager"]
+    filter_horizontal = ["interests", "skills"]

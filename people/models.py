@@ -1,0 +1,122 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    """An interest, skill or goal area from the shared tag list."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+
+class Communication(models.TextChoices):
+    WRITTEN = "written", _("Written first")
+    SPOKEN = "spoken", _("Talk it through")
+
+
+class Structure(models.TextChoices):
+    STRUCTURED = "structured", _("Structured, with an agenda")
+    FLEXIBLE = "flexible", _("Flexible, go where it leads")
+
+
+class Pace(models.TextChoices):
+    STEADY = "steady", _("Steady and thorough")
+    FAST = "fast", _("Fast and iterative")
+
+
+class Feedback(models.TextChoices):
+    DIRECT = "direct", _("Direct and candid")
+    GENTLE = "gentle", _("Gentle and encouraging")
+
+
+# Work-style traits in the order the matcher reads them.
+WORK_STYLE_TRAITS = ("communication", "structure", "pace", "feedback")
+
+
+class Person(models.Model):
+    """An employee, enrolled or not: retention compares participants with everyone else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    employee_id = models.CharField(_("employee id"), max_length=40, unique=True, null=True, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    hire_date = models.DateField(_("hire date"))
+    leave_date = models.DateField(_("leave date"), null=True, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+
+    communication = models.CharField(
+        _("communication"), max_length=20, choices=Communication.choices, blank=True
+    )
+    structure = models.CharField(_("structure"), max_length=20, choices=Structure.choices, blank=True)
+    pace = models.CharField(_("pace"), max_length=20, choices=Pace.choices, blank=True)
+    feedback = models.CharField(_("feedback style"), max_length=20, choices=Feedback.choices, blank=True)
+    interests = models.ManyToManyField(Tag, verbose_name=_("interests"), blank=True, related_name="+")
+    skills = models.ManyToManyField(Tag, verbose_name=_("skills"), blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(leave_date__isnull=True) | Q(leave_date__gte=F("hire_date")),
+                name="person_leaves_after_hire",
+            ),
+            models.CheckConstraint(
+                condition=Q(manager__isnull=True) | ~Q(manager=F("pk")),
+                name="person_not_own_manager",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def has_left(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.leave_date is not None and self.leave_date <= on
+
+    def tenure_days(self, on: datetime.date | None = None) -> int:
+        on = on or timezone.localdate()
+        return (on - self.hire_date).days

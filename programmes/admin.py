@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from .models import Cohort, Enrolment, Programme
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "state", "starts_on", "ends_on", "cadence_days"]
+    list_filter = ["state", "programme"]
+    list_select_related = ["programme"]
+    search_fields = ["name"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["person", "cohort", "role", "capacity"]
+    list_filter = ["role", "cohort"]
+    list_select_related = ["person", "cohort"]
+    autocomplete_fields = ["person", "cohort"]
+    filter_horizontal = ["goal_areas"]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MentoringSessionsConfig(AppConfig):
+    name = "sessions"
+    # Django's own session framework already owns the label "sessions".
+    label = "mentoring_sessions"
+    verbose_name = _("Mentoring sessions")

@@ -1,0 +1,119 @@
+"""Shared fixtures: the named people of every test, and the rules for tests that need real servers.
+
+A test marked `postgres`, `redis` or `browser` skips with a reason when that server is not on the
+machine; with REQUIRE_SERVICES=1 (as in CI) it fails instead, so nothing can pass by skipping.
+"""
+
+import datetime
+import os
+import shutil
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group, User
+
+from mentorship.celery import app as celery_app
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
+# calls from it (a known pytest-playwright issue).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _redis_available() -> str | None:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return "REDIS_URL is not set (scripts/with-services starts Redis when redis-server is installed)"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"Redis at {url} is not reachable: {exc}"
+    return None
+
+
+def _postgres_available() -> str | None:
+    engine = django_settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        return "DATABASE_URL is not PostgreSQL (scripts/with-services starts a throwaway cluster)"
+    return None
+
+
+def _browser_available() -> str | None:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    return None
+
+
+_CHECKS = {"postgres": _postgres_available, "redis": _redis_available, "browser": _browser_available}
+
+
+def pytest_runtest_setup(item):
+    required = os.environ.get("REQUIRE_SERVICES") == "1"
+    for marker, check in _CHECKS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = check()
+        if reason is None:
+            continue
+        if required:
+            pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_offline(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "http://testserver"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _celery_runs_inline():
+    """Tasks run in the test's own process unless a test starts a real worker."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+# --- named people -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def today():
+    return datetime.date(2026, 11, 2)
+
+
+@pytest.fixture
+def world(db, today):
+    """A small organisation: two teams, a manager, an admin, one cohort with two active pairs,
+    and an outsider. Returns a namespace of the named objects."""
+    from tests.factories import build_world
+
+    return build_world(today=today)
+
+
+@pytest.fixture
+def admin_user(world):
+    return world.admin
+
+
+@pytest.fixture
+def programme_admin_group(db):
+    return Group.objects.get_or_create(name=django_settings.ADMINS_GROUP)[0]
+
+
+def login(client, user: User):
+    client.force_login(user)
+    return client

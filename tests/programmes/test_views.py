@@ -1,0 +1,108 @@
+import pytest
+from django.urls import reverse
+
+from matching.models import MatchRun
+from programmes.models import Cohort, Enrolment, Programme
+from tests.conftest import login
+from tests.factories import CohortFactory, PersonFactory
+
+
+def test_admin_creates_a_cohort_in_a_new_programme(client, world):
+    login(client, world.admin)
+    response = client.post(
+        reverse("programmes:cohort-create"),
+        {
+            "new_programme": "Tier 2 readiness",
+            "name": "Spring 2027",
+            "starts_on": "2027-03-01",
+            "ends_on": "2027-08-31",
+            "cadence_days": 14,
+        },
+    )
+    cohort = Cohort.objects.get(name="Spring 2027")
+    assert response.status_code == 302 and response.url == cohort.get_absolute_url()
+    assert cohort.programme == Programme.objects.get(name="Tier 2 readiness")
+    assert cohort.state == Cohort.State.ENROLLING
+
+
+def test_cohort_form_explains_bad_dates_and_keeps_what_was_typed(client, world):
+    login(client, world.admin)
+    response = client.post(
+        reverse("programmes:cohort-create"),
+        {
+            "programme": world.cohort.programme.pk,
+            "name": "Backwards",
+            "starts_on": "2027-03-01",
+            "ends_on": "2027-02-01",
+            "cadence_days": 14,
+        },
+    )
+    assert response.status_code == 200
+    assert "must end after it starts" in response.text
+    assert 'value="Backwards"' in response.text
+    assert not Cohort.objects.filter(name="Backwards").exists()
+
+
+def test_admin_enrols_mentor_and_mentee_then_runs_matching(client, world):
+    cohort = CohortFactory(programme=world.cohort.programme, state=Cohort.State.ENROLLING)
+    mentor, mentee = PersonFactory(full_name="Kim Mentor"), PersonFactory(full_name="Lee Mentee")
+    login(client, world.admin)
+    detail = reverse("programmes:cohort-detail", args=[cohort.pk])
+    assert client.post(detail, {"person": mentor.pk, "role": "mentor", "capacity": 2}).status_code == 302
+    assert client.post(detail, {"person": mentee.pk, "role": "mentee", "goals": "Refunds"}).status_code == 302
+    assert Enrolment.objects.filter(cohort=cohort).count() == 2
+    response = client.post(reverse("programmes:cohort-run-matching", args=[cohort.pk]))
+    run = MatchRun.objects.get(cohort=cohort)
+    assert response.url == run.get_absolute_url()
+    page = client.get(run.get_absolute_url())
+    assert "Kim Mentor" in page.text and "Lee Mentee" in page.text
+
+
+def test_enrolling_the_same_person_twice_is_refused_in_words(client, world):
+    cohort = CohortFactory(programme=world.cohort.programme, state=Cohort.State.ENROLLING)
+    person = PersonFactory()
+    login(client, world.admin)
+    detail = reverse("programmes:cohort-detail", args=[cohort.pk])
+    client.post(detail, {"person": person.pk, "role": "mentee"})
+    response = client.post(detail, {"person": person.pk, "role": "mentor", "capacity": 1})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert Enrolment.objects.filter(cohort=cohort).count() == 1
+
+
+def test_matching_on_an_active_cohort_is_refused_with_a_message(client, world):
+    login(client, world.admin)
+    response = client.post(reverse("programmes:cohort-run-matching", args=[world.cohort.pk]), follow=True)
+    assert "Matching can only run while a cohort is enrolling" in response.text
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_cohort_list_query_count_is_fixed(client, world, django_assert_num_queries, size):
+    for _ in range(size):
+        CohortFactory(programme=world.cohort.programme)
+    login(client, world.admin)
+    # session, user, admin-group check, person, two permission-cache loads (ModelBackend), count, page
+    with django_assert_num_queries(8):
+        assert client.get(reverse("programmes:cohort-list")).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_cohort_detail_query_count_is_fixed(client, world, django_assert_num_queries, size):
+    from tests.factories import EnrolmentFactory
+
+    for _ in range(size):
+        EnrolmentFactory(cohort=world.cohort)
+    login(client, world.admin)
+    with django_assert_num_queries(12):
+        assert client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_match_run_query_count_is_fixed(client, world, django_assert_num_queries, size):
+    from tests.factories import PairingFactory
+
+    for _ in range(size):
+        PairingFactory(match_run=world.run)
+    login(client, world.admin)
+    with django_assert_num_queries(8):
+        assert client.get(reverse("matching:run-detail", args=[world.run.pk])).status_code == 200

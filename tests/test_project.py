@@ -1,0 +1,33 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_no_model_change_lacks_a_migration(db):
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _settings_import(env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; settings.SECRET_KEY"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "mentorship.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_settings_refuse_to_start_without_a_real_secret_key_when_debug_is_off():
+    refused = _settings_import({"DEBUG": "false"})
+    assert refused.returncode != 0
+    assert "SECRET_KEY must be set" in refused.stderr
+    started = _settings_import({"DEBUG": "false", "SECRET_KEY": "x" * 50})
+    assert started.returncode == 0, started.stderr
