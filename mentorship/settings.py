@@ -14,7 +14,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """A comma-separated variable, forgiving spaces after the commas."""
+    return [item.strip() for item in env.list(name, default=default) if item.strip()]
+
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -25,8 +30,8 @@ if not DEBUG and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32):
         "SECRET_KEY must be set to a random value of at least 32 characters when DEBUG is off."
     )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -82,6 +87,10 @@ TEMPLATES = [
     },
 ]
 
+if not DEBUG and "DATABASE_URL" not in env:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when DEBUG is off (the SQLite default is for `make run` only)."
+    )
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mentorship.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -168,8 +177,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-if not DEBUG:
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    # Only trust X-Forwarded-Proto behind a proxy that overwrites it; otherwise clients could fake it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

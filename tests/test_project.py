@@ -13,7 +13,7 @@ def test_no_model_change_lacks_a_migration(db):
 
 
 def _settings_import(env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; settings.SECRET_KEY"],
@@ -29,5 +29,28 @@ def test_settings_refuse_to_start_without_a_real_secret_key_when_debug_is_off():
     refused = _settings_import({"DEBUG": "false"})
     assert refused.returncode != 0
     assert "SECRET_KEY must be set" in refused.stderr
-    started = _settings_import({"DEBUG": "false", "SECRET_KEY": "x" * 50})
+    started = _settings_import({"DEBUG": "false", "SECRET_KEY": "x" * 50, "DATABASE_URL": "sqlite:///x.db"})
     assert started.returncode == 0, started.stderr
+
+
+def test_settings_refuse_to_start_without_a_database_url_when_debug_is_off():
+    refused = _settings_import({"DEBUG": "false", "SECRET_KEY": "x" * 50})
+    assert refused.returncode != 0
+    assert "DATABASE_URL must be set" in refused.stderr
+
+
+def test_allowed_hosts_forgive_spaces_after_commas():
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.ALLOWED_HOSTS)"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "mentorship.settings",
+            "DEBUG": "true",
+            "ALLOWED_HOSTS": "a.example, b.example",
+        },
+    )
+    assert result.stdout.strip() == "['a.example', 'b.example']", result.stderr
