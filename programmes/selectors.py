@@ -8,9 +8,13 @@ from .models import Cohort, Enrolment
 
 
 def cohort_list():
-    return Cohort.objects.select_related("programme").order_by("-starts_on", "name").annotate(
-        mentor_count=Count("enrolments", filter=Q(enrolments__role=Enrolment.Role.MENTOR)),
-        mentee_count=Count("enrolments", filter=Q(enrolments__role=Enrolment.Role.MENTEE)),
+    return (
+        Cohort.objects.select_related("programme")
+        .order_by("-starts_on", "name")
+        .annotate(
+            mentor_count=Count("enrolments", filter=Q(enrolments__role=Enrolment.Role.MENTOR)),
+            mentee_count=Count("enrolments", filter=Q(enrolments__role=Enrolment.Role.MENTEE)),
+        )
     )
 
 

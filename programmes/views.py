@@ -5,6 +5,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
@@ -109,7 +110,14 @@ def cohort_run_matching(request, pk):
         for message in exc.messages:
             messages.error(request, message)
         return redirect(cohort)
+    n = run.pairings.count()
     messages.success(
-        request, _("Matching proposed %(n)d pairs. Review them, then publish.") % {"n": run.pairings.count()}
+        request,
+        ngettext(
+            "Matching proposed %(n)d pair. Review it, then publish.",
+            "Matching proposed %(n)d pairs. Review them, then publish.",
+            n,
+        )
+        % {"n": n},
     )
     return redirect(run)

@@ -1,0 +1,62 @@
+"""Reads for reminders: which pairings owe their members a nudge, and which reminders still need sending."""
+
+import datetime
+
+from django.db.models import DateField, F, Func, Max, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from matching.models import Pairing
+from programmes.models import Cohort
+
+from .models import Reminder
+
+
+class _AddDays(Func):
+    """`date + n days`, as a date, in SQL.
+
+    Django's own interval arithmetic (`F(date) + F(n) * timedelta(days=1)`) is emulated on SQLite
+    (the embedded set-up) by a function that returns a datetime string, which then compares wrongly
+    against a date; so each database gets its native date arithmetic instead.
+    """
+
+    arity = 2
+    output_field = DateField()
+    template = "(%(expressions)s)"
+    arg_joiner = " + "
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s || ' days')",
+            arg_joiner=", '+' || ",
+            **extra_context,
+        )
+
+
+def pairings_due_check_in(*, today: datetime.date) -> QuerySet[Pairing]:
+    """Active pairings in active cohorts that have not met for `cadence_days` or more.
+
+    One query, whatever the number of pairs or sessions: the database finds each pair's last
+    session (MAX over a join), falls back to the start date for pairs that never met, and filters on
+    `last_met_on + cadence <= today`. Each row carries `last_met_on` and `due_on`, and has its cohort
+    and both members' people loaded, so callers can build messages without further queries.
+    """
+    return (
+        Pairing.objects.filter(status=Pairing.Status.ACTIVE, cohort__state=Cohort.State.ACTIVE)
+        .annotate(last_met_on=Coalesce(Max("sessions__held_on"), F("started_on")))
+        .annotate(due_on=_AddDays("last_met_on", "cohort__cadence_days"))
+        .filter(due_on__lte=today)
+        .select_related("cohort", "mentor__person", "mentee__person")
+        .order_by("pk")
+    )
+
+
+def reminders_pending(*, now: datetime.datetime, lease: datetime.timedelta) -> QuerySet[Reminder]:
+    """Unsent reminders nobody is working on: never claimed, or claimed longer ago than the lease
+    (the worker that claimed it died or failed before marking it sent)."""
+    return (
+        Reminder.objects.filter(sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease))
+        .order_by("pk")
+    )

@@ -1,0 +1,17 @@
+"""Celery entry points. Each takes ids, loads nothing itself and calls a service, so a retried or
+duplicated message is as safe as the service it calls (see reminders.services)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="reminders.tasks.scan_due_reminders")
+def scan_due_reminders() -> int:
+    """Run by beat every REMINDER_SCAN_SECONDS (mentorship/settings.py)."""
+    return len(services.reminders_scan_due())
+
+
+@shared_task(name="reminders.tasks.send_reminder")
+def send_reminder(reminder_id: int) -> bool:
+    return services.reminder_send(reminder_id=reminder_id)

@@ -1,0 +1,312 @@
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from matching.models import Pairing
+from programmes.models import Cohort
+from reminders.models import Reminder
+from reminders.services import CLAIM_LEASE, reminder_send, reminders_scan_due
+from tests.factories import PairingFactory, SessionFactory
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def only_pair_one_due(world):
+    """Pair 2 has ended, so only pair 1 (silent since it started on 2026-09-08) can be due."""
+    Pairing.objects.filter(pk=world.pair2.pk).update(status=Pairing.Status.ENDED)
+    return world
+
+
+def scan(capture, now=None):
+    with capture(execute=True):
+        return reminders_scan_due(now=now)
+
+
+def recipients():
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+def test_overdue_pair_gets_one_reminder_and_one_email_per_member(
+    only_pair_one_due, morning, django_capture_on_commit_callbacks
+):
+    world = only_pair_one_due
+    scan(django_capture_on_commit_callbacks)
+
+    # Started 2026-09-08, cadence 14: due 2026-09-22; by 2026-11-02 that is 41 days, 2 whole periods.
+    reminders = Reminder.objects.order_by("person__full_name")
+    assert [(r.person, r.target, r.period_key) for r in reminders] == [
+        (world.mentee, f"pairing:{world.pair.pk}/person:{world.mentee.pk}", "2026-09-22/2"),
+        (world.mentor, f"pairing:{world.pair.pk}/person:{world.mentor.pk}", "2026-09-22/2"),
+    ]
+    assert all(r.sent_at == morning and r.claimed_at == morning for r in reminders)
+    assert recipients() == ["mentee@example.com", "mentor@example.com"]
+
+
+@pytest.mark.parametrize(("days_ago", "due"), [(13, False), (14, True)])
+def test_pair_is_due_once_cadence_days_have_passed_since_their_last_session(
+    only_pair_one_due, today, morning, days_ago, due, django_capture_on_commit_callbacks
+):
+    SessionFactory(pairing=only_pair_one_due.pair, held_on=today - days_ago * DAY)
+    SessionFactory(pairing=only_pair_one_due.pair, held_on=today - 40 * DAY)  # the latest one counts
+
+    scan(django_capture_on_commit_callbacks)
+
+    assert Reminder.objects.exists() is due
+    assert len(mail.outbox) == (2 if due else 0)
+    if due:
+        assert set(Reminder.objects.values_list("period_key", flat=True)) == {f"{today.isoformat()}/0"}
+
+
+def test_pairs_outside_an_active_cohort_or_not_active_are_not_reminded(
+    world, morning, django_capture_on_commit_callbacks
+):
+    Pairing.objects.filter(pk=world.pair.pk).update(status=Pairing.Status.ENDED)
+    SessionFactory(pairing=world.pair2, held_on=datetime.date(2026, 9, 1))
+    Cohort.objects.filter(pk=world.cohort.pk).update(state=Cohort.State.CONCLUDING)
+
+    scan(django_capture_on_commit_callbacks)
+
+    assert not Reminder.objects.exists()
+    assert mail.outbox == []
+
+
+def test_silent_pair_is_reminded_once_per_cadence_period(
+    only_pair_one_due, morning, time_machine, django_capture_on_commit_callbacks
+):
+    # Due on 2026-09-22; periods of 14 days from then: 2026-11-03 .. 2026-11-16 is period 3.
+    time_machine.move_to(morning + 1 * DAY, tick=False)
+    scan(django_capture_on_commit_callbacks)
+    time_machine.move_to(morning + 14 * DAY, tick=False)
+    scan(django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 2
+
+    time_machine.move_to(morning + 15 * DAY, tick=False)
+    scan(django_capture_on_commit_callbacks)
+
+    assert sorted(Reminder.objects.values_list("period_key", flat=True)) == [
+        "2026-09-22/3",
+        "2026-09-22/3",
+        "2026-09-22/4",
+        "2026-09-22/4",
+    ]
+    assert len(mail.outbox) == 4
+
+
+def test_new_session_stops_reminders_until_the_next_one_is_due(
+    only_pair_one_due, today, morning, time_machine, django_capture_on_commit_callbacks
+):
+    world = only_pair_one_due
+    scan(django_capture_on_commit_callbacks)
+    SessionFactory(pairing=world.pair, held_on=today)
+
+    time_machine.move_to(morning + 13 * DAY, tick=False)
+    scan(django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 2
+
+    time_machine.move_to(morning + 14 * DAY, tick=False)
+    scan(django_capture_on_commit_callbacks)
+    new_keys = set(Reminder.objects.filter(sent_at__gt=morning).values_list("period_key", flat=True))
+    assert new_keys == {"2026-11-16/0"}
+    assert len(mail.outbox) == 4
+
+
+def test_person_who_has_left_or_has_no_email_is_skipped(
+    world, today, morning, django_capture_on_commit_callbacks
+):
+    world.mentee.leave_date = today
+    world.mentee.save()
+    world.mentor2.email = ""
+    world.mentor2.save()
+
+    scan(django_capture_on_commit_callbacks)
+
+    assert sorted(Reminder.objects.values_list("person__full_name", flat=True)) == [
+        "Bo Mentee",
+        "Omar Mentor",
+    ]
+    assert recipients() == ["mentee2@example.com", "mentor@example.com"]
+
+
+def test_scanning_twice_creates_no_duplicates_and_sends_once(
+    only_pair_one_due, morning, django_capture_on_commit_callbacks
+):
+    first = scan(django_capture_on_commit_callbacks)
+    second = scan(django_capture_on_commit_callbacks)
+
+    assert len(first) == 2
+    assert second == []  # both were sent, so nothing is pending
+    assert Reminder.objects.count() == 2
+    assert len(mail.outbox) == 2
+
+
+def test_reminder_queued_twice_is_sent_once(only_pair_one_due, morning, django_capture_on_commit_callbacks):
+    # Two scans before any worker ran: each queues the same two ids.
+    with django_capture_on_commit_callbacks(execute=False):
+        first = reminders_scan_due()
+        second = reminders_scan_due()
+    assert first == second
+
+    results = [reminder_send(reminder_id=pk) for pk in first + second]
+
+    assert results == [True, True, False, False]
+    assert len(mail.outbox) == 2
+
+
+def test_claimed_reminder_is_left_to_the_worker_that_claimed_it(
+    only_pair_one_due, morning, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        ids = reminders_scan_due()
+    # Another worker claimed this one a minute ago and is talking to the SMTP server.
+    Reminder.objects.filter(pk=ids[0]).update(claimed_at=morning - datetime.timedelta(minutes=1))
+
+    assert reminder_send(reminder_id=ids[0]) is False
+    assert scan(django_capture_on_commit_callbacks) == [ids[1]]
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.get(pk=ids[0]).sent_at is None
+
+
+def test_stale_claim_is_retried_by_the_next_scan(
+    only_pair_one_due, morning, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        ids = reminders_scan_due()
+    # The worker that claimed these died before marking them sent, longer ago than the lease.
+    Reminder.objects.filter(pk__in=ids).update(
+        claimed_at=morning - CLAIM_LEASE - datetime.timedelta(seconds=1)
+    )
+
+    assert sorted(scan(django_capture_on_commit_callbacks)) == sorted(ids)
+    assert len(mail.outbox) == 2
+    assert all(r.sent_at == morning for r in Reminder.objects.all())
+
+
+def test_failed_send_keeps_the_claim_and_is_retried_after_the_lease(
+    only_pair_one_due, morning, time_machine, monkeypatch, django_capture_on_commit_callbacks
+):
+    def smtp_down(**kwargs):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+    with django_capture_on_commit_callbacks(execute=False):
+        ids = reminders_scan_due()
+    monkeypatch.setattr("reminders.services.send_templated_email", smtp_down)
+    with pytest.raises(ConnectionRefusedError):
+        reminder_send(reminder_id=ids[0])
+    monkeypatch.undo()
+
+    assert Reminder.objects.get(pk=ids[0]).claimed_at == morning
+    assert scan(django_capture_on_commit_callbacks) == [ids[1]]  # still inside the lease
+    time_machine.move_to(morning + CLAIM_LEASE + datetime.timedelta(seconds=1), tick=False)
+    assert scan(django_capture_on_commit_callbacks) == [ids[0]]
+    assert len(mail.outbox) == 2
+
+
+def test_email_says_how_long_since_they_met_how_often_to_meet_and_links_the_workspace(
+    only_pair_one_due, today, morning, django_capture_on_commit_callbacks
+):
+    world = only_pair_one_due
+    SessionFactory(pairing=world.pair, held_on=today - 20 * DAY)
+
+    scan(django_capture_on_commit_callbacks)
+
+    (to_mentee,) = [m for m in mail.outbox if m.to == ["mentee@example.com"]]
+    link = f"http://testserver/pairings/{world.pair.pk}/"
+    assert to_mentee.subject == "It's been 20 days since you met Omar Mentor: fancy a catch-up?"
+    assert "\n" not in to_mentee.subject
+    assert "Hi Ada Mentee," in to_mentee.body
+    assert "It's been 20 days since you and Omar Mentor last met." in to_mentee.body
+    assert "Autumn 2026 asks each pair to meet every 14 days." in to_mentee.body
+    assert "Your mentor is there for you" in to_mentee.body
+    assert link in to_mentee.body
+    ((html, mimetype),) = to_mentee.alternatives
+    assert mimetype == "text/html"
+    assert f'href="{link}"' in html
+    assert "It's been <strong>20 days</strong> since you and Omar Mentor last met." in html
+
+    (to_mentor,) = [m for m in mail.outbox if m.to == ["mentor@example.com"]]
+    assert "since you and Ada Mentee last met" in to_mentor.body
+    assert "your mentee's momentum" in to_mentor.body
+
+
+def test_email_to_a_pair_that_never_met_counts_from_the_start(
+    only_pair_one_due, morning, django_capture_on_commit_callbacks
+):
+    scan(django_capture_on_commit_callbacks)
+
+    (to_mentor,) = [m for m in mail.outbox if m.to == ["mentor@example.com"]]
+    assert to_mentor.subject == "Time for your first session with Ada Mentee: fancy a catch-up?"
+    assert "You and Ada Mentee were paired 55 days ago and haven't logged a session yet." in to_mentor.body
+
+
+def test_text_parts_are_not_html_escaped(only_pair_one_due, morning, django_capture_on_commit_callbacks):
+    only_pair_one_due.mentor.full_name = "Seán O'Brien & Co"
+    only_pair_one_due.mentor.save()
+
+    scan(django_capture_on_commit_callbacks)
+
+    (to_mentee,) = [m for m in mail.outbox if m.to == ["mentee@example.com"]]
+    assert to_mentee.subject == "Time for your first session with Seán O'Brien & Co: fancy a catch-up?"
+    assert "You and Seán O'Brien & Co were paired" in to_mentee.body
+    ((html, _),) = to_mentee.alternatives
+    assert "You and Seán O&#x27;Brien &amp; Co were paired" in html  # the HTML part is still escaped
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_workers_racing_for_one_reminder_send_it_once(today, time_machine, monkeypatch):
+    """The claim is one conditional UPDATE: under PostgreSQL's row locking, of several workers
+    handed the same id at the same moment exactly one gets a row back."""
+    from tests.factories import build_world
+
+    world = build_world(today=today)
+    SessionFactory(pairing=world.pair2, held_on=today)
+    time_machine.move_to(datetime.datetime.combine(today, datetime.time(9), tzinfo=datetime.UTC), tick=False)
+    ids = reminders_scan_due()  # autocommit: on_commit runs at once; eager tasks send them
+    assert len(mail.outbox) == 2
+    Reminder.objects.update(sent_at=None, claimed_at=None)
+    mail.outbox.clear()
+
+    workers = 8
+    start = threading.Barrier(workers)
+    results = []
+
+    def worker():
+        try:
+            start.wait()
+            results.append(reminder_send(reminder_id=ids[0]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [False] * (workers - 1) + [True]
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("extra_pairs", [0, 12])
+def test_scan_query_count_does_not_grow_with_pairs_or_sessions(
+    world, morning, extra_pairs, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    for _ in range(extra_pairs):
+        pairing = PairingFactory(match_run=world.run)
+        SessionFactory.create_batch(3, pairing=pairing, held_on=datetime.date(2026, 9, 20))
+
+    # due pairings, one INSERT .. ON CONFLICT DO NOTHING, pending ids; plus the savepoint pair
+    # of the service's atomic block nested inside the test's transaction.
+    with django_assert_num_queries(5), django_capture_on_commit_callbacks(execute=False) as queued:
+        ids = reminders_scan_due()
+
+    assert len(ids) == 2 * (2 + extra_pairs)
+    assert len(queued) == 1  # one callback queues them all
+
+    # claim, load with everything the email needs, mark sent
+    with django_assert_num_queries(3):
+        assert reminder_send(reminder_id=ids[-1]) is True

@@ -1,0 +1,292 @@
+"""The reminder, end to end, on real servers: beat schedules the scan, a real worker (prefork, two
+children) takes messages from Redis, reads the test's PostgreSQL database and sends through a real
+SMTP server. However many scans run (a burst by hand before anything is sent, beat every second,
+more by hand afterwards), each member gets exactly one email.
+"""
+
+import datetime
+import email
+import email.policy
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import kombu
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from matching.models import Pairing
+from mentorship.celery import app as celery_app
+from programmes.models import Cohort, Enrolment
+from reminders.models import Reminder
+from reminders.tasks import scan_due_reminders
+from tests.factories import (
+    CohortFactory,
+    EnrolmentFactory,
+    MatchRunFactory,
+    PairingFactory,
+    PersonFactory,
+    SessionFactory,
+)
+
+SITE_URL = "http://mentorship.test"
+EMAIL_WAIT_SECONDS = 60
+DAY = datetime.timedelta(days=1)
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),  # the worker must see committed rows
+    pytest.mark.timeout(180),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class CollectingHandler:
+    """aiosmtpd handler that keeps every message it accepts (called on the controller's thread)."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.messages)
+
+
+@pytest.fixture
+def smtp_server():
+    handler = CollectingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield handler, controller.port
+    finally:
+        controller.stop()
+
+
+def subprocess_database_url() -> str:
+    """A URL for the database this test runs in (pytest-django's test_<name>), for the subprocesses."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{quote(db['NAME'], safe='')}"
+
+
+class CeleryProcesses:
+    """A real `celery worker` and `celery beat`, logging to files so a full pipe can never block them."""
+
+    def __init__(self, tmp_path: Path):
+        self.tmp_path = tmp_path
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.celery = str(Path(sys.executable).with_name("celery"))
+
+    def start_worker(self, env: dict[str, str]):
+        # Its own hostname, and no mingle/gossip: it must not talk to any other worker on this Redis.
+        self._spawn(
+            "worker",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=2",
+            "--loglevel=INFO",
+            f"--hostname=reminders-it-{uuid.uuid4().hex[:8]}@%h",
+            "--without-mingle",
+            "--without-gossip",
+            env=env,
+        )
+
+    def start_beat(self, env: dict[str, str]):
+        self._spawn(
+            "beat",
+            "beat",
+            "--loglevel=INFO",
+            f"--schedule={self.tmp_path / 'celerybeat-schedule'}",
+            f"--pidfile={self.tmp_path / 'beat.pid'}",
+            env=env,
+        )
+
+    def _spawn(self, name: str, *args: str, env: dict[str, str]):
+        log = (self.tmp_path / f"{name}.log").open("wb")
+        self.procs[name] = subprocess.Popen(
+            [self.celery, "-A", "mentorship", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # Own process group, so teardown can reach the prefork children too.
+            start_new_session=True,
+        )
+        log.close()
+
+    def log(self, name: str) -> str:
+        path = self.tmp_path / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def dump_logs(self):
+        for name in self.procs:
+            print(f"----- celery {name} (exit code {self.procs[name].poll()}) -----\n{self.log(name)}")
+
+    def assert_running(self):
+        dead = {name: proc.returncode for name, proc in self.procs.items() if proc.poll() is not None}
+        assert not dead, f"celery exited early: {dead}"
+
+    def stop(self):
+        # Beat first, so no new scans are queued while the worker shuts down.
+        for name in ("beat", "worker"):
+            proc = self.procs.get(name)
+            if proc is None or proc.poll() is not None:
+                continue
+            proc.send_signal(signal.SIGTERM)  # warm shutdown: finish the running task
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+@pytest.fixture
+def celery_processes(tmp_path):
+    processes = CeleryProcesses(tmp_path)
+    try:
+        yield processes
+    finally:
+        processes.stop()
+
+
+def wait_until(condition, *, timeout: float, processes: CeleryProcesses) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        processes.assert_running()
+        time.sleep(0.2)
+    return condition()
+
+
+def overdue_and_recent_pairs(today: datetime.date) -> tuple[Pairing, Pairing]:
+    """Dates are relative to the real today: the worker runs on the real clock."""
+    cohort = CohortFactory(
+        state=Cohort.State.ACTIVE, starts_on=today - 60 * DAY, ends_on=today + 120 * DAY, cadence_days=14
+    )
+    run = MatchRunFactory(cohort=cohort)
+
+    def pair(mentor_name, mentee_name, started_on):
+        return PairingFactory(
+            match_run=run,
+            mentor=EnrolmentFactory(
+                cohort=cohort, person=PersonFactory(full_name=mentor_name), role=Enrolment.Role.MENTOR
+            ),
+            mentee=EnrolmentFactory(cohort=cohort, person=PersonFactory(full_name=mentee_name)),
+            started_on=started_on,
+        )
+
+    overdue = pair("Rita Mentor", "Kai Mentee", started_on=today - 30 * DAY)
+    recent = pair("Noor Mentor", "Tess Mentee", started_on=today - 30 * DAY)
+    SessionFactory(pairing=recent, held_on=today - 2 * DAY)
+    return overdue, recent
+
+
+def test_real_worker_and_beat_send_one_email_per_member_however_often_the_scan_runs(
+    smtp_server, celery_processes
+):
+    handler, smtp_port = smtp_server
+    overdue, _recent = overdue_and_recent_pairs(timezone.localdate())
+    env = {
+        **os.environ,
+        "DATABASE_URL": subprocess_database_url(),
+        "CELERY_BROKER_URL": os.environ["REDIS_URL"],
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "REMINDER_SCAN_SECONDS": "1",
+        "DEBUG": "true",
+        "SITE_URL": SITE_URL,
+        "PYTHONUNBUFFERED": "1",
+    }
+    # This process's Celery app was configured with the default filesystem broker, and its producer
+    # pool may already exist, so rather than repointing the app, scans sent by hand go through
+    # apply_async with an explicit connection to the worker's Redis: the real task builds and routes
+    # the message as usual. Eager mode (set by the autouse fixture) would run them here instead.
+    celery_app.conf.task_always_eager = False
+
+    def scan_by_hand(times: int) -> list[str]:
+        with kombu.Connection(os.environ["REDIS_URL"]) as redis:
+            return [scan_due_reminders.apply_async(connection=redis).id for _ in range(times)]
+
+    def ran(task_ids: list[str]) -> bool:
+        log = celery_processes.log("worker")
+        return all(f"scan_due_reminders[{task_id}] succeeded" in log for task_id in task_ids)
+
+    def scans_run() -> int:
+        return len(re.findall(r"scan_due_reminders\[[^]]+\] succeeded", celery_processes.log("worker")))
+
+    def refused_sends() -> int:
+        return len(re.findall(r"send_reminder\[\S+\] succeeded in \S+ False", celery_processes.log("worker")))
+
+    celery_processes.start_worker(env)
+    try:
+        started = time.monotonic()
+        worker_ready = wait_until(
+            lambda: " ready." in celery_processes.log("worker"), timeout=30, processes=celery_processes
+        )
+        assert worker_ready, "the worker did not start"
+        # A burst of scans at once, on two worker processes, before anything is sent: each can queue
+        # the same two sends, so only the claim stands between the members and a second email.
+        burst = scan_by_hand(3)
+        celery_processes.start_beat(env)
+
+        arrived = wait_until(
+            lambda: handler.count() >= 2, timeout=EMAIL_WAIT_SECONDS, processes=celery_processes
+        )
+        assert arrived, f"{handler.count()} of 2 emails arrived in {EMAIL_WAIT_SECONDS} s"
+        print(f"both emails {time.monotonic() - started:.1f} s after the worker started")
+
+        # Scans long after the sends, by hand and by beat (every second): nothing more goes out.
+        scans_before = scans_run()
+        later = scan_by_hand(2)
+        assert wait_until(
+            lambda: ran(burst + later) and scans_run() >= scans_before + 5,  # the 2 by hand, 3 by beat
+            timeout=30,
+            processes=celery_processes,
+        ), "the worker did not run the later scans"
+        time.sleep(1)  # any send the last scan wrongly queued would run by now
+
+        print(f"{refused_sends()} queued sends found their reminder already claimed or sent")
+        assert handler.count() == 2
+        partner_of = {overdue.mentor.person.email: "Kai Mentee", overdue.mentee.person.email: "Rita Mentor"}
+        assert sorted(m["To"].addresses[0].addr_spec for m in handler.messages) == sorted(partner_of)
+        link = f"{SITE_URL}/pairings/{overdue.pk}/"
+        for message in handler.messages:
+            partner = partner_of[message["To"].addresses[0].addr_spec]
+            assert message["Subject"] == f"Time for your first session with {partner}: fancy a catch-up?"
+            assert link in message.get_body(preferencelist=("plain",)).get_content()
+            assert f'href="{link}"' in message.get_body(preferencelist=("html",)).get_content()
+
+        reminders = Reminder.objects.filter(pairing=overdue)
+        assert reminders.count() == 2
+        assert all(r.sent_at is not None for r in reminders)
+        assert not Reminder.objects.exclude(pairing=overdue).exists()
+    except BaseException:
+        celery_processes.dump_logs()
+        raise
