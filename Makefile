@@ -24,6 +24,8 @@ install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed-dev
 
 run: export DEBUG ?= true
+# Scan for due reminders every minute in the demo, so the worker has visible work.
+run: export REMINDER_SCAN_SECONDS ?= 60
 run: export PORT := $(PORT)
 run: install
 	mkdir -p var

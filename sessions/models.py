@@ -56,6 +56,11 @@ class MentoringSession(models.Model):
     def __str__(self):
         return f"{self.pairing} on {self.held_on}"
 
+    @property
+    def topic_labels(self) -> list[str]:
+        labels = dict(SUPPORT_TOPICS)
+        return [str(labels.get(topic, topic)) for topic in self.topics]
+
 
 class Goal(models.Model):
     """A SMART goal: each letter is a field, so none can be skipped."""

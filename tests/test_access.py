@@ -71,6 +71,12 @@ def test_mentee_cannot_open_another_pairs_workspace_or_forms(client, world):
     assert client.get(url("mentoring_sessions:pairing-detail", world.pair.pk)).status_code == 200
 
 
+def test_mentor_cannot_open_another_pairs_workspace(client, world):
+    login(client, world.mentor2.user)
+    assert client.get(url("mentoring_sessions:pairing-detail", world.pair.pk)).status_code == 404
+    assert client.get(url("mentoring_sessions:pairing-detail", world.pair2.pk)).status_code == 200
+
+
 def test_mentee_and_mentor_are_refused_the_dashboard(client, world):
     for person in (world.mentee, world.mentor2):
         login(client, person.user)
