@@ -141,7 +141,11 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: EMAIL_URL picks the backend (smtp://host:port, consolemail://, filemail:///path, ...).
-vars().update(env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}"))
+vars().update(env.email_url("EMAIL_URL", default="filemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821 (set just above)
+    # django-environ drops the leading "/" of filemail:///abs/path; a URL path is absolute.
+    _mail_path = vars().get("EMAIL_FILE_PATH") or ""
+    EMAIL_FILE_PATH = "/" + _mail_path.lstrip("/") if _mail_path else str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mentorship <mentorship@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 

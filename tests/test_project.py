@@ -54,3 +54,24 @@ def test_allowed_hosts_forgive_spaces_after_commas():
         },
     )
     assert result.stdout.strip() == "['a.example', 'b.example']", result.stderr
+
+
+def _email_settings(email_url: str | None) -> str:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentorship.settings", "DEBUG": "true"}
+    env.pop("EMAIL_URL", None)
+    if email_url is not None:
+        env["EMAIL_URL"] = email_url
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND.rsplit('.', 2)[-2], s.EMAIL_FILE_PATH)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_emails_default_to_files_in_var_mail_and_filemail_paths_stay_absolute():
+    assert _email_settings(None) == f"filebased {ROOT / 'var' / 'mail'}"
+    assert _email_settings("filemail:///srv/outbox") == "filebased /srv/outbox"
