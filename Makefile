@@ -27,6 +27,7 @@ run: export DEBUG ?= true
 # Scan for due reminders every minute in the demo, so the worker has visible work.
 run: export REMINDER_SCAN_SECONDS ?= 60
 run: export PORT := $(PORT)
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput

@@ -62,8 +62,7 @@ def _email_settings(email_url: str | None) -> str:
     if email_url is not None:
         env["EMAIL_URL"] = email_url
     code = (
-        "from django.conf import settings as s; "
-        "print(s.EMAIL_BACKEND.rsplit('.', 2)[-2], s.EMAIL_FILE_PATH)"
+        "from django.conf import settings as s; print(s.EMAIL_BACKEND.rsplit('.', 2)[-2], s.EMAIL_FILE_PATH)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
