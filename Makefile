@@ -52,8 +52,10 @@ test: install-dev lint
 	  DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run && \
 	  $(BIN)/pytest --junitxml=var/junit.xml $(PYTEST_ARGS)'
 
+# Against a throwaway PostgreSQL, with DEBUG off (so Django keeps no query log) and a one-off key.
 bench: install-dev
-	scripts/with-services $(BIN)/python manage.py bench
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  scripts/with-services $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles
