@@ -798,8 +798,10 @@ class _Builder:
                 if rng.random() < 0.12:
                     pairing.ended_on = started + datetime.timedelta(days=rng.randint(30, 100))
                     pairing.end_reason = rng.choice(EARLY_END_REASONS)
+                    pairing.outcome = Pairing.Outcome.ENDED_EARLY
                 else:
                     pairing.ended_on = cohort.ends_on
+                    pairing.outcome = Pairing.Outcome.COMPLETED
             pairs.append(_Pair(pairing=pairing, mentor=mentor, mentee=mentee))
         if active:
             # A couple of pairs have stopped meeting, so reminders and at-risk views have work.

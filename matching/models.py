@@ -56,6 +56,10 @@ class Pairing(models.Model):
         ACTIVE = "active", _("Active")
         ENDED = "ended", _("Ended")
 
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", _("Completed")
+        ENDED_EARLY = "ended_early", _("Ended early")
+
     # The cohort is stored again (it is also reachable through either enrolment) so the database can
     # enforce "one active pairing per mentee per cohort" with a plain partial unique constraint.
     cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="+")
@@ -74,6 +78,7 @@ class Pairing(models.Model):
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
 
     class Meta:
         ordering = ["-score", "pk"]
@@ -91,6 +96,14 @@ class Pairing(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="active") | Q(started_on__isnull=False),
                 name="pairing_active_has_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | (Q(ended_on__isnull=False) & ~Q(outcome="")),
+                name="pairing_ended_has_date_and_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="ended_early") | ~Q(end_reason=""),
+                name="pairing_ended_early_has_reason",
             ),
         ]
 

@@ -51,9 +51,9 @@ def match_run_create(*, cohort: Cohort, by) -> MatchRun:
             % {"state": cohort.get_state_display()}
         )
     enrolments = list(
-        cohort.enrolments.select_related("person").prefetch_related(
-            Prefetch("person__interests"), Prefetch("person__skills"), "goal_areas"
-        )
+        cohort.enrolments.filter(status=Enrolment.Status.ACTIVE)
+        .select_related("person")
+        .prefetch_related(Prefetch("person__interests"), Prefetch("person__skills"), "goal_areas")
     )
     already_active = set(
         Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).values_list(
@@ -71,11 +71,12 @@ def match_run_create(*, cohort: Cohort, by) -> MatchRun:
     used = {m.pk: 0 for m in mentors}
     for mentor_id in taken.values_list("mentor_id", flat=True):
         used[mentor_id] = used.get(mentor_id, 0) + 1
-    capacity = np.array([max(0, m.capacity - used[m.pk]) for m in mentors])
+    per_mentor = [min(m.capacity, cohort.max_mentees_per_mentor) for m in mentors]
+    capacity = np.array([max(0, cap - used[m.pk]) for m, cap in zip(mentors, per_mentor, strict=True)])
 
     mentee_candidates = [_candidate(e) for e in mentees]
     mentor_candidates = [_candidate(e) for e in mentors]
-    scores = scoring.score_matrix(mentee_candidates, mentor_candidates)
+    scores = scoring.score_matrix(mentee_candidates, mentor_candidates, cohort.weights)
     allowed = _allowed(mentees, mentors)
     pairs = solver.assign(scores, capacity, allowed)
 

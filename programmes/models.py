@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -7,18 +8,71 @@ from django.utils.translation import gettext_lazy as _
 from people.models import Person, Tag
 
 
+def default_topics() -> list[str]:
+    return list(DEFAULT_TOPIC_KEYS)
+
+
+# Support-team defaults; each cohort keeps its own editable copy.
+DEFAULT_TOPIC_KEYS = (
+    "de-escalation",
+    "product-knowledge",
+    "tooling",
+    "ticket-triage",
+    "written-tone",
+    "leadership",
+)
+
+
 class Programme(models.Model):
     name = models.CharField(_("name"), max_length=150, unique=True)
     objectives = models.TextField(_("objectives"), blank=True)
+    retention_target = models.DecimalField(
+        _("retention target (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Share of participants still with the company a year after joining."),
+    )
+    satisfaction_target = models.DecimalField(
+        _("satisfaction target (1-5)"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    csat_target = models.DecimalField(
+        _("CSAT target (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("The support queue's customer satisfaction the programme aims for."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(retention_target__isnull=True)
+                | (Q(retention_target__gte=0) & Q(retention_target__lte=100)),
+                name="programme_retention_target_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(csat_target__isnull=True) | (Q(csat_target__gte=0) & Q(csat_target__lte=100)),
+                name="programme_csat_target_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction_target__isnull=True)
+                | (Q(satisfaction_target__gte=1) & Q(satisfaction_target__lte=5)),
+                name="programme_satisfaction_target_1_to_5",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme-detail", args=[self.pk])
 
 
 class Cohort(models.Model):
@@ -40,6 +94,30 @@ class Cohort(models.Model):
     cadence_days = models.PositiveSmallIntegerField(
         _("meet every (days)"), default=14, help_text=_("How often each pair is expected to meet.")
     )
+    check_in_interval_days = models.PositiveSmallIntegerField(
+        _("pulse check-in every (days)"),
+        default=28,
+        help_text=_("How often both sides are asked how the mentorship is going."),
+    )
+    max_mentees_per_mentor = models.PositiveSmallIntegerField(_("most mentees per mentor"), default=3)
+    min_mentor_tenure_days = models.PositiveSmallIntegerField(
+        _("minimum tenure to mentor (days)"), default=365
+    )
+    mentee_hire_window_days = models.PositiveSmallIntegerField(
+        _("new-hire window for mentees (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Only people hired within this many days may join as mentees. Empty: anyone."),
+    )
+    topics = models.JSONField(_("session topics"), default=default_topics, blank=True)
+    weight_work_style = models.PositiveSmallIntegerField(_("weight: work style"), default=30)
+    weight_interests = models.PositiveSmallIntegerField(_("weight: shared interests"), default=30)
+    weight_goals = models.PositiveSmallIntegerField(_("weight: goals covered"), default=40)
+    self_enrolment_open = models.BooleanField(
+        _("open self-enrolment"),
+        default=False,
+        help_text=_("Anyone with the cohort's link may apply while the cohort is enrolling."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -51,6 +129,21 @@ class Cohort(models.Model):
             models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="cohort_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(cadence_days__gte=1) & Q(cadence_days__lte=90), name="cohort_cadence_1_to_90_days"
+            ),
+            models.CheckConstraint(
+                condition=Q(check_in_interval_days__gte=7) & Q(check_in_interval_days__lte=180),
+                name="cohort_check_in_interval_7_to_180_days",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_mentees_per_mentor__gte=1) & Q(max_mentees_per_mentor__lte=10),
+                name="cohort_max_mentees_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(weight_work_style__lte=100) & Q(weight_interests__lte=100) & Q(weight_goals__lte=100)
+                )
+                & (Q(weight_work_style__gt=0) | Q(weight_interests__gt=0) | Q(weight_goals__gt=0)),
+                name="cohort_weights_0_to_100_not_all_zero",
             ),
         ]
 
@@ -64,11 +157,36 @@ class Cohort(models.Model):
     def can_run_matching(self) -> bool:
         return self.state in (self.State.ENROLLING, self.State.MATCHING)
 
+    @property
+    def is_read_only(self) -> bool:
+        return self.state == self.State.CLOSED
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {
+            "work_style": self.weight_work_style,
+            "interests": self.weight_interests,
+            "goals": self.weight_goals,
+        }
+
 
 class Enrolment(models.Model):
     class Role(models.TextChoices):
         MENTOR = "mentor", _("Mentor")
         MENTEE = "mentee", _("Mentee")
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied (awaiting approval)")
+        ACTIVE = "active", _("Enrolled")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DECLINED = "declined", _("Not approved")
+
+    class MeetingFormat(models.TextChoices):
+        VIDEO = "video", _("Video call")
+        IN_PERSON = "in_person", _("In person")
+        CHAT = "chat", _("Chat")
+        ANY = "any", _("No preference")
 
     cohort = models.ForeignKey(
         Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="enrolments"
@@ -80,8 +198,30 @@ class Enrolment(models.Model):
     capacity = models.PositiveSmallIntegerField(
         _("capacity"), default=1, help_text=_("How many mentees a mentor takes on (mentees: always 1).")
     )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     goals = models.TextField(_("goals in their own words"), blank=True)
     goal_areas = models.ManyToManyField(Tag, verbose_name=_("goal areas"), blank=True, related_name="+")
+    availability = models.CharField(
+        _("availability"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. “Tue/Thu mornings, not on weekend shifts”"),
+    )
+    preferred_format = models.CharField(
+        _("preferred meeting format"), max_length=12, choices=MeetingFormat.choices, default=MeetingFormat.ANY
+    )
+    motivation = models.TextField(
+        _("why they want to mentor"),
+        blank=True,
+        help_text=_("Mentors: expertise, and how they help others learn."),
+    )
+    profile_completed_at = models.DateTimeField(_("profile completed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
+    withdrawn_reason = models.CharField(_("reason for withdrawing"), max_length=200, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled"), default=timezone.now)
 
     class Meta:
@@ -99,3 +239,81 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_role_display()}, {self.cohort.name})"
+
+    @property
+    def profile_complete(self) -> bool:
+        return self.profile_completed_at is not None
+
+
+class Invitation(models.Model):
+    """An emailed, signed link that lets one person join one cohort in one role."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=10, choices=Enrolment.Role.choices)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "email"], name="invitation_once_per_cohort_email"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.cohort} ({self.role})"
+
+
+class Reflection(models.Model):
+    """Each side's close-out: what was achieved, what was learned."""
+
+    pairing = models.ForeignKey("matching.Pairing", on_delete=models.CASCADE, related_name="reflections")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    achieved = models.TextField(_("what we achieved"))
+    learned = models.TextField(_("what I learned"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reflection")
+        verbose_name_plural = _("reflections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pairing", "person"], name="reflection_once_per_person_per_pairing"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} on {self.pairing}"
+
+
+class SurveyResponse(models.Model):
+    """The end-of-cohort survey: overall satisfaction and would-recommend (for an NPS)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="survey_responses")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=10, choices=Enrolment.Role.choices)
+    satisfaction = models.PositiveSmallIntegerField(_("overall satisfaction (1-5)"))
+    recommend = models.PositiveSmallIntegerField(_("how likely to recommend (0-10)"))
+    comment = models.TextField(_("anything else"), blank=True)
+    created_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "person"], name="survey_once_per_person_per_cohort"),
+            models.CheckConstraint(
+                condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5), name="survey_satisfaction_1_to_5"
+            ),
+            models.CheckConstraint(condition=Q(recommend__lte=10), name="survey_recommend_0_to_10"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} on {self.cohort}"

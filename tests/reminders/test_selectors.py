@@ -76,7 +76,12 @@ def test_cadence_is_read_from_each_pairs_cohort(world):
     ],
 )
 def test_only_active_pairs_in_active_cohorts_are_due(world, today, pairing_status, cohort_state):
-    Pairing.objects.filter(pk=world.pair.pk).update(status=pairing_status)
+    ended = pairing_status == Pairing.Status.ENDED
+    Pairing.objects.filter(pk=world.pair.pk).update(
+        status=pairing_status,
+        ended_on=today if ended else None,
+        outcome=Pairing.Outcome.COMPLETED if ended else "",
+    )
     Cohort.objects.filter(pk=world.cohort.pk).update(state=cohort_state)
 
     due = {p.pk for p in pairings_due_check_in(today=today)}

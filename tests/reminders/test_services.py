@@ -17,7 +17,9 @@ DAY = datetime.timedelta(days=1)
 @pytest.fixture
 def only_pair_one_due(world):
     """Pair 2 has ended, so only pair 1 (silent since it started on 2026-09-08) can be due."""
-    Pairing.objects.filter(pk=world.pair2.pk).update(status=Pairing.Status.ENDED)
+    Pairing.objects.filter(pk=world.pair2.pk).update(
+        status=Pairing.Status.ENDED, ended_on=world.today, outcome=Pairing.Outcome.COMPLETED
+    )
     return world
 
 
@@ -64,7 +66,9 @@ def test_pair_is_due_once_cadence_days_have_passed_since_their_last_session(
 def test_pairs_outside_an_active_cohort_or_not_active_are_not_reminded(
     world, morning, django_capture_on_commit_callbacks
 ):
-    Pairing.objects.filter(pk=world.pair.pk).update(status=Pairing.Status.ENDED)
+    Pairing.objects.filter(pk=world.pair.pk).update(
+        status=Pairing.Status.ENDED, ended_on=world.today, outcome=Pairing.Outcome.COMPLETED
+    )
     SessionFactory(pairing=world.pair2, held_on=datetime.date(2026, 9, 1))
     Cohort.objects.filter(pk=world.cohort.pk).update(state=Cohort.State.CONCLUDING)
 
