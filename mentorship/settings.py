@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "sessions.apps.MentoringSessionsConfig",
     "reminders",
     "dashboards",
+    "enrolment",
+    "closeout",
     "demo",
 ]
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CloseoutConfig(AppConfig):
+    """Ending pairings (early, with a reason, and re-matching), reflections and the end-of-cohort survey."""
+
+    name = "closeout"
+    verbose_name = _("Close-out")
