@@ -16,7 +16,7 @@ from . import scoring, solver
 from .models import MatchRun, Pairing
 
 
-def _candidate(enrolment: Enrolment) -> scoring.Candidate:
+def candidate_for(enrolment: Enrolment) -> scoring.Candidate:
     person = enrolment.person
     return scoring.Candidate(
         key=enrolment.pk,
@@ -28,7 +28,7 @@ def _candidate(enrolment: Enrolment) -> scoring.Candidate:
     )
 
 
-def _allowed(mentees: list[Enrolment], mentors: list[Enrolment]) -> np.ndarray:
+def allowed_pairs(mentees: list[Enrolment], mentors: list[Enrolment]) -> np.ndarray:
     """Hard constraints: no one mentors themself, their own manager or their own report."""
     mentee_people = np.array([e.person_id for e in mentees])
     mentee_managers = np.array([e.person.manager_id or 0 for e in mentees])
@@ -74,10 +74,10 @@ def match_run_create(*, cohort: Cohort, by) -> MatchRun:
     per_mentor = [min(m.capacity, cohort.max_mentees_per_mentor) for m in mentors]
     capacity = np.array([max(0, cap - used[m.pk]) for m, cap in zip(mentors, per_mentor, strict=True)])
 
-    mentee_candidates = [_candidate(e) for e in mentees]
-    mentor_candidates = [_candidate(e) for e in mentors]
+    mentee_candidates = [candidate_for(e) for e in mentees]
+    mentor_candidates = [candidate_for(e) for e in mentors]
     scores = scoring.score_matrix(mentee_candidates, mentor_candidates, cohort.weights)
-    allowed = _allowed(mentees, mentors)
+    allowed = allowed_pairs(mentees, mentors)
     pairs = solver.assign(scores, capacity, allowed)
 
     MatchRun.objects.filter(cohort=cohort, status=MatchRun.Status.PROPOSED).update(
@@ -132,3 +132,12 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
     cohort.state = Cohort.State.ACTIVE
     cohort.save(update_fields=["state"])
     return run
+
+
+def pairings_complete(*, cohort: Cohort) -> int:
+    """End every active pairing of a cohort as completed (the cohort is closing)."""
+    return Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).update(
+        status=Pairing.Status.ENDED,
+        outcome=Pairing.Outcome.COMPLETED,
+        ended_on=timezone.localdate(),
+    )
