@@ -121,6 +121,25 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
         raise ValidationError(_("Only the current proposal can be published."))
     if not run.pairings.exists():
         raise ValidationError(_("This run has no pairs to publish."))
+    accounted = set(run.pairings.values_list("mentee_id", flat=True)) | {
+        u["enrolment_id"] for u in run.unmatched
+    }
+    accounted |= set(
+        Pairing.objects.filter(cohort=run.cohort, status=Pairing.Status.ACTIVE).values_list(
+            "mentee_id", flat=True
+        )
+    )
+    newcomers = run.cohort.enrolments.filter(
+        role=Enrolment.Role.MENTEE, status=Enrolment.Status.ACTIVE
+    ).exclude(pk__in=accounted)
+    if newcomers.exists():
+        raise ValidationError(
+            _(
+                "%(n)d mentee(s) enrolled after this run and would be left unmatched without a reason: "
+                "run matching again."
+            )
+            % {"n": newcomers.count()}
+        )
     today = timezone.localdate()
     run.pairings.update(status=Pairing.Status.ACTIVE, started_on=today)
     run.status = MatchRun.Status.PUBLISHED

@@ -1,16 +1,93 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Person, Tag
+from sessions.models import SUPPORT_TOPICS
 
 from .models import Cohort, Enrolment, Programme
+from .services import COHORT_SETTINGS, EDITABLE_IN
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class CohortForm(forms.ModelForm):
+def _limit(field: forms.Field, low, high) -> None:
+    """Say the database's range in words (and in the input's min/max) before the constraint fires."""
+    field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+    field.widget.attrs.update({"min": low, "max": high})
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "objectives", "retention_target", "satisfaction_target", "csat_target"]
+        widgets = {"objectives": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit(self.fields["retention_target"], 0, 100)
+        _limit(self.fields["csat_target"], 0, 100)
+        _limit(self.fields["satisfaction_target"], 1, 5)
+
+
+class CohortSettingsForm(forms.ModelForm):
+    """Every cohort setting; those the cohort's state has locked are shown but disabled."""
+
+    topics = forms.MultipleChoiceField(
+        label=_("Session topics"),
+        choices=SUPPORT_TOPICS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What pairs pick from when they log a session."),
+    )
+
+    class Meta:
+        model = Cohort
+        fields = list(COHORT_SETTINGS)
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        help_texts = {
+            "weight_work_style": _("0-100. The weights are relative: 30/30/40 is the default balance."),
+        }
+
+    LIMITS = {
+        "cadence_days": (1, 90),
+        "check_in_interval_days": (7, 180),
+        "max_mentees_per_mentor": (1, 10),
+        "weight_work_style": (0, 100),
+        "weight_interests": (0, 100),
+        "weight_goals": (0, 100),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in self.LIMITS.items():
+            _limit(self.fields[name], low, high)
+        if self.instance.pk:
+            editable = EDITABLE_IN[Cohort.State(self.instance.state)]
+            for name, field in self.fields.items():
+                if name not in editable:
+                    # A disabled field ignores whatever is posted for it.
+                    field.disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_on", _("The cohort must end after it starts."))
+        weights = [cleaned.get(n) for n in ("weight_work_style", "weight_interests", "weight_goals")]
+        if all(w is not None for w in weights) and sum(weights) == 0:
+            self.add_error("weight_goals", _("At least one matching weight must be above zero."))
+        return cleaned
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in COHORT_SETTINGS}
+
+
+class CohortForm(CohortSettingsForm):
+    """A new cohort: a programme (existing or new) plus every setting."""
+
     new_programme = forms.CharField(
         label=_("…or start a new programme"),
         max_length=150,
@@ -18,14 +95,14 @@ class CohortForm(forms.ModelForm):
         help_text=_("Leave empty to add the cohort to the programme chosen above."),
     )
 
-    class Meta:
-        model = Cohort
-        fields = ["programme", "name", "starts_on", "ends_on", "cadence_days"]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+    class Meta(CohortSettingsForm.Meta):
+        fields = ["programme", *COHORT_SETTINGS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].required = False
+        self.fields["topics"].initial = [key for key, _label in SUPPORT_TOPICS]
+        self.order_fields(["programme", "new_programme", *COHORT_SETTINGS])
 
     def clean(self):
         cleaned = super().clean()
@@ -36,9 +113,6 @@ class CohortForm(forms.ModelForm):
             self.add_error("programme", _("Choose a programme, or name a new one below."))
         elif new_name and Programme.objects.filter(name__iexact=new_name).exists():
             self.add_error("new_programme", _("A programme with this name exists already: choose it above."))
-        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_on", _("The cohort must end after it starts."))
         return cleaned
 
     def validate_constraints(self, exclude=None):

@@ -5,8 +5,14 @@ from . import views
 app_name = "programmes"
 
 urlpatterns = [
+    path("", views.programme_list, name="programme-list"),
+    path("new/", views.programme_form, name="programme-create"),
+    path("<int:pk>/", views.programme_detail, name="programme-detail"),
+    path("<int:pk>/edit/", views.programme_form, name="programme-edit"),
     path("cohorts/", views.cohort_list, name="cohort-list"),
     path("cohorts/new/", views.cohort_create, name="cohort-create"),
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort-detail"),
+    path("cohorts/<int:pk>/settings/", views.cohort_edit, name="cohort-edit"),
+    path("cohorts/<int:pk>/move/<str:to>/", views.cohort_transition, name="cohort-transition"),
     path("cohorts/<int:pk>/match/", views.cohort_run_matching, name="cohort-run-matching"),
 ]

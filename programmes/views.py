@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,10 +13,64 @@ from rules.contrib.views import permission_required
 from matching import services as matching_services
 
 from . import selectors, services
-from .forms import CohortForm, EnrolmentForm
+from .forms import CohortForm, CohortSettingsForm, EnrolmentForm, ProgrammeForm
 from .models import Cohort, Programme
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
+
+
+# --- programmes ---------------------------------------------------------------------------------
+
+
+@manage_required
+def programme_list(request):
+    page = Paginator(selectors.programme_list(), 25).get_page(request.GET.get("page"))
+    return render(request, "programmes/programme_list.html", {"title": _("Programmes"), "page": page})
+
+
+@manage_required
+def programme_form(request, pk=None):
+    programme = get_object_or_404(Programme, pk=pk) if pk else Programme()
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_save(programme=form.save(commit=False))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Programme “%(name)s” saved.") % {"name": programme.name})
+            return redirect(programme)
+    back = programme.get_absolute_url() if pk else reverse("programmes:programme-list")
+    return render(
+        request,
+        "programmes/programme_form.html",
+        {
+            "title": _("Edit programme") if pk else _("New programme"),
+            "form": form,
+            "programme": programme,
+            "back_url": back,
+            "back_label": programme.name if pk else _("Programmes"),
+        },
+    )
+
+
+@manage_required
+def programme_detail(request, pk):
+    programme = get_object_or_404(Programme, pk=pk)
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "title": programme.name,
+            "programme": programme,
+            "cohorts": selectors.cohort_list(programme),
+            "back_url": reverse("programmes:programme-list"),
+            "back_label": _("Programmes"),
+        },
+    )
+
+
+# --- cohorts ------------------------------------------------------------------------------------
 
 
 @manage_required
@@ -26,9 +81,17 @@ def cohort_list(request):
 
 @manage_required
 def cohort_create(request):
-    form = CohortForm(request.POST or None)
+    initial = {}
+    if request.GET.get("programme", "").isdigit():
+        initial["programme"] = request.GET["programme"]
+    form = CohortForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        settings = {
+            name: data[name]
+            for name in services.COHORT_SETTINGS
+            if name not in ("name", "starts_on", "ends_on", "cadence_days")
+        }
         try:
             with transaction.atomic():
                 programme = data["programme"] or Programme.objects.create(name=data["new_programme"].strip())
@@ -38,13 +101,15 @@ def cohort_create(request):
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
                     cadence_days=data["cadence_days"],
+                    **settings,
                 )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(
                 request,
-                _("Cohort “%(name)s” created. Enrol mentors and mentees next.") % {"name": cohort.name},
+                _("Cohort “%(name)s” created as a draft. Open enrolment when you're ready.")
+                % {"name": cohort.name},
             )
             return redirect(cohort)
     return render(
@@ -55,6 +120,33 @@ def cohort_create(request):
             "form": form,
             "back_url": reverse("programmes:cohort-list"),
             "back_label": _("Cohorts"),
+        },
+    )
+
+
+@manage_required
+def cohort_edit(request, pk):
+    cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
+    if cohort.is_read_only:
+        messages.info(request, _("This cohort is closed: its settings are read-only."))
+    form = CohortSettingsForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_update(cohort=cohort, changes=form.changes())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect(cohort)
+    return render(
+        request,
+        "programmes/cohort_edit.html",
+        {
+            "title": _("Settings: %(name)s") % {"name": cohort.name},
+            "cohort": cohort,
+            "form": form,
+            "back_url": cohort.get_absolute_url(),
+            "back_label": cohort.name,
         },
     )
 
@@ -84,6 +176,7 @@ def cohort_detail(request, pk):
             )
             return redirect(cohort)
     enrolments = selectors.cohort_enrolments(cohort)
+    active = [e for e in enrolments if e.status == "active"]
     return render(
         request,
         "programmes/cohort_detail.html",
@@ -91,13 +184,51 @@ def cohort_detail(request, pk):
             "title": cohort.name,
             "cohort": cohort,
             "form": form,
-            "mentors": [e for e in enrolments if e.role == "mentor"],
-            "mentees": [e for e in enrolments if e.role == "mentee"],
+            "can_enrol": cohort.state in ("draft", "enrolling", "matching"),
+            "overview": selectors.cohort_overview(cohort, enrolments),
+            "mentors": [e for e in active if e.role == "mentor"],
+            "mentees": [e for e in active if e.role == "mentee"],
+            "others": [e for e in enrolments if e.status != "active"],
             "runs": selectors.cohort_match_runs(cohort),
+            "moves": services.moves_from(cohort),
             "back_url": reverse("programmes:cohort-list"),
             "back_label": _("Cohorts"),
         },
     )
+
+
+@manage_required
+def cohort_transition(request, pk, to):
+    """GET: a confirmation page for moves that need one. POST: the move."""
+    cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
+    move = next((m for m in services.moves_from(cohort) if m.to == to), None)
+    if move is None:
+        if request.method == "POST":
+            messages.error(request, _("That step isn't available for this cohort any more."))
+            return redirect(cohort)
+        raise Http404
+    if request.method != "POST":
+        return render(
+            request,
+            "programmes/cohort_transition.html",
+            {
+                "title": move.label,
+                "cohort": cohort,
+                "move": move,
+                "back_url": cohort.get_absolute_url(),
+                "back_label": cohort.name,
+            },
+        )
+    try:
+        services.cohort_transition(cohort=cohort, to=to, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The cohort is now %(state)s.") % {"state": Cohort.State(to).label.lower()}
+        )
+    return redirect(cohort)
 
 
 @manage_required

@@ -73,6 +73,9 @@ def _admin_sets_up_and_publishes(page: Page, live_server, today: datetime.date) 
     expect(page.get_by_role("status").filter(has_text="Cohort “Winter intake” created")).to_be_visible()
     assert_accessible(page)
 
+    page.get_by_role("button", name="Open enrolment").click()
+    expect(page.get_by_role("status").filter(has_text="The cohort is now enrolling.")).to_be_visible()
+
     enrol = page.locator("section", has=page.get_by_role("heading", name="Enrol someone"))
     enrol.get_by_label("Person").select_option(label="Omar Mentor (Tier 2)")
     enrol.get_by_label("Role").select_option(label="Mentor")

@@ -7,35 +7,47 @@ from tests.conftest import login
 from tests.factories import CohortFactory, PersonFactory
 
 
+def cohort_form_data(**values):
+    """What the browser submits: every field of the new-cohort form at its initial value, plus `values`."""
+    data = {
+        "cadence_days": 14,
+        "check_in_interval_days": 28,
+        "max_mentees_per_mentor": 3,
+        "min_mentor_tenure_days": 365,
+        "mentee_hire_window_days": "",
+        "topics": ["de-escalation", "tooling"],
+        "weight_work_style": 30,
+        "weight_interests": 30,
+        "weight_goals": 40,
+    }
+    return {**data, **values}
+
+
 def test_admin_creates_a_cohort_in_a_new_programme(client, world):
     login(client, world.admin)
     response = client.post(
         reverse("programmes:cohort-create"),
-        {
-            "new_programme": "Tier 2 readiness",
-            "name": "Spring 2027",
-            "starts_on": "2027-03-01",
-            "ends_on": "2027-08-31",
-            "cadence_days": 14,
-        },
+        cohort_form_data(
+            new_programme="Tier 2 readiness", name="Spring 2027", starts_on="2027-03-01", ends_on="2027-08-31"
+        ),
     )
     cohort = Cohort.objects.get(name="Spring 2027")
     assert response.status_code == 302 and response.url == cohort.get_absolute_url()
     assert cohort.programme == Programme.objects.get(name="Tier 2 readiness")
-    assert cohort.state == Cohort.State.ENROLLING
+    assert cohort.state == Cohort.State.DRAFT
+    assert cohort.topics == ["de-escalation", "tooling"]
 
 
 def test_cohort_form_explains_bad_dates_and_keeps_what_was_typed(client, world):
     login(client, world.admin)
     response = client.post(
         reverse("programmes:cohort-create"),
-        {
-            "programme": world.cohort.programme.pk,
-            "name": "Backwards",
-            "starts_on": "2027-03-01",
-            "ends_on": "2027-02-01",
-            "cadence_days": 14,
-        },
+        cohort_form_data(
+            programme=world.cohort.programme.pk,
+            name="Backwards",
+            starts_on="2027-03-01",
+            ends_on="2027-02-01",
+        ),
     )
     assert response.status_code == 200
     assert "must end after it starts" in response.text
