@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "closeout"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("pairings/<int:pairing_pk>/end/", views.pairing_end, name="pairing-end"),
+    path("enrolments/<int:enrolment_pk>/rematch/", views.rematch, name="rematch"),
+    path("pairings/<int:pairing_pk>/reflection/", views.reflection, name="reflection"),
+    path("cohorts/<int:cohort_pk>/survey/", views.survey, name="survey"),
+    path("cohorts/<int:cohort_pk>/summary/", views.cohort_summary, name="cohort-summary"),
+]

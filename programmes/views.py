@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from closeout.selectors import survey_summary
 from matching import services as matching_services
 
 from . import selectors, services
@@ -177,6 +178,7 @@ def cohort_detail(request, pk):
             return redirect(cohort)
     enrolments = selectors.cohort_enrolments(cohort)
     active = [e for e in enrolments if e.status == "active"]
+    closing = cohort.state in (Cohort.State.CONCLUDING, Cohort.State.CLOSED)
     return render(
         request,
         "programmes/cohort_detail.html",
@@ -191,6 +193,7 @@ def cohort_detail(request, pk):
             "others": [e for e in enrolments if e.status != "active"],
             "runs": selectors.cohort_match_runs(cohort),
             "moves": services.moves_from(cohort),
+            "survey": survey_summary(cohort) if closing else None,
             "back_url": reverse("programmes:cohort-list"),
             "back_label": _("Cohorts"),
         },

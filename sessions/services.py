@@ -11,7 +11,9 @@ from .models import Goal, MentoringSession
 
 
 def _require_active(pairing: Pairing):
-    if pairing.status != Pairing.Status.ACTIVE:
+    # A closed cohort's pairings are all ended by closing it; the second test guards against one
+    # left active by hand (e.g. in the Django admin).
+    if pairing.status != Pairing.Status.ACTIVE or pairing.cohort.is_read_only:
         raise ValidationError(_("This mentorship has ended; its history is read-only."))
 
 

@@ -1,0 +1,153 @@
+"""Writes for close-out: ending a pairing early, re-matching the mentee, reflections, the survey.
+
+Every write refuses on a closed cohort: once closed, a cohort's history is read-only. The refusals
+are the ones the pages show (closeout.selectors.*_refusal), asked again here under locks.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matching import scoring
+from matching.models import MatchRun, Pairing
+from matching.services import allowed_pairs, candidate_for
+from people.models import WORK_STYLE_TRAITS, Person
+from programmes.models import Cohort, Enrolment, Reflection, SurveyResponse
+
+from . import selectors
+
+
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise ValidationError(refusal)
+
+
+@transaction.atomic
+def pairing_end_early(*, pairing: Pairing, reason: str, by) -> Pairing:
+    """End an active pairing before the cohort ends. The mentee is then unmatched and can be re-matched."""
+    # Lock the row so two admins ending the same pairing cannot both succeed.
+    pairing = Pairing.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=pairing.pk)
+    _refuse(selectors.end_refusal(pairing))
+    if not reason.strip():
+        raise ValidationError(_("Say why the pairing is ending."))
+    pairing.status = Pairing.Status.ENDED
+    pairing.outcome = Pairing.Outcome.ENDED_EARLY
+    pairing.ended_on = timezone.localdate()
+    pairing.end_reason = reason.strip()
+    pairing.full_clean()
+    pairing.save(update_fields=["status", "outcome", "ended_on", "end_reason"])
+    return pairing
+
+
+@transaction.atomic
+def pairing_rematch(*, mentee: Enrolment, mentor: Enrolment, by) -> Pairing:
+    """Pair an unmatched mentee with a mentor who has a free slot: a new, already published, run with
+    one active pairing. Every rule is checked again here, under locks, whatever the page showed."""
+    # Locking the cohort serialises re-matches (and match runs) within it, so two admins cannot both
+    # give a mentor's last slot away.
+    cohort = Cohort.objects.select_for_update().get(pk=mentee.cohort_id)
+    enrolments = {
+        e.pk: e
+        for e in Enrolment.objects.filter(pk__in=[mentee.pk, mentor.pk], cohort=cohort)
+        .select_related("person")
+        .prefetch_related(Prefetch("person__interests"), Prefetch("person__skills"), "goal_areas")
+    }
+    mentee, mentor = enrolments.get(mentee.pk), enrolments.get(mentor.pk)
+    if mentee is None or mentee.role != Enrolment.Role.MENTEE:
+        raise ValidationError(_("Only a mentee enrolled in this cohort can be re-matched."))
+    mentee.cohort = cohort
+    _refuse(selectors.rematch_refusal(mentee, active_pairing=selectors.active_pairing_of(mentee)))
+    if mentor is None or mentor.role != Enrolment.Role.MENTOR or mentor.status != Enrolment.Status.ACTIVE:
+        raise ValidationError(_("Pick a mentor enrolled in this cohort."))
+    if mentor.pk in selectors.previous_mentor_ids(mentee):
+        raise ValidationError(_("This mentee has already been paired with this mentor."))
+    if not allowed_pairs([mentee], [mentor])[0, 0]:
+        raise ValidationError(
+            _("This mentor is ruled out for this mentee (their manager, report or themself).")
+        )
+    if selectors.free_slots(mentor, cohort=cohort) <= 0:
+        raise ValidationError(_("%(name)s has no free slot any more.") % {"name": mentor.person.full_name})
+
+    mentee_candidate, mentor_candidate = candidate_for(mentee), candidate_for(mentor)
+    score = float(scoring.score_matrix([mentee_candidate], [mentor_candidate], cohort.weights)[0, 0])
+    now = timezone.now()
+    run = MatchRun(
+        cohort=cohort,
+        status=MatchRun.Status.PUBLISHED,
+        created_by=by,
+        created_at=now,
+        published_by=by,
+        published_at=now,
+    )
+    run.full_clean()
+    run.save()
+    pairing = Pairing(
+        cohort=cohort,
+        match_run=run,
+        mentor=mentor,
+        mentee=mentee,
+        score=score,
+        explanation=scoring.explain(mentee_candidate, mentor_candidate, WORK_STYLE_TRAITS),
+        status=Pairing.Status.ACTIVE,
+        started_on=timezone.localdate(),
+    )
+    pairing.full_clean()
+    # full_clean checked "one active pairing per mentee", but the database has the final word: a write
+    # that does not take the cohort lock (the Django admin, a match run publish) can still win the race.
+    try:
+        with transaction.atomic():
+            pairing.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("%(name)s was matched by someone else a moment ago; nothing was changed.")
+            % {"name": mentee.person.full_name}
+        ) from exc
+    return pairing
+
+
+@transaction.atomic
+def reflection_save(*, pairing: Pairing, person: Person, achieved: str, learned: str) -> Reflection:
+    """Write or rewrite one side's reflection; one per person per pairing."""
+    pairing = Pairing.objects.select_related("cohort", "mentor", "mentee").get(pk=pairing.pk)
+    if person.pk not in (pairing.mentor.person_id, pairing.mentee.person_id):
+        raise ValidationError(_("Only the two people in a pairing can reflect on it."))
+    _refuse(selectors.reflection_refusal(pairing))
+    reflection = Reflection.objects.filter(pairing=pairing, person=person).first() or Reflection(
+        pairing=pairing, person=person
+    )
+    reflection.achieved, reflection.learned = achieved, learned
+    reflection.full_clean()
+    try:
+        with transaction.atomic():
+            reflection.save()
+    except IntegrityError as exc:  # the same person saving twice at once
+        raise ValidationError(_("Your reflection was just saved from elsewhere; reload to edit it.")) from exc
+    return reflection
+
+
+@transaction.atomic
+def survey_answer(
+    *, cohort: Cohort, person: Person, satisfaction: int, recommend: int, comment: str = ""
+) -> SurveyResponse:
+    """Answer (or change the answer to) the end-of-cohort survey. The role comes from the enrolment."""
+    cohort = Cohort.objects.get(pk=cohort.pk)
+    _refuse(selectors.survey_refusal(cohort))
+    enrolment = Enrolment.objects.filter(cohort=cohort, person=person, status=Enrolment.Status.ACTIVE).first()
+    if enrolment is None:
+        raise ValidationError(_("Only people enrolled in this cohort can answer its survey."))
+    response = SurveyResponse.objects.filter(cohort=cohort, person=person).first() or SurveyResponse(
+        cohort=cohort, person=person
+    )
+    response.role = enrolment.role
+    response.satisfaction, response.recommend, response.comment = satisfaction, recommend, comment
+    response.full_clean()
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("Your answer was just saved from elsewhere; reload to edit it.")) from exc
+    return response
