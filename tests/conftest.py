@@ -13,12 +13,11 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 
 from mentorship.celery import app as celery_app
+from tests.browser import CHROMIUM, browser, page, phone_page  # noqa: F401 - shared by every browser test
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
 # calls from it (a known pytest-playwright issue).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 def _redis_available() -> str | None:

@@ -1,9 +1,7 @@
 import datetime
-import threading
 
 import pytest
 import time_machine
-from django.db import connection
 
 from programmes.models import Cohort, Enrolment
 from tests.factories import EnrolmentFactory, PersonFactory
@@ -28,39 +26,15 @@ def set_state(cohort, state: Cohort.State) -> None:
 
 
 @pytest.fixture
-def in_browser():
-    """Run `drive(page)` in a fresh Chromium on a thread of its own.
-
-    The e2e journeys keep a session-wide sync Playwright open on the test thread, and a second one
-    cannot start beside it there; on its own thread it can, whichever tests ran first.
-    """
-    from playwright.sync_api import sync_playwright
-
-    from tests.conftest import CHROMIUM
-    from tests.e2e.conftest import CHROMIUM_ARGS, DESKTOP, _new_page
+def in_browser(browser):
+    """Run `drive(page)` in a fresh browser context of the session's Chromium."""
+    from tests.browser import DESKTOP, _new_page
 
     def run(drive):
-        failure = []
-
-        def target():
-            try:
-                with sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(
-                        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-                    )
-                    try:
-                        drive(_new_page(browser, DESKTOP))
-                    finally:
-                        browser.close()
-            except BaseException as exc:  # noqa: BLE001 - pytest.fail raises a BaseException; re-raised below
-                failure.append(exc)
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=target)
-        thread.start()
-        thread.join(timeout=120)
-        if failure:
-            raise failure[0]
+        page = _new_page(browser, DESKTOP)
+        try:
+            drive(page)
+        finally:
+            page.context.close()
 
     return run

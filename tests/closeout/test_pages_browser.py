@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from programmes.models import Cohort, SurveyResponse
+from tests.browser import assert_accessible, login
 from tests.closeout.conftest import enrol_mentor, set_state
-from tests.e2e.conftest import assert_accessible, login
 
 pytestmark = pytest.mark.browser
 

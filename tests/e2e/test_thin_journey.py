@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from people.models import Tag
-from tests.e2e.conftest import assert_accessible, log_out, login
+from tests.browser import assert_accessible, log_out, login
 from tests.factories import PairingFactory, PersonFactory, TeamFactory, UserFactory, person_with_login
 
 pytestmark = pytest.mark.browser

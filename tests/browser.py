@@ -1,16 +1,18 @@
-"""Browser fixtures: one Debian Chromium per test session, a fresh context per test, and axe-core.
+"""Browser fixtures for every browser test (tests/conftest.py exposes them): one Debian Chromium
+per test session, a fresh context per test, and axe-core.
 
 Playwright's own browser download does not work on these machines, so the system Chromium is
 launched directly; pytest-playwright is deliberately not used. Tests here use pytest-django's
 `live_server`, which gives them `transactional_db`: the server thread must see committed rows.
 """
 
+import os
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import CHROMIUM
-
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -1,0 +1,283 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Communication, Feedback, Pace, Person, Structure, Tag
+from programmes.models import Cohort, Enrolment
+
+# A short list people recognise; a saved zone outside it is still offered so it is never lost.
+COMMON_TIME_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Warsaw",
+    "Europe/Athens",
+    "Europe/Istanbul",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Manila",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+)
+
+
+class InviteForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("People to invite"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one person.")},
+    )
+    role = forms.ChoiceField(
+        label=_("Invite them as"), choices=Enrolment.Role.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people
+        self.fields["people"].label_from_instance = lambda p: (
+            f"{p.full_name} · {p.email} · {p.team or _('no team')}"
+        )
+
+
+class AccountForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Type it again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            try:
+                password_validation.validate_password(p1, User(username=self.email, email=self.email))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class JoinForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("I want to join as"),
+        choices=[
+            (Enrolment.Role.MENTEE, _("Mentee: I want to grow with a mentor's help")),
+            (Enrolment.Role.MENTOR, _("Mentor: I want to help a colleague grow")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+TRAIT_HELP = {
+    "communication": _("Do you prefer to write things down first, or to talk them through?"),
+    "structure": _("Do you like meetings with an agenda, or open conversations?"),
+    "pace": _("Do you like to go slowly and thoroughly, or try things quickly and adjust?"),
+    "feedback": _("How do you like to hear what could be better?"),
+}
+
+
+class ProfileForm(forms.Form):
+    # Work style
+    communication = forms.ChoiceField(
+        label=_("Communication"),
+        choices=Communication.choices,
+        widget=forms.RadioSelect,
+        help_text=TRAIT_HELP["communication"],
+    )
+    structure = forms.ChoiceField(
+        label=_("Structure"),
+        choices=Structure.choices,
+        widget=forms.RadioSelect,
+        help_text=TRAIT_HELP["structure"],
+    )
+    pace = forms.ChoiceField(
+        label=_("Pace"), choices=Pace.choices, widget=forms.RadioSelect, help_text=TRAIT_HELP["pace"]
+    )
+    feedback = forms.ChoiceField(
+        label=_("Feedback"),
+        choices=Feedback.choices,
+        widget=forms.RadioSelect,
+        help_text=TRAIT_HELP["feedback"],
+    )
+    # Interests and skills
+    interests = forms.ModelMultipleChoiceField(
+        label=_("What interests you"),
+        queryset=Tag.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    skills = forms.ModelMultipleChoiceField(
+        label=_("What you are good at"),
+        queryset=Tag.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    # Goals (mentees)
+    goals = forms.CharField(
+        label=_("What do you want to get better at?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("In your own words, e.g. “Stay calm with angry customers on billing tickets”."),
+    )
+    goal_areas = forms.ModelMultipleChoiceField(
+        label=_("Goal areas"), queryset=Tag.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    # Mentors
+    motivation = forms.CharField(
+        label=_("Why do you want to mentor?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("What you know well, and how you like to help others learn."),
+    )
+    capacity = forms.IntegerField(
+        label=_("How many mentees can you take on?"), min_value=1, initial=1, required=False
+    )
+    # Practicalities
+    availability = forms.CharField(
+        label=_("When are you available?"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. “Tue/Thu mornings, not on weekend shifts”"),
+    )
+    time_zone = forms.ChoiceField(label=_("Your time zone"))
+    preferred_format = forms.ChoiceField(
+        label=_("How would you like to meet?"),
+        choices=Enrolment.MeetingFormat.choices,
+        widget=forms.RadioSelect,
+    )
+
+    TRAITS = ("communication", "structure", "pace", "feedback")
+    TAGS = ("interests", "skills")
+    MENTEE_ONLY = ("goals", "goal_areas")
+    MENTOR_ONLY = ("motivation", "capacity")
+    PRACTICAL = ("availability", "time_zone", "preferred_format")
+
+    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+        person = enrolment.person
+        initial = {
+            **{t: getattr(person, t) for t in self.TRAITS},
+            "interests": list(person.interests.all()),
+            "skills": list(person.skills.all()),
+            "goals": enrolment.goals,
+            "goal_areas": list(enrolment.goal_areas.all()),
+            "motivation": enrolment.motivation,
+            "capacity": enrolment.capacity,
+            "availability": enrolment.availability,
+            "time_zone": person.time_zone,
+            "preferred_format": enrolment.preferred_format,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.enrolment = enrolment
+        zones = list(COMMON_TIME_ZONES)
+        if person.time_zone and person.time_zone not in zones:
+            zones.insert(0, person.time_zone)
+        self.fields["time_zone"].choices = [(z, z.replace("_", " ")) for z in zones]
+        limit = enrolment.cohort.max_mentees_per_mentor
+        self.fields["capacity"].widget.attrs["max"] = limit
+        self.fields["capacity"].help_text = _("At most %(n)d in this cohort.") % {"n": limit}
+        self.is_mentor = enrolment.role == Enrolment.Role.MENTOR
+        for name in self.MENTEE_ONLY if self.is_mentor else self.MENTOR_ONLY:
+            del self.fields[name]
+        if self.is_mentor:
+            self.fields["motivation"].required = True
+            self.fields["capacity"].required = True
+        if enrolment.cohort.is_read_only:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def clean_capacity(self):
+        value = self.cleaned_data.get("capacity")
+        limit = self.enrolment.cohort.max_mentees_per_mentor
+        if value is not None and value > limit:
+            raise forms.ValidationError(_("At most %(n)d in this cohort.") % {"n": limit})
+        return value
+
+    def clean_time_zone(self):
+        value = self.cleaned_data["time_zone"]
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise forms.ValidationError(_("Choose a time zone from the list.")) from exc
+        return value
+
+    def section(self, names):
+        return [self[n] for n in names if n in self.fields]
+
+    def work_style_fields(self):
+        return self.section(self.TRAITS)
+
+    def tag_fields(self):
+        return self.section(self.TAGS)
+
+    def goal_fields(self):
+        return self.section(self.MENTEE_ONLY)
+
+    def mentor_fields(self):
+        return self.section(self.MENTOR_ONLY)
+
+    def practical_fields(self):
+        return self.section(self.PRACTICAL)
+
+
+class ReviewForm(forms.Form):
+    checks = forms.MultipleChoiceField(
+        label=_("This mentor shows"),
+        choices=[
+            ("expertise", _("Expertise: knows the product and the queue well")),
+            ("communication", _("Communication: explains clearly, listens")),
+            ("patience", _("Patience: gives a newcomer time to learn")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=250, required=False, help_text=_("Required when declining.")
+    )
+    # Sent by the button pressed ("Approve" or "Decline"), not rendered as a field.
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"),
+        max_length=200,
+        help_text=_("A sentence is enough, e.g. “moving to the night shift”."),
+    )
+
+
+class MoveForm(forms.Form):
+    to_cohort = forms.ModelChoiceField(label=_("Move to cohort"), queryset=Cohort.objects.none())
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cohort"].queryset = cohorts
+        self.fields["to_cohort"].label_from_instance = lambda c: f"{c.name} ({c.get_state_display()})"

@@ -1,0 +1,488 @@
+"""Writes for enrolment: invitations, self-enrolment, the profile questionnaire, mentor approval, the
+waitlist, withdrawing and moving. Every refusal is a ValidationError whose message a person can act on."""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentorship.emails import send_templated_email
+from people.models import WORK_STYLE_TRAITS, Person
+from programmes.models import Cohort, Enrolment, Invitation
+
+from . import selectors
+
+INVITATION_SALT = "enrolment.invitation"
+JOIN_SALT = "enrolment.join"
+INVITATION_MAX_AGE = datetime.timedelta(days=14)
+
+
+# --- signed links ------------------------------------------------------------------------------
+
+
+def invitation_token(invitation: Invitation) -> str:
+    # The email is signed too: if an admin ever re-addresses the row, old links stop working.
+    return signing.dumps({"i": invitation.pk, "e": invitation.email}, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link stands for, or a ValidationError that explains why the link is no good."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(
+            _(
+                "This invitation link has expired (links last 14 days). "
+                "Ask your programme admin for a new one."
+            ),
+            code="expired",
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(
+            _("This invitation link is not valid. Check that you copied the whole link from the email."),
+            code="invalid",
+        ) from exc
+    invitation = (
+        Invitation.objects.select_related("cohort__programme", "person__user")
+        .filter(pk=data.get("i"), email=data.get("e"))
+        .first()
+    )
+    if invitation is None or invitation.person is None:
+        raise ValidationError(_("This invitation has been withdrawn. Ask your programme admin."), code="gone")
+    return invitation
+
+
+def cohort_join_token(cohort: Cohort) -> str:
+    # No max age: the link is turned on and off with the cohort's self_enrolment_open switch.
+    return signing.dumps(cohort.pk, salt=JOIN_SALT)
+
+
+def cohort_from_join_token(token: str) -> Cohort:
+    try:
+        pk = signing.loads(token, salt=JOIN_SALT)
+    except signing.BadSignature as exc:
+        raise ValidationError(_("This enrolment link is not valid."), code="invalid") from exc
+    cohort = Cohort.objects.select_related("programme").filter(pk=pk).first()
+    if cohort is None:
+        raise ValidationError(_("This cohort no longer exists."), code="gone")
+    return cohort
+
+
+def _require_open(cohort: Cohort):
+    if cohort.state not in selectors.OPEN_STATES:
+        raise ValidationError(
+            _("%(cohort)s is %(state)s: people can only join while it is in draft, enrolling or matching.")
+            % {"cohort": cohort.name, "state": cohort.get_state_display().lower()}
+        )
+
+
+def _locked(cohort: Cohort) -> Cohort:
+    """Lock the cohort row so two capacity decisions (accept, promote) cannot both take the last place.
+    PostgreSQL honours it; SQLite serialises writers anyway."""
+    return Cohort.objects.select_for_update().get(pk=cohort.pk)
+
+
+def _mentee_status(cohort: Cohort) -> str:
+    places, taken = selectors.mentee_places(cohort)
+    return Enrolment.Status.ACTIVE if taken < places else Enrolment.Status.WAITLISTED
+
+
+def _join(*, cohort: Cohort, person: Person, role: str) -> Enrolment:
+    """Create the enrolment, or re-open a withdrawn one; an existing live one is returned as it is."""
+    _require_open(cohort)
+    if person.has_left():
+        raise ValidationError(_("%(name)s has left the company.") % {"name": person.full_name})
+    cohort = _locked(cohort)
+    existing = Enrolment.objects.filter(cohort=cohort, person=person).first()
+    if existing and existing.status not in (Enrolment.Status.WITHDRAWN,):
+        if existing.status == Enrolment.Status.DECLINED:
+            raise ValidationError(
+                _("Your application to mentor in %(cohort)s was not approved.") % {"cohort": cohort.name}
+            )
+        return existing
+    status = Enrolment.Status.APPLIED if role == Enrolment.Role.MENTOR else _mentee_status(cohort)
+    enrolment = existing or Enrolment(cohort=cohort, person=person)
+    enrolment.role = role
+    enrolment.capacity = 1
+    enrolment.status = status
+    enrolment.withdrawn_reason = ""
+    enrolment.enrolled_at = timezone.now()
+    enrolment.full_clean()
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError as exc:  # a double click racing itself
+        raise ValidationError(_("You are already enrolled in this cohort.")) from exc
+    return enrolment
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_send(*, cohort: Cohort, people, role: str, by) -> tuple[list[Invitation], list[str]]:
+    """Invite each person; returns (invitations created, one sentence per person skipped).
+    Emails go out through Celery after commit, one task per invitation."""
+    _require_open(cohort)
+    if role not in Enrolment.Role.values:
+        raise ValidationError(_("Choose mentor or mentee."))
+    people = list(people)
+    invited = set(
+        Invitation.objects.filter(cohort=cohort, email__in=[p.email for p in people]).values_list(
+            "email", flat=True
+        )
+    )
+    enrolled = set(
+        Enrolment.objects.filter(cohort=cohort, person__in=people)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .values_list("person_id", flat=True)
+    )
+    created, skipped = [], []
+    for person in people:
+        if not person.email:
+            skipped.append(_("%(name)s has no email address.") % {"name": person.full_name})
+        elif person.has_left():
+            skipped.append(_("%(name)s has left the company.") % {"name": person.full_name})
+        elif person.pk in enrolled:
+            skipped.append(_("%(name)s is already enrolled.") % {"name": person.full_name})
+        elif person.email in invited:
+            skipped.append(_("%(name)s was already invited.") % {"name": person.full_name})
+        else:
+            invitation = Invitation(
+                cohort=cohort, email=person.email, role=role, person=person, invited_by=by
+            )
+            invitation.full_clean()
+            invitation.save()
+            invited.add(person.email)
+            created.append(invitation)
+
+    from .tasks import send_invitation  # tasks import this module
+
+    ids = [i.pk for i in created]
+    # After commit, so the worker never looks for a row it cannot see yet.
+    transaction.on_commit(lambda: [send_invitation.delay(pk) for pk in ids])
+    return created, skipped
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    """Send a fresh link (a new 14 days), e.g. when the first expired or never arrived."""
+    invitation = Invitation.objects.select_for_update().select_related("cohort").get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation was accepted already."))
+    if invitation.person_id is None:
+        raise ValidationError(_("The invited person no longer exists."))
+    _require_open(invitation.cohort)
+    invitation.sent_at = None
+    invitation.save(update_fields=["sent_at"])
+    from .tasks import send_invitation
+
+    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    return invitation
+
+
+def invitation_deliver(*, invitation_id: int) -> bool:
+    """Claim the invitation, then email it. Returns False if it was already sent (or claimed).
+
+    Not atomic on purpose: the claim (setting sent_at) commits before the SMTP conversation, so a
+    duplicate task finds it claimed and sends nothing. Trade-off: at most once, not at least once. If
+    sending raises, the claim is released so a retry can send; if the worker dies mid-send, the
+    invitation stays marked sent and the admin re-invites. A lost invitation is visible on the invite
+    page (the person never accepts); a duplicate one is not undoable, so we prefer the former.
+    """
+    now = timezone.now()
+    if not Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(sent_at=now):
+        return False
+    invitation = Invitation.objects.select_related("cohort__programme", "person", "invited_by").get(
+        pk=invitation_id
+    )
+    inviter = invitation.invited_by
+    try:
+        send_templated_email(
+            template="invitation",
+            context={
+                "invitation": invitation,
+                "cohort": invitation.cohort,
+                "person": invitation.person,
+                "role": invitation.get_role_display().lower(),
+                "is_mentor": invitation.role == Enrolment.Role.MENTOR,
+                "inviter": (inviter.get_full_name() or inviter.get_username()) if inviter else "",
+                "accept_url": settings.SITE_URL
+                + reverse("enrolment:accept", args=[invitation_token(invitation)]),
+                "expires_on": timezone.localdate(now + INVITATION_MAX_AGE),
+            },
+            to=[invitation.email],
+        )
+    except Exception:
+        Invitation.objects.filter(pk=invitation_id, sent_at=now).update(sent_at=None)
+        raise
+    return True
+
+
+@transaction.atomic
+def invitation_create_account(*, invitation: Invitation, password: str):
+    """Create the invited person's login (username = their email) and link it to them."""
+    person = Person.objects.select_for_update().get(pk=invitation.person_id)
+    if person.user_id:
+        raise ValidationError(_("You already have an account: log in instead."))
+    User = get_user_model()
+    if User.objects.filter(username__iexact=person.email).exists():
+        raise ValidationError(_("An account with this email exists already: log in instead."))
+    user = User(username=person.email, email=person.email)
+    full_name = person.full_name.split(" ", 1)
+    user.first_name, user.last_name = full_name[0][:150], (full_name[1] if len(full_name) > 1 else "")[:150]
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation) -> Enrolment:
+    """Enrol the invited person in the invited role. A second click returns the same enrolment."""
+    enrolment = _join(cohort=invitation.cohort, person=invitation.person, role=invitation.role)
+    if invitation.accepted_at is None:
+        Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+            accepted_at=timezone.now()
+        )
+    return enrolment
+
+
+# --- self-enrolment ----------------------------------------------------------------------------
+
+
+def eligibility_problem(*, cohort: Cohort, person: Person, role: str, today=None) -> str | None:
+    """Why the person may not join in this role, or None."""
+    today = today or timezone.localdate()
+    if role == Enrolment.Role.MENTOR:
+        tenure = person.tenure_days(today)
+        if tenure < cohort.min_mentor_tenure_days:
+            return _(
+                "Mentors need at least %(need)d days with the company; you have %(have)d. "
+                "You are welcome to join as a mentee."
+            ) % {"need": cohort.min_mentor_tenure_days, "have": max(tenure, 0)}
+    elif (
+        cohort.mentee_hire_window_days is not None
+        and person.tenure_days(today) > cohort.mentee_hire_window_days
+    ):
+        return _("This cohort is for people hired in the last %(days)d days.") % {
+            "days": cohort.mentee_hire_window_days
+        }
+    return None
+
+
+@transaction.atomic
+def self_enrol(*, cohort: Cohort, person: Person, role: str) -> Enrolment:
+    if not (cohort.self_enrolment_open and cohort.state == Cohort.State.ENROLLING):
+        raise ValidationError(_("%(cohort)s is not open for self-enrolment.") % {"cohort": cohort.name})
+    if role not in Enrolment.Role.values:
+        raise ValidationError(_("Choose mentor or mentee."))
+    problem = eligibility_problem(cohort=cohort, person=person, role=role)
+    if problem:
+        raise ValidationError(problem)
+    existing = Enrolment.objects.filter(cohort=cohort, person=person).exclude(
+        status=Enrolment.Status.WITHDRAWN
+    )
+    if existing.exists():
+        raise ValidationError(_("You are already enrolled in %(cohort)s.") % {"cohort": cohort.name})
+    return _join(cohort=cohort, person=person, role=role)
+
+
+# --- profile -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_save(
+    *,
+    enrolment: Enrolment,
+    communication: str,
+    structure: str,
+    pace: str,
+    feedback: str,
+    interests=(),
+    skills=(),
+    time_zone: str,
+    availability: str = "",
+    preferred_format: str = Enrolment.MeetingFormat.ANY,
+    goals: str = "",
+    goal_areas=(),
+    motivation: str = "",
+    capacity: int = 1,
+) -> Enrolment:
+    cohort = enrolment.cohort
+    if cohort.is_read_only:
+        raise ValidationError(
+            _("%(cohort)s is closed: its profiles can no longer be changed.") % {"cohort": cohort.name}
+        )
+    if enrolment.status in (Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED):
+        raise ValidationError(_("This enrolment is no longer active."))
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")}) from exc
+    is_mentor = enrolment.role == Enrolment.Role.MENTOR
+    if is_mentor and not (1 <= capacity <= cohort.max_mentees_per_mentor):
+        raise ValidationError(
+            {"capacity": _("Choose between 1 and %(n)d mentees.") % {"n": cohort.max_mentees_per_mentor}}
+        )
+
+    person = enrolment.person
+    traits = dict(zip(WORK_STYLE_TRAITS, (communication, structure, pace, feedback), strict=True))
+    for name, value in traits.items():
+        setattr(person, name, value)
+    person.time_zone = time_zone
+    person.full_clean()
+    person.save(update_fields=[*WORK_STYLE_TRAITS, "time_zone"])
+    person.interests.set(interests)
+    person.skills.set(skills)
+
+    enrolment.availability = availability
+    enrolment.preferred_format = preferred_format
+    if is_mentor:
+        enrolment.motivation = motivation
+        enrolment.capacity = capacity
+    else:
+        enrolment.goals = goals
+    enrolment.profile_completed_at = enrolment.profile_completed_at or timezone.now()
+    enrolment.full_clean()
+    enrolment.save()
+    if not is_mentor:
+        enrolment.goal_areas.set(goal_areas)
+    return enrolment
+
+
+# --- admin review ------------------------------------------------------------------------------
+
+MENTOR_CHECKS = ("expertise", "communication", "patience")
+
+
+@transaction.atomic
+def application_review(*, enrolment: Enrolment, approve: bool, checks=(), note: str = "", by) -> Enrolment:
+    """Approve or decline a mentor's application. Approval needs every check ticked; a decline needs
+    a note. The ticked checks are kept at the start of the note, as there is no field for them."""
+    enrolment = Enrolment.objects.select_for_update().select_related("cohort").get(pk=enrolment.pk)
+    if enrolment.role != Enrolment.Role.MENTOR or enrolment.status != Enrolment.Status.APPLIED:
+        raise ValidationError(_("Only mentor applications awaiting approval can be reviewed."))
+    _require_open(enrolment.cohort)
+    checks = [c for c in MENTOR_CHECKS if c in set(checks)]
+    note = note.strip()
+    if approve and len(checks) < len(MENTOR_CHECKS):
+        raise ValidationError(
+            _("Tick expertise, communication and patience before approving, or decline with a note.")
+        )
+    if not approve and not note:
+        raise ValidationError({"note": _("Say why, so the person hears a reason.")})
+    prefix = "[" + ", ".join(checks) + "] " if checks else ""
+    enrolment.status = Enrolment.Status.ACTIVE if approve else Enrolment.Status.DECLINED
+    enrolment.review_note = (prefix + note)[:300]
+    enrolment.reviewed_by = by
+    enrolment.reviewed_at = timezone.now()
+    enrolment.full_clean()
+    enrolment.save()
+    return enrolment
+
+
+@transaction.atomic
+def waitlist_promote(*, enrolment: Enrolment, by=None) -> Enrolment:
+    cohort = _locked(enrolment.cohort)
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status != Enrolment.Status.WAITLISTED:
+        raise ValidationError(_("%(name)s is not on the waitlist.") % {"name": enrolment.person})
+    _require_open(cohort)
+    places, taken = selectors.mentee_places(cohort)
+    if taken >= places:
+        raise ValidationError(
+            _(
+                "No mentor place is free: %(taken)d active mentees for %(places)d places. "
+                "Approve another mentor or raise a mentor's capacity first."
+            )
+            % {"taken": taken, "places": places}
+        )
+    enrolment.status = Enrolment.Status.ACTIVE
+    enrolment.full_clean()
+    enrolment.save(update_fields=["status"])
+    return enrolment
+
+
+def _refuse_if_paired(enrolment: Enrolment):
+    if Enrolment.objects.filter(pk=enrolment.pk).filter(selectors.in_active_pairing()).exists():
+        raise ValidationError(
+            _("%(name)s is in an active pairing: end the pairing first.") % {"name": enrolment.person}
+        )
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment, reason: str, by=None) -> Enrolment:
+    enrolment = Enrolment.objects.select_for_update().select_related("cohort", "person").get(pk=enrolment.pk)
+    if enrolment.status in (Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED):
+        raise ValidationError(_("This enrolment is not active."))
+    if enrolment.cohort.is_read_only:
+        raise ValidationError(_("The cohort is closed."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a short reason.")})
+    _refuse_if_paired(enrolment)
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.withdrawn_reason = reason[:200]
+    enrolment.full_clean()
+    enrolment.save(update_fields=["status", "withdrawn_reason"])
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_move(*, enrolment: Enrolment, to_cohort: Cohort, by=None) -> Enrolment:
+    """Move someone to another cohort of the same programme. The old enrolment is kept, withdrawn with
+    a reason, so history (and any ended pairing) stays where it happened; the new one copies the
+    profile answers and goal areas. Mentees take a free place or join the waitlist there."""
+    enrolment = Enrolment.objects.select_for_update().select_related("cohort", "person").get(pk=enrolment.pk)
+    if enrolment.status in (Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED):
+        raise ValidationError(_("This enrolment is not active."))
+    if to_cohort.pk == enrolment.cohort_id or to_cohort.programme_id != enrolment.cohort.programme_id:
+        raise ValidationError(_("Choose another cohort of the same programme."))
+    _require_open(to_cohort)
+    _refuse_if_paired(enrolment)
+    if Enrolment.objects.filter(cohort=to_cohort, person=enrolment.person_id).exists():
+        raise ValidationError(
+            _("%(name)s is already enrolled in %(cohort)s.")
+            % {"name": enrolment.person, "cohort": to_cohort.name}
+        )
+    to_cohort = _locked(to_cohort)
+    if enrolment.role == Enrolment.Role.MENTOR:
+        status = (
+            Enrolment.Status.ACTIVE
+            if enrolment.status == Enrolment.Status.ACTIVE
+            else Enrolment.Status.APPLIED
+        )
+    else:
+        status = _mentee_status(to_cohort)
+    moved = Enrolment(
+        cohort=to_cohort,
+        person=enrolment.person,
+        role=enrolment.role,
+        capacity=min(enrolment.capacity, to_cohort.max_mentees_per_mentor),
+        status=status,
+        goals=enrolment.goals,
+        availability=enrolment.availability,
+        preferred_format=enrolment.preferred_format,
+        motivation=enrolment.motivation,
+        profile_completed_at=enrolment.profile_completed_at,
+        reviewed_by=enrolment.reviewed_by,
+        reviewed_at=enrolment.reviewed_at,
+        review_note=enrolment.review_note,
+    )
+    moved.full_clean()
+    moved.save()
+    moved.goal_areas.set(enrolment.goal_areas.all())
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.withdrawn_reason = (_("Moved to %(cohort)s") % {"cohort": to_cohort.name})[:200]
+    enrolment.save(update_fields=["status", "withdrawn_reason"])
+    return moved

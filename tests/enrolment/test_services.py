@@ -1,0 +1,320 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from enrolment import selectors, services, tasks
+from people.models import Person
+from programmes.models import Cohort, Enrolment, Invitation
+from tests.enrolment.conftest import active_mentor, days_ago
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, ProgrammeFactory
+
+# --- invitations -------------------------------------------------------------------------------
+
+
+def test_invitations_are_created_skipped_with_reasons_and_emailed_once_each(
+    world, open_cohort, django_capture_on_commit_callbacks
+):
+    new = PersonFactory(full_name="Nia New")
+    enrolled = EnrolmentFactory(cohort=open_cohort).person
+    no_email = PersonFactory(full_name="Ed Noemail", email="")
+    Invitation.objects.create(
+        cohort=open_cohort, email=world.outsider.email, role="mentee", person=world.outsider
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created, skipped = services.invitation_send(
+            cohort=open_cohort,
+            people=[new, enrolled, no_email, world.outsider],
+            role="mentee",
+            by=world.admin,
+        )
+
+    assert [i.person for i in created] == [new]
+    assert skipped == [
+        f"{enrolled.full_name} is already enrolled.",
+        "Ed Noemail has no email address.",
+        "Sam Outsider was already invited.",
+    ]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [new.email]
+    assert "Spring 2027" in message.subject and "mentee" in message.subject
+    assert "http://testserver/enrol/invitation/" in message.body
+    assert "admin" in message.body  # who invited them
+    created[0].refresh_from_db()
+    assert created[0].sent_at is not None
+
+
+def test_invitations_are_refused_once_the_cohort_is_active(world):
+    with pytest.raises(ValidationError, match="only join while it is in draft, enrolling or matching"):
+        services.invitation_send(cohort=world.cohort, people=[world.outsider], role="mentee", by=world.admin)
+    assert not Invitation.objects.exists()
+
+
+def test_invitation_email_is_sent_once_even_if_the_task_runs_twice(world, open_cohort):
+    invitation = Invitation.objects.create(
+        cohort=open_cohort,
+        email=world.outsider.email,
+        role="mentor",
+        person=world.outsider,
+        invited_by=world.admin,
+    )
+    assert tasks.send_invitation.delay(invitation.pk).get() is True
+    assert tasks.send_invitation.delay(invitation.pk).get() is False
+    assert len(mail.outbox) == 1
+
+
+def test_resending_issues_a_fresh_link_but_not_after_acceptance(
+    world, open_cohort, django_capture_on_commit_callbacks
+):
+    invitation = Invitation.objects.create(
+        cohort=open_cohort,
+        email=world.outsider.email,
+        role="mentee",
+        person=world.outsider,
+        sent_at=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_resend(invitation=invitation)
+    assert len(mail.outbox) == 1
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+    with pytest.raises(ValidationError, match="accepted already"):
+        services.invitation_resend(invitation=invitation)
+
+
+def test_a_failed_send_releases_the_claim_so_a_retry_can_send(world, open_cohort, monkeypatch):
+    invitation = Invitation.objects.create(
+        cohort=open_cohort, email=world.outsider.email, role="mentee", person=world.outsider
+    )
+
+    def broken(**kwargs):
+        raise ConnectionError("SMTP down")
+
+    monkeypatch.setattr(services, "send_templated_email", broken)
+    with pytest.raises(ConnectionError):
+        services.invitation_deliver(invitation_id=invitation.pk)
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None
+    monkeypatch.undo()
+    assert services.invitation_deliver(invitation_id=invitation.pk) is True
+
+
+def _invitation(cohort, person, role="mentee"):
+    return Invitation.objects.create(cohort=cohort, email=person.email, role=role, person=person)
+
+
+def test_invitation_link_works_for_fourteen_days_then_expires(world, open_cohort):
+    invitation = _invitation(open_cohort, world.outsider)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        token = services.invitation_token(invitation)
+        traveller.shift(datetime.timedelta(days=13, hours=23))
+        assert services.invitation_from_token(token) == invitation
+        traveller.shift(datetime.timedelta(hours=2))
+        with pytest.raises(ValidationError, match="expired") as exc:
+            services.invitation_from_token(token)
+    assert exc.value.code == "expired"
+
+
+def test_tampered_or_foreign_tokens_are_refused(world, open_cohort):
+    invitation = _invitation(open_cohort, world.outsider)
+    token = services.invitation_token(invitation)
+    for bad in (token[:-2] + "xx", "nonsense", services.cohort_join_token(open_cohort)):
+        with pytest.raises(ValidationError, match="not valid"):
+            services.invitation_from_token(bad)
+
+
+# --- accepting: roles, capacity, waitlist ------------------------------------------------------
+
+
+def test_accepting_as_mentor_applies_for_approval_and_marks_accepted(world, open_cohort):
+    invitation = _invitation(open_cohort, world.mentor2, role="mentor")
+    enrolment = services.invitation_accept(invitation=invitation)
+    assert (enrolment.role, enrolment.status) == ("mentor", Enrolment.Status.APPLIED)
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
+
+
+def test_accepting_twice_returns_the_same_enrolment(world, open_cohort):
+    invitation = _invitation(open_cohort, world.outsider)
+    active_mentor(open_cohort)
+    first = services.invitation_accept(invitation=invitation)
+    accepted_at = Invitation.objects.get(pk=invitation.pk).accepted_at
+    second = services.invitation_accept(invitation=invitation)
+    assert first.pk == second.pk and Enrolment.objects.filter(cohort=open_cohort, role="mentee").count() == 1
+    assert Invitation.objects.get(pk=invitation.pk).accepted_at == accepted_at
+
+
+def test_mentees_are_waitlisted_once_mentor_capacity_is_used_up(world, open_cohort):
+    # Capacity 5 counts as the cohort's limit of 2; an applied mentor adds nothing.
+    active_mentor(open_cohort, capacity=5)
+    EnrolmentFactory(cohort=open_cohort, role="mentor", capacity=3, status=Enrolment.Status.APPLIED)
+    assert selectors.mentee_places(open_cohort) == (2, 0)
+    statuses = [
+        services.invitation_accept(invitation=_invitation(open_cohort, PersonFactory())).status
+        for _ in range(3)
+    ]
+    assert statuses == [Enrolment.Status.ACTIVE, Enrolment.Status.ACTIVE, Enrolment.Status.WAITLISTED]
+
+
+def test_accepting_after_the_cohort_started_is_refused(world, open_cohort):
+    invitation = _invitation(open_cohort, world.outsider)
+    Cohort.objects.filter(pk=open_cohort.pk).update(state=Cohort.State.ACTIVE)
+    invitation.refresh_from_db()
+    with pytest.raises(ValidationError, match="is active"):
+        services.invitation_accept(invitation=invitation)
+
+
+# --- self-enrolment and eligibility ------------------------------------------------------------
+
+
+def test_self_enrolment_needs_the_link_to_be_open_and_the_cohort_enrolling(world, open_cohort):
+    open_cohort.self_enrolment_open = False
+    with pytest.raises(ValidationError, match="not open for self-enrolment"):
+        services.self_enrol(cohort=open_cohort, person=world.outsider, role="mentee")
+    open_cohort.self_enrolment_open, open_cohort.state = True, Cohort.State.MATCHING
+    with pytest.raises(ValidationError, match="not open for self-enrolment"):
+        services.self_enrol(cohort=open_cohort, person=world.outsider, role="mentee")
+
+
+def test_mentors_need_the_minimum_tenure(world, open_cohort):
+    junior = PersonFactory(hire_date=days_ago(100))
+    with pytest.raises(
+        ValidationError, match="Mentors need at least 365 days with the company; you have 100"
+    ):
+        services.self_enrol(cohort=open_cohort, person=junior, role="mentor")
+    senior = PersonFactory(hire_date=days_ago(365))
+    assert (
+        services.self_enrol(cohort=open_cohort, person=senior, role="mentor").status
+        == Enrolment.Status.APPLIED
+    )
+
+
+def test_mentees_must_be_recent_hires_when_the_cohort_sets_a_window(world, open_cohort):
+    open_cohort.mentee_hire_window_days = 90
+    with pytest.raises(ValidationError, match="hired in the last 90 days"):
+        services.self_enrol(cohort=open_cohort, person=PersonFactory(hire_date=days_ago(91)), role="mentee")
+    enrolment = services.self_enrol(
+        cohort=open_cohort, person=PersonFactory(hire_date=days_ago(90)), role="mentee"
+    )
+    assert enrolment.status == Enrolment.Status.WAITLISTED  # no mentor yet
+
+
+def test_self_enrolling_twice_is_refused(world, open_cohort):
+    services.self_enrol(cohort=open_cohort, person=world.outsider, role="mentee")
+    with pytest.raises(ValidationError, match="already enrolled in Spring 2027"):
+        services.self_enrol(cohort=open_cohort, person=world.outsider, role="mentee")
+
+
+# --- profile -----------------------------------------------------------------------------------
+
+PROFILE = {
+    "communication": "spoken",
+    "structure": "flexible",
+    "pace": "fast",
+    "feedback": "gentle",
+    "time_zone": "Europe/Lisbon",
+    "availability": "Tue mornings",
+    "preferred_format": "video",
+}
+
+
+def test_profile_saves_to_person_and_enrolment(world, open_cohort):
+    billing, apis, tone = world.tags
+    enrolment = EnrolmentFactory(cohort=open_cohort, person=world.outsider)
+    services.profile_save(
+        enrolment=enrolment, **PROFILE, interests=[billing], skills=[apis], goals="Refunds", goal_areas=[tone]
+    )
+    person = Person.objects.get(pk=world.outsider.pk)
+    assert (person.communication, person.pace, person.time_zone) == ("spoken", "fast", "Europe/Lisbon")
+    assert list(person.interests.all()) == [billing] and list(person.skills.all()) == [apis]
+    enrolment.refresh_from_db()
+    assert enrolment.profile_complete and enrolment.goals == "Refunds"
+    assert list(enrolment.goal_areas.all()) == [tone]
+
+
+def test_profile_refuses_bad_time_zone_too_much_capacity_and_closed_cohorts(world, open_cohort):
+    mentor = EnrolmentFactory(cohort=open_cohort, role="mentor", status=Enrolment.Status.APPLIED)
+    with pytest.raises(ValidationError, match="time zone from the list"):
+        services.profile_save(enrolment=mentor, **{**PROFILE, "time_zone": "Mars/Olympus"})
+    with pytest.raises(ValidationError, match="between 1 and 2 mentees"):
+        services.profile_save(enrolment=mentor, **PROFILE, motivation="Teach", capacity=3)
+    open_cohort.state = Cohort.State.CLOSED
+    with pytest.raises(ValidationError, match="closed"):
+        services.profile_save(enrolment=mentor, **PROFILE, motivation="Teach", capacity=1)
+
+
+# --- review, waitlist, withdraw, move ----------------------------------------------------------
+
+
+def test_approving_a_mentor_needs_all_three_checks_and_declining_needs_a_note(world, open_cohort):
+    application = EnrolmentFactory(cohort=open_cohort, role="mentor", status=Enrolment.Status.APPLIED)
+    with pytest.raises(ValidationError, match="Tick expertise, communication and patience"):
+        services.application_review(enrolment=application, approve=True, checks=["expertise"], by=world.admin)
+    with pytest.raises(ValidationError, match="Say why"):
+        services.application_review(enrolment=application, approve=False, note=" ", by=world.admin)
+    approved = services.application_review(
+        enrolment=application,
+        approve=True,
+        checks=services.MENTOR_CHECKS,
+        note="Great on billing",
+        by=world.admin,
+    )
+    assert approved.status == Enrolment.Status.ACTIVE and approved.reviewed_by == world.admin
+    assert approved.review_note == "[expertise, communication, patience] Great on billing"
+    with pytest.raises(ValidationError, match="Only mentor applications"):
+        services.application_review(enrolment=approved, approve=False, note="x", by=world.admin)
+
+
+def test_promoting_from_the_waitlist_only_when_a_place_is_free(world, open_cohort):
+    EnrolmentFactory(cohort=open_cohort, status=Enrolment.Status.ACTIVE)
+    waiting = EnrolmentFactory(cohort=open_cohort, status=Enrolment.Status.WAITLISTED)
+    with pytest.raises(ValidationError, match="No mentor place is free: 1 active mentees for 0 places"):
+        services.waitlist_promote(enrolment=waiting)
+    active_mentor(open_cohort, capacity=2)
+    assert services.waitlist_promote(enrolment=waiting).status == Enrolment.Status.ACTIVE
+
+
+def test_withdrawing_needs_a_reason_and_is_refused_during_an_active_pairing(world, open_cohort):
+    with pytest.raises(ValidationError, match="end the pairing first"):
+        services.enrolment_withdraw(enrolment=world.pair.mentee, reason="Leaving the team")
+    enrolment = EnrolmentFactory(cohort=open_cohort)
+    with pytest.raises(ValidationError, match="short reason"):
+        services.enrolment_withdraw(enrolment=enrolment, reason="  ")
+    withdrawn = services.enrolment_withdraw(enrolment=enrolment, reason="Night shifts")
+    assert (withdrawn.status, withdrawn.withdrawn_reason) == (Enrolment.Status.WITHDRAWN, "Night shifts")
+
+
+def test_moving_keeps_profile_and_goal_areas_and_withdraws_the_old_enrolment(world, open_cohort):
+    billing = world.tags[0]
+    source = CohortFactory(programme=open_cohort.programme, state=Cohort.State.ENROLLING)
+    enrolment = EnrolmentFactory(
+        cohort=source, goals="Refunds", availability="Fri", profile_completed_at=timezone.now()
+    )
+    enrolment.goal_areas.set([billing])
+    active_mentor(open_cohort)
+    moved = services.enrolment_move(enrolment=enrolment, to_cohort=open_cohort)
+    assert moved.cohort == open_cohort and moved.status == Enrolment.Status.ACTIVE
+    assert (moved.goals, moved.availability, moved.profile_complete) == ("Refunds", "Fri", True)
+    assert list(moved.goal_areas.all()) == [billing]
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.WITHDRAWN and "Spring 2027" in enrolment.withdrawn_reason
+
+
+def test_moving_is_refused_when_paired_already_enrolled_or_to_the_wrong_cohort(world, open_cohort):
+    with pytest.raises(ValidationError, match="end the pairing first"):
+        services.enrolment_move(enrolment=world.pair.mentee, to_cohort=open_cohort)
+    source = CohortFactory(programme=open_cohort.programme, state=Cohort.State.ENROLLING)
+    enrolment = EnrolmentFactory(cohort=source)
+    EnrolmentFactory(cohort=open_cohort, person=enrolment.person)
+    with pytest.raises(ValidationError, match="already enrolled in Spring 2027"):
+        services.enrolment_move(enrolment=enrolment, to_cohort=open_cohort)
+    other_programme = CohortFactory(programme=ProgrammeFactory(name="Other"), state=Cohort.State.ENROLLING)
+    with pytest.raises(ValidationError, match="same programme"):
+        services.enrolment_move(enrolment=enrolment, to_cohort=other_programme)
+    closed = CohortFactory(programme=open_cohort.programme, state=Cohort.State.ACTIVE)
+    with pytest.raises(ValidationError, match="draft, enrolling or matching"):
+        services.enrolment_move(enrolment=enrolment, to_cohort=closed)

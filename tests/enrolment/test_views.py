@@ -1,0 +1,335 @@
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from enrolment import services
+from people.models import Tag
+from programmes.models import Enrolment, Invitation
+from tests.conftest import login
+from tests.enrolment.conftest import active_mentor, days_ago
+from tests.factories import EnrolmentFactory, PersonFactory, UserFactory
+
+
+def url(name, *args):
+    return reverse(f"enrolment:{name}", args=args)
+
+
+# --- access ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["manager", "mentor", "mentee", "outsider"])
+def test_non_admins_get_403_on_admin_pages(client, world, open_cohort, username):
+    login(client, User.objects.get(username=username))
+    enrolment = EnrolmentFactory(cohort=open_cohort, status=Enrolment.Status.WAITLISTED)
+    for target in (url("invite", open_cohort.pk), url("review", open_cohort.pk), url("move", enrolment.pk)):
+        assert client.get(target).status_code == 403, target
+    invitation = Invitation.objects.create(cohort=open_cohort, email="x@example.com", role="mentee")
+    for target in (
+        url("invitation-resend", invitation.pk),
+        url("application-review", enrolment.pk),
+        url("promote", enrolment.pk),
+        url("admin-withdraw", enrolment.pk),
+    ):
+        assert client.post(target).status_code == 403, target
+
+
+def test_mentee_cannot_open_or_withdraw_another_persons_enrolment(client, world):
+    login(client, world.mentee2.user)
+    assert client.get(url("profile", world.pair.mentee.pk)).status_code == 404
+    assert client.get(url("withdraw", world.pair.mentee.pk)).status_code == 404
+    assert client.get(url("profile", world.pair2.mentee.pk)).status_code == 200
+
+
+def test_anonymous_visitors_must_log_in_except_on_the_invitation_link(client, world, open_cohort):
+    for target in (url("mine"), url("join", services.cohort_join_token(open_cohort))):
+        response = client.get(target)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert client.get(url("accept", "tampered")).status_code == 400
+
+
+# --- invite ------------------------------------------------------------------------------------
+
+
+def test_admin_invites_people_and_sees_them_listed(
+    client, world, open_cohort, django_capture_on_commit_callbacks
+):
+    login(client, world.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("invite", open_cohort.pk), {"people": [world.outsider.pk, world.mentor2.pk], "role": "mentor"}
+        )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    page = client.get(response.url)
+    assert "2 invitation(s) on their way." in page.text
+    assert page.text.count(">sent<") == 2
+
+
+def test_invite_page_refuses_when_the_cohort_is_active(client, world):
+    login(client, world.admin)
+    page = client.get(url("invite", world.cohort.pk))
+    assert "invitations can only be sent while it is in draft, enrolling or matching" in page.text
+    response = client.post(url("invite", world.cohort.pk), {"people": [world.outsider.pk], "role": "mentee"})
+    assert response.status_code == 200 and "only join while it is in draft" in response.text
+    assert not Invitation.objects.exists()
+
+
+def test_inviting_someone_invited_meanwhile_says_so(client, world, open_cohort):
+    Invitation.objects.create(
+        cohort=open_cohort, email=world.outsider.email, role="mentee", person=world.outsider
+    )
+    login(client, world.admin)
+    response = client.post(
+        url("invite", open_cohort.pk), {"people": [world.outsider.pk], "role": "mentee"}, follow=True
+    )
+    assert "Skipped: Sam Outsider was already invited." in response.text
+
+
+def test_invite_form_errors_keep_the_filter_and_do_not_crash(client, world, open_cohort):
+    login(client, world.admin)
+    response = client.post(url("invite", open_cohort.pk) + "?q=Sam", {"people": ["abc"], "role": "boss"})
+    assert response.status_code == 200
+    assert 'value="Sam"' in response.text
+
+
+# --- accept ------------------------------------------------------------------------------------
+
+
+def _invite(cohort, person, role="mentee"):
+    invitation = Invitation.objects.create(cohort=cohort, email=person.email, role=role, person=person)
+    return invitation, url("accept", services.invitation_token(invitation))
+
+
+def test_new_person_sets_a_password_then_lands_on_the_questionnaire(client, world, open_cohort):
+    newcomer = PersonFactory(full_name="Nia New", email="nia@example.com")
+    active_mentor(open_cohort)
+    invitation, link = _invite(open_cohort, newcomer)
+    page = client.get(link)
+    assert page.status_code == 200 and "Set your password" in page.text and "nia@example.com" in page.text
+
+    mismatch = client.post(link, {"password1": "a-long-secret-1", "password2": "different"})
+    assert "The two passwords differ." in mismatch.text and not User.objects.filter(
+        username="nia@example.com"
+    )
+
+    response = client.post(link, {"password1": "a-long-secret-1", "password2": "a-long-secret-1"})
+    enrolment = Enrolment.objects.get(cohort=open_cohort, person=newcomer)
+    assert response.status_code == 302 and response.url == url("profile", enrolment.pk)
+    newcomer.refresh_from_db()
+    assert newcomer.user.username == "nia@example.com"
+    assert enrolment.status == Enrolment.Status.ACTIVE
+    assert Invitation.objects.get(pk=invitation.pk).accepted_at is not None
+    # Logged in now: the second click goes straight to the same questionnaire.
+    again = client.get(link)
+    assert again.url == url("profile", enrolment.pk)
+    assert client.get(again.url).status_code == 200
+
+
+def test_person_with_a_login_is_asked_to_log_in_first(client, world, open_cohort):
+    _invitation, link = _invite(open_cohort, world.outsider)
+    response = client.get(link)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert "next=" in response.url
+    login(client, world.mentee.user)  # somebody else
+    assert client.get(link).url.startswith(reverse("login"))
+    login(client, world.outsider.user)
+    response = client.get(link)
+    enrolment = Enrolment.objects.get(cohort=open_cohort, person=world.outsider)
+    assert response.url == url("profile", enrolment.pk)
+    assert enrolment.status == Enrolment.Status.WAITLISTED
+
+
+def test_expired_or_tampered_links_show_a_friendly_page(client, world, open_cohort):
+    import time_machine
+
+    _invitation, link = _invite(open_cohort, world.outsider)
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=15)):
+        expired = client.get(link)
+    assert expired.status_code == 400 and "has expired" in expired.text
+    tampered = client.get(link[:-3] + "x/")
+    assert tampered.status_code == 400 and "not valid" in tampered.text
+
+
+# --- join --------------------------------------------------------------------------------------
+
+
+def test_self_enrolment_refuses_ineligible_mentors_with_the_reason(client, world, open_cohort):
+    junior = PersonFactory(user=UserFactory(username="junior"), hire_date=days_ago(30))
+    login(client, junior.user)
+    link = url("join", services.cohort_join_token(open_cohort))
+    response = client.post(link, {"role": "mentor"})
+    assert response.status_code == 200 and "Mentors need at least 365 days" in response.text
+    assert re.search(r'value="mentor"[^>]*checked', response.text)  # the choice is kept
+    response = client.post(link, {"role": "mentee"})
+    enrolment = Enrolment.objects.get(cohort=open_cohort, person=junior)
+    assert response.url == url("profile", enrolment.pk)
+    assert client.get(link).url == url("profile", enrolment.pk)  # a second visit goes to the profile
+
+
+def test_join_link_is_closed_when_self_enrolment_is_off(client, world, open_cohort):
+    open_cohort.self_enrolment_open = False
+    open_cohort.save()
+    login(client, world.outsider.user)
+    response = client.get(url("join", services.cohort_join_token(open_cohort)))
+    assert response.status_code == 403 and "not open for self-enrolment" in response.text
+
+
+# --- profile, mine, withdraw -------------------------------------------------------------------
+
+
+def test_profile_questionnaire_saves_and_keeps_what_was_typed_on_errors(client, world, open_cohort):
+    enrolment = EnrolmentFactory(cohort=open_cohort, person=world.outsider, role="mentor", capacity=1)
+    login(client, world.outsider.user)
+    data = {
+        "communication": "spoken",
+        "structure": "structured",
+        "pace": "steady",
+        "feedback": "direct",
+        "interests": [world.tags[0].pk],
+        "skills": [world.tags[1].pk],
+        "motivation": "I love teaching triage",
+        "capacity": 5,
+        "availability": "Mon afternoons",
+        "time_zone": "Europe/Paris",
+        "preferred_format": "video",
+    }
+    response = client.post(url("profile", enrolment.pk), data)
+    assert response.status_code == 200 and "At most 2 in this cohort." in response.text
+    assert "I love teaching triage" in response.text and 'value="Mon afternoons"' in response.text
+    response = client.post(url("profile", enrolment.pk), {**data, "capacity": 2, "time_zone": "Nowhere/Land"})
+    assert response.status_code == 200 and "Select a valid choice" in response.text
+    response = client.post(url("profile", enrolment.pk), {**data, "capacity": 2})
+    assert response.url == url("mine")
+    enrolment.refresh_from_db()
+    assert enrolment.profile_complete and enrolment.capacity == 2
+
+
+def test_profile_is_read_only_once_the_cohort_is_closed(client, world):
+    world.cohort.state = "closed"
+    world.cohort.save()
+    login(client, world.mentee.user)
+    page = client.get(url("profile", world.pair.mentee.pk))
+    assert "can no longer be changed" in page.text and "Save my profile" not in page.text
+    client.post(url("profile", world.pair.mentee.pk), {"communication": "spoken"})
+    world.mentee.refresh_from_db()
+    assert world.mentee.communication == "written"
+
+
+def test_my_enrolments_shows_a_call_to_action_and_an_empty_state(client, world, open_cohort):
+    login(client, world.outsider.user)
+    assert "not enrolled in any cohort yet" in client.get(url("mine")).text
+    EnrolmentFactory(cohort=open_cohort, person=world.outsider)
+    assert "Complete your profile" in client.get(url("mine")).text
+
+
+def test_person_withdraws_themselves_after_confirming(client, world, open_cohort):
+    enrolment = EnrolmentFactory(cohort=open_cohort, person=world.outsider)
+    login(client, world.outsider.user)
+    confirm = client.get(url("withdraw", enrolment.pk))
+    assert "Yes, withdraw" in confirm.text
+    assert client.post(url("withdraw", enrolment.pk), {"reason": ""}).status_code == 200
+    response = client.post(url("withdraw", enrolment.pk), {"reason": "Moving to nights"})
+    assert response.url == url("mine")
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.WITHDRAWN
+
+
+def test_paired_person_is_told_to_end_the_pairing_first(client, world):
+    login(client, world.mentee.user)
+    response = client.post(url("withdraw", world.pair.mentee.pk), {"reason": "Busy"})
+    assert response.status_code == 200 and "end the pairing first" in response.text
+
+
+# --- review ------------------------------------------------------------------------------------
+
+
+def test_admin_approves_declines_and_promotes_from_the_review_page(client, world, open_cohort):
+    login(client, world.admin)
+    application = EnrolmentFactory(cohort=open_cohort, role="mentor", capacity=1, status="applied")
+    waiting = EnrolmentFactory(cohort=open_cohort, status="waitlisted")
+    page = client.get(url("review", open_cohort.pk))
+    assert page.status_code == 200 and "/enrol/join/" in page.text
+
+    p = f"a{application.pk}-"
+    refused = client.post(
+        url("application-review", application.pk), {p + "decision": "approve", p + "note": "ok"}
+    )
+    assert refused.status_code == 400 and "Tick expertise" in refused.text and 'value="ok"' in refused.text
+
+    full = client.post(url("promote", waiting.pk), follow=True)
+    assert "No mentor place is free" in full.text
+
+    checks = ["expertise", "communication", "patience"]
+    client.post(url("application-review", application.pk), {p + "decision": "approve", p + "checks": checks})
+    application.refresh_from_db()
+    assert application.status == Enrolment.Status.ACTIVE
+    client.post(url("promote", waiting.pk))
+    waiting.refresh_from_db()
+    assert waiting.status == Enrolment.Status.ACTIVE
+
+
+def test_admin_moves_an_enrolment_to_another_cohort(client, world, open_cohort):
+    from tests.factories import CohortFactory
+
+    target = CohortFactory(programme=open_cohort.programme, state="draft", name="Summer 2027")
+    enrolment = EnrolmentFactory(cohort=open_cohort)
+    login(client, world.admin)
+    assert "Summer 2027" in client.get(url("move", enrolment.pk)).text
+    response = client.post(url("move", enrolment.pk), {"to_cohort": target.pk})
+    assert response.url == url("review", open_cohort.pk)
+    assert Enrolment.objects.filter(cohort=target, person=enrolment.person).exists()
+
+
+# --- query counts ------------------------------------------------------------------------------
+
+
+def _fill(cohort, n):
+    tags = Tag.objects.all()
+    for _ in range(n):
+        EnrolmentFactory(cohort=cohort, role="mentor", capacity=1, status="applied").person.skills.set(tags)
+        EnrolmentFactory(cohort=cohort, status="waitlisted")
+        person = PersonFactory()
+        Invitation.objects.create(cohort=cohort, email=person.email, role="mentee", person=person)
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_review_page_queries_do_not_grow_with_the_cohort(
+    client, world, open_cohort, n, django_assert_num_queries
+):
+    _fill(open_cohort, n)
+    login(client, world.admin)
+    with django_assert_num_queries(REVIEW_QUERIES):
+        assert client.get(url("review", open_cohort.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_invite_page_queries_do_not_grow(client, world, open_cohort, n, django_assert_num_queries):
+    _fill(open_cohort, n)
+    PersonFactory.create_batch(n * 3)
+    login(client, world.admin)
+    with django_assert_num_queries(INVITE_QUERIES):
+        assert client.get(url("invite", open_cohort.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_my_enrolments_queries_do_not_grow(client, world, n, django_assert_num_queries):
+    from tests.factories import CohortFactory
+
+    for _ in range(n):
+        EnrolmentFactory(cohort=CohortFactory(programme=world.cohort.programme), person=world.outsider)
+    login(client, world.outsider.user)
+    with django_assert_num_queries(MINE_QUERIES):
+        assert client.get(url("mine")).status_code == 200
+
+
+# session, user, admin group, cohort, applications, their skills, mentor capacities, active mentees,
+# waitlist, enrolments, invitations, the nav's person lookup and the rules backend's two permission reads.
+REVIEW_QUERIES = 14
+# session, user, admin group, cohort, the nav's person, the permission reads, the people shown,
+# invitations.
+INVITE_QUERIES = 9
+MINE_QUERIES = 8
