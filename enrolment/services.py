@@ -368,7 +368,7 @@ MENTOR_CHECKS = ("expertise", "communication", "patience")
 @transaction.atomic
 def application_review(*, enrolment: Enrolment, approve: bool, checks=(), note: str = "", by) -> Enrolment:
     """Approve or decline a mentor's application. Approval needs every check ticked; a decline needs
-    a note. The ticked checks are kept at the start of the note, as there is no field for them."""
+    a note."""
     enrolment = Enrolment.objects.select_for_update().select_related("cohort").get(pk=enrolment.pk)
     if enrolment.role != Enrolment.Role.MENTOR or enrolment.status != Enrolment.Status.APPLIED:
         raise ValidationError(_("Only mentor applications awaiting approval can be reviewed."))
@@ -381,9 +381,9 @@ def application_review(*, enrolment: Enrolment, approve: bool, checks=(), note: 
         )
     if not approve and not note:
         raise ValidationError({"note": _("Say why, so the person hears a reason.")})
-    prefix = "[" + ", ".join(checks) + "] " if checks else ""
     enrolment.status = Enrolment.Status.ACTIVE if approve else Enrolment.Status.DECLINED
-    enrolment.review_note = (prefix + note)[:300]
+    enrolment.review_checks = checks
+    enrolment.review_note = note[:300]
     enrolment.reviewed_by = by
     enrolment.reviewed_at = timezone.now()
     enrolment.full_clean()

@@ -221,6 +221,12 @@ class Enrolment(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.CharField(_("review note"), max_length=300, blank=True)
+    review_checks = models.JSONField(
+        _("review checklist"),
+        default=list,
+        blank=True,
+        help_text=_("What the reviewer confirmed, e.g. patience."),
+    )
     withdrawn_reason = models.CharField(_("reason for withdrawing"), max_length=200, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled"), default=timezone.now)
 
