@@ -5,7 +5,14 @@ from django.urls import reverse
 
 from tests.conftest import login
 
-ADMIN_PAGES = ["programmes:cohort-list", "programmes:cohort-create"]
+ADMIN_PAGES = [
+    "programmes:programme-list",
+    "programmes:programme-create",
+    "programmes:cohort-list",
+    "programmes:cohort-create",
+    "people:person-list",
+    "people:import",
+]
 
 
 def url(name, *args):

@@ -1,0 +1,11 @@
+"""Celery entry points for people. Thin: they take ids and call a service that is safe to run twice."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="people.tasks.apply_import")
+def apply_import(job_id: int) -> bool:
+    """Queued by services.import_start; a duplicate delivery finds the job claimed and does nothing."""
+    return services.import_job_run(job_id=job_id)

@@ -1,0 +1,181 @@
+"""The people list: search, filters, sort, pagination, bulk enrolment and export."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from programmes.models import Cohort, Enrolment
+from tests.conftest import login
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, TeamFactory
+
+LIST = reverse("people:person-list")
+
+
+def names(response) -> list[str]:
+    return [person.full_name for person in response.context["page"].object_list]
+
+
+@pytest.fixture
+def admin_client(client, world):
+    return login(client, world.admin)
+
+
+def test_search_finds_by_name_email_or_employee_id(admin_client, world):
+    PersonFactory(full_name="Zed Searchable", email="zed@corp.example", employee_id="HR-777")
+    for q in ["searchab", "zed@corp", "hr-777"]:
+        assert names(admin_client.get(LIST, {"q": q})) == ["Zed Searchable"], q
+
+
+def test_filters_by_team_and_status(admin_client, world, today):
+    team = TeamFactory(name="Escalations")
+    PersonFactory(full_name="Stays", team=team)
+    PersonFactory(
+        full_name="Gone", team=team, hire_date=datetime.date(2020, 1, 1), leave_date=datetime.date(2021, 1, 1)
+    )
+    assert names(admin_client.get(LIST, {"team": team.pk})) == ["Gone", "Stays"]
+    assert names(admin_client.get(LIST, {"team": team.pk, "status": "current"})) == ["Stays"]
+    assert names(admin_client.get(LIST, {"team": team.pk, "status": "left"})) == ["Gone"]
+
+
+def test_filters_by_role_and_cohort(admin_client, world):
+    assert names(admin_client.get(LIST, {"role": "mentor"})) == ["Lin Mentor", "Omar Mentor"]
+    assert names(admin_client.get(LIST, {"role": "mentee", "cohort": world.cohort.pk})) == [
+        "Ada Mentee",
+        "Bo Mentee",
+    ]
+    assert names(admin_client.get(LIST, {"role": "none"})) == ["Maya Manager", "Sam Outsider"]
+    other = CohortFactory(programme=world.cohort.programme)
+    assert names(admin_client.get(LIST, {"cohort": other.pk})) == []
+
+
+def test_withdrawn_enrolments_do_not_count_as_a_role(admin_client, world):
+    EnrolmentFactory(person=world.outsider, status=Enrolment.Status.WITHDRAWN)
+    assert "Sam Outsider" in names(admin_client.get(LIST, {"role": "none"}))
+
+
+def test_sorts_by_team_and_hire_date(admin_client, world):
+    assert names(admin_client.get(LIST, {"sort": "-hire_date"}))[0] == "Bo Mentee"
+    assert names(admin_client.get(LIST, {"sort": "hire_date"}))[0] == "Maya Manager"
+    by_team = names(admin_client.get(LIST, {"sort": "team"}))
+    assert by_team[:3] == ["Ada Mentee", "Bo Mentee", "Sam Outsider"]  # Tier 1 before Tier 2
+
+
+def test_an_unknown_filter_value_is_ignored_not_an_error(admin_client, world):
+    response = admin_client.get(LIST, {"team": "999999", "sort": "password"})
+    assert response.status_code == 200
+
+
+def test_pages_keep_the_filters(admin_client, world):
+    team = TeamFactory(name="Big team")
+    for n in range(55):
+        PersonFactory(full_name=f"Member {n:02d}", team=team)
+    response = admin_client.get(LIST, {"team": team.pk, "sort": "name"})
+    assert len(names(response)) == 50
+    assert f"?team={team.pk}&amp;sort=name&amp;page=2" in response.text
+    second = admin_client.get(LIST, {"team": team.pk, "sort": "name", "page": 2})
+    assert names(second) == [f"Member {n}" for n in range(50, 55)]
+
+
+def test_empty_states_differ_for_no_people_and_no_match(admin_client, world):
+    response = admin_client.get(LIST, {"q": "nobody-has-this-name"})
+    assert "No one matches these filters." in response.text
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_person_list_query_count_is_fixed(admin_client, world, django_assert_num_queries, size):
+    team = TeamFactory(name="Volume")
+    for _ in range(size):
+        EnrolmentFactory(cohort=world.cohort, person=PersonFactory(team=team, manager=world.manager))
+    # session, user, admin group, the nav's person and two permission look-ups, the team filter's
+    # value, count, page, enrolments (prefetch), the team and cohort choices, the bulk form's cohorts.
+    with django_assert_num_queries(13):
+        response = admin_client.get(LIST, {"team": team.pk, "role": "mentee"})
+    assert len(names(response)) == size
+
+
+@pytest.fixture
+def enrolling(world):
+    return CohortFactory(programme=world.cohort.programme, name="Spring 2027", state=Cohort.State.ENROLLING)
+
+
+def test_bulk_enrol_reports_who_was_enrolled_and_who_was_refused(admin_client, world, enrolling):
+    newcomer = PersonFactory(full_name="New Comer")
+    leaver = PersonFactory(
+        full_name="Left Already", hire_date=datetime.date(2020, 1, 1), leave_date=datetime.date(2021, 1, 1)
+    )
+    EnrolmentFactory(cohort=enrolling, person=world.outsider)
+    response = admin_client.post(
+        reverse("people:person-bulk"),
+        {
+            "action": "enrol",
+            "cohort": enrolling.pk,
+            "role": "mentee",
+            "people": [newcomer.pk, leaver.pk, world.outsider.pk],
+            "query": "team=1&q=x",
+        },
+    )
+    assert response.url == LIST + "?team=1&q=x"
+    text = admin_client.get(response.url).text
+    assert "1 person enrolled in Spring 2027 as mentee." in text
+    assert "2 not enrolled" in text
+    assert "Left Already has left the company." in text
+    assert "Sam Outsider: already enrolled in this cohort" in text
+    assert list(
+        Enrolment.objects.filter(cohort=enrolling, role="mentee").values_list("person__full_name", flat=True)
+    ) == [
+        "New Comer",
+        "Sam Outsider",
+    ]
+
+
+def test_bulk_enrol_needs_a_cohort_and_a_selection(admin_client, world, enrolling):
+    response = admin_client.post(
+        reverse("people:person-bulk"), {"action": "enrol", "role": "mentor"}, follow=True
+    )
+    assert "Select at least one person first." in response.text
+    assert "Choose the cohort to enrol them in." in response.text
+
+
+def test_bulk_enrol_is_refused_in_a_cohort_that_is_already_active(admin_client, world):
+    response = admin_client.post(
+        reverse("people:person-bulk"),
+        {"action": "enrol", "cohort": world.cohort.pk, "role": "mentee", "people": [world.outsider.pk]},
+        follow=True,
+    )
+    assert "Select a valid choice" in response.text
+    assert not Enrolment.objects.filter(person=world.outsider).exists()
+
+
+def test_export_selected_gives_a_csv_the_import_accepts(admin_client, world):
+    world.mentor.employee_id, world.manager.employee_id = "E-MENTOR", "E-MANAGER"
+    world.mentor.save()
+    world.manager.save()
+    odd = PersonFactory(full_name="=cmd", employee_id="E-ODD")
+    response = admin_client.post(
+        reverse("people:person-bulk"), {"action": "export", "people": [world.mentor.pk, odd.pk]}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "employee_id",
+        "name",
+        "email",
+        "team",
+        "manager_employee_id",
+        "hire_date",
+        "leave_date",
+    ]
+    # A cell that a spreadsheet would run as a formula is neutralised.
+    assert rows[1][:3] == ["E-ODD", "'=cmd", "'=cmd@example.com"]
+    assert rows[2] == [
+        "E-MENTOR",
+        "Omar Mentor",
+        "mentor@example.com",
+        "Tier 2",
+        "E-MANAGER",
+        "2021-05-10",
+        "",
+    ]
