@@ -30,10 +30,26 @@ from faker import Faker
 from matching import scoring
 from matching.models import MatchRun, Pairing
 from people.models import WORK_STYLE_TRAITS, Communication, Feedback, Pace, Person, Structure, Tag, Team
-from programmes.models import Cohort, Enrolment, Programme
+from programmes.models import Cohort, Enrolment, Programme, Reflection, SurveyResponse
 from sessions.models import SUPPORT_TOPICS, CheckIn, Goal, MentoringSession
 
 PROGRAMME_NAME = "Support mentoring"
+REFLECTION_ACHIEVED = (
+    "Cut my billing escalations to tier 2 by more than half.",
+    "Built a macro library for refunds that the whole team now uses.",
+    "Handled my first angry enterprise customer on my own, start to finish.",
+    "Got my first-response time under the team target three weeks running.",
+)
+REFLECTION_LEARNED = (
+    "Slowing down to restate the customer's problem saves time later.",
+    "Asking for a second pair of eyes early beats a perfect reply late.",
+    "Teaching someone else made me see gaps in my own product knowledge.",
+    "A short written summary after a call prevents most follow-up tickets.",
+)
+MENTOR_MOTIVATIONS = (
+    "I remember how hard the first months on the queue were, and I like helping people find their feet.",
+    "Three years on billing and refunds; I enjoy explaining the why behind our policies.",
+)
 DEMO_PASSWORD = "demo"  # noqa: S105 (the published password of the demo logins)
 LOGINS = {
     "admin": "programme admin (and the Django admin)",
@@ -409,11 +425,13 @@ class _Builder:
         active_pairs = self._match(self.active, active_mentees, active_mentors)
         self._write_pairings(closed_pairs + active_pairs)
         counts = self._write_activity(closed_pairs + active_pairs)
+        counts.update(self._write_closeout(closed_pairs))
+        counts.update(self._write_upcoming_cohort())
         return {
             "people": len(self.members),
             "left": sum(1 for m in self.members if m.person.leave_date),
             "teams": len(self.teams),
-            "cohorts": 2,
+            "cohorts": 3,
             "enrolments": len(self.enrolled),
             "active_pairings": len(active_pairs),
             "overdue_pairings": sum(1 for p in active_pairs if p.overdue),
@@ -559,15 +577,16 @@ class _Builder:
         else:
             goal_areas = []
             goals = rng.choice(MENTOR_GOALS)
+        enrolled_at = _at(cohort.starts_on - datetime.timedelta(days=rng.randint(10, 40)), rng.randint(8, 17))
         enrolment = Enrolment(
             cohort=cohort,
             person=member.person,
             role=role,
             capacity=capacity,
             goals=goals,
-            enrolled_at=_at(
-                cohort.starts_on - datetime.timedelta(days=rng.randint(10, 40)), rng.randint(8, 17)
-            ),
+            enrolled_at=enrolled_at,
+            # Everyone enrolled in the demo's running and past cohorts answered the questionnaire.
+            profile_completed_at=enrolled_at + datetime.timedelta(days=1),
         )
         candidate = scoring.Candidate(
             key=len(self.enrolled),
@@ -603,6 +622,9 @@ class _Builder:
                 "with an experienced agent for six months, they meet every fortnight and set SMART "
                 "goals against the queue KPIs (CSAT, first response time, resolution time)."
             ),
+            retention_target=Decimal("90.0"),
+            satisfaction_target=Decimal("4.20"),
+            csat_target=Decimal("92.0"),
             created_at=_at(closed_start - datetime.timedelta(days=60), 9),
         )
         self.closed = Cohort(
@@ -870,6 +892,86 @@ class _Builder:
         Goal.objects.bulk_create(goals, batch_size=BATCH_SIZE)
         CheckIn.objects.bulk_create(check_ins, batch_size=BATCH_SIZE)
         return {"sessions": len(sessions), "goals": len(goals), "check_ins": len(check_ins)}
+
+    def _write_closeout(self, pairs: list[_Pair]) -> dict:
+        """The closed cohort's close-out: most people answered the survey, about half reflected."""
+        rng = self.rng
+        responses, reflections = [], []
+        answered: set[int] = set()  # one answer per person per cohort: a mentor of two answers once
+        for pair in pairs:
+            for enrolled in (pair.mentor, pair.mentee):
+                person = enrolled.member.person
+                if rng.random() < 0.75 and person.pk not in answered:
+                    answered.add(person.pk)
+                    responses.append(
+                        SurveyResponse(
+                            cohort=self.closed,
+                            person=person,
+                            role=enrolled.enrolment.role,
+                            satisfaction=rng.choices((5, 4, 3, 2), weights=(5, 4, 1, 0.3))[0],
+                            recommend=rng.choices((10, 9, 8, 7, 5), weights=(4, 4, 2, 1, 0.5))[0],
+                            created_at=_at(self.closed.ends_on - datetime.timedelta(days=3), 11),
+                        )
+                    )
+                if rng.random() < 0.5:
+                    reflections.append(
+                        Reflection(
+                            pairing=pair.pairing,
+                            person=person,
+                            achieved=rng.choice(REFLECTION_ACHIEVED),
+                            learned=rng.choice(REFLECTION_LEARNED),
+                            created_at=_at(self.closed.ends_on - datetime.timedelta(days=5), 15),
+                        )
+                    )
+        SurveyResponse.objects.bulk_create(responses, batch_size=BATCH_SIZE)
+        Reflection.objects.bulk_create(reflections, batch_size=BATCH_SIZE)
+        return {"survey_responses": len(responses), "reflections": len(reflections)}
+
+    def _write_upcoming_cohort(self) -> dict:
+        """Next quarter's cohort, still enrolling: mentees signed up, two mentor applications to
+        review and a short waitlist, so the admin's enrolment pages have work on them."""
+        rng = self.rng
+        start = self.today + datetime.timedelta(days=30)
+        cohort = Cohort.objects.create(
+            programme=self.programme,
+            name=_cohort_name(start),
+            state=Cohort.State.ENROLLING,
+            starts_on=start,
+            ends_on=start + datetime.timedelta(days=182),
+            self_enrolment_open=True,
+            mentee_hire_window_days=365,
+        )
+        taken = {e.member for e in self.enrolled if e.enrolment.cohort_id == self.active.pk}
+        current = [m for m in self.members if not m.person.leave_date and not m.login and m not in taken]
+        recent = [m for m in current if (self.today - m.person.hire_date).days < 300]
+        seniors = [m for m in current if (self.today - m.person.hire_date).days > 900]
+        mentees = rng.sample(recent, min(len(recent), max(4, self.n // 30)))
+        applicants = rng.sample(seniors, min(len(seniors), 2))
+        enrolments = [
+            Enrolment(
+                cohort=cohort,
+                person=m.person,
+                role=Enrolment.Role.MENTEE,
+                status=Enrolment.Status.WAITLISTED if i >= len(mentees) - 2 else Enrolment.Status.ACTIVE,
+                goals=GOAL_WORDS[rng.choice(sorted(GOAL_WORDS))],
+                profile_completed_at=None if i % 3 == 0 else timezone.now(),
+            )
+            for i, m in enumerate(mentees)
+        ] + [
+            Enrolment(
+                cohort=cohort,
+                person=m.person,
+                role=Enrolment.Role.MENTOR,
+                status=Enrolment.Status.APPLIED,
+                capacity=2,
+                goals=rng.choice(MENTOR_GOALS),
+                motivation=rng.choice(MENTOR_MOTIVATIONS),
+                profile_completed_at=timezone.now(),
+            )
+            for m in applicants
+        ]
+        Enrolment.objects.bulk_create(enrolments)
+        return {"upcoming_enrolments": len(enrolments)}
 
     def _goals(self, pair: _Pair) -> list[Goal]:
         rng = self.rng

@@ -231,3 +231,19 @@ def test_demo_people_left_behind_without_the_programme_are_reported_not_duplicat
     with pytest.raises(CommandError, match="empty database"):
         run_seed_demo()
     assert not Programme.objects.exists()
+
+
+def test_demo_shows_every_stage_of_a_programme(seeded):
+    from closeout.selectors import survey_summary
+    from programmes.models import Enrolment, Programme
+
+    programme = Programme.objects.get()
+    assert programme.retention_target is not None and programme.csat_target is not None
+    upcoming = Cohort.objects.get(state=Cohort.State.ENROLLING)
+    statuses = set(upcoming.enrolments.values_list("status", flat=True))
+    assert {Enrolment.Status.APPLIED, Enrolment.Status.WAITLISTED, Enrolment.Status.ACTIVE} <= statuses
+    active = Cohort.objects.get(state=Cohort.State.ACTIVE)
+    assert not active.enrolments.filter(profile_completed_at__isnull=True).exists()
+    closed = Cohort.objects.get(state=Cohort.State.CLOSED)
+    summary = survey_summary(closed)
+    assert summary.overall.responses >= 5 and summary.overall.nps is not None
