@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import MatchRun, Pairing
+from .models import MatchRun, MentorRequest, Pairing, PairRule
 
 
 @admin.register(MatchRun)
@@ -16,3 +16,17 @@ class PairingAdmin(admin.ModelAdmin):
     list_filter = ["status", "cohort"]
     list_select_related = ["mentor__person", "mentee__person", "mentor__cohort", "mentee__cohort"]
     raw_id_fields = ["mentor", "mentee", "match_run"]
+
+
+@admin.register(PairRule)
+class PairRuleAdmin(admin.ModelAdmin):
+    list_display = ["cohort", "mentor", "mentee", "kind", "created_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["cohort", "mentor", "mentee"]
+
+
+@admin.register(MentorRequest)
+class MentorRequestAdmin(admin.ModelAdmin):
+    list_display = ["cohort", "mentee", "mentor", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["cohort", "mentor", "mentee"]

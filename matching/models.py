@@ -12,9 +12,11 @@ from programmes.models import Cohort, Enrolment
 
 class MatchRun(models.Model):
     class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
         PROPOSED = "proposed", _("Proposed")
         PUBLISHED = "published", _("Published")
         SUPERSEDED = "superseded", _("Superseded")
+        FAILED = "failed", _("Failed")
 
     cohort = models.ForeignKey(
         Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="match_runs"
@@ -31,6 +33,14 @@ class MatchRun(models.Model):
     unmatched = models.JSONField(
         _("unmatched mentees"), default=list, blank=True, help_text=_("[{enrolment_id, name, reason}]")
     )
+    fair = models.BooleanField(_("fairness first"), default=False)
+    quality = models.JSONField(
+        _("quality"),
+        default=dict,
+        blank=True,
+        help_text=_("mean_score, lowest_score, share_matched, share_top3: filled when the run finishes."),
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=100)
 
     class Meta:
         ordering = ["-created_at"]
@@ -118,3 +128,71 @@ class Pairing(models.Model):
         today = today or timezone.localdate()
         since = last_session_on or self.started_on
         return None if since is None else (today - since).days
+
+
+class PairRule(models.Model):
+    """An admin's instruction for matching in one cohort: always pair these two, or never."""
+
+    class Kind(models.TextChoices):
+        PIN = "pin", _("Pinned")
+        FORBID = "forbid", _("Forbidden")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="pair_rules")
+    mentor = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pair rule")
+        verbose_name_plural = _("pair rules")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "mentor", "mentee"], name="pair_rule_once_per_pair"),
+            # A mentee can be pinned to one mentor at most.
+            models.UniqueConstraint(
+                fields=["cohort", "mentee"], condition=Q(kind="pin"), name="pair_rule_one_pin_per_mentee"
+            ),
+            models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="pair_rule_not_with_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.mentor.person} → {self.mentee.person}"
+
+
+class MentorRequest(models.Model):
+    """Mentee-choice mode: a mentee asks one suggested mentor; the mentor accepts or declines."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="mentor_requests")
+    mentee = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="mentor_requests_made")
+    mentor = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="mentor_requests_received")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    score = models.FloatField(_("score"), default=0)
+    explanation = models.JSONField(_("why this mentor"), default=list, blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("mentor request")
+        verbose_name_plural = _("mentor requests")
+        constraints = [
+            # One open request per mentee at a time.
+            models.UniqueConstraint(
+                fields=["cohort", "mentee"],
+                condition=Q(status="requested"),
+                name="mentor_request_one_open_per_mentee",
+            ),
+            models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="mentor_request_not_with_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.mentee.person} → {self.mentor.person} ({self.get_status_display()})"

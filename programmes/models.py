@@ -113,6 +113,45 @@ class Cohort(models.Model):
     weight_work_style = models.PositiveSmallIntegerField(_("weight: work style"), default=30)
     weight_interests = models.PositiveSmallIntegerField(_("weight: shared interests"), default=30)
     weight_goals = models.PositiveSmallIntegerField(_("weight: goals covered"), default=40)
+    trait_modes = models.JSONField(
+        _("work-style matching"),
+        default=dict,
+        blank=True,
+        help_text=_("Per trait, whether the pair should be alike (similar) or differ (complementary)."),
+    )
+    min_tenure_gap_days = models.PositiveSmallIntegerField(
+        _("mentor's minimum extra tenure (days)"),
+        default=180,
+        help_text=_("A mentor must have been here at least this much longer than their mentee."),
+    )
+
+    class TeamRule(models.TextChoices):
+        ANY = "any", _("Any team")
+        SAME = "same", _("Same team only")
+        DIFFERENT = "different", _("Different team only")
+
+    team_rule = models.CharField(
+        _("team rule"), max_length=10, choices=TeamRule.choices, default=TeamRule.ANY
+    )
+    min_overlap_hours = models.PositiveSmallIntegerField(
+        _("minimum shared working hours"),
+        null=True,
+        blank=True,
+        help_text=_("Pairs need this many hours of their 9-to-5 in common, by time zone. Empty: no rule."),
+    )
+    fair_matching = models.BooleanField(
+        _("fairness first"),
+        default=False,
+        help_text=_("Raise the lowest pair score first, then the total (instead of the total alone)."),
+    )
+
+    class MatchingMode(models.TextChoices):
+        ASSIGNED = "assigned", _("The admin assigns pairs")
+        CHOICE = "choice", _("Mentees choose from suggestions")
+
+    matching_mode = models.CharField(
+        _("matching mode"), max_length=10, choices=MatchingMode.choices, default=MatchingMode.ASSIGNED
+    )
     self_enrolment_open = models.BooleanField(
         _("open self-enrolment"),
         default=False,
