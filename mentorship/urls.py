@@ -12,6 +12,7 @@ urlpatterns = [
     path("enrol/", include("enrolment.urls")),
     path("close-out/", include("closeout.urls")),
     path("matching/", include("matching.urls")),
+    path("choose/", include("matching.choice_urls")),
     path("pairings/", include("sessions.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("django-admin/", admin.site.urls),
