@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import inspect
+from collections import defaultdict
+from dataclasses import dataclass
+
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.models import WORK_STYLE_TRAITS
+from people.models import WORK_STYLE_TRAITS, Person
 from programmes.models import Cohort, Enrolment
 
-from . import scoring, solver
-from .models import MatchRun, Pairing
+from . import constraints, scoring, solver
+from .models import MatchRun, Pairing, PairRule
 
 
 def candidate_for(enrolment: Enrolment) -> scoring.Candidate:
+    """One enrolment as the scorer sees it (for one-off pairs; whole cohorts load in bulk)."""
     person = enrolment.person
     return scoring.Candidate(
         key=enrolment.pk,
@@ -28,22 +32,292 @@ def candidate_for(enrolment: Enrolment) -> scoring.Candidate:
     )
 
 
-def allowed_pairs(mentees: list[Enrolment], mentors: list[Enrolment]) -> np.ndarray:
-    """Hard constraints: no one mentors themself, their own manager or their own report."""
-    mentee_people = np.array([e.person_id for e in mentees])
-    mentee_managers = np.array([e.person.manager_id or 0 for e in mentees])
-    mentor_people = np.array([e.person_id for e in mentors])
-    mentor_managers = np.array([e.person.manager_id or 0 for e in mentors])
-    same_person = mentee_people[:, None] == mentor_people[None, :]
-    mentor_is_manager = mentee_managers[:, None] == mentor_people[None, :]
-    mentee_is_manager = mentor_managers[None, :] == mentee_people[:, None]
-    return ~(same_person | mentor_is_manager | mentee_is_manager)
+# --- loading a cohort in a fixed number of queries -------------------------------------------------
+
+_PERSON_FIELDS = ("id", "full_name", "hire_date", "team_id", "time_zone", *WORK_STYLE_TRAITS)
+
+
+@dataclass
+class _CohortRows:
+    people: dict[int, tuple]  # person id -> _PERSON_FIELDS
+    interests: dict[int, set[str]]  # person id -> tag names
+    skills: dict[int, set[str]]
+    goal_areas: dict[int, set[str]]  # enrolment id -> tag names
+    managers: dict[int, int | None]  # every person -> manager, to walk management chains
+    pair_rules: list[tuple[int, int, str]]  # (mentee enrolment, mentor enrolment, kind)
+
+
+def _tag_map(rows) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    for owner, name in rows:
+        found[owner].add(name)
+    return found
+
+
+def _managers() -> dict[int, int | None]:
+    # One narrow query over everyone: chains leave the cohort (a mentee's manager's manager need
+    # not be enrolled), and walking ids in Python is far cheaper than a query per level.
+    return dict(Person.objects.order_by().values_list("id", "manager_id"))
+
+
+def _load(cohort: Cohort) -> _CohortRows:
+    """Everything scoring and the rules need for the cohort's enrolled people: six queries."""
+    in_cohort = {"enrolments__cohort": cohort}
+    return _CohortRows(
+        people={
+            row[0]: row for row in Person.objects.filter(**in_cohort).order_by().values_list(*_PERSON_FIELDS)
+        },
+        interests=_tag_map(
+            Person.interests.through.objects.filter(person__enrolments__cohort=cohort).values_list(
+                "person_id", "tag__name"
+            )
+        ),
+        skills=_tag_map(
+            Person.skills.through.objects.filter(person__enrolments__cohort=cohort).values_list(
+                "person_id", "tag__name"
+            )
+        ),
+        goal_areas=_tag_map(
+            Enrolment.goal_areas.through.objects.filter(enrolment__cohort=cohort).values_list(
+                "enrolment_id", "tag__name"
+            )
+        ),
+        managers=_managers(),
+        pair_rules=list(PairRule.objects.filter(cohort=cohort).values_list("mentee_id", "mentor_id", "kind")),
+    )
+
+
+def _candidates(enrolments: list[Enrolment], rows: _CohortRows) -> list[scoring.Candidate]:
+    traits = slice(len(_PERSON_FIELDS) - len(WORK_STYLE_TRAITS), None)
+    empty: frozenset[str] = frozenset()
+    return [
+        scoring.Candidate(
+            key=e.pk,
+            name=rows.people[e.person_id][1],
+            work_style=rows.people[e.person_id][traits],
+            interests=frozenset(rows.interests.get(e.person_id, empty)),
+            skills=frozenset(rows.skills.get(e.person_id, empty)),
+            goal_areas=frozenset(rows.goal_areas.get(e.pk, empty)),
+        )
+        for e in enrolments
+    ]
+
+
+def _side(enrolments: list[Enrolment], rows: _CohortRows, chains: dict[int, frozenset[int]]):
+    people = [rows.people[e.person_id] for e in enrolments]
+    return constraints.Side.build(
+        person_ids=[p[0] for p in people],
+        hire_dates=[p[2] for p in people],
+        team_ids=[p[3] for p in people],
+        time_zones=[p[4] for p in people],
+        chains=[chains[p[0]] for p in people],
+    )
+
+
+def _rules_of(cohort: Cohort) -> constraints.Rules:
+    return constraints.Rules(
+        min_tenure_gap_days=cohort.min_tenure_gap_days,
+        team_rule=cohort.team_rule,
+        min_overlap_hours=cohort.min_overlap_hours,
+        reference_date=cohort.starts_on,
+    )
+
+
+def _constraints(
+    cohort: Cohort, mentees: list[Enrolment], mentors: list[Enrolment], rows: _CohortRows
+) -> constraints.Constraints:
+    person_ids = {e.person_id for e in mentees} | {e.person_id for e in mentors}
+    chains = dict(zip(person_ids, constraints.management_chains(rows.managers, person_ids), strict=True))
+    mentee_at = {e.pk: i for i, e in enumerate(mentees)}
+    mentor_at = {e.pk: j for j, e in enumerate(mentors)}
+    forbidden, pins = [], {}
+    for mentee_id, mentor_id, kind in rows.pair_rules:
+        if mentee_id not in mentee_at:
+            continue  # already paired, withdrawn, or not asked about
+        if kind == PairRule.Kind.PIN:
+            pins[mentee_at[mentee_id]] = mentor_at.get(mentor_id, -1)
+        elif mentor_id in mentor_at:
+            forbidden.append((mentee_at[mentee_id], mentor_at[mentor_id]))
+    return constraints.build(
+        _side(mentees, rows, chains),
+        _side(mentors, rows, chains),
+        _rules_of(cohort),
+        forbidden=forbidden,
+        pins=pins,
+    )
+
+
+# --- reasons, in words -----------------------------------------------------------------------------
+
+
+def _rule_phrase(rule: str, cohort: Cohort) -> str:
+    """What breaking one rule means for a single pair (for pins and mixed refusals)."""
+    phrases = {
+        constraints.SELF: _("the same person"),
+        constraints.MANAGER: _("the mentor is in their management chain"),
+        constraints.REPORT: _("the mentor reports to them"),
+        constraints.TENURE: _("less than %(days)d days' extra tenure") % {"days": cohort.min_tenure_gap_days},
+        constraints.TEAM: _("not on their team")
+        if cohort.team_rule == Cohort.TeamRule.SAME
+        else _("on their own team"),
+        constraints.OVERLAP: _("fewer than %(hours)d shared working hours")
+        % {"hours": cohort.min_overlap_hours or 0},
+        constraints.FORBIDDEN: _("forbidden by an admin"),
+    }
+    return phrases[rule]
+
+
+def _exclusion_text(exclusion: constraints.Exclusion, cohort: Cohort, pinned_name: str = "") -> str:
+    every = {
+        constraints.SELF: _("The only mentor is themself"),
+        constraints.MANAGER: _("Every mentor is in their management chain"),
+        constraints.REPORT: _("Every mentor reports to them"),
+        constraints.TENURE: _("No mentor has enough extra tenure (%(days)d days more than theirs)")
+        % {"days": cohort.min_tenure_gap_days},
+        constraints.TEAM: _("No mentor is on their team")
+        if cohort.team_rule == Cohort.TeamRule.SAME
+        else _("Every mentor is on their own team"),
+        constraints.OVERLAP: _("No mentor shares %(hours)d working hours with them")
+        % {"hours": cohort.min_overlap_hours or 0},
+        constraints.FORBIDDEN: _("An admin forbade every mentor for them"),
+    }
+    if exclusion.rule in every:
+        return every[exclusion.rule]
+    if exclusion.rule == constraints.PIN_MISSING:
+        return _("Pinned to a mentor who is not an active mentor of this cohort")
+    if exclusion.rule == constraints.PIN_REFUSED:
+        return _("Pinned to %(mentor)s, but the pair breaks a rule: %(rules)s") % {
+            "mentor": pinned_name,
+            "rules": "; ".join(_rule_phrase(r, cohort) for r in exclusion.failed),
+        }
+    return _("No mentor meets every rule at once (%(counts)s)") % {
+        "counts": "; ".join(
+            _("%(rule)s: %(n)d") % {"rule": _rule_phrase(rule, cohort), "n": n}
+            for rule, n in exclusion.counts.items()
+        )
+    }
+
+
+def cohort_scores(
+    cohort: Cohort, mentees: list[Enrolment], mentors: list[Enrolment]
+) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Score every (mentee, mentor) pair of a cohort with all of its rules.
+
+    Returns `scores` (n_mentees x n_mentors, 0-100, one decimal), `allowed` (same shape, bool: the
+    hard rules, the admin's forbidden pairs, and pins — a pinned mentee may only have their pinned
+    mentor) and `reasons`: one entry per mentee, None when some mentor is allowed, otherwise why
+    none is. Capacity is not applied (see `mentor_free_slots`). Runs a fixed number of queries
+    whatever the size; the enrolments only need `pk` and `person_id`.
+    """
+    scored = _score(cohort, mentees, mentors)
+    return scored.scores, scored.rules.allowed, scored.reasons
+
+
+@dataclass
+class _Scored:
+    scores: np.ndarray
+    rules: constraints.Constraints
+    reasons: list[str | None]
+    mentee_candidates: list[scoring.Candidate]
+    mentor_candidates: list[scoring.Candidate]
+
+
+def _score(cohort: Cohort, mentees: list[Enrolment], mentors: list[Enrolment]) -> _Scored:
+    rows = _load(cohort)
+    mentee_candidates = _candidates(mentees, rows)
+    mentor_candidates = _candidates(mentors, rows)
+    scores = scoring.score_matrix(
+        mentee_candidates,
+        mentor_candidates,
+        cohort.weights,
+        traits=WORK_STYLE_TRAITS,
+        trait_modes=cohort.trait_modes,
+    )
+    rules = _constraints(cohort, mentees, mentors, rows)
+    reasons = [
+        None
+        if exclusion is None
+        else _exclusion_text(
+            exclusion,
+            cohort,
+            mentor_candidates[rules.pins[i]].name if rules.pins.get(i, -1) >= 0 else "",
+        )
+        for i, exclusion in enumerate(rules.exclusions)
+    ]
+    return _Scored(scores, rules, reasons, mentee_candidates, mentor_candidates)
+
+
+def allowed_pairs(
+    mentees: list[Enrolment], mentors: list[Enrolment], *, cohort: Cohort | None = None
+) -> np.ndarray:
+    """Which pairs may be made. Without `cohort`: no one mentors themself, anyone in their management
+    chain, or anyone they manage (directly or further down). With `cohort`: every rule of the
+    cohort, pins and forbidden pairs included (as in `cohort_scores`)."""
+    if cohort is not None:
+        return _constraints(cohort, mentees, mentors, _load(cohort)).allowed
+    managers = _managers()
+    person_ids = [e.person_id for e in mentees + mentors]
+    chains = dict(zip(person_ids, constraints.management_chains(managers, person_ids), strict=True))
+
+    def side(enrolments):
+        return constraints.Side.build(
+            person_ids=[e.person_id for e in enrolments],
+            hire_dates=[timezone.localdate()] * len(enrolments),
+            team_ids=[0] * len(enrolments),
+            time_zones=["UTC"] * len(enrolments),
+            chains=[chains[e.person_id] for e in enrolments],
+        )
+
+    return constraints.build(side(mentees), side(mentors), constraints.Rules()).allowed
+
+
+# --- the match run ---------------------------------------------------------------------------------
+
+
+def _solve(scores: np.ndarray, capacity: np.ndarray, allowed: np.ndarray, *, fair: bool):
+    # The solver gained `fair` in issue 4; stay callable against a solver without it.
+    if "fair" in inspect.signature(solver.assign).parameters:
+        return solver.assign(scores, capacity, allowed, fair=fair)
+    return solver.assign(scores, capacity, allowed)
+
+
+def _quality(scores: np.ndarray, allowed: np.ndarray, pairs: list[tuple[int, int]], n_mentees: int) -> dict:
+    """Mean and lowest score, share of mentees matched, and share of matched mentees who got one of
+    their three best-scoring allowed mentors (ties count as top 3)."""
+    if not pairs:
+        return {
+            "mean_score": None,
+            "lowest_score": None,
+            "share_matched": 0.0,
+            "share_top3": None,
+            "matched": 0,
+            "mentees": n_mentees,
+        }
+    rows = np.array([i for i, _j in pairs])
+    cols = np.array([j for _i, j in pairs])
+    got = scores[rows, cols]
+    options = np.where(allowed[rows], scores[rows], -np.inf)
+    k = options.shape[1]
+    third_best = np.partition(options, k - 3, axis=1)[:, k - 3] if k >= 3 else np.full(len(rows), -np.inf)
+    return {
+        "mean_score": round(float(got.mean()), 1),
+        "lowest_score": round(float(got.min()), 1),
+        "share_matched": round(len(pairs) / n_mentees, 3),
+        "share_top3": round(float((got >= third_best).mean()), 3),
+        "matched": len(pairs),
+        "mentees": n_mentees,
+    }
 
 
 @transaction.atomic
 def match_run_create(*, cohort: Cohort, by) -> MatchRun:
-    """Score every mentee against every mentor of the cohort and save the best assignment
-    as a proposed run. Earlier proposals of the cohort are superseded."""
+    """Score every unmatched mentee against every mentor of the cohort and save the best assignment
+    as a proposed run, with each pair's explanation, each unmatched mentee's reason and the run's
+    quality. Pins are honoured first; earlier proposals of the cohort are superseded.
+
+    The query count does not grow with the cohort: rows are loaded with a fixed set of narrow
+    queries and the pairs are written with one bulk insert.
+    """
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if not cohort.can_run_matching:
         raise ValidationError(
@@ -51,15 +325,16 @@ def match_run_create(*, cohort: Cohort, by) -> MatchRun:
             % {"state": cohort.get_state_display()}
         )
     enrolments = list(
-        cohort.enrolments.filter(status=Enrolment.Status.ACTIVE)
-        .select_related("person")
-        .prefetch_related(Prefetch("person__interests"), Prefetch("person__skills"), "goal_areas")
+        Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
+        .only("id", "cohort_id", "person_id", "role", "capacity")
+        .order_by("pk")
     )
-    already_active = set(
+    active = list(
         Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).values_list(
-            "mentee_id", flat=True
+            "mentee_id", "mentor_id"
         )
     )
+    already_active = {mentee_id for mentee_id, _m in active}
     mentees = [e for e in enrolments if e.role == Enrolment.Role.MENTEE and e.pk not in already_active]
     mentors = [e for e in enrolments if e.role == Enrolment.Role.MENTOR]
     if not mentees:
@@ -67,35 +342,65 @@ def match_run_create(*, cohort: Cohort, by) -> MatchRun:
     if not mentors:
         raise ValidationError(_("Enrol at least one mentor before running matching."))
 
-    taken = Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE)
-    used = {m.pk: 0 for m in mentors}
-    for mentor_id in taken.values_list("mentor_id", flat=True):
-        used[mentor_id] = used.get(mentor_id, 0) + 1
-    per_mentor = [min(m.capacity, cohort.max_mentees_per_mentor) for m in mentors]
-    capacity = np.array([max(0, cap - used[m.pk]) for m, cap in zip(mentors, per_mentor, strict=True)])
+    used: dict[int, int] = defaultdict(int)
+    for _mentee, mentor_id in active:
+        used[mentor_id] += 1
+    capacity = np.array(
+        [max(0, min(m.capacity, cohort.max_mentees_per_mentor) - used[m.pk]) for m in mentors], dtype=np.int64
+    )
 
-    mentee_candidates = [candidate_for(e) for e in mentees]
-    mentor_candidates = [candidate_for(e) for e in mentors]
-    scores = scoring.score_matrix(mentee_candidates, mentor_candidates, cohort.weights)
-    allowed = allowed_pairs(mentees, mentors)
-    pairs = solver.assign(scores, capacity, allowed)
+    scored = _score(cohort, mentees, mentors)
+    scores, allowed = scored.scores, scored.rules.allowed
+    reasons = list(scored.reasons)
+
+    # Pins first, best-scoring first, so a pinned pair cannot lose its slot to the solver.
+    pairs: list[tuple[int, int]] = []
+    pinned = sorted(scored.rules.pins.items(), key=lambda pin: -scores[pin[0], max(pin[1], 0)])
+    for i, j in pinned:
+        if not allowed[i, j] or j < 0:
+            continue  # its reason is already in `reasons`
+        if capacity[j] > 0:
+            capacity[j] -= 1
+            pairs.append((i, j))
+        else:
+            reasons[i] = _("Pinned to %(mentor)s, who has no free slot left") % {
+                "mentor": scored.mentor_candidates[j].name
+            }
+    if pinned:
+        allowed_for_solver = allowed.copy()
+        allowed_for_solver[[i for i, _j in pinned], :] = False
+    else:
+        allowed_for_solver = allowed
+    pairs += _solve(scores, capacity.copy(), allowed_for_solver, fair=cohort.fair_matching)
+    pairs.sort()
+
+    matched = {i for i, _j in pairs}
+    unmatched = []
+    for i, mentee in enumerate(mentees):
+        if i in matched:
+            continue
+        reason = reasons[i]
+        if reason is None:
+            reason = (
+                _("Every mentor allowed for them is already full")
+                if not capacity[allowed[i]].any()
+                else _("Mentors with free slots were all taken by better-scoring pairs")
+            )
+        unmatched.append(
+            {"enrolment_id": mentee.pk, "name": scored.mentee_candidates[i].name, "reason": reason}
+        )
 
     MatchRun.objects.filter(cohort=cohort, status=MatchRun.Status.PROPOSED).update(
         status=MatchRun.Status.SUPERSEDED
     )
-    matched = {i for i, _j in pairs}
-    unmatched = [
-        {
-            "enrolment_id": mentees[i].pk,
-            "name": mentees[i].person.full_name,
-            "reason": _("No mentor with a free slot is allowed for this mentee")
-            if allowed[i].any()
-            else _("Every mentor is ruled out (their manager, their report or themself)"),
-        }
-        for i in range(len(mentees))
-        if i not in matched
-    ]
-    run = MatchRun.objects.create(cohort=cohort, created_by=by, unmatched=unmatched)
+    run = MatchRun(
+        cohort=cohort,
+        created_by=by,
+        unmatched=unmatched,
+        fair=cohort.fair_matching,
+        quality=_quality(scores, allowed, pairs, len(mentees)),
+    )
+    run.save()
     Pairing.objects.bulk_create(
         Pairing(
             cohort=cohort,
@@ -103,7 +408,12 @@ def match_run_create(*, cohort: Cohort, by) -> MatchRun:
             mentee=mentees[i],
             mentor=mentors[j],
             score=float(scores[i, j]),
-            explanation=scoring.explain(mentee_candidates[i], mentor_candidates[j], WORK_STYLE_TRAITS),
+            explanation=scoring.explain(
+                scored.mentee_candidates[i],
+                scored.mentor_candidates[j],
+                WORK_STYLE_TRAITS,
+                cohort.trait_modes,
+            ),
         )
         for i, j in pairs
     )

@@ -58,6 +58,8 @@ class CohortFactory(factory.django.DjangoModelFactory):
     starts_on = datetime.date(2026, 9, 1)
     ends_on = datetime.date(2027, 2, 28)
     cadence_days = 14
+    # Factory people share a hire date; tests of the tenure rule set it themselves.
+    min_tenure_gap_days = 0
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):

@@ -127,3 +127,200 @@ class Command(BaseCommand):
             people_import_apply(text=out.getvalue())
         with self.timed("people import, 10,000 rows again, every name changed"):
             people_import_apply(text=out.getvalue().replace(",Imported ", ",Renamed "))
+
+        # --- issue 4, matcher: a full match run from database rows at 5,000 x 2,000 --------------
+        # Self-contained: its own people (bulk-created, with a management tree, tags, time zones),
+        # its own cohort with every rule switched on, a few pins and forbids; times match_run_create.
+        import datetime as _dt
+
+        from matching.models import PairRule as _PairRule
+        from people.models import Tag as _Tag
+        from people.models import Team as _Team
+
+        match_rng = np.random.default_rng(4)
+        n_mentees, n_mentors = mentees, mentors
+        zones = ["Europe/London", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney"]
+        trait_values = {
+            "communication": ["", "written", "spoken"],
+            "structure": ["", "structured", "flexible"],
+            "pace": ["", "steady", "fast"],
+            "feedback": ["", "direct", "gentle"],
+        }
+        teams = _Team.objects.bulk_create([_Team(name=f"Bench team {k}") for k in range(40)])
+        tags = _Tag.objects.bulk_create([_Tag(name=f"bench-topic-{k}") for k in range(60)])
+        total = n_mentees + n_mentors
+        base = _dt.date(2014, 1, 1)
+        with self.timed(f"matcher bench setup: {total} people, tags, cohort"):
+            bench_people = Person.objects.bulk_create(
+                [
+                    Person(
+                        full_name=f"Bench {k}",
+                        team=teams[int(match_rng.integers(len(teams)))],
+                        # Mentors (the first n_mentors) joined earlier on the whole.
+                        hire_date=base
+                        + _dt.timedelta(days=int(match_rng.integers(0, 2500 if k < n_mentors else 4300))),
+                        time_zone=zones[int(match_rng.integers(len(zones)))],
+                        **{t: v[int(match_rng.integers(len(v)))] for t, v in trait_values.items()},
+                    )
+                    for k in range(total)
+                ],
+                batch_size=2000,
+            )
+            # A management tree: person k reports to person k // 8 (so chains are ~4 deep and
+            # mentors manage some mentees, directly and further down).
+            for k, person in enumerate(bench_people[1:], start=1):
+                person.manager_id = bench_people[k // 8].pk
+            Person.objects.bulk_update(bench_people[1:], ["manager"], batch_size=2000)
+            through_i, through_s = Person.interests.through, Person.skills.through
+            through_i.objects.bulk_create(
+                [
+                    through_i(person_id=p.pk, tag_id=tags[int(t)].pk)
+                    for p in bench_people
+                    for t in match_rng.choice(len(tags), size=4, replace=False)
+                ],
+                batch_size=5000,
+            )
+            through_s.objects.bulk_create(
+                [
+                    through_s(person_id=p.pk, tag_id=tags[int(t)].pk)
+                    for p in bench_people[:n_mentors]
+                    for t in match_rng.choice(len(tags), size=6, replace=False)
+                ],
+                batch_size=5000,
+            )
+            match_cohort = Cohort.objects.filter(state=Cohort.State.ACTIVE).first()
+            match_cohort.pk = None
+            match_cohort.name = "Matcher benchmark cohort"
+            match_cohort.state = Cohort.State.ENROLLING
+            match_cohort.min_tenure_gap_days = 180
+            match_cohort.team_rule = Cohort.TeamRule.ANY
+            match_cohort.min_overlap_hours = 2
+            match_cohort.trait_modes = {"pace": "complementary"}
+            match_cohort.fair_matching = False
+            match_cohort.save()
+            enrolled = Enrolment.objects.bulk_create(
+                [
+                    Enrolment(
+                        cohort=match_cohort,
+                        person=p,
+                        role=Enrolment.Role.MENTOR,
+                        capacity=int(match_rng.integers(1, 4)),
+                    )
+                    for p in bench_people[:n_mentors]
+                ]
+                + [
+                    Enrolment(cohort=match_cohort, person=p, role=Enrolment.Role.MENTEE)
+                    for p in bench_people[n_mentors:]
+                ],
+                batch_size=2000,
+            )
+            goal_through = Enrolment.goal_areas.through
+            goal_through.objects.bulk_create(
+                [
+                    goal_through(enrolment_id=e.pk, tag_id=tags[int(t)].pk)
+                    for e in enrolled[n_mentors:]
+                    for t in match_rng.choice(len(tags), size=3, replace=False)
+                ],
+                batch_size=5000,
+            )
+            bench_mentors, bench_mentees = enrolled[:n_mentors], enrolled[n_mentors:]
+            _PairRule.objects.bulk_create(
+                [
+                    _PairRule(
+                        cohort=match_cohort,
+                        mentee=bench_mentees[k],
+                        mentor=bench_mentors[k],
+                        kind=_PairRule.Kind.PIN if k % 2 else _PairRule.Kind.FORBID,
+                    )
+                    for k in range(20)
+                ]
+            )
+        from matching.services import cohort_scores as _cohort_scores
+
+        with (
+            CaptureQueriesContext(connection) as queries,
+            self.timed(
+                f"  of which: load + score + rules (cohort_scores), {n_mentees} x {n_mentors}",
+                lambda: f"{len(queries)} queries",
+            ),
+        ):
+            _cohort_scores(match_cohort, bench_mentees, bench_mentors)
+        for fair in (False, True):
+            match_cohort.fair_matching = fair
+            match_cohort.save(update_fields=["fair_matching"])
+            with (
+                CaptureQueriesContext(connection) as queries,
+                self.timed(
+                    f"match run from rows, {n_mentees} x {n_mentors}, all rules, fair={fair}",
+                    lambda: f"{len(queries)} queries, peak RSS {_peak_rss_mb():.0f} MB",
+                ),
+            ):
+                match_run = match_run_create(cohort=match_cohort, by=admin)
+            quality = match_run.quality
+            self.stdout.write(
+                f"{'':<58} {quality['matched']} of {quality['mentees']} matched, mean "
+                f"{quality['mean_score']}, lowest {quality['lowest_score']}, top-3 {quality['share_top3']}"
+            )
+            reasons: dict[str, int] = {}
+            for item in match_run.unmatched:
+                key = item["reason"].split(" (")[0].split(":")[0]
+                reasons[key] = reasons.get(key, 0) + 1
+            for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:6]:
+                self.stdout.write(f"{'':<58} unmatched {count:5d}: {reason}")
+        # --- end of issue 4 matcher block ----------------------------------------------------------
+
+        # --- Sparse solver (issue 4): begin. Self-contained; another block may follow. ---
+        # matching.solver.assign alone on uniform random one-decimal scores. Peak memory is this
+        # process's high-water RSS *during* the solve (Linux resets it through /proc/self/clear_refs;
+        # elsewhere it falls back to the whole run's peak), so the scores input is included.
+        def _bench_sparse_solver() -> None:
+            import numpy as _np
+            from scipy.optimize import linear_sum_assignment as _lsa
+
+            from matching import solver as _solver
+
+            def reset_peak() -> bool:
+                try:
+                    with open("/proc/self/clear_refs", "w") as handle:
+                        handle.write("5")
+                except OSError:
+                    return False
+                return True
+
+            def peak_mb(resettable: bool) -> float:
+                if resettable:
+                    with open("/proc/self/status") as handle:
+                        for line in handle:
+                            if line.startswith("VmHWM:"):
+                                return int(line.split()[1]) / 1024
+                return _peak_rss_mb()
+
+            def dense_total(scores, capacity) -> float:
+                # The previous solver: SciPy on the slot-expanded matrix (every pair allowed and
+                # at least as many slots as mentees, so every mentee is matched).
+                slots = _np.repeat(_np.arange(scores.shape[1]), capacity)
+                rows, cols = _lsa(scores[:, slots], maximize=True)
+                return round(float(scores[rows, slots[cols]].sum()), 1)
+
+            for n_mentees, n_mentors, label in ((5_000, 2_000, "3"), (20_000, 8_000, "1-3")):
+                rng = _np.random.default_rng(4)
+                scores = rng.uniform(0, 100, size=(n_mentees, n_mentors))
+                _np.round(scores, 1, out=scores)  # in place: the input is the only full-size matrix
+                capacity = _np.full(n_mentors, 3) if label == "3" else rng.integers(1, 4, size=n_mentors)
+                resettable = reset_peak()
+                with self.timed(
+                    f"sparse solver, {n_mentees:,} x {n_mentors:,}, capacity {label}",
+                    lambda resettable=resettable, size=scores.nbytes / 2**20: (
+                        f"peak RSS {peak_mb(resettable):.0f} MB (scores input {size:.0f} MB)"
+                    ),
+                ):
+                    pairs = _solver.assign(scores, capacity)
+                total = round(float(sum(scores[i, j] for i, j in pairs)), 1)
+                line = f"{len(pairs)} mentees matched, total score {total:.1f}"
+                if n_mentees <= int(capacity.sum()) and n_mentees * int(capacity.sum()) <= 40_000_000:
+                    dense = dense_total(scores, capacity)
+                    line += f", dense optimum {dense:.1f}: {'equal' if dense == total else 'DIFFERENT'}"
+                self.stdout.write(f"{'':<58} {line}")
+
+        _bench_sparse_solver()
+        # --- Sparse solver (issue 4): end. ---
