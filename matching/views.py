@@ -1,15 +1,60 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
-from . import selectors, services
-from .models import MatchRun
+from programmes.models import Cohort, Enrolment
+
+from . import review, selectors, services, tasks
+from .models import MatchRun, Pairing, PairRule
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
+
+HISTOGRAM_BUCKETS = [(low, low + 10) for low in range(0, 100, 10)]
+
+
+class PairRuleForm(forms.Form):
+    """Either a proposed pair of the run (the buttons on each row) or any mentor and mentee of the
+    cohort (the form under the rules)."""
+
+    pairing = forms.ModelChoiceField(queryset=Pairing.objects.none(), required=False)
+    mentee = forms.ModelChoiceField(queryset=Enrolment.objects.none(), required=False)
+    mentor = forms.ModelChoiceField(queryset=Enrolment.objects.none(), required=False)
+    kind = forms.ChoiceField(choices=PairRule.Kind.choices)
+
+    def __init__(self, *args, run, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pairing"].queryset = run.pairings.select_related("mentor__person", "mentee__person")
+        people = Enrolment.objects.filter(cohort=run.cohort, status=Enrolment.Status.ACTIVE).select_related(
+            "person"
+        )
+        self.fields["mentee"].queryset = people.filter(role=Enrolment.Role.MENTEE)
+        self.fields["mentor"].queryset = people.filter(role=Enrolment.Role.MENTOR)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("pairing"):
+            data["mentee"], data["mentor"] = data["pairing"].mentee, data["pairing"].mentor
+        elif not (data.get("mentee") and data.get("mentor")):
+            raise ValidationError(_("Choose a mentee and a mentor of this cohort."))
+        return data
+
+
+class SwapForm(forms.Form):
+    first = forms.ModelChoiceField(queryset=Pairing.objects.none(), label=_("Swap the mentor of"))
+    second = forms.ModelChoiceField(queryset=Pairing.objects.none(), label=_("with the mentor of"))
+
+    def __init__(self, *args, run, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second"):
+            self.fields[name].queryset = run.pairings.all()
 
 
 def _run_or_404(pk):
@@ -19,11 +64,65 @@ def _run_or_404(pk):
         raise Http404 from exc
 
 
+def _percent(value):
+    return "–" if value is None else f"{round(100 * value)}%"
+
+
+def _number(value):
+    return "–" if value is None else f"{value:.1f}"
+
+
+def quality_figures(run: MatchRun) -> list[tuple[str, str, str]]:
+    """(key, label, shown value) for the run's quality, "–" for whatever the matcher did not fill."""
+    quality = run.quality if isinstance(run.quality, dict) else {}
+    return [
+        ("mean_score", _("Mean score"), _number(quality.get("mean_score"))),
+        ("lowest_score", _("Lowest score"), _number(quality.get("lowest_score"))),
+        ("share_matched", _("Mentees matched"), _percent(quality.get("share_matched"))),
+        ("share_top3", _("Got a top-3 mentor"), _percent(quality.get("share_top3"))),
+    ]
+
+
+def _cohort_people(cohort) -> dict:
+    enrolments = list(selectors.cohort_active_enrolments(cohort))
+    return {
+        "mentees": [e for e in enrolments if e.role == Enrolment.Role.MENTEE],
+        "mentors": [e for e in enrolments if e.role == Enrolment.Role.MENTOR],
+    }
+
+
 @manage_required
 def run_detail(request, pk):
     run = _run_or_404(pk)
+    if run.status == MatchRun.Status.RUNNING:
+        return render(
+            request,
+            "matching/run_running.html",
+            {
+                "title": _("Matching %(cohort)s") % {"cohort": run.cohort.name},
+                "run": run,
+                # The polling script fills this in, so what it announces is translated like the page.
+                "status_text": {
+                    "progress": _(
+                        "Matching is running: {progress}% done. "
+                        "This page shows the proposal as soon as it is ready."
+                    )
+                },
+                "back_url": run.cohort.get_absolute_url(),
+                "back_label": run.cohort.name,
+            },
+        )
+    result_id = review.result_run_id(run)
+    if result_id:
+        return redirect("matching:run-detail", result_id)
+    if run.status == MatchRun.Status.FAILED:
+        messages.error(request, run.quality.get("error") or _("Matching failed."))
+        return redirect(run.cohort)
     pairings = list(selectors.match_run_pairings(run))
-    scores = [p.score for p in pairings]
+    rules = list(selectors.cohort_pair_rules(run.cohort))
+    rule_of = {(r.mentor_id, r.mentee_id): r for r in rules}
+    for pairing in pairings:
+        pairing.rule = rule_of.get((pairing.mentor_id, pairing.mentee_id))
     return render(
         request,
         "matching/run_detail.html",
@@ -31,12 +130,127 @@ def run_detail(request, pk):
             "title": _("Match run %(n)s") % {"n": run.pk},
             "run": run,
             "pairings": pairings,
-            "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
-            "lowest_score": min(scores) if scores else None,
+            "quality": quality_figures(run),
+            "rules": rules,
+            "people": _cohort_people(run.cohort) if run.status == MatchRun.Status.PROPOSED else {},
+            "editable": run.status == MatchRun.Status.PROPOSED,
+            "can_rerun": run.cohort.can_run_matching,
             "back_url": run.cohort.get_absolute_url(),
             "back_label": run.cohort.name,
         },
     )
+
+
+@manage_required
+@require_GET
+def run_status(request, pk):
+    run = _run_or_404(pk)
+    result_id = review.result_run_id(run)
+    if result_id:
+        url = reverse("matching:run-detail", args=[result_id])
+    elif run.status != MatchRun.Status.RUNNING:
+        url = run.get_absolute_url()
+    else:
+        url = None
+    return JsonResponse(
+        {
+            "status": run.status,
+            "progress": min(run.progress, 100),
+            "error": run.quality.get("error") if isinstance(run.quality, dict) else None,
+            "redirect": url,
+        }
+    )
+
+
+@manage_required
+@require_POST
+def run_start(request, cohort_pk):
+    """Run matching on a cohort: inline for a small one, in Celery for a large one. Pins and
+    forbids are rules of the cohort, so a re-run keeps them."""
+    cohort = get_object_or_404(Cohort, pk=cohort_pk)
+    try:
+        if review.runs_in_background(cohort):
+            run = review.match_run_queue(cohort=cohort, by=request.user)
+            messages.info(request, _("Matching has started. This page updates when it is done."))
+            return redirect(run)
+        run = services.match_run_create(cohort=cohort, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(cohort)
+    n = run.pairings.count()
+    messages.success(
+        request,
+        ngettext(
+            "Matching proposed %(n)d pair. Review it, then publish.",
+            "Matching proposed %(n)d pairs. Review them, then publish.",
+            n,
+        )
+        % {"n": n},
+    )
+    return redirect(run)
+
+
+@manage_required
+@require_POST
+def pair_rule_set(request, pk):
+    run = _run_or_404(pk)
+    form = PairRuleForm(request.POST, run=run)
+    if not form.is_valid():
+        messages.error(request, _("Choose a mentee and a mentor of this cohort."))
+        return redirect(run)
+    mentee, mentor = form.cleaned_data["mentee"], form.cleaned_data["mentor"]
+    kind = form.cleaned_data["kind"]
+    try:
+        review.pair_rule_set(cohort=run.cohort, mentor=mentor, mentee=mentee, kind=kind, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(run)
+    names = {"mentee": mentee.person.full_name, "mentor": mentor.person.full_name}
+    if kind == PairRule.Kind.PIN:
+        messages.success(request, _("Pinned %(mentee)s to %(mentor)s for the next runs.") % names)
+    else:
+        messages.success(
+            request, _("%(mentee)s will not be paired with %(mentor)s in the next runs.") % names
+        )
+    return redirect(run)
+
+
+@manage_required
+@require_POST
+def pair_rule_clear(request, pk, rule_pk):
+    run = _run_or_404(pk)
+    rule = get_object_or_404(
+        PairRule.objects.select_related("mentor__person", "mentee__person"), pk=rule_pk, cohort=run.cohort
+    )
+    review.pair_rule_clear(cohort=run.cohort, mentor=rule.mentor, mentee=rule.mentee, by=request.user)
+    messages.success(
+        request,
+        _("Removed the rule for %(mentee)s and %(mentor)s.")
+        % {"mentee": rule.mentee.person.full_name, "mentor": rule.mentor.person.full_name},
+    )
+    return redirect(run)
+
+
+@manage_required
+@require_POST
+def run_swap(request, pk):
+    run = _run_or_404(pk)
+    form = SwapForm(request.POST, run=run)
+    if not form.is_valid():
+        messages.error(request, _("Choose two pairs of this run."))
+        return redirect(run)
+    try:
+        review.pairings_swap(
+            run=run, first=form.cleaned_data["first"], second=form.cleaned_data["second"], by=request.user
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(run)
+    messages.success(request, _("Swapped the two mentors. Scores and reasons are updated."))
+    return redirect(run)
 
 
 @manage_required
@@ -49,5 +263,73 @@ def run_publish(request, pk):
         for message in exc.messages:
             messages.error(request, message)
         return redirect(run)
+    transaction.on_commit(lambda: tasks.notify_published.delay(run.pk))
     messages.success(request, _("Published. The pairs can now see each other and start meeting."))
     return redirect(run.cohort)
+
+
+def _histogram(scores: list[float]) -> list[dict]:
+    counts = [0] * len(HISTOGRAM_BUCKETS)
+    for score in scores:
+        counts[min(int(score // 10), len(HISTOGRAM_BUCKETS) - 1)] += 1
+    top = max(counts) or 1
+    return [
+        {"label": f"{low}–{high if high < 100 else 100}", "count": count, "width": round(100 * count / top)}
+        for (low, high), count in zip(HISTOGRAM_BUCKETS, counts, strict=True)
+    ]
+
+
+@manage_required
+@require_GET
+def run_compare(request, cohort_pk):
+    cohort = get_object_or_404(Cohort, pk=cohort_pk)
+    runs = list(selectors.cohort_match_runs(cohort))
+    by_id = {r.pk: r for r in runs}
+
+    def chosen(name, default):
+        try:
+            return by_id[int(request.GET[name])]
+        except (KeyError, ValueError) as exc:
+            if name in request.GET:
+                raise Http404 from exc
+            return default
+
+    a = chosen("a", runs[1] if len(runs) > 1 else None)
+    b = chosen("b", runs[0] if runs else None)
+    columns, changes = [], []
+    if a and b:
+        pairings = {
+            run.pk: {p.mentee_id: p for p in selectors.match_run_pairings(run)}
+            for run in {a.pk: a, b.pk: b}.values()
+        }
+        for run in (a, b):
+            columns.append(
+                {
+                    "run": run,
+                    "quality": quality_figures(run),
+                    "pairs": len(pairings[run.pk]),
+                    "histogram": _histogram([p.score for p in pairings[run.pk].values()]),
+                }
+            )
+        before, after = pairings[a.pk], pairings[b.pk]
+        for mentee_id in sorted(set(before) | set(after)):
+            old, new = before.get(mentee_id), after.get(mentee_id)
+            if old and new and old.mentor_id == new.mentor_id:
+                continue
+            changes.append({"mentee": (old or new).mentee.person, "before": old, "after": new})
+        changes.sort(key=lambda c: c["mentee"].full_name)
+    return render(
+        request,
+        "matching/run_compare.html",
+        {
+            "title": _("Compare runs of %(cohort)s") % {"cohort": cohort.name},
+            "cohort": cohort,
+            "runs": runs,
+            "a": a,
+            "b": b,
+            "columns": columns,
+            "changes": changes,
+            "back_url": cohort.get_absolute_url(),
+            "back_label": cohort.name,
+        },
+    )

@@ -14,5 +14,4 @@ urlpatterns = [
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort-detail"),
     path("cohorts/<int:pk>/settings/", views.cohort_edit, name="cohort-edit"),
     path("cohorts/<int:pk>/move/<str:to>/", views.cohort_transition, name="cohort-transition"),
-    path("cohorts/<int:pk>/match/", views.cohort_run_matching, name="cohort-run-matching"),
 ]

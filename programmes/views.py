@@ -6,12 +6,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from closeout.selectors import survey_summary
-from matching import services as matching_services
 
 from . import selectors, services
 from .forms import CohortForm, CohortSettingsForm, EnrolmentForm, ProgrammeForm
@@ -232,26 +229,3 @@ def cohort_transition(request, pk, to):
             request, _("The cohort is now %(state)s.") % {"state": Cohort.State(to).label.lower()}
         )
     return redirect(cohort)
-
-
-@manage_required
-@require_POST
-def cohort_run_matching(request, pk):
-    cohort = get_object_or_404(Cohort, pk=pk)
-    try:
-        run = matching_services.match_run_create(cohort=cohort, by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect(cohort)
-    n = run.pairings.count()
-    messages.success(
-        request,
-        ngettext(
-            "Matching proposed %(n)d pair. Review it, then publish.",
-            "Matching proposed %(n)d pairs. Review them, then publish.",
-            n,
-        )
-        % {"n": n},
-    )
-    return redirect(run)

@@ -50,7 +50,7 @@ def test_only_programme_admins_reach_cohort_administration(client, world, userna
         url("matching:run-detail", world.run.pk),
     ]:
         assert client.get(target).status_code == 403, target
-    assert client.post(url("programmes:cohort-run-matching", world.cohort.pk)).status_code == 403
+    assert client.post(url("matching:run-start", world.cohort.pk)).status_code == 403
     assert client.post(url("matching:run-publish", world.run.pk)).status_code == 403
 
 

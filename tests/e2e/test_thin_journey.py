@@ -31,7 +31,10 @@ def org(transactional_db):
     admin = UserFactory(username="admin")
     admin.groups.add(Group.objects.get_or_create(name=settings.ADMINS_GROUP)[0])
     manager = person_with_login("manager", "Maya Manager", team=tier2)
-    mentor = person_with_login("mentor", "Omar Mentor", team=tier2, communication="written")
+    # Mentors are experienced: the cohort's default rule wants 180 more days of tenure than the mentee.
+    mentor = person_with_login(
+        "mentor", "Omar Mentor", team=tier2, communication="written", hire_date=datetime.date(2021, 5, 10)
+    )
     mentor.interests.set([billing])
     mentor.skills.set([billing])
     mentee = person_with_login("mentee", "Ada Mentee", team=tier1, manager=manager, communication="written")

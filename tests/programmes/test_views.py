@@ -63,7 +63,7 @@ def test_admin_enrols_mentor_and_mentee_then_runs_matching(client, world):
     assert client.post(detail, {"person": mentor.pk, "role": "mentor", "capacity": 2}).status_code == 302
     assert client.post(detail, {"person": mentee.pk, "role": "mentee", "goals": "Refunds"}).status_code == 302
     assert Enrolment.objects.filter(cohort=cohort).count() == 2
-    response = client.post(reverse("programmes:cohort-run-matching", args=[cohort.pk]))
+    response = client.post(reverse("matching:run-start", args=[cohort.pk]))
     run = MatchRun.objects.get(cohort=cohort)
     assert response.url == run.get_absolute_url()
     page = client.get(run.get_absolute_url())
@@ -84,7 +84,7 @@ def test_enrolling_the_same_person_twice_is_refused_in_words(client, world):
 
 def test_matching_on_an_active_cohort_is_refused_with_a_message(client, world):
     login(client, world.admin)
-    response = client.post(reverse("programmes:cohort-run-matching", args=[world.cohort.pk]), follow=True)
+    response = client.post(reverse("matching:run-start", args=[world.cohort.pk]), follow=True)
     assert "Matching can only run while a cohort is enrolling" in response.text
 
 
@@ -116,5 +116,6 @@ def test_match_run_query_count_is_fixed(client, world, django_assert_num_queries
     for _ in range(size):
         PairingFactory(match_run=world.run)
     login(client, world.admin)
-    with django_assert_num_queries(8):
+    # the run page also loads the cohort's pair rules and the pin/forbid form's people
+    with django_assert_num_queries(9):
         assert client.get(reverse("matching:run-detail", args=[world.run.pk])).status_code == 200
