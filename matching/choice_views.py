@@ -1,0 +1,167 @@
+"""Mentee-choice pages: thin views over matching.choice (fetch through a selector, call a service,
+redirect with a message)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from programmes.models import Cohort, Enrolment
+
+from . import choice
+from .models import MentorRequest
+
+manage_required = permission_required("programmes.manage", raise_exception=True)
+RECENT_DECISIONS = 20
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("A note for the mentee (optional)"), max_length=300, required=False
+    )
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+def suggestions(request, enrolment_pk):
+    mentee = choice.mentee_enrolment_for(request.user, enrolment_pk)
+    refusal = choice.choice_refusal(mentee.cohort)
+    pairing = None if refusal else choice.active_pairing_of(mentee)
+    open_request = None if refusal or pairing else choice.open_request_of(mentee)
+    options = [] if refusal or pairing or open_request else choice.suggestions(mentee)
+    declined = list(
+        choice.requests_of_mentee(request.user).filter(mentee=mentee, status=MentorRequest.Status.DECLINED)[
+            :5
+        ]
+    )
+    return render(
+        request,
+        "matching/choice/suggestions.html",
+        {
+            "title": _("Choose your mentor"),
+            "mentee": mentee,
+            "refusal": refusal,
+            "pairing": pairing,
+            "open_request": open_request,
+            "options": options,
+            "declined": declined,
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_create(request, enrolment_pk):
+    mentee = choice.mentee_enrolment_for(request.user, enrolment_pk)
+    mentor = get_object_or_404(
+        Enrolment, pk=request.POST.get("mentor") or 0, cohort=mentee.cohort, role=Enrolment.Role.MENTOR
+    )
+    try:
+        choice.mentor_request_create(mentee=mentee, mentor=mentor, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Your request is on its way to %(name)s. We'll email you their answer.")
+            % {"name": mentor.person.full_name},
+        )
+    return redirect("choice:suggestions", mentee.pk)
+
+
+@login_required
+@require_POST
+def request_withdraw(request, pk):
+    mentor_request = get_object_or_404(choice.requests_of_mentee(request.user), pk=pk)
+    try:
+        choice.mentor_request_withdraw(mentor_request=mentor_request, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Request withdrawn. You can ask another mentor."))
+    return redirect("choice:suggestions", mentor_request.mentee_id)
+
+
+@login_required
+def requests(request):
+    mine = choice.requests_for_mentor(request.user)
+    return render(
+        request,
+        "matching/choice/requests.html",
+        {
+            "title": _("Mentoring requests"),
+            "open_requests": list(mine.filter(status=MentorRequest.Status.REQUESTED).order_by("created_at")),
+            "decided": list(mine.exclude(status=MentorRequest.Status.REQUESTED)[:RECENT_DECISIONS]),
+            "decline_form": DeclineForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_accept(request, pk):
+    mentor_request = get_object_or_404(choice.requests_for_mentor(request.user), pk=pk)
+    try:
+        pairing = choice.mentor_request_accept(mentor_request=mentor_request, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("You are now mentoring %(name)s, starting today.") % {"name": pairing.mentee.person.full_name},
+        )
+    return redirect("choice:requests")
+
+
+@login_required
+@require_POST
+def request_decline(request, pk):
+    mentor_request = get_object_or_404(choice.requests_for_mentor(request.user), pk=pk)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("choice:requests")
+    try:
+        choice.mentor_request_decline(
+            mentor_request=mentor_request, note=form.cleaned_data["note"], by=request.user
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Declined. %(name)s can ask someone else.") % {"name": mentor_request.mentee.person.full_name},
+        )
+    return redirect("choice:requests")
+
+
+@manage_required
+def overview(request, cohort_pk):
+    cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
+    data = choice.cohort_overview(cohort)
+    return render(
+        request,
+        "matching/choice/overview.html",
+        {
+            "title": _("Mentee choice: %(cohort)s") % {"cohort": cohort.name},
+            "cohort": cohort,
+            "refusal": choice.choice_refusal(cohort),
+            "sections": [
+                (status, label, data.by_status[status]) for status, label in MentorRequest.Status.choices
+            ],
+            "without_request": data.without_request,
+            "back_url": cohort.get_absolute_url(),
+            "back_label": str(cohort),
+        },
+    )

@@ -1,0 +1,341 @@
+"""Mentee-choice mode: suggestions, requests, accept/decline/withdraw, capacity under races, emails."""
+
+import datetime
+import threading
+import types
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from matching import choice
+from matching.models import MatchRun, MentorRequest, Pairing
+from programmes.models import Cohort, Enrolment
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, UserFactory
+
+
+def build_choice(world, *, omar_capacity=1, lin_capacity=1):
+    """A choice-mode cohort in the matching state with the world's people: mentors Omar and Lin,
+    mentees Ada and Bo (nobody paired yet)."""
+    cohort = CohortFactory(
+        name="Choice 2027",
+        state=Cohort.State.MATCHING,
+        matching_mode=Cohort.MatchingMode.CHOICE,
+        max_mentees_per_mentor=3,
+    )
+    omar = EnrolmentFactory(
+        cohort=cohort, person=world.mentor, role=Enrolment.Role.MENTOR, capacity=omar_capacity
+    )
+    lin = EnrolmentFactory(
+        cohort=cohort, person=world.mentor2, role=Enrolment.Role.MENTOR, capacity=lin_capacity
+    )
+    ada = EnrolmentFactory(cohort=cohort, person=world.mentee, goals="Handle angry billing customers")
+    bo = EnrolmentFactory(cohort=cohort, person=world.mentee2, goals="Faster triage")
+    return types.SimpleNamespace(cohort=cohort, omar=omar, lin=lin, ada=ada, bo=bo)
+
+
+def add_mentors(cohort, n, *, capacity=2):
+    return [
+        EnrolmentFactory(
+            cohort=cohort,
+            person=PersonFactory(hire_date=datetime.date(2019, 1, 7)),
+            role=Enrolment.Role.MENTOR,
+            capacity=capacity,
+        )
+        for _ in range(n)
+    ]
+
+
+@pytest.fixture
+def c(world):
+    return build_choice(world)
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run on-commit work (the email tasks) as it is queued."""
+
+    def run(fn, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(**kwargs)
+
+    return run
+
+
+# --- suggestions ----------------------------------------------------------------------------------
+
+
+def test_suggestions_are_allowed_mentors_with_a_free_place_best_first(c, world):
+    ranked = choice.suggestions(c.ada)
+    assert [s.enrolment for s in ranked] == [c.omar, c.lin]  # Omar shares Ada's style and interests
+    assert ranked[0].score >= ranked[1].score
+    assert ranked[0].explanation and all(isinstance(line, str) for line in ranked[0].explanation)
+    assert ranked[0].free_slots == 1
+
+
+def test_suggestions_stop_at_five(c):
+    add_mentors(c.cohort, 6)
+    assert len(choice.suggestions(c.ada)) == choice.SUGGESTIONS == 5
+
+
+def test_suggestions_leave_out_a_full_mentor_and_ones_who_declined(c, world):
+    Pairing.objects.create(
+        cohort=c.cohort,
+        match_run=MatchRun.objects.create(
+            cohort=c.cohort, status="published", published_at=world.run.published_at
+        ),
+        mentor=c.lin,
+        mentee=c.bo,
+        score=50,
+        status=Pairing.Status.ACTIVE,
+        started_on=world.today,
+    )
+    MentorRequest.objects.create(cohort=c.cohort, mentee=c.ada, mentor=c.omar, status="declined")
+    assert choice.suggestions(c.ada) == []
+
+
+def test_suggestions_leave_out_the_mentees_own_manager(c, world):
+    boss = EnrolmentFactory(cohort=c.cohort, person=world.manager, role=Enrolment.Role.MENTOR, capacity=2)
+    assert boss not in [s.enrolment for s in choice.suggestions(c.ada)]
+
+
+# --- asking ---------------------------------------------------------------------------------------
+
+
+def test_mentee_asks_a_mentor_who_is_emailed_once(c, world, on_commit):
+    request = on_commit(choice.mentor_request_create, mentee=c.ada, mentor=c.omar, by=world.mentee.user)
+    assert request.status == MentorRequest.Status.REQUESTED
+    assert request.score > 0 and request.explanation
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [world.mentor.email]
+    assert "Ada Mentee would like you as their mentor" in mail.outbox[0].subject
+    assert "Handle angry billing customers" in mail.outbox[0].body
+
+
+def test_a_second_open_request_is_refused(c, world):
+    choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    with pytest.raises(ValidationError, match="already asked Omar Mentor"):
+        choice.mentor_request_create(mentee=c.ada, mentor=c.lin, by=None)
+    assert MentorRequest.objects.filter(mentee=c.ada).count() == 1
+
+
+def test_a_paired_mentee_cannot_ask(c, world, on_commit):
+    request = choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    choice.mentor_request_accept(mentor_request=request, by=None)
+    with pytest.raises(ValidationError, match="already have a mentor: Omar Mentor"):
+        choice.mentor_request_create(mentee=c.ada, mentor=c.lin, by=None)
+
+
+@pytest.mark.parametrize(
+    ("mode", "state", "message"),
+    [
+        (Cohort.MatchingMode.ASSIGNED, Cohort.State.MATCHING, "assigns mentors"),
+        (Cohort.MatchingMode.CHOICE, Cohort.State.ENROLLING, "matching or active"),
+        (Cohort.MatchingMode.CHOICE, Cohort.State.CLOSED, "matching or active"),
+    ],
+)
+def test_asking_is_refused_outside_choice_mode_or_state(c, mode, state, message):
+    Cohort.objects.filter(pk=c.cohort.pk).update(matching_mode=mode, state=state)
+    c.ada.cohort.refresh_from_db()
+    with pytest.raises(ValidationError, match=message):
+        choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+
+
+def test_a_mentor_who_is_not_suggested_cannot_be_asked(c, world):
+    boss = EnrolmentFactory(cohort=c.cohort, person=world.manager, role=Enrolment.Role.MENTOR, capacity=2)
+    with pytest.raises(ValidationError, match="cannot ask this mentor"):
+        choice.mentor_request_create(mentee=c.ada, mentor=boss, by=None)
+
+
+def test_two_mentees_may_ask_the_same_mentor(c):
+    choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    choice.mentor_request_create(mentee=c.bo, mentor=c.omar, by=None)
+    assert MentorRequest.objects.filter(mentor=c.omar, status="requested").count() == 2
+
+
+# --- accepting and declining ----------------------------------------------------------------------
+
+
+def test_accept_makes_an_active_pairing_in_a_published_run_and_emails_the_mentee_once(c, world, on_commit):
+    request = choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    mail.outbox.clear()
+    pairing = on_commit(choice.mentor_request_accept, mentor_request=request, by=world.mentor.user)
+
+    assert pairing.status == Pairing.Status.ACTIVE
+    assert pairing.started_on is not None
+    assert (pairing.mentor, pairing.mentee) == (c.omar, c.ada)
+    assert pairing.score == request.score and pairing.explanation == request.explanation
+    assert pairing.match_run.status == MatchRun.Status.PUBLISHED
+    request.refresh_from_db()
+    assert request.status == MentorRequest.Status.ACCEPTED and request.decided_at
+    assert [m.to for m in mail.outbox] == [[world.mentee.email]]
+    assert "Omar Mentor is your mentor" in mail.outbox[0].subject
+
+    with pytest.raises(ValidationError, match="no longer open"):
+        on_commit(choice.mentor_request_accept, mentor_request=request, by=world.mentor.user)
+    assert len(mail.outbox) == 1
+    assert Pairing.objects.filter(cohort=c.cohort).count() == 1
+
+
+def test_filling_the_last_place_declines_the_other_requests_with_the_reason(c, world, on_commit):
+    first = choice.mentor_request_create(mentee=c.ada, mentor=c.lin, by=None)
+    second = choice.mentor_request_create(mentee=c.bo, mentor=c.lin, by=None)
+    mail.outbox.clear()
+    on_commit(choice.mentor_request_accept, mentor_request=first, by=world.mentor2.user)
+
+    second.refresh_from_db()
+    assert second.status == MentorRequest.Status.DECLINED
+    declined_mail = next(m for m in mail.outbox if m.to == [world.mentee2.email])
+    assert "Lin Mentor has no free place any more; pick another mentor." in declined_mail.body
+    # Bo is free to ask someone else, and Lin is not suggested again.
+    assert [s.enrolment for s in choice.suggestions(c.bo)] == [c.omar]
+    choice.mentor_request_create(mentee=c.bo, mentor=c.omar, by=None)
+
+    with pytest.raises(choice.NoFreePlace, match="Lin Mentor has no free place any more"):
+        choice.mentor_request_accept(mentor_request=second, by=world.mentor2.user)
+
+
+def test_accept_when_full_declines_the_request_and_says_why(c, world, on_commit):
+    """A place can also go another way (an admin's re-match): the accept is then refused, and the
+    request is declined for good, so the mentee can ask someone else."""
+    request = choice.mentor_request_create(mentee=c.ada, mentor=c.lin, by=None)
+    other = EnrolmentFactory(cohort=c.cohort)
+    Pairing.objects.create(
+        cohort=c.cohort,
+        match_run=MatchRun.objects.create(
+            cohort=c.cohort, status="published", published_at=world.run.published_at
+        ),
+        mentor=c.lin,
+        mentee=other,
+        score=50,
+        status=Pairing.Status.ACTIVE,
+        started_on=world.today,
+    )
+    mail.outbox.clear()
+    with pytest.raises(choice.NoFreePlace):
+        on_commit(choice.mentor_request_accept, mentor_request=request, by=world.mentor2.user)
+    request.refresh_from_db()
+    assert request.status == MentorRequest.Status.DECLINED
+    assert [m.to for m in mail.outbox] == [[world.mentee.email]]
+    assert choice.request_refusal(c.ada) is None
+
+
+def test_decline_with_a_note_emails_the_mentee_once_and_frees_them(c, world, on_commit):
+    request = choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    mail.outbox.clear()
+    on_commit(choice.mentor_request_decline, mentor_request=request, note="  On leave until March ", by=None)
+    assert [m.to for m in mail.outbox] == [[world.mentee.email]]
+    assert "On leave until March" in mail.outbox[0].body
+    with pytest.raises(ValidationError, match="no longer open"):
+        on_commit(choice.mentor_request_decline, mentor_request=request, by=None)
+    assert len(mail.outbox) == 1
+    assert choice.request_refusal(c.ada) is None
+
+
+def test_withdraw_frees_the_mentee_and_a_decided_request_cannot_be_withdrawn(c):
+    request = choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    choice.mentor_request_withdraw(mentor_request=request, by=None)
+    request.refresh_from_db()
+    assert request.status == MentorRequest.Status.WITHDRAWN
+    again = choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    choice.mentor_request_decline(mentor_request=again, by=None)
+    with pytest.raises(ValidationError, match="no longer open"):
+        choice.mentor_request_withdraw(mentor_request=again, by=None)
+
+
+def test_an_email_for_a_request_that_moved_on_is_not_sent(c):
+    request = choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    choice.mentor_request_withdraw(mentor_request=request, by=None)
+    assert choice.mentor_request_email(mentor_request_id=request.pk, kind="requested") is False
+    assert choice.mentor_request_email(mentor_request_id=request.pk, kind="accepted") is False
+    assert mail.outbox == []
+
+
+def test_overview_groups_requests_and_lists_mentees_without_one(c):
+    request = choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    overview = choice.cohort_overview(c.cohort)
+    assert overview.by_status["requested"] == [request]
+    assert overview.counts == {"requested": 1, "accepted": 0, "declined": 0, "withdrawn": 0}
+    assert overview.without_request == [c.bo]
+
+
+# --- concurrency (PostgreSQL: SQLite has no row locks) --------------------------------------------
+
+
+def _race(targets):
+    start = threading.Barrier(len(targets))
+    results, errors = [], []
+
+    def run(fn):
+        try:
+            start.wait()
+            results.append(fn())
+        except choice.NoFreePlace as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_mentor_accepting_two_requests_at_once_for_the_last_place_pairs_exactly_one(world):
+    c = build_choice(world, lin_capacity=1)
+    first = choice.mentor_request_create(mentee=c.ada, mentor=c.lin, by=None)
+    second = choice.mentor_request_create(mentee=c.bo, mentor=c.lin, by=None)
+    mail.outbox.clear()
+    by = UserFactory(username="mentor2")
+
+    results, errors = _race(
+        [
+            lambda: choice.mentor_request_accept(mentor_request=first, by=by),
+            lambda: choice.mentor_request_accept(mentor_request=second, by=by),
+        ]
+    )
+
+    assert len(results) == 1 and len(errors) == 1
+    assert "Lin Mentor has no free place any more; pick another mentor." in errors[0].messages[0]
+    assert Pairing.objects.filter(cohort=c.cohort, mentor=c.lin, status="active").count() == 1
+    statuses = sorted(MentorRequest.objects.filter(mentor=c.lin).values_list("status", flat=True))
+    assert statuses == ["accepted", "declined"]
+    loser = MentorRequest.objects.get(mentor=c.lin, status="declined")
+    assert choice.request_refusal(Enrolment.objects.select_related("cohort").get(pk=loser.mentee_id)) is None
+    # One email per mentee: the winner's acceptance, the loser's decline with the reason.
+    assert sorted(m.subject for m in mail.outbox) == [
+        "Lin Mentor cannot take you on: choose another mentor",
+        "Lin Mentor is your mentor",
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_accepts_for_mentors_with_room_all_succeed_at_once(world):
+    """Two requests to the same mentor with two free places: the lock serialises, it does not refuse."""
+    c = build_choice(world, omar_capacity=2)
+    first = choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    second = choice.mentor_request_create(mentee=c.bo, mentor=c.omar, by=None)
+
+    results, errors = _race(
+        [
+            lambda: choice.mentor_request_accept(mentor_request=first, by=None),
+            lambda: choice.mentor_request_accept(mentor_request=second, by=None),
+        ]
+    )
+
+    assert errors == [] and len(results) == 2
+    assert Pairing.objects.filter(cohort=c.cohort, mentor=c.omar, status="active").count() == 2
+
+
+def test_a_request_from_a_mentee_who_left_the_cohort_cannot_be_accepted(c):
+    request = choice.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    Enrolment.objects.filter(pk=c.ada.pk).update(status=Enrolment.Status.WITHDRAWN)
+    with pytest.raises(ValidationError, match="no longer enrolled"):
+        choice.mentor_request_accept(mentor_request=request, by=None)
+    assert not Pairing.objects.filter(cohort=c.cohort).exists()
