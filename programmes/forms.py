@@ -2,7 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Person, Tag
+from people.models import WORK_STYLE_TRAITS, Person, Tag
 from sessions.models import SUPPORT_TOPICS
 
 from .models import Cohort, Enrolment, Programme
@@ -32,9 +32,32 @@ class ProgrammeForm(forms.ModelForm):
         _limit(self.fields["satisfaction_target"], 1, 5)
 
 
+TRAIT_MODE_CHOICES = [("similar", _("Alike")), ("complementary", _("Different (complementary)"))]
+
+
+class TraitModesField(forms.MultiValueField):
+    """The cohort's `trait_modes` JSON as one alike/different choice per work-style trait."""
+
+    def __init__(self, **kwargs):
+        fields = [forms.ChoiceField(choices=TRAIT_MODE_CHOICES) for _trait in WORK_STYLE_TRAITS]
+        widget = forms.MultiWidget(
+            widgets=[forms.Select(choices=TRAIT_MODE_CHOICES) for _ in WORK_STYLE_TRAITS]
+        )
+        super().__init__(fields=fields, widget=widget, require_all_fields=True, **kwargs)
+        self.widget.decompress = lambda value: [(value or {}).get(t, "similar") for t in WORK_STYLE_TRAITS]
+
+    def compress(self, data_list):
+        return dict(zip(WORK_STYLE_TRAITS, data_list, strict=True)) if data_list else {}
+
+
 class CohortSettingsForm(forms.ModelForm):
     """Every cohort setting; those the cohort's state has locked are shown but disabled."""
 
+    trait_modes = TraitModesField(
+        label=_("Work style: should pairs be alike or different?"),
+        required=False,
+        help_text=_("One choice each for communication, structure, pace and feedback style, in that order."),
+    )
     topics = forms.MultipleChoiceField(
         label=_("Session topics"),
         choices=SUPPORT_TOPICS,
@@ -64,6 +87,12 @@ class CohortSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, (low, high) in self.LIMITS.items():
             _limit(self.fields[name], low, high)
+        for subwidget, trait in zip(
+            self.fields["trait_modes"].widget.widgets, WORK_STYLE_TRAITS, strict=True
+        ):
+            subwidget.attrs["aria-label"] = str(_("%(trait)s: alike or different")) % {
+                "trait": trait.capitalize()
+            }
         if self.instance.pk:
             editable = EDITABLE_IN[Cohort.State(self.instance.state)]
             for name, field in self.fields.items():

@@ -30,6 +30,12 @@ COHORT_SETTINGS = (
     "weight_work_style",
     "weight_interests",
     "weight_goals",
+    "trait_modes",
+    "min_tenure_gap_days",
+    "team_rule",
+    "min_overlap_hours",
+    "fair_matching",
+    "matching_mode",
     "self_enrolment_open",
 )
 EDITABLE_IN = {
@@ -37,7 +43,13 @@ EDITABLE_IN = {
     State.ENROLLING: set(COHORT_SETTINGS),
     # Eligibility and enrolment rules are settled once matching starts; weights still steer re-runs.
     State.MATCHING: set(COHORT_SETTINGS)
-    - {"starts_on", "min_mentor_tenure_days", "mentee_hire_window_days", "self_enrolment_open"},
+    - {
+        "starts_on",
+        "min_mentor_tenure_days",
+        "mentee_hire_window_days",
+        "self_enrolment_open",
+        "matching_mode",
+    },
     # Pairs are meeting: only what shapes their rhythm from here on.
     State.ACTIVE: {"name", "ends_on", "cadence_days", "check_in_interval_days", "topics"},
     State.CONCLUDING: {"ends_on"},

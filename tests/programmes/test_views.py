@@ -19,6 +19,14 @@ def cohort_form_data(**values):
         "weight_work_style": 30,
         "weight_interests": 30,
         "weight_goals": 40,
+        "trait_modes_0": "similar",
+        "trait_modes_1": "complementary",
+        "trait_modes_2": "similar",
+        "trait_modes_3": "similar",
+        "min_tenure_gap_days": 180,
+        "team_rule": "any",
+        "min_overlap_hours": "",
+        "matching_mode": "assigned",
     }
     return {**data, **values}
 
@@ -36,6 +44,12 @@ def test_admin_creates_a_cohort_in_a_new_programme(client, world):
     assert cohort.programme == Programme.objects.get(name="Tier 2 readiness")
     assert cohort.state == Cohort.State.DRAFT
     assert cohort.topics == ["de-escalation", "tooling"]
+    assert cohort.trait_modes == {
+        "communication": "similar",
+        "structure": "complementary",
+        "pace": "similar",
+        "feedback": "similar",
+    }
 
 
 def test_cohort_form_explains_bad_dates_and_keeps_what_was_typed(client, world):
