@@ -12,6 +12,7 @@ class Reminder(models.Model):
 
     class Kind(models.TextChoices):
         CHECK_IN = "check_in", _("Check-in due")
+        PULSE = "pulse", _("Pulse check-in")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -16,6 +18,39 @@ SUPPORT_TOPICS = [
 ]
 
 
+class ScheduledSession(models.Model):
+    """A planned meeting. Its UID stays the same when it changes, so a calendar updates the event
+    (with `sequence` raised) instead of adding a second one."""
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="scheduled_sessions"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=45)
+    format = models.CharField(_("format"), max_length=20, default="video")
+    agenda = models.TextField(_("agenda"), blank=True)
+    uid = models.UUIDField(_("calendar id"), default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
+    invite_sent_sequence = models.IntegerField(_("invite sent for revision"), null=True, blank=True)
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("scheduled session")
+        verbose_name_plural = _("scheduled sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480),
+                name="scheduled_length_5_to_480_minutes",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pairing} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
 class MentoringSession(models.Model):
     class Format(models.TextChoices):
         VIDEO = "video", _("Video call")
@@ -32,7 +67,21 @@ class MentoringSession(models.Model):
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.VIDEO)
     topics = models.JSONField(_("topics"), default=list, blank=True)
     notes = models.TextField(_("shared notes"), blank=True)
+    ticket_refs = models.CharField(
+        _("ticket references"), max_length=300, blank=True, help_text=_("For shadowing and review sessions.")
+    )
+    # A pairing has exactly two members, so each side's rating has its own column: the one who
+    # logged the session (rating) and the other (partner_rating), who also confirms it.
     rating = models.PositiveSmallIntegerField(_("rating (1-5)"), null=True, blank=True)
+    rating_comment = models.CharField(_("comment on the rating"), max_length=300, blank=True)
+    partner_rating = models.PositiveSmallIntegerField(
+        _("the other side's rating (1-5)"), null=True, blank=True
+    )
+    partner_comment = models.CharField(_("the other side's comment"), max_length=300, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed by the other side"), null=True, blank=True)
+    scheduled = models.OneToOneField(
+        ScheduledSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="log"
+    )
     logged_by = models.ForeignKey(
         Person, verbose_name=_("logged by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -46,6 +95,11 @@ class MentoringSession(models.Model):
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
                 name="session_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(partner_rating__isnull=True)
+                | (Q(partner_rating__gte=1) & Q(partner_rating__lte=5)),
+                name="session_partner_rating_1_to_5",
             ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480),
@@ -80,8 +134,10 @@ class Goal(models.Model):
     target = models.DecimalField(_("target"), max_digits=10, decimal_places=2)
     achievable = models.TextField(_("achievable: the plan"), blank=True)
     relevant = models.CharField(_("relevant: why it matters"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=30, blank=True, help_text=_("e.g. %, minutes, tickets"))
     due_on = models.DateField(_("time-bound: due"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ON_TRACK)
+    achieved_at = models.DateTimeField(_("achieved"), null=True, blank=True)
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -112,6 +168,9 @@ class CheckIn(models.Model):
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1-5)"))
     meeting_regularly = models.BooleanField(_("meeting as planned"), default=True)
     blockers = models.TextField(_("blockers"), blank=True)
+    comment = models.TextField(_("anything else"), blank=True)
+    # The pulse period answered ("" for check-ins recorded outside the pulse); one answer each.
+    period_key = models.CharField(_("period"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("answered"), default=timezone.now)
 
     class Meta:
@@ -122,7 +181,124 @@ class CheckIn(models.Model):
             models.CheckConstraint(
                 condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5), name="checkin_satisfaction_1_to_5"
             ),
+            models.UniqueConstraint(
+                fields=["pairing", "person", "period_key"],
+                condition=~Q(period_key=""),
+                name="checkin_once_per_person_per_period",
+            ),
         ]
 
     def __str__(self):
         return f"{self.person} on {self.pairing}: {self.satisfaction}/5"
+
+    @property
+    def flagged(self) -> bool:
+        """Low satisfaction or a blocker: the programme admin should look at this pair."""
+        return self.satisfaction <= 2 or bool(self.blockers.strip()) or not self.meeting_regularly
+
+
+class SessionPrivateNote(models.Model):
+    """Notes only their author ever sees: not the other side, not admins, not managers."""
+
+    session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("private notes"))
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("private note")
+        verbose_name_plural = _("private notes")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "author"], name="private_note_once_per_author"),
+        ]
+
+    def __str__(self):
+        return f"{self.author}'s note on {self.session}"
+
+
+class ActionItem(models.Model):
+    """A to-do agreed in a session; it stays open (and shows at the next session) until done."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="action_items")
+    session = models.ForeignKey(
+        MentoringSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
+    )
+    description = models.CharField(_("what"), max_length=200)
+    owner = models.ForeignKey(Person, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("by when"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["done_at", "due_on", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self):
+        return self.description
+
+
+class GoalUpdate(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="updates")
+    value = models.DecimalField(_("value"), max_digits=10, decimal_places=2)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("goal update")
+        verbose_name_plural = _("goal updates")
+
+    def __str__(self):
+        return f"{self.goal}: {self.value}"
+
+
+class Milestone(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("by when"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return self.title
+
+
+class GoalComment(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("goal comment")
+        verbose_name_plural = _("goal comments")
+
+    def __str__(self):
+        return f"{self.author} on {self.goal}"
+
+
+class GoalTemplate(models.Model):
+    """A common support goal an admin keeps ready for pairs to start from."""
+
+    title = models.CharField(_("title"), max_length=150, unique=True)
+    specific = models.CharField(_("specific: what exactly"), max_length=200)
+    metric = models.CharField(_("measurable: metric"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    achievable = models.TextField(_("achievable: the plan"), blank=True)
+    relevant = models.CharField(_("relevant: why it matters"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("offered to pairs"), default=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("goal template")
+        verbose_name_plural = _("goal templates")
+
+    def __str__(self):
+        return self.title

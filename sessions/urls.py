@@ -1,12 +1,12 @@
-from django.urls import path
+"""One namespace for the pair's workspace; each area keeps its routes in its own module."""
 
-from . import views
+from . import checkin_urls, goal_urls, session_urls, workspace_urls
 
 app_name = "mentoring_sessions"
 
 urlpatterns = [
-    path("", views.pairing_list, name="pairing-list"),
-    path("<int:pk>/", views.pairing_detail, name="pairing-detail"),
-    path("<int:pk>/sessions/new/", views.session_create, name="session-create"),
-    path("<int:pk>/goals/new/", views.goal_create, name="goal-create"),
+    *workspace_urls.urlpatterns,
+    *session_urls.urlpatterns,
+    *goal_urls.urlpatterns,
+    *checkin_urls.urlpatterns,
 ]

@@ -1,0 +1,37 @@
+"""The pair's workspace: the list of one's pairings and the page of one pairing."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from rules.contrib.views import permission_required
+
+from people.roles import person_of
+
+from . import selectors
+from .access import own_pairing
+
+
+@permission_required("mentoring_sessions.view_own_pairings", raise_exception=True)
+def pairing_list(request):
+    pairings = selectors.pairing_list_for(request.user)
+    page = Paginator(pairings, 20).get_page(request.GET.get("page"))
+    if page.paginator.count == 1 and not request.GET.get("page"):
+        return redirect(page.object_list[0])
+    return render(request, "sessions/pairing_list.html", {"title": _("My mentoring"), "page": page})
+
+
+def pairing_detail(request, pk):
+    pairing = own_pairing(request, pk)
+    me = person_of(request.user)
+    partner = pairing.mentee.person if pairing.mentor.person_id == me.pk else pairing.mentor.person
+    context = {
+        "title": _("Mentoring with %(name)s") % {"name": partner.full_name},
+        "pairing": pairing,
+        "partner": partner,
+        "i_am_mentor": pairing.mentor.person_id == me.pk,
+        "back_url": reverse("mentoring_sessions:pairing-list"),
+        "back_label": _("My mentoring"),
+        **selectors.pairing_workspace(pairing),
+    }
+    return render(request, "sessions/pairing_detail.html", context)
