@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import MatchRun, Pairing
-from sessions.models import CheckIn
+from sessions.checkins import flagged_pairings
 
 from .models import Cohort, Enrolment, Programme
 
@@ -111,17 +111,12 @@ def cohort_overview(
         )
         if quiet:
             overview.attention.append(_("%(n)d pair(s) have not met for twice the cadence") % {"n": quiet})
-        low = (
-            CheckIn.objects.filter(pairing__cohort=cohort, pairing__status=Pairing.Status.ACTIVE)
-            .filter(created_at__date__gte=today - datetime.timedelta(days=cohort.check_in_interval_days))
-            .filter(Q(satisfaction__lte=2) | ~Q(blockers=""))
-            .values("pairing")
-            .distinct()
-            .count()
-        )
+        # One rule for "flagged" everywhere: the admin's flag page lists exactly these pairs.
+        low = flagged_pairings(cohort).count()
         if low:
             overview.attention.append(
-                _("%(n)d pair(s) reported low satisfaction or blockers in their last check-in") % {"n": low}
+                _("%(n)d pair(s) flagged low satisfaction, not meeting or blockers in their latest check-in")
+                % {"n": low}
             )
     if cohort.state == Cohort.State.ACTIVE and cohort.ends_on <= today:
         overview.attention.append(_("The cohort's end date has passed: begin close-out"))

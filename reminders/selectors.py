@@ -52,6 +52,23 @@ def pairings_due_check_in(*, today: datetime.date) -> QuerySet[Pairing]:
     )
 
 
+def pairings_due_pulse(*, today: datetime.date) -> QuerySet[Pairing]:
+    """Active pairings in active cohorts that have been running for at least one pulse interval
+    (`check_in_interval_days`): from then on each period opens with a pulse check-in.
+
+    One query; rows have their cohort (with its programme) and both members' people loaded. Which
+    period is due is arithmetic on `started_on` (sessions.checkins.pulse_period).
+    """
+    return (
+        Pairing.objects.filter(status=Pairing.Status.ACTIVE, cohort__state=Cohort.State.ACTIVE)
+        .filter(started_on__isnull=False)
+        .annotate(first_pulse_on=_AddDays("started_on", "cohort__check_in_interval_days"))
+        .filter(first_pulse_on__lte=today)
+        .select_related("cohort__programme", "mentor__person", "mentee__person")
+        .order_by("pk")
+    )
+
+
 def reminders_pending(*, now: datetime.datetime, lease: datetime.timedelta) -> QuerySet[Reminder]:
     """Unsent reminders nobody is working on: never claimed, or claimed longer ago than the lease
     (the worker that claimed it died or failed before marking it sent)."""

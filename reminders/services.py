@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Pairing
@@ -13,7 +14,7 @@ from mentorship.emails import send_templated_email
 from people.models import Person
 
 from .models import Reminder
-from .selectors import pairings_due_check_in, reminders_pending
+from .selectors import pairings_due_check_in, pairings_due_pulse, reminders_pending
 
 # How long a claimed reminder belongs to the worker that claimed it. Long enough for any SMTP
 # conversation to finish; short enough that a reminder whose worker died goes out the same hour.
@@ -33,6 +34,42 @@ def check_in_target(*, pairing_id: int, person_id: int) -> str:
 
 def _reachable(person: Person, today: datetime.date) -> bool:
     return bool(person.email) and not person.has_left(today)
+
+
+def pulse_reminders_record(*, now: datetime.datetime | None = None) -> int:
+    """Record a pulse reminder for each member of each pairing whose current pulse period has begun
+    (period 1 onwards: period 0 is the pair's first interval). Returns how many rows were offered.
+
+    Sending is left to `reminders_scan_due`, which queues every pending reminder whatever its kind;
+    beat's scan task calls this first. Safe to repeat: the period key is the index of the interval
+    since the pairing started, so a second scan in the same period inserts nothing.
+    """
+    from sessions.checkins import period_key, pulse_period
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    owed = []
+    for pairing in pairings_due_pulse(today=today):
+        n = pulse_period(pairing, today=today)
+        if not n:
+            continue
+        for person in (pairing.mentor.person, pairing.mentee.person):
+            if not _reachable(person, today):
+                continue
+            owed.append(
+                Reminder(
+                    kind=Reminder.Kind.PULSE,
+                    target=check_in_target(pairing_id=pairing.pk, person_id=person.pk),
+                    period_key=period_key(n),
+                    channel=Reminder.Channel.EMAIL,
+                    pairing=pairing,
+                    person=person,
+                    created_at=now,
+                )
+            )
+    # As in reminders_scan_due: ON CONFLICT DO NOTHING is the once-per-period guarantee.
+    Reminder.objects.bulk_create(owed, ignore_conflicts=True)
+    return len(owed)
 
 
 @transaction.atomic
@@ -112,13 +149,14 @@ def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> 
         .annotate(last_met_on=Max("pairing__sessions__held_on"))
         .get(pk=reminder_id)
     )
-    if reminder.kind != Reminder.Kind.CHECK_IN:
+    today = timezone.localdate(now)
+    if reminder.kind == Reminder.Kind.CHECK_IN:
+        template, context = "check_in_due", _check_in_context(reminder, today=today)
+    elif reminder.kind == Reminder.Kind.PULSE:
+        template, context = "pulse_check_in", _pulse_context(reminder)
+    else:
         raise ValueError(f"No email for reminder kind {reminder.kind!r}")
-    send_templated_email(
-        template="check_in_due",
-        context=_check_in_context(reminder, today=timezone.localdate(now)),
-        to=[reminder.person.email],
-    )
+    send_templated_email(template=template, context=context, to=[reminder.person.email])
     Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())
     return True
 
@@ -135,4 +173,20 @@ def _check_in_context(reminder: Reminder, *, today: datetime.date) -> dict:
         "cadence_days": pairing.cohort.cadence_days,
         "cohort": pairing.cohort,
         "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
+    }
+
+
+def _pulse_context(reminder: Reminder) -> dict:
+    from sessions.checkins import period_ends_on, pulse_token
+
+    pairing: Pairing = reminder.pairing
+    period = int(reminder.period_key)
+    is_mentor = reminder.person_id == pairing.mentor.person_id
+    token = pulse_token(pairing_id=pairing.pk, person_id=reminder.person_id, period=period)
+    return {
+        "recipient": reminder.person,
+        "partner": pairing.mentee.person if is_mentor else pairing.mentor.person,
+        "cohort": pairing.cohort,
+        "answer_by": period_ends_on(pairing, period),
+        "checkin_url": settings.SITE_URL + reverse("mentoring_sessions:checkin-answer", args=[token]),
     }

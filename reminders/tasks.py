@@ -8,7 +8,9 @@ from . import services
 
 @shared_task(name="reminders.tasks.scan_due_reminders")
 def scan_due_reminders() -> int:
-    """Run by beat every REMINDER_SCAN_SECONDS (mentorship/settings.py)."""
+    """Run by beat every REMINDER_SCAN_SECONDS (mentorship/settings.py): record the pulse
+    check-ins owed, then record the check-in-due reminders and queue every pending send."""
+    services.pulse_reminders_record()
     return len(services.reminders_scan_due())
 
 

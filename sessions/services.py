@@ -1,22 +1,298 @@
-"""Writes in the pair's workspace."""
+"""Writes in the pair's workspace: scheduling, logging, confirming, action items, private notes."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Pairing
 from people.models import Person
 
 from .access import require_active
-from .models import MentoringSession
+from .models import ActionItem, MentoringSession, ScheduledSession, SessionPrivateNote
+
+
+def _members(pairing: Pairing) -> tuple[Person, Person]:
+    return pairing.mentor.person, pairing.mentee.person
+
+
+def _require_member(pairing: Pairing, person: Person) -> None:
+    if person not in _members(pairing):
+        raise ValidationError(_("Only the two people in this mentorship can do that."))
+
+
+def _queue_invite(scheduled: ScheduledSession) -> None:
+    from .tasks import send_session_invite
+
+    transaction.on_commit(lambda: send_session_invite.delay(scheduled.pk))
+
+
+# --- scheduling ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def session_log(*, pairing: Pairing, by: Person, **fields) -> MentoringSession:
+def session_schedule(
+    *,
+    pairing: Pairing,
+    by: Person,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    format: str,  # noqa: A002 - the model's field name
+    agenda: str = "",
+) -> ScheduledSession:
+    """Plan the next meeting and email both members a calendar invite (revision 0)."""
     require_active(pairing)
-    session = MentoringSession(pairing=pairing, logged_by=by, **fields)
+    _require_member(pairing, by)
+    scheduled = ScheduledSession(
+        pairing=pairing,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        format=format,
+        agenda=agenda,
+        created_by=by,
+    )
+    scheduled.full_clean()
+    scheduled.save()
+    _queue_invite(scheduled)
+    return scheduled
+
+
+def _editable(scheduled: ScheduledSession, by: Person) -> ScheduledSession:
+    # Locked so two edits at once both raise the sequence instead of one overwriting the other.
+    scheduled = (
+        ScheduledSession.objects.select_for_update().select_related("pairing__cohort").get(pk=scheduled.pk)
+    )
+    require_active(scheduled.pairing)
+    _require_member(scheduled.pairing, by)
+    if scheduled.cancelled_at is not None:
+        raise ValidationError(_("This session was cancelled; schedule a new one instead."))
+    if MentoringSession.objects.filter(scheduled=scheduled).exists():
+        raise ValidationError(_("This session has been logged already."))
+    return scheduled
+
+
+@transaction.atomic
+def session_reschedule(
+    *,
+    scheduled: ScheduledSession,
+    by: Person,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    format: str,  # noqa: A002
+    agenda: str = "",
+) -> ScheduledSession:
+    """Move a meeting: same UID, a higher sequence, so calendars update the event they have."""
+    scheduled = _editable(scheduled, by)
+    scheduled.starts_at = starts_at
+    scheduled.duration_minutes = duration_minutes
+    scheduled.format = format
+    scheduled.agenda = agenda
+    scheduled.sequence += 1
+    scheduled.full_clean()
+    scheduled.save()
+    _queue_invite(scheduled)
+    return scheduled
+
+
+@transaction.atomic
+def session_cancel(*, scheduled: ScheduledSession, by: Person) -> ScheduledSession:
+    """Cancel a meeting: the invite for the new sequence is a METHOD:CANCEL."""
+    scheduled = _editable(scheduled, by)
+    scheduled.cancelled_at = timezone.now()
+    scheduled.sequence += 1
+    scheduled.full_clean()
+    scheduled.save()
+    _queue_invite(scheduled)
+    return scheduled
+
+
+def session_invite_send(*, scheduled_id: int) -> int:
+    """Email the calendar invite for the scheduled session's current sequence to both members,
+    once. Returns the number of emails sent (0 when this sequence was sent already).
+
+    The claim is a conditional update from `invite_sent_sequence < sequence` to `sequence`, inside
+    the transaction that sends: a second task waits on the row lock and then updates nothing, and
+    a failed send rolls the claim back so a retry can send it (if the first of the two emails had
+    gone, that member gets it again: the calendar dedupes it by UID and SEQUENCE).
+    """
+    with transaction.atomic():
+        scheduled = (
+            ScheduledSession.objects.select_related(
+                "pairing__cohort__programme",
+                "pairing__mentor__person",
+                "pairing__mentee__person",
+                "created_by",
+            )
+            .filter(pk=scheduled_id)
+            .first()
+        )
+        if scheduled is None:
+            return 0
+        claimed = (
+            ScheduledSession.objects.filter(pk=scheduled.pk, sequence=scheduled.sequence)
+            .filter(Q(invite_sent_sequence__isnull=True) | Q(invite_sent_sequence__lt=F("sequence")))
+            .update(invite_sent_sequence=F("sequence"))
+        )
+        if not claimed:
+            return 0
+        return _send_invite_emails(scheduled)
+
+
+def _send_invite_emails(scheduled: ScheduledSession) -> int:
+    """One email per member: the session_invite subject / text / HTML trio with the .ics attached.
+
+    mentorship.emails.send_templated_email cannot attach files, so the trio is rendered here the
+    same way; the .ics also goes in as a text/calendar alternative so mail clients offer
+    accept/decline."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+
+    from .ics import invite_ics, workspace_url
+
+    calendar = invite_ics(scheduled)
+    method = "CANCEL" if scheduled.cancelled_at else "REQUEST"
+    sent = 0
+    for recipient in _members(scheduled.pairing):
+        if not recipient.email:
+            continue
+        partner = next(p for p in _members(scheduled.pairing) if p != recipient)
+        context = {
+            "scheduled": scheduled,
+            "recipient": recipient,
+            "partner": partner,
+            # Naive, so templates show it as is instead of converting to the site's zone.
+            "local_start": scheduled.starts_at.astimezone(_zone(recipient)).replace(tzinfo=None),
+            "time_zone": recipient.time_zone,
+            "cancelled": scheduled.cancelled_at is not None,
+            "updated": scheduled.sequence > 0 and scheduled.cancelled_at is None,
+            "pairing_url": workspace_url(scheduled),
+        }
+        subject = " ".join(render_to_string("emails/session_invite_subject.txt", context).split())
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("emails/session_invite_body.txt", context),
+            to=[recipient.email],
+        )
+        message.attach_alternative(render_to_string("emails/session_invite_body.html", context), "text/html")
+        message.attach("invite.ics", calendar, f"text/calendar; charset=utf-8; method={method}")
+        sent += message.send()
+    return sent
+
+
+def _zone(person: Person):
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(person.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC
+
+
+# --- logging and confirming ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_log(
+    *,
+    pairing: Pairing,
+    by: Person,
+    private_notes: str = "",
+    action_items: list[dict] | tuple = (),
+    completed_items=(),
+    scheduled: ScheduledSession | None = None,
+    **fields,
+) -> MentoringSession:
+    """Record a session that happened. Besides the shared fields: the author's private note, new
+    action items (`{"description", "owner", "due_on"}`), earlier action items now done, and the
+    scheduled session it was (which then leaves the upcoming list)."""
+    require_active(pairing)
+    _require_member(pairing, by)
+    if scheduled is not None:
+        if scheduled.pairing_id != pairing.pk or scheduled.cancelled_at is not None:
+            raise ValidationError(_("That scheduled session is not one of this pair's upcoming sessions."))
+        if MentoringSession.objects.filter(scheduled=scheduled).exists():
+            raise ValidationError(_("That scheduled session has been logged already."))
+    if fields.get("format") not in (
+        MentoringSession.Format.TICKET_SHADOWING,
+        MentoringSession.Format.TICKET_REVIEW,
+    ):
+        fields["ticket_refs"] = ""
+    session = MentoringSession(pairing=pairing, logged_by=by, scheduled=scheduled, **fields)
     if pairing.started_on and session.held_on and session.held_on < pairing.started_on:
         raise ValidationError({"held_on": _("The session can't be before the mentorship started.")})
     session.full_clean()
     session.save()
+    if private_notes.strip():
+        private_note_save(session=session, by=by, text=private_notes)
+    members = _members(pairing)
+    for item in action_items:
+        if item["owner"] not in members:
+            raise ValidationError(_("An action item belongs to one of the two of you."))
+        action = ActionItem(
+            pairing=pairing,
+            session=session,
+            description=item["description"],
+            owner=item["owner"],
+            due_on=item.get("due_on"),
+        )
+        action.full_clean()
+        action.save()
+    for item in completed_items:
+        action_item_complete(item=item, by=by)
     return session
+
+
+@transaction.atomic
+def session_confirm(
+    *, session: MentoringSession, by: Person, partner_rating: int, partner_comment: str = ""
+) -> MentoringSession:
+    """The member who did not log the session rates it and confirms it happened; once."""
+    # Locked so two confirmations at once cannot both pass the "not yet confirmed" test.
+    session = (
+        MentoringSession.objects.select_for_update().select_related("pairing__cohort").get(pk=session.pk)
+    )
+    require_active(session.pairing)
+    _require_member(session.pairing, by)
+    if session.logged_by_id == by.pk:
+        raise ValidationError(_("You logged this session; the other side confirms it."))
+    if session.confirmed_at is not None:
+        raise ValidationError(_("This session has been confirmed already."))
+    session.partner_rating = partner_rating
+    session.partner_comment = partner_comment
+    session.confirmed_at = timezone.now()
+    session.full_clean()
+    session.save(update_fields=["partner_rating", "partner_comment", "confirmed_at"])
+    return session
+
+
+@transaction.atomic
+def action_item_complete(*, item: ActionItem, by: Person) -> ActionItem:
+    require_active(item.pairing)
+    _require_member(item.pairing, by)
+    if item.done_at is None:
+        item.done_at = timezone.now()
+        item.full_clean()
+        item.save(update_fields=["done_at"])
+    return item
+
+
+@transaction.atomic
+def private_note_save(*, session: MentoringSession, by: Person, text: str) -> SessionPrivateNote | None:
+    """The author's own note on a session; an empty text deletes it. No one else ever reads it."""
+    require_active(session.pairing)
+    _require_member(session.pairing, by)
+    text = text.strip()
+    if not text:
+        SessionPrivateNote.objects.filter(session=session, author=by).delete()
+        return None
+    note = SessionPrivateNote.objects.filter(session=session, author=by).first() or SessionPrivateNote(
+        session=session, author=by
+    )
+    note.text = text
+    note.updated_at = timezone.now()
+    note.full_clean()
+    note.save()
+    return note

@@ -1,19 +1,203 @@
-"""Logging (and, later, scheduling and rating) sessions."""
+"""Scheduling, calendar invites, logging and confirming sessions."""
 
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people.roles import person_of
+
 from . import services
-from .access import workspace_form
-from .forms import SessionForm
+from .access import own_pairing
+from .forms import ActionItemFormSet, ConfirmForm, ScheduleForm, SessionForm, members_of, zone_of
+from .ics import invite_ics
+from .models import MentoringSession, SessionPrivateNote
+
+
+def _partner(pairing, me):
+    return pairing.mentee.person if pairing.mentor.person_id == me.pk else pairing.mentor.person
+
+
+def _upcoming(pairing):
+    return pairing.scheduled_sessions.filter(
+        cancelled_at__isnull=True, log__isnull=True, starts_at__gte=timezone.now()
+    ).order_by("starts_at")
+
+
+def _in_both_zones(scheduled, me, partner) -> dict:
+    return {
+        "scheduled": scheduled,
+        "mine": scheduled.starts_at.astimezone(zone_of(me)).replace(tzinfo=None),
+        "theirs": scheduled.starts_at.astimezone(zone_of(partner)).replace(tzinfo=None),
+    }
+
+
+def _workspace_context(pairing, title) -> dict:
+    return {
+        "title": title,
+        "pairing": pairing,
+        "back_url": pairing.get_absolute_url(),
+        "back_label": _("Back to the workspace"),
+    }
+
+
+def session_schedule(request, pk):
+    """Plan the next meeting; the page lists the upcoming ones in both people's time zones, and the
+    sessions the other side logged that wait for this user's confirmation."""
+    pairing = own_pairing(request, pk)
+    me = person_of(request.user)
+    partner = _partner(pairing, me)
+    form = ScheduleForm(request.POST or None, person=me)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_schedule(pairing=pairing, by=me, **form.service_fields())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session scheduled. A calendar invite is on its way to you both."))
+            return redirect("mentoring_sessions:session-schedule", pk=pairing.pk)
+    upcoming = [_in_both_zones(s, me, partner) for s in _upcoming(pairing)]
+    to_confirm = pairing.sessions.filter(confirmed_at__isnull=True).exclude(logged_by=me)
+    return render(
+        request,
+        "sessions/schedule_form.html",
+        {
+            **_workspace_context(pairing, _("Schedule the next session")),
+            "form": form,
+            "me": me,
+            "partner": partner,
+            "upcoming": upcoming,
+            "to_confirm": to_confirm,
+            "active": pairing.status == pairing.Status.ACTIVE and not pairing.cohort.is_read_only,
+        },
+    )
+
+
+def session_schedule_edit(request, pk, scheduled_pk):
+    """Reschedule (same UID, next sequence) or cancel (button named "cancel")."""
+    pairing = own_pairing(request, pk)
+    scheduled = get_object_or_404(pairing.scheduled_sessions, pk=scheduled_pk)
+    me = person_of(request.user)
+    partner = _partner(pairing, me)
+    cancelling = request.method == "POST" and "cancel" in request.POST
+    form = ScheduleForm(None if cancelling else request.POST or None, instance=scheduled, person=me)
+    if request.method == "POST":
+        try:
+            if cancelling:
+                services.session_cancel(scheduled=scheduled, by=me)
+                messages.success(request, _("Session cancelled. Your calendars will be updated."))
+                return redirect("mentoring_sessions:session-schedule", pk=pairing.pk)
+            if form.is_valid():
+                services.session_reschedule(scheduled=scheduled, by=me, **form.service_fields())
+                messages.success(request, _("Session moved. Your calendars will be updated."))
+                return redirect("mentoring_sessions:session-schedule", pk=pairing.pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(
+        request,
+        "sessions/schedule_edit.html",
+        {
+            **_workspace_context(pairing, _("Change a scheduled session")),
+            "form": form,
+            "current": _in_both_zones(scheduled, me, partner),
+            "me": me,
+            "partner": partner,
+        },
+    )
+
+
+def session_ics(request, pk, scheduled_pk):
+    pairing = own_pairing(request, pk)
+    scheduled = get_object_or_404(pairing.scheduled_sessions.select_related("created_by"), pk=scheduled_pk)
+    scheduled.pairing = pairing  # already loaded with both members
+    method = "CANCEL" if scheduled.cancelled_at else "REQUEST"
+    response = HttpResponse(
+        invite_ics(scheduled), content_type=f"text/calendar; charset=utf-8; method={method}"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="mentoring-session-{scheduled.starts_at:%Y-%m-%d}.ics"'
+    )
+    return response
 
 
 def session_create(request, pk):
-    return workspace_form(
+    """Log a session, with a private note, new action items and earlier ones ticked off."""
+    pairing = own_pairing(request, pk)
+    me = person_of(request.user)
+    members = members_of(pairing)
+    upcoming = None
+    if request.method == "GET":
+        # The earliest planned meeting not yet logged, even if its time has just passed.
+        upcoming = (
+            pairing.scheduled_sessions.filter(cancelled_at__isnull=True, log__isnull=True)
+            .filter(starts_at__lte=timezone.now() + datetime.timedelta(days=1))
+            .order_by("-starts_at")
+            .first()
+        )
+    form = SessionForm(request.POST or None, pairing=pairing, scheduled=upcoming)
+    # A post without the action-item rows (none added) logs the session alone.
+    items_data = request.POST if "items-TOTAL_FORMS" in request.POST else None
+    items = ActionItemFormSet(items_data, prefix="items", form_kwargs={"members": members})
+    if request.method == "POST" and form.is_valid() and (items_data is None or items.is_valid()):
+        data = dict(form.cleaned_data)
+        new_items = (
+            [f.cleaned_data for f in items if f.has_changed() and f.cleaned_data] if items_data else []
+        )
+        try:
+            services.session_log(pairing=pairing, by=me, action_items=new_items, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session logged. Nice work."))
+            return redirect(pairing)
+    return render(
         request,
-        pk,
-        form_class=SessionForm,
-        service=services.session_log,
-        template="sessions/session_form.html",
-        title=_("Log a session"),
-        success=_("Session logged. Nice work."),
+        "sessions/session_form.html",
+        {
+            **_workspace_context(pairing, _("Log a session")),
+            "form": form,
+            "items": items,
+            "scheduled": upcoming,
+        },
+    )
+
+
+def session_confirm(request, pk, session_pk):
+    """The member who did not log the session rates and confirms it."""
+    pairing = own_pairing(request, pk)
+    session = get_object_or_404(pairing.sessions.select_related("logged_by"), pk=session_pk)
+    me = person_of(request.user)
+    own_note = SessionPrivateNote.objects.filter(session=session, author=me).first()
+    form = ConfirmForm(request.POST or None, initial={"private_notes": own_note.text if own_note else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_confirm(
+                session=session,
+                by=me,
+                partner_rating=form.cleaned_data["partner_rating"],
+                partner_comment=form.cleaned_data["partner_comment"],
+            )
+            services.private_note_save(session=session, by=me, text=form.cleaned_data["private_notes"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Thanks: session confirmed."))
+            return redirect(pairing)
+    return render(
+        request,
+        "sessions/session_confirm.html",
+        {
+            **_workspace_context(pairing, _("Confirm a session")),
+            "form": form,
+            "session": session,
+            "can_confirm": session.confirmed_at is None and session.logged_by_id != me.pk,
+            "own_note": own_note,
+            "format_label": MentoringSession.Format(session.format).label
+            if session.format in MentoringSession.Format.values
+            else session.format,
+        },
     )

@@ -1,14 +1,16 @@
 """The pair's workspace: the list of one's pairings and the page of one pairing."""
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from people.roles import person_of
 
-from . import selectors
+from . import export, selectors
 from .access import own_pairing
 
 
@@ -18,6 +20,9 @@ def pairing_list(request):
     page = Paginator(pairings, 20).get_page(request.GET.get("page"))
     if page.paginator.count == 1 and not request.GET.get("page"):
         return redirect(page.object_list[0])
+    today = timezone.localdate()
+    for pairing in page.object_list:
+        pairing.session_overdue = selectors.session_overdue(pairing, today=today)
     return render(request, "sessions/pairing_list.html", {"title": _("My mentoring"), "page": page})
 
 
@@ -32,6 +37,22 @@ def pairing_detail(request, pk):
         "i_am_mentor": pairing.mentor.person_id == me.pk,
         "back_url": reverse("mentoring_sessions:pairing-list"),
         "back_label": _("My mentoring"),
-        **selectors.pairing_workspace(pairing),
+        **selectors.pairing_workspace(pairing, person=me, timeline_size=_int(request.GET.get("timeline"))),
     }
     return render(request, "sessions/pairing_detail.html", context)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def pairing_export(request, pk):
+    """The pairing's history as CSV: shared records, and the requester's own notes and check-ins."""
+    pairing = own_pairing(request, pk)
+    body = export.pairing_export_csv(pairing=pairing, person=person_of(request.user))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.export_filename(pairing)}"'
+    return response

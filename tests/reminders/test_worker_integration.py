@@ -188,8 +188,14 @@ def wait_until(condition, *, timeout: float, processes: CeleryProcesses) -> bool
 
 def overdue_and_recent_pairs(today: datetime.date) -> tuple[Pairing, Pairing]:
     """Dates are relative to the real today: the worker runs on the real clock."""
+    # A pulse interval longer than the pairs' 30 days, so the scan owes no pulse check-in yet: this
+    # test is about the check-in-due email (pulses: tests/reminders/test_pulse.py).
     cohort = CohortFactory(
-        state=Cohort.State.ACTIVE, starts_on=today - 60 * DAY, ends_on=today + 120 * DAY, cadence_days=14
+        state=Cohort.State.ACTIVE,
+        starts_on=today - 60 * DAY,
+        ends_on=today + 120 * DAY,
+        cadence_days=14,
+        check_in_interval_days=42,
     )
     run = MatchRunFactory(cohort=cohort)
 

@@ -6,21 +6,12 @@ from django.urls import reverse
 
 from sessions.models import Goal, MentoringSession
 from tests.conftest import login
-from tests.factories import GoalFactory, PairingFactory, SessionFactory
 
 
 @pytest.fixture
 def frozen(world):
     with time_machine.travel(datetime.datetime(2026, 11, 2, 12, 0, tzinfo=datetime.UTC), tick=False):
         yield world
-
-
-def test_mentee_sees_mentor_and_why_they_were_paired(client, world):
-    login(client, world.mentee.user)
-    response = client.get(world.pair.get_absolute_url())
-    assert response.status_code == 200
-    assert "Your mentor: Omar Mentor" in response.text
-    assert "Both prefer written communication" in response.text
 
 
 def test_mentee_logs_a_rated_session(client, frozen):
@@ -100,44 +91,3 @@ def test_goal_form_refuses_bad_input_and_keeps_what_was_typed(client, frozen, ov
     assert message in response.text
     assert "Weekly ticket reviews" in response.text
     assert not Goal.objects.exists()
-
-
-def test_mentor_with_several_mentees_gets_a_list(client, world):
-    PairingFactory(match_run=world.run, mentor=world.pair.mentor)
-    login(client, world.mentor.user)
-    response = client.get(reverse("mentoring_sessions:pairing-list"))
-    assert response.status_code == 200
-    assert "Mentoring Ada Mentee" in response.text
-
-
-def test_single_pairing_list_goes_straight_to_the_workspace(client, world):
-    login(client, world.mentee.user)
-    response = client.get(reverse("mentoring_sessions:pairing-list"))
-    assert response.status_code == 302 and response.url == world.pair.get_absolute_url()
-
-
-def _fill(pairing, n):
-    for i in range(n):
-        SessionFactory(pairing=pairing, held_on=datetime.date(2026, 9, 9) + datetime.timedelta(days=i % 50))
-        GoalFactory(pairing=pairing)
-
-
-@pytest.mark.parametrize("size", [1, 15])
-def test_workspace_query_count_does_not_grow_with_history(client, world, django_assert_num_queries, size):
-    _fill(world.pair, size)
-    login(client, world.mentee.user)
-    # session, user, person, pairing, sessions, goals; then the nav's role checks (admin group,
-    # ModelBackend's two permission loads, has-reports)
-    with django_assert_num_queries(10):
-        assert client.get(world.pair.get_absolute_url()).status_code == 200
-
-
-@pytest.mark.parametrize("size", [2, 12])
-def test_pairing_list_query_count_does_not_grow_with_pairings(client, world, django_assert_num_queries, size):
-    for _ in range(size):
-        pairing = PairingFactory(match_run=world.run, mentor=world.pair.mentor)
-        _fill(pairing, 2)
-    login(client, world.mentor.user)
-    # session, user, person, count, page of pairings; then the nav's role checks
-    with django_assert_num_queries(9):
-        assert client.get(reverse("mentoring_sessions:pairing-list")).status_code == 200

@@ -1,0 +1,172 @@
+"""Pulse check-ins: the period arithmetic, the signed link in the pulse email, the one write
+(answer or edit this period's check-in) and the reads the admin's flag page shares.
+
+A pulse period is the index of the cohort's check-in interval since the pairing started: period 0
+is the first `check_in_interval_days` days, and so on. Each member answers at most once per period
+(a database constraint); a second visit edits the same answer until the period ends.
+"""
+
+import dataclasses
+import datetime
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matching.models import Pairing
+from people.models import Person
+
+from .access import require_active
+from .models import CheckIn
+from .selectors import FLAGGED_CHECKIN
+
+PULSE_SALT = "mentoring_sessions.pulse-check-in"
+
+FLAGGED = FLAGGED_CHECKIN
+
+
+def pulse_period(pairing: Pairing, *, today: datetime.date) -> int | None:
+    """The index of the pulse period `today` falls in, or None before the pairing started."""
+    if pairing.started_on is None or today < pairing.started_on:
+        return None
+    return (today - pairing.started_on).days // pairing.cohort.check_in_interval_days
+
+
+def period_key(n: int) -> str:
+    return str(n)
+
+
+def period_ends_on(pairing: Pairing, n: int) -> datetime.date:
+    """The last day of period `n`."""
+    interval = pairing.cohort.check_in_interval_days
+    return pairing.started_on + datetime.timedelta(days=(n + 1) * interval - 1)
+
+
+# --- the signed link ----------------------------------------------------------------------------
+
+
+def pulse_token(*, pairing_id: int, person_id: int, period: int) -> str:
+    return signing.dumps({"pairing": pairing_id, "person": person_id, "period": period}, salt=PULSE_SALT)
+
+
+class PulseLinkInvalid(Exception):
+    """Tampered with, or expired (see `pulse_link_read`)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class PulseLink:
+    pairing_id: int
+    person_id: int
+    period: int
+
+
+def pulse_link_read(token: str) -> PulseLink:
+    """The link's contents, if the signature holds. Whether it is still in time is checked against
+    the pairing (`pulse_link_in_time`): the link lives for its own period and the next, i.e. about
+    two intervals, whatever the interval of the cohort is."""
+    try:
+        data = signing.loads(token, salt=PULSE_SALT)
+        return PulseLink(
+            pairing_id=int(data["pairing"]), person_id=int(data["person"]), period=int(data["period"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise PulseLinkInvalid from exc
+
+
+def pulse_link_in_time(link: PulseLink, pairing: Pairing, *, today: datetime.date) -> bool:
+    current = pulse_period(pairing, today=today)
+    return current is not None and link.period <= current <= link.period + 1
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+def checkin_for_period(*, pairing: Pairing, person: Person, period: int) -> CheckIn | None:
+    return CheckIn.objects.filter(pairing=pairing, person=person, period_key=period_key(period)).first()
+
+
+def checkin_editable(checkin: CheckIn | None, *, pairing: Pairing, period: int, today: datetime.date) -> bool:
+    """A missing answer can be given while the link is in time; a given one edited until its period ends."""
+    if checkin is None:
+        return True
+    return pulse_period(pairing, today=today) == period
+
+
+def checkins_of(*, pairing: Pairing, person: Person) -> QuerySet[CheckIn]:
+    """One member's own check-ins: the other member's answers are theirs (and the admin's) to read."""
+    return CheckIn.objects.filter(pairing=pairing, person=person)
+
+
+def flagged_pairings(cohort) -> QuerySet[Pairing]:
+    """Active pairings of the cohort where a member's latest check-in is flagged (CheckIn.flagged).
+
+    One query. Each row carries `flagged_checkin_id`, the newest such answer, and has both members'
+    people loaded; `flagged_checkins(pairings)` loads those answers in one more.
+    """
+    newest_of_person = CheckIn.objects.filter(
+        pairing=OuterRef("pairing"), person=OuterRef("person")
+    ).order_by("-created_at", "-pk")
+    latest_flagged = (
+        CheckIn.objects.filter(pairing=OuterRef("pk"))
+        .filter(pk=Subquery(newest_of_person.values("pk")[:1]))
+        .filter(FLAGGED)
+        .order_by("-created_at", "-pk")
+    )
+    return (
+        Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE)
+        .filter(Exists(latest_flagged))
+        .annotate(flagged_checkin_id=Subquery(latest_flagged.values("pk")[:1]))
+        .select_related("cohort", "mentor__person", "mentee__person")
+        .order_by("pk")
+    )
+
+
+def flagged_checkins(pairings) -> dict[int, CheckIn]:
+    """{pairing id: its flagged answer} for rows of `flagged_pairings`, in one query."""
+    ids = [p.flagged_checkin_id for p in pairings]
+    return {c.pairing_id: c for c in CheckIn.objects.filter(pk__in=ids).select_related("person")}
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checkin_answer(
+    *,
+    pairing: Pairing,
+    by: Person,
+    period: int,
+    satisfaction: int,
+    meeting_regularly: bool,
+    blockers: str = "",
+    comment: str = "",
+    today: datetime.date | None = None,
+) -> CheckIn:
+    """Record (or edit) `by`'s answer for pulse period `period` of `pairing`.
+
+    The row is locked while edited, and the unique (pairing, person, period) constraint turns a
+    concurrent second first answer into an IntegrityError rather than a duplicate.
+    """
+    today = today or timezone.localdate()
+    require_active(pairing)
+    if by.pk not in (pairing.mentor.person_id, pairing.mentee.person_id):
+        raise ValidationError(_("Only the two members of a pairing answer its check-ins."))
+    checkin = (
+        CheckIn.objects.select_for_update()
+        .filter(pairing=pairing, person=by, period_key=period_key(period))
+        .first()
+    )
+    if not checkin_editable(checkin, pairing=pairing, period=period, today=today):
+        raise ValidationError(_("This period has ended; its answer can no longer be changed."))
+    if checkin is None:
+        checkin = CheckIn(pairing=pairing, person=by, period_key=period_key(period))
+    checkin.satisfaction = satisfaction
+    checkin.meeting_regularly = meeting_regularly
+    checkin.blockers = blockers.strip()
+    checkin.comment = comment.strip()
+    checkin.full_clean()
+    checkin.save()
+    return checkin
