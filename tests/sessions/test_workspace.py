@@ -194,3 +194,22 @@ def test_pairing_list_query_count_does_not_grow_with_pairings(
     login(client, frozen.mentor.user)
     with django_assert_num_queries(PAIRING_LIST_QUERIES):
         assert client.get(reverse("mentoring_sessions:pairing-list")).status_code == 200
+
+
+def test_next_session_shows_in_both_peoples_time_zones_with_move_or_cancel(client, world):
+    import datetime as dt
+
+    from sessions.models import ScheduledSession
+
+    world.mentee.time_zone = "America/New_York"
+    world.mentee.save(update_fields=["time_zone"])
+    world.mentor.time_zone = "Europe/Lisbon"
+    world.mentor.save(update_fields=["time_zone"])
+    starts = dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.UTC)  # winter: New York UTC-5, Lisbon UTC+0
+    scheduled = ScheduledSession.objects.create(pairing=world.pair, starts_at=starts, created_by=world.mentor)
+    login(client, world.mentee.user)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC), tick=False):
+        page = client.get(world.pair.get_absolute_url()).text
+    assert "10:00" in page and "(America/New_York)" in page  # 15:00 UTC in New York (EST)
+    assert "15:00 for Omar Mentor (Europe/Lisbon)" in page  # Lisbon is on UTC in winter
+    assert reverse("mentoring_sessions:session-schedule-edit", args=[world.pair.pk, scheduled.pk]) in page
