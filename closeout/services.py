@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching import scoring
-from matching.models import MatchRun, Pairing
-from matching.services import allowed_pairs, candidate_for
+from matching.models import Pairing
+from matching.services import allowed_pairs, candidate_for, pairing_start
 from people.models import WORK_STYLE_TRAITS, Person
 from programmes.models import Cohort, Enrolment, Reflection, SurveyResponse
 
@@ -74,39 +74,16 @@ def pairing_rematch(*, mentee: Enrolment, mentor: Enrolment, by) -> Pairing:
 
     mentee_candidate, mentor_candidate = candidate_for(mentee), candidate_for(mentor)
     score = float(scoring.score_matrix([mentee_candidate], [mentor_candidate], cohort.weights)[0, 0])
-    now = timezone.now()
-    run = MatchRun(
+    return pairing_start(
         cohort=cohort,
-        status=MatchRun.Status.PUBLISHED,
-        created_by=by,
-        created_at=now,
-        published_by=by,
-        published_at=now,
-    )
-    run.full_clean()
-    run.save()
-    pairing = Pairing(
-        cohort=cohort,
-        match_run=run,
         mentor=mentor,
         mentee=mentee,
         score=score,
         explanation=scoring.explain(mentee_candidate, mentor_candidate, WORK_STYLE_TRAITS),
-        status=Pairing.Status.ACTIVE,
-        started_on=timezone.localdate(),
+        by=by,
+        taken_message=_("%(name)s was matched by someone else a moment ago; nothing was changed.")
+        % {"name": mentee.person.full_name},
     )
-    pairing.full_clean()
-    # full_clean checked "one active pairing per mentee", but the database has the final word: a write
-    # that does not take the cohort lock (the Django admin, a match run publish) can still win the race.
-    try:
-        with transaction.atomic():
-            pairing.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            _("%(name)s was matched by someone else a moment ago; nothing was changed.")
-            % {"name": mentee.person.full_name}
-        ) from exc
-    return pairing
 
 
 @transaction.atomic

@@ -29,8 +29,8 @@ from people.roles import person_of
 from programmes.models import Cohort, Enrolment
 
 from . import scoring
-from .models import MatchRun, MentorRequest, Pairing
-from .services import candidate_for, cohort_scores
+from .models import MentorRequest, Pairing
+from .services import candidate_for, cohort_scores, pairing_start
 
 logger = logging.getLogger(__name__)
 
@@ -362,33 +362,15 @@ def _accept(*, mentor_request_id: int, by) -> tuple[Pairing | None, str | None]:
         raise ValidationError(already_paired)
 
     now = timezone.now()
-    run = MatchRun(
+    pairing = pairing_start(
         cohort=cohort,
-        status=MatchRun.Status.PUBLISHED,
-        created_by=by,
-        created_at=now,
-        published_by=by,
-        published_at=now,
-    )
-    run.full_clean()
-    run.save()
-    pairing = Pairing(
-        cohort=cohort,
-        match_run=run,
         mentor=mentor,
         mentee=mentee,
         score=mentor_request.score,
         explanation=mentor_request.explanation,
-        status=Pairing.Status.ACTIVE,
-        started_on=timezone.localdate(now),
+        by=by,
+        taken_message=already_paired,
     )
-    pairing.full_clean()
-    try:
-        with transaction.atomic():
-            pairing.save()
-    except IntegrityError as exc:
-        # "One active pairing per mentee" is the database's rule; an admin re-match can still win.
-        raise ValidationError(already_paired) from exc
     mentor_request.status = MentorRequest.Status.ACCEPTED
     mentor_request.decided_at = now
     mentor_request.save(update_fields=["status", "decided_at"])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -470,3 +470,41 @@ def pairings_complete(*, cohort: Cohort) -> int:
         outcome=Pairing.Outcome.COMPLETED,
         ended_on=timezone.localdate(),
     )
+
+
+def pairing_start(
+    *, cohort: Cohort, mentor: Enrolment, mentee: Enrolment, score: float, explanation, by, taken_message: str
+) -> Pairing:
+    """Start one pair outside a full match run (a re-match, an accepted mentee request): a published
+    run of its own records who made it and when, and the pairing is active from today.
+
+    The caller holds the cohort lock and has checked its own rules; the database still has the
+    final word on "one active pairing per mentee", and losing that race says `taken_message`."""
+    now = timezone.now()
+    run = MatchRun(
+        cohort=cohort,
+        status=MatchRun.Status.PUBLISHED,
+        created_by=by,
+        created_at=now,
+        published_by=by,
+        published_at=now,
+    )
+    run.full_clean()
+    run.save()
+    pairing = Pairing(
+        cohort=cohort,
+        match_run=run,
+        mentor=mentor,
+        mentee=mentee,
+        score=score,
+        explanation=explanation,
+        status=Pairing.Status.ACTIVE,
+        started_on=timezone.localdate(now),
+    )
+    pairing.full_clean()
+    try:
+        with transaction.atomic():
+            pairing.save()
+    except IntegrityError as exc:
+        raise ValidationError(taken_message) from exc
+    return pairing
