@@ -63,6 +63,11 @@ def _status(page: Page, text: str):
     return page.get_by_role("status").filter(has_text=text)
 
 
+def _alert(page: Page, text: str):
+    """Refusals are announced assertively (role=alert); confirmations politely (role=status)."""
+    return page.get_by_role("alert").filter(has_text=text)
+
+
 def _lifecycle_button(page: Page, name: str):
     return page.get_by_role("region", name="Lifecycle").get_by_role("button", name=name)
 
@@ -228,7 +233,7 @@ def _matching_is_refused_until_a_mentor_is_approved(page: Page) -> None:
     expect(page.get_by_role("heading", level=1, name=COHORT)).to_be_visible()
     assert_accessible(page)
     _lifecycle_button(page, "Close enrolment and start matching").click()
-    expect(_status(page, "Enrol and approve at least one mentor before matching.")).to_be_visible()
+    expect(_alert(page, "Enrol and approve at least one mentor before matching.")).to_be_visible()
     expect(page.get_by_role("region", name="Lifecycle").locator("[aria-current=step]")).to_have_text(
         "Enrolling"
     )
