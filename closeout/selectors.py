@@ -8,10 +8,8 @@ from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from matching import scoring
 from matching.models import Pairing
-from matching.services import allowed_pairs, candidate_for
-from people.models import WORK_STYLE_TRAITS
+from matching.services import candidate_for, cohort_scores, explain_pair
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment, Reflection, SurveyResponse
 from sessions.selectors import pairings_for
@@ -105,19 +103,16 @@ def rematch_options(mentee: Enrolment, limit: int = TOP_MENTORS) -> list[MentorO
     ]
     if not mentors:
         return []
-    allowed = allowed_pairs([mentee], mentors)[0]
-    mentors = [m for m, ok in zip(mentors, allowed, strict=True) if ok]
-    if not mentors:
-        return []
+    # The same rules and scores as a match run: forbids, tenure gap, team and time-zone rules.
+    scores, allowed, _reasons = cohort_scores(cohort, [mentee], mentors)
+    allowed_js = [j for j in range(len(mentors)) if allowed[0, j]]
+    ranked = sorted(allowed_js, key=lambda j: (-scores[0, j], mentors[j].person.full_name))[:limit]
     mentee_candidate = candidate_for(mentee)
-    mentor_candidates = [candidate_for(m) for m in mentors]
-    scores = scoring.score_matrix([mentee_candidate], mentor_candidates, cohort.weights)[0]
-    ranked = sorted(range(len(mentors)), key=lambda j: (-scores[j], mentors[j].person.full_name))[:limit]
     return [
         MentorOption(
             enrolment=mentors[j],
-            score=float(scores[j]),
-            explanation=scoring.explain(mentee_candidate, mentor_candidates[j], WORK_STYLE_TRAITS),
+            score=float(scores[0, j]),
+            explanation=explain_pair(cohort, mentee_candidate, candidate_for(mentors[j])),
             free_slots=_slots(mentors[j].capacity, cohort) - mentors[j].active,
         )
         for j in ranked

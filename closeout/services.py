@@ -12,10 +12,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching import scoring
 from matching.models import Pairing
-from matching.services import allowed_pairs, candidate_for, pairing_start
-from people.models import WORK_STYLE_TRAITS, Person
+from matching.services import candidate_for, cohort_scores, explain_pair, pairing_start
+from people.models import Person
 from programmes.models import Cohort, Enrolment, Reflection, SurveyResponse
 
 from . import selectors
@@ -65,21 +64,20 @@ def pairing_rematch(*, mentee: Enrolment, mentor: Enrolment, by) -> Pairing:
         raise ValidationError(_("Pick a mentor enrolled in this cohort."))
     if mentor.pk in selectors.previous_mentor_ids(mentee):
         raise ValidationError(_("This mentee has already been paired with this mentor."))
-    if not allowed_pairs([mentee], [mentor])[0, 0]:
+    scores, allowed, _reasons = cohort_scores(cohort, [mentee], [mentor])
+    if not allowed[0, 0]:
         raise ValidationError(
-            _("This mentor is ruled out for this mentee (their manager, report or themself).")
+            _("This mentor is ruled out for this mentee by the cohort's rules or a forbidden pair.")
         )
     if selectors.free_slots(mentor, cohort=cohort) <= 0:
         raise ValidationError(_("%(name)s has no free slot any more.") % {"name": mentor.person.full_name})
 
-    mentee_candidate, mentor_candidate = candidate_for(mentee), candidate_for(mentor)
-    score = float(scoring.score_matrix([mentee_candidate], [mentor_candidate], cohort.weights)[0, 0])
     return pairing_start(
         cohort=cohort,
         mentor=mentor,
         mentee=mentee,
-        score=score,
-        explanation=scoring.explain(mentee_candidate, mentor_candidate, WORK_STYLE_TRAITS),
+        score=float(scores[0, 0]),
+        explanation=explain_pair(cohort, candidate_for(mentee), candidate_for(mentor)),
         by=by,
         taken_message=_("%(name)s was matched by someone else a moment ago; nothing was changed.")
         % {"name": mentee.person.full_name},

@@ -24,13 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorship.emails import send_templated_email
-from people.models import WORK_STYLE_TRAITS
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment
 
-from . import scoring
 from .models import MentorRequest, Pairing
-from .services import candidate_for, cohort_scores, pairing_start
+from .services import candidate_for, cohort_scores, explain_pair, pairing_start
 
 logger = logging.getLogger(__name__)
 
@@ -121,9 +119,7 @@ def _scores(cohort: Cohort, mentees: list[Enrolment], mentors: list[Enrolment]):
 
 
 def _explain(cohort: Cohort, mentee: Enrolment, mentor: Enrolment) -> list[str]:
-    return scoring.explain(
-        candidate_for(mentee), candidate_for(mentor), WORK_STYLE_TRAITS, trait_modes=cohort.trait_modes
-    )
+    return explain_pair(cohort, candidate_for(mentee), candidate_for(mentor))
 
 
 @dataclass(frozen=True)

@@ -508,3 +508,8 @@ def pairing_start(
     except IntegrityError as exc:
         raise ValidationError(taken_message) from exc
     return pairing
+
+
+def explain_pair(cohort: Cohort, mentee: scoring.Candidate, mentor: scoring.Candidate) -> list[str]:
+    """The plain-words reasons for one pair, following the cohort's trait modes."""
+    return scoring.explain(mentee, mentor, WORK_STYLE_TRAITS, trait_modes=cohort.trait_modes)
