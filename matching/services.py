@@ -206,8 +206,8 @@ def cohort_scores(
     Returns `scores` (n_mentees x n_mentors, 0-100, one decimal), `allowed` (same shape, bool: the
     hard rules, the admin's forbidden pairs, and pins — a pinned mentee may only have their pinned
     mentor) and `reasons`: one entry per mentee, None when some mentor is allowed, otherwise why
-    none is. Capacity is not applied (see `mentor_free_slots`). Runs a fixed number of queries
-    whatever the size; the enrolments only need `pk` and `person_id`.
+    none is. Capacity is not applied: callers subtract active pairings from each mentor's capacity.
+    Runs a fixed number of queries whatever the size; the enrolments only need `pk` and `person_id`.
     """
     scored = _score(cohort, mentees, mentors)
     return scored.scores, scored.rules.allowed, scored.reasons

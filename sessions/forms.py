@@ -108,12 +108,6 @@ class SessionForm(forms.ModelForm):
             if scheduled.agenda:
                 self.fields["notes"].initial = scheduled.agenda
 
-    def clean_held_on(self):
-        held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise forms.ValidationError(_("Log sessions that have happened; the date is in the future."))
-        return held_on
-
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("format") not in TICKET_FORMATS:

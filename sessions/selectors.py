@@ -145,7 +145,3 @@ def pairing_workspace(pairing: Pairing, *, person, timeline_size: int = TIMELINE
         if len(timeline) > timeline_size and timeline_size < TIMELINE_MAX
         else None,
     }
-
-
-def sessions_for(user):
-    return MentoringSession.objects.filter(pairing__in=pairings_for(user))

@@ -223,6 +223,8 @@ def session_log(
     session = MentoringSession(pairing=pairing, logged_by=by, scheduled=scheduled, **fields)
     if pairing.started_on and session.held_on and session.held_on < pairing.started_on:
         raise ValidationError({"held_on": _("The session can't be before the mentorship started.")})
+    if session.held_on and session.held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("Log sessions that have happened; the date is in the future.")})
     session.full_clean()
     session.save()
     if private_notes.strip():

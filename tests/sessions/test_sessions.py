@@ -371,3 +371,22 @@ def test_logging_in_a_closed_cohort_is_refused(client, frozen):
     assert response.status_code == 200 and "read-only" in response.text
     assert not MentoringSession.objects.exists()
     assert not ActionItem.objects.exists()
+
+
+def test_the_service_refuses_a_session_dated_in_the_future_whatever_the_form_did(world):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from sessions import services
+    from sessions.models import MentoringSession
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    try:
+        services.session_log(pairing=world.pair, by=world.mentee, held_on=tomorrow, format="video")
+    except ValidationError as exc:
+        assert "in the future" in str(exc)
+    else:
+        raise AssertionError("a session in the future was logged")
+    assert not MentoringSession.objects.filter(pairing=world.pair).exists()
