@@ -2,15 +2,12 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.widgets import DateInput
 from people.models import WORK_STYLE_TRAITS, Person, Tag
 from sessions.models import SUPPORT_TOPICS
 
 from .models import Cohort, Enrolment, Programme
 from .services import COHORT_SETTINGS, EDITABLE_IN
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _limit(field: forms.Field, low, high) -> None:

@@ -6,15 +6,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.widgets import DateInput
+
 from .models import SUPPORT_TOPICS, ActionItem, MentoringSession, ScheduledSession
 
 TICKET_FORMATS = (MentoringSession.Format.TICKET_SHADOWING, MentoringSession.Format.TICKET_REVIEW)
 TICKET_ID = re.compile(r"^#?[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class TimeInput(forms.TimeInput):

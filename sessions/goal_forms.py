@@ -2,11 +2,9 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.widgets import DateInput
+
 from .models import Goal, GoalComment, GoalTemplate, GoalUpdate, Milestone
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class GoalForm(forms.ModelForm):
