@@ -281,3 +281,15 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_cohort"].queryset = cohorts
         self.fields["to_cohort"].label_from_instance = lambda c: f"{c.name} ({c.get_state_display()})"
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Mentees they can take"), min_value=1, max_value=10)
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The cohort's limit is checked by the service (enrolment.services._check_capacity).
+        self.fields["capacity"].widget.attrs["max"] = cohort.max_mentees_per_mentor
+        self.fields["capacity"].help_text = _("At most %(n)d in this cohort.") % {
+            "n": cohort.max_mentees_per_mentor
+        }

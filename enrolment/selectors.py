@@ -1,13 +1,10 @@
 """Reads for enrolment: what a person sees of their own enrolments, and the admin's review lists."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from matching.models import Pairing
 from people.models import Person
 from programmes.models import Cohort, Enrolment, Invitation
-
-# Cohort states in which people may still be invited, enrolled, promoted or moved in.
-OPEN_STATES = (Cohort.State.DRAFT, Cohort.State.ENROLLING, Cohort.State.MATCHING)
 
 
 def enrolments_for(user):
@@ -29,20 +26,9 @@ def in_active_pairing():
     )
 
 
-def mentee_places(cohort: Cohort) -> tuple[int, int]:
-    """(places, taken): places = sum over active mentors of min(capacity, cohort limit); taken = active
-    mentees. Two aggregate-free queries on small columns, so it is cheap to call before every decision."""
-    limit = cohort.max_mentees_per_mentor
-    capacities = (
-        Enrolment.objects.filter(cohort=cohort, role=Enrolment.Role.MENTOR, status=Enrolment.Status.ACTIVE)
-        .order_by()
-        .values_list("capacity", flat=True)
-    )
-    places = sum(min(c, limit) for c in capacities)
-    taken = Enrolment.objects.filter(
-        cohort=cohort, role=Enrolment.Role.MENTEE, status=Enrolment.Status.ACTIVE
-    ).count()
-    return places, taken
+def mentees_taken(mentor: Enrolment) -> int:
+    """Mentees a mentor has now: their active pairings (an accepted request is one at once)."""
+    return Pairing.objects.filter(mentor=mentor, status=Pairing.Status.ACTIVE).count()
 
 
 def mentor_applications(cohort: Cohort):
@@ -71,7 +57,13 @@ def cohort_enrolments_for_review(cohort: Cohort):
         Enrolment.objects.filter(cohort=cohort)
         .exclude(status__in=(Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED))
         .select_related("person__team")
-        .annotate(paired=in_active_pairing())
+        .annotate(
+            paired=in_active_pairing(),
+            # The same count as mentees_taken, for every mentor at once.
+            mentees_taken=Count(
+                "pairings_as_mentor", filter=Q(pairings_as_mentor__status=Pairing.Status.ACTIVE)
+            ),
+        )
         .order_by("role", "person__full_name")
     )
 
@@ -107,7 +99,7 @@ def invitable_people(cohort: Cohort, query: str = ""):
 def move_targets(enrolment: Enrolment):
     """Other cohorts of the same programme that still take people."""
     return (
-        Cohort.objects.filter(programme_id=enrolment.cohort.programme_id, state__in=OPEN_STATES)
+        Cohort.objects.filter(programme_id=enrolment.cohort.programme_id, state__in=Cohort.ENROLMENT_STATES)
         .exclude(pk=enrolment.cohort_id)
         .select_related("programme")
         .order_by("starts_on", "name")

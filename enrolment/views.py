@@ -7,16 +7,30 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from people import selectors as people_selectors
+from people.forms import BulkActionForm
 from people.models import Person
 from people.roles import person_of
+from people.views import list_url
+from programmes.forms import EnrolmentForm
 from programmes.models import Cohort, Enrolment, Invitation
 
 from . import selectors, services
-from .forms import AccountForm, InviteForm, JoinForm, MoveForm, ProfileForm, ReviewForm, WithdrawForm
+from .forms import (
+    AccountForm,
+    CapacityForm,
+    InviteForm,
+    JoinForm,
+    MoveForm,
+    ProfileForm,
+    ReviewForm,
+    WithdrawForm,
+)
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
@@ -57,7 +71,7 @@ def invite(request, cohort_pk):
     # Validate against everyone, so a person invited or enrolled since the page was loaded is skipped
     # by the service with a reason instead of failing as "not a valid choice".
     form = InviteForm(request.POST or None, people=Person.objects.all())
-    can_invite = cohort.state in selectors.OPEN_STATES
+    can_invite = cohort.accepts_enrolment()
     if request.method == "POST" and form.is_valid():
         try:
             created, skipped = services.invitation_send(
@@ -166,7 +180,7 @@ def join(request, token):
             _("Your login is not linked to an employee record. Ask your programme admin."),
             status=403,
         )
-    if not (cohort.self_enrolment_open and cohort.state == Cohort.State.ENROLLING):
+    if not cohort.self_enrolment_is_open():
         return _problem(
             request,
             _("Enrolment is closed"),
@@ -280,9 +294,9 @@ def _review_context(cohort, *, bound=None):
         application.form = (
             bound[1] if bound and bound[0] == application.pk else ReviewForm(prefix=f"a{application.pk}")
         )
-    places, taken = selectors.mentee_places(cohort)
+    places, taken = cohort.mentee_places()
     join_url = None
-    if cohort.self_enrolment_open and cohort.state == Cohort.State.ENROLLING:
+    if cohort.self_enrolment_is_open():
         join_url = settings.SITE_URL + reverse("enrolment:join", args=[services.cohort_join_token(cohort)])
     return {
         "title": _("Enrolment review: %(cohort)s") % {"cohort": cohort.name},
@@ -293,7 +307,7 @@ def _review_context(cohort, *, bound=None):
         "taken": taken,
         "enrolments": list(selectors.cohort_enrolments_for_review(cohort)),
         "invitations": list(selectors.cohort_invitations(cohort)),
-        "can_resend": cohort.state in selectors.OPEN_STATES,
+        "can_resend": cohort.accepts_enrolment(),
         "join_url": join_url,
         "back_url": cohort.get_absolute_url(),
         "back_label": cohort.name,
@@ -385,6 +399,164 @@ def move(request, enrolment_pk):
         {
             "title": _("Move %(name)s to another cohort") % {"name": enrolment.person},
             "enrolment": enrolment,
+            "form": form,
+            "back_url": reverse("enrolment:review", args=[enrolment.cohort_id]),
+            "back_label": _("Enrolment review"),
+        },
+    )
+
+
+# --- admin: enrolling people directly ----------------------------------------------------------
+
+
+def _admitted_message(request, enrolment):
+    if enrolment.status == Enrolment.Status.WAITLISTED:
+        messages.warning(
+            request,
+            _("Every mentor place is taken: %(name)s is on the waitlist, after everyone already waiting.")
+            % {"name": enrolment.person},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s enrolled as %(role)s.")
+            % {"name": enrolment.person, "role": enrolment.get_role_display().lower()},
+        )
+
+
+@manage_required
+def admin_enrol(request, cohort_pk):
+    """The cohort page's "Enrol someone" form posts here; an invalid post is shown again on its own page."""
+    cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
+    form = EnrolmentForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrolment = services.enrolment_add(
+                cohort=cohort,
+                person=data["person"],
+                role=data["role"],
+                capacity=data["capacity"] or 1,
+                goals=data["goals"],
+                goal_areas=data["goal_areas"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            _admitted_message(request, enrolment)
+            return redirect(cohort)
+    return render(
+        request,
+        "enrolment/admin_enrol.html",
+        {
+            "title": _("Enrol someone in %(cohort)s") % {"cohort": cohort.name},
+            "cohort": cohort,
+            "form": form,
+            "back_url": cohort.get_absolute_url(),
+            "back_label": cohort.name,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+REFUSALS_LISTED = 20
+
+
+@require_POST
+@manage_required
+def people_enrol(request):
+    """The people list's "Enrol selected" button."""
+    form = BulkActionForm(request.POST)
+    back = list_url(request.POST.get("query", ""))
+    if not form.is_valid() or form.cleaned_data["action"] != BulkActionForm.ENROL:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    cohort, role = data["cohort"], data["role"]
+    people = people_selectors.people_by_ids([person.pk for person in data["people"]])
+    try:
+        outcome = services.people_enrol(cohort=cohort, people=people, role=role, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
+    role_label = Enrolment.Role(role).label.lower()
+    if outcome.enrolled:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d person enrolled in %(cohort)s as %(role)s.",
+                "%(count)d people enrolled in %(cohort)s as %(role)s.",
+                len(outcome.enrolled),
+            )
+            % {"count": len(outcome.enrolled), "cohort": cohort.name, "role": role_label},
+        )
+    if outcome.waitlisted:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d person is on the waitlist of %(cohort)s: every mentor place is taken.",
+                "%(count)d people are on the waitlist of %(cohort)s: every mentor place is taken.",
+                len(outcome.waitlisted),
+            )
+            % {"count": len(outcome.waitlisted), "cohort": cohort.name},
+        )
+    if outcome.refused:
+        listed = "; ".join(
+            f"{person.full_name}: {reason}" for person, reason in outcome.refused[:REFUSALS_LISTED]
+        )
+        more = len(outcome.refused) - REFUSALS_LISTED
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d not enrolled: %(listed)s",
+                "%(count)d not enrolled: %(listed)s",
+                len(outcome.refused),
+            )
+            % {"count": len(outcome.refused), "listed": listed}
+            + (_(" … and %(more)d more.") % {"more": more} if more > 0 else ""),
+        )
+    return redirect(back)
+
+
+@manage_required
+def mentor_capacity(request, enrolment_pk):
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("cohort__programme", "person"),
+        pk=enrolment_pk,
+        role=Enrolment.Role.MENTOR,
+    )
+    form = CapacityForm(
+        request.POST or None, cohort=enrolment.cohort, initial={"capacity": enrolment.capacity}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentor_capacity_set(
+                enrolment=enrolment, capacity=form.cleaned_data["capacity"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(name)s now takes up to %(n)d mentee.",
+                    "%(name)s now takes up to %(n)d mentees.",
+                    form.cleaned_data["capacity"],
+                )
+                % {"name": enrolment.person, "n": form.cleaned_data["capacity"]},
+            )
+            return redirect("enrolment:review", cohort_pk=enrolment.cohort_id)
+    return render(
+        request,
+        "enrolment/capacity.html",
+        {
+            "title": _("Capacity of %(name)s") % {"name": enrolment.person},
+            "enrolment": enrolment,
+            "taken": selectors.mentees_taken(enrolment),
             "form": form,
             "back_url": reverse("enrolment:review", args=[enrolment.cohort_id]),
             "back_label": _("Enrolment review"),

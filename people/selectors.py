@@ -63,10 +63,8 @@ def people_by_ids(ids) -> QuerySet[Person]:
 
 
 def enrollable_cohorts() -> QuerySet[Cohort]:
-    """Cohorts that still take enrolments (programmes.services.enrolment_create says the same)."""
-    return Cohort.objects.filter(
-        state__in=[Cohort.State.DRAFT, Cohort.State.ENROLLING, Cohort.State.MATCHING]
-    ).select_related("programme")
+    """Cohorts that still take enrolments (Cohort.accepts_enrolment)."""
+    return Cohort.objects.filter(state__in=Cohort.ENROLMENT_STATES).select_related("programme")
 
 
 def import_snapshot() -> dict[str, Existing]:

@@ -1,17 +1,14 @@
-"""Writes for people: the CSV import from the HR system and bulk enrolment from the people list."""
+"""Writes for people: the CSV import from the HR system. (Bulk enrolment from the people list is
+enrolment's: enrolment.services.people_enrol.)"""
 
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from programmes import services as programme_services
-from programmes.models import Cohort, Enrolment
 
 from . import importing, selectors
 from .models import ImportJob, Person, Team
@@ -274,30 +271,3 @@ def _person_from(
         hire_date=row.hire_date,
         leave_date=row.leave_date,
     )
-
-
-@dataclasses.dataclass(frozen=True)
-class EnrolOutcome:
-    enrolled: list[Person]
-    refused: list[tuple[Person, str]]
-
-
-@transaction.atomic
-def people_enrol(*, cohort: Cohort, people: Iterable[Person], role: str) -> EnrolOutcome:
-    """Enrol each person through programmes.services.enrolment_create; one refusal (already
-    enrolled, has left, cohort closed) does not stop the others. Each call runs in its own savepoint."""
-    if role not in Enrolment.Role.values:
-        raise ValidationError(_("Choose mentor or mentee."))
-    already = set(Enrolment.objects.filter(cohort=cohort).values_list("person_id", flat=True))
-    enrolled, refused = [], []
-    for person in people:
-        if person.pk in already:
-            refused.append((person, _("already enrolled in this cohort")))
-            continue
-        try:
-            programme_services.enrolment_create(cohort=cohort, person=person, role=role)
-        except ValidationError as exc:
-            refused.append((person, " ".join(exc.messages)))
-        else:
-            enrolled.append(person)
-    return EnrolOutcome(enrolled=enrolled, refused=refused)

@@ -4,7 +4,6 @@ from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
@@ -18,10 +17,9 @@ PER_PAGE = 50
 # A preview of 10,000 rows would be a page nobody reads; errors matter more than the unchanged rows.
 PREVIEW_ROWS = 200
 PREVIEW_ERRORS = 500
-REFUSALS_LISTED = 20
 
 
-def _list_url(query: str = "") -> str:
+def list_url(query: str = "") -> str:
     # Re-encoded so only a query string, never another address, can be appended to the list's path.
     query = QueryDict(query).urlencode()
     return reverse("people:person-list") + (f"?{query}" if query else "")
@@ -50,7 +48,7 @@ def person_list(request):
 @manage_required
 def person_bulk(request):
     form = BulkActionForm(request.POST)
-    back = _list_url(request.POST.get("query", ""))
+    back = list_url(request.POST.get("query", ""))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -63,33 +61,7 @@ def person_bulk(request):
         response["Content-Disposition"] = 'attachment; filename="people.csv"'
         importing.write_csv(people, response)
         return response
-    cohort, role = data["cohort"], data["role"]
-    outcome = services.people_enrol(cohort=cohort, people=people, role=role)
-    if outcome.enrolled:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d person enrolled in %(cohort)s as %(role)s.",
-                "%(count)d people enrolled in %(cohort)s as %(role)s.",
-                len(outcome.enrolled),
-            )
-            % {"count": len(outcome.enrolled), "cohort": cohort.name, "role": role},
-        )
-    if outcome.refused:
-        listed = "; ".join(
-            f"{person.full_name}: {reason}" for person, reason in outcome.refused[:REFUSALS_LISTED]
-        )
-        more = len(outcome.refused) - REFUSALS_LISTED
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)d not enrolled: %(listed)s",
-                "%(count)d not enrolled: %(listed)s",
-                len(outcome.refused),
-            )
-            % {"count": len(outcome.refused), "listed": listed}
-            + (_(" … and %(more)d more.") % {"more": more} if more > 0 else ""),
-        )
+    # Enrolling is enrolment's: the "Enrol selected" button posts to enrolment:people-enrol.
     return redirect(back)
 
 

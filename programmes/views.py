@@ -152,27 +152,8 @@ def cohort_edit(request, pk):
 @manage_required
 def cohort_detail(request, pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
-    form = EnrolmentForm(request.POST or None, cohort=cohort)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            enrolment = services.enrolment_create(
-                cohort=cohort,
-                person=data["person"],
-                role=data["role"],
-                capacity=data["capacity"] or 1,
-                goals=data["goals"],
-                goal_areas=data["goal_areas"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s enrolled as %(role)s.")
-                % {"name": enrolment.person, "role": enrolment.get_role_display().lower()},
-            )
-            return redirect(cohort)
+    # The form posts to enrolment:admin-enrol, where every enrolment path decides enrolled or waitlisted.
+    form = EnrolmentForm(cohort=cohort)
     enrolments = selectors.cohort_enrolments(cohort)
     active = [e for e in enrolments if e.status == "active"]
     closing = cohort.state in (Cohort.State.CONCLUDING, Cohort.State.CLOSED)
@@ -183,7 +164,7 @@ def cohort_detail(request, pk):
             "title": cohort.name,
             "cohort": cohort,
             "form": form,
-            "can_enrol": cohort.state in ("draft", "enrolling", "matching"),
+            "can_enrol": cohort.accepts_enrolment(),
             "overview": selectors.cohort_overview(cohort, enrolments),
             "mentors": [e for e in active if e.role == "mentor"],
             "mentees": [e for e in active if e.role == "mentee"],

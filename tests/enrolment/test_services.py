@@ -9,7 +9,7 @@ from django.utils import timezone
 from enrolment import selectors, services, tasks
 from people.models import Person
 from programmes.models import Cohort, Enrolment, Invitation
-from tests.enrolment.conftest import active_mentor, days_ago
+from tests.enrolment.conftest import active_mentor, days_ago, waitlisted
 from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, ProgrammeFactory
 
 # --- invitations -------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def test_mentees_are_waitlisted_once_mentor_capacity_is_used_up(world, open_coho
     # Capacity 5 counts as the cohort's limit of 2; an applied mentor adds nothing.
     active_mentor(open_cohort, capacity=5)
     EnrolmentFactory(cohort=open_cohort, role="mentor", capacity=3, status=Enrolment.Status.APPLIED)
-    assert selectors.mentee_places(open_cohort) == (2, 0)
+    assert open_cohort.mentee_places() == (2, 0)
     statuses = [
         services.invitation_accept(invitation=_invitation(open_cohort, PersonFactory())).status
         for _ in range(3)
@@ -319,3 +319,86 @@ def test_moving_is_refused_when_paired_already_enrolled_or_to_the_wrong_cohort(w
     closed = CohortFactory(programme=open_cohort.programme, state=Cohort.State.ACTIVE)
     with pytest.raises(ValidationError, match="draft, enrolling or matching"):
         services.enrolment_move(enrolment=enrolment, to_cohort=closed)
+
+
+# --- one rule for enrolled or waitlisted (issue 8) -----------------------------------------------
+
+
+def test_a_new_mentee_is_waitlisted_while_anyone_waits(world, open_cohort):
+    """Issue 8: people who joined later were enrolled ahead of the waitlist."""
+    active_mentor(open_cohort, capacity=1)
+    waiting = waitlisted(open_cohort, days=2)  # the place came free while they waited
+    late = PersonFactory(hire_date=days_ago(30))
+    enrolment = services.self_enrol(cohort=open_cohort, person=late, role=Enrolment.Role.MENTEE)
+    waiting.refresh_from_db()
+    assert (waiting.status, enrolment.status) == (Enrolment.Status.ACTIVE, Enrolment.Status.WAITLISTED)
+
+
+def test_every_path_admits_through_the_same_rule(world, open_cohort):
+    other = CohortFactory(programme=open_cohort.programme, name="Autumn 2027", state=Cohort.State.ENROLLING)
+    mover = EnrolmentFactory(cohort=other, role="mentee", status=Enrolment.Status.ACTIVE)
+    invited = PersonFactory(email="inv@example.com")
+    invitation = Invitation.objects.create(
+        cohort=open_cohort, email=invited.email, role="mentee", person=invited
+    )
+    admin_added, bulk = PersonFactory(), PersonFactory()
+    # No mentor, no place: every mentee waits, in the order they came.
+    assert services.invitation_accept(invitation=invitation).status == Enrolment.Status.WAITLISTED
+    assert (
+        services.enrolment_add(cohort=open_cohort, person=admin_added, role="mentee").status == "waitlisted"
+    )
+    assert services.people_enrol(cohort=open_cohort, people=[bulk], role="mentee").waitlisted == [bulk]
+    assert services.enrolment_move(enrolment=mover, to_cohort=open_cohort).status == "waitlisted"
+    # A mentor with two places arrives: the two who waited longest are enrolled.
+    services.enrolment_add(cohort=open_cohort, person=PersonFactory(), role="mentor", capacity=2)
+    statuses = list(selectors.waitlist(open_cohort).values_list("person_id", flat=True))
+    assert statuses == [bulk.pk, mover.person_id]
+    assert Enrolment.objects.get(cohort=open_cohort, person=invited).status == Enrolment.Status.ACTIVE
+
+
+def test_a_freed_place_goes_to_the_longest_waiting(world, open_cohort):
+    active_mentor(open_cohort, capacity=1)
+    leaving = EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.ACTIVE)
+    older = waitlisted(open_cohort, days=3)
+    newer = waitlisted(open_cohort, days=1)
+    services.enrolment_withdraw(enrolment=leaving, reason="Changed teams")
+    older.refresh_from_db(), newer.refresh_from_db()
+    assert (older.status, newer.status) == ("active", "waitlisted")
+
+
+def test_approving_a_mentor_gives_their_places_to_the_waitlist(world, open_cohort):
+    waiting = EnrolmentFactory(cohort=open_cohort, role="mentee", status="waitlisted")
+    applicant = EnrolmentFactory(
+        cohort=open_cohort, person=PersonFactory(hire_date=days_ago(2000)), role="mentor", status="applied"
+    )
+    services.application_review(
+        enrolment=applicant, approve=True, checks=services.MENTOR_CHECKS, by=world.admin
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == Enrolment.Status.ACTIVE
+
+
+def test_promoting_by_hand_is_first_come_first_served(world, open_cohort):
+    older = waitlisted(open_cohort, days=3)
+    newer = waitlisted(open_cohort, days=1)
+    active_mentor(open_cohort, capacity=1)
+    with pytest.raises(ValidationError, match="has waited longer"):
+        services.waitlist_promote(enrolment=newer)
+    assert services.waitlist_promote(enrolment=older).status == Enrolment.Status.ACTIVE
+
+
+def test_capacity_cannot_go_below_the_mentees_a_mentor_has(world, open_cohort):
+    """Issue 8: a mentor could set a capacity below the mentees already taken."""
+    from tests.factories import MatchRunFactory, PairingFactory
+
+    mentor = active_mentor(open_cohort, capacity=2)
+    run = MatchRunFactory(cohort=open_cohort)
+    for _ in range(2):
+        mentee = EnrolmentFactory(cohort=open_cohort, role="mentee", status="active")
+        PairingFactory(match_run=run, mentor=mentor, mentee=mentee)
+    with pytest.raises(ValidationError, match="already mentors 2 mentees"):
+        services.profile_save(enrolment=mentor, **PROFILE, motivation="Teach", capacity=1)
+    with pytest.raises(ValidationError, match="already mentors 2 mentees"):
+        services.mentor_capacity_set(enrolment=mentor, capacity=1, by=world.admin)
+    mentor.refresh_from_db()
+    assert mentor.capacity == 2

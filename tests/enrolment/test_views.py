@@ -10,7 +10,7 @@ from enrolment import services
 from people.models import Tag
 from programmes.models import Enrolment, Invitation
 from tests.conftest import login
-from tests.enrolment.conftest import active_mentor, days_ago
+from tests.enrolment.conftest import active_mentor, days_ago, waitlisted
 from tests.factories import EnrolmentFactory, PersonFactory, UserFactory
 
 
@@ -333,3 +333,149 @@ REVIEW_QUERIES = 14
 # invitations.
 INVITE_QUERIES = 9
 MINE_QUERIES = 8
+
+
+# --- admin enrolment, bulk enrolment and capacity (issue 8) --------------------------------------
+
+
+def test_admin_enrols_mentor_and_mentee_from_the_cohort_page_then_runs_matching(client, world, open_cohort):
+    from matching.models import MatchRun
+
+    mentor, mentee = PersonFactory(full_name="Kim Mentor"), PersonFactory(full_name="Lee Mentee")
+    login(client, world.admin)
+    page = client.get(open_cohort.get_absolute_url())
+    assert f'action="{url("admin-enrol", open_cohort.pk)}"' in page.text
+    target = url("admin-enrol", open_cohort.pk)
+    assert client.post(target, {"person": mentor.pk, "role": "mentor", "capacity": 2}).status_code == 302
+    assert client.post(target, {"person": mentee.pk, "role": "mentee", "goals": "Refunds"}).status_code == 302
+    assert set(Enrolment.objects.filter(cohort=open_cohort).values_list("role", "status", "capacity")) == {
+        ("mentor", "active", 2),
+        ("mentee", "active", 1),
+    }
+    client.post(reverse("matching:run-start", args=[open_cohort.pk]))
+    run = MatchRun.objects.get(cohort=open_cohort)
+    text = client.get(run.get_absolute_url()).text
+    assert "Kim Mentor" in text and "Lee Mentee" in text
+
+
+def test_enrolling_the_same_person_twice_is_refused_in_words_and_keeps_the_form(client, world, open_cohort):
+    person = PersonFactory()
+    login(client, world.admin)
+    target = url("admin-enrol", open_cohort.pk)
+    client.post(target, {"person": person.pk, "role": "mentee"})
+    response = client.post(target, {"person": person.pk, "role": "mentor", "capacity": 1})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.text
+    assert "Enrol someone in Spring 2027" in response.text
+    assert Enrolment.objects.filter(cohort=open_cohort).count() == 1
+
+
+def test_admin_enrolment_waitlists_a_mentee_when_no_place_is_free(client, world, open_cohort):
+    """Issue 8: the admin's "Enrol someone" put mentees into a cohort with no free places."""
+    active_mentor(open_cohort, capacity=2)
+    EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.ACTIVE)
+    EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.WAITLISTED)
+    late = PersonFactory(full_name="Late Comer")
+    login(client, world.admin)
+    # One place is free, but someone is already waiting for it.
+    response = client.post(
+        url("admin-enrol", open_cohort.pk), {"person": late.pk, "role": "mentee"}, follow=True
+    )
+    assert "Late Comer is on the waitlist" in response.text
+    assert Enrolment.objects.get(person=late).status == Enrolment.Status.WAITLISTED
+
+
+def test_bulk_enrolment_fills_free_places_then_waitlists_and_reports_refusals(client, world, open_cohort):
+    """Issue 8: bulk enrolment put mentees into a cohort with no free places."""
+    active_mentor(open_cohort, capacity=1)
+    first, second = PersonFactory(full_name="First Comer"), PersonFactory(full_name="Second Comer")
+    leaver = PersonFactory(full_name="Left Already", hire_date=days_ago(2000), leave_date=days_ago(100))
+    EnrolmentFactory(cohort=open_cohort, person=world.outsider, role="mentee", status="waitlisted")
+    login(client, world.admin)
+    response = client.post(
+        url("people-enrol"),
+        {
+            "action": "enrol",
+            "cohort": open_cohort.pk,
+            "role": "mentee",
+            "people": [first.pk, second.pk, leaver.pk, world.outsider.pk],
+            "query": "team=1&q=x",
+        },
+    )
+    assert response.url == reverse("people:person-list") + "?team=1&q=x"
+    text = client.get(response.url).text
+    # Sam Outsider was waiting first, so the one place was his: both newcomers wait behind him.
+    assert "2 people are on the waitlist of Spring 2027" in text
+    assert "2 not enrolled" in text
+    assert "Left Already has left the company." in text
+    assert "Sam Outsider: already enrolled in this cohort" in text
+    statuses = dict(
+        Enrolment.objects.filter(cohort=open_cohort, role="mentee").values_list("person__full_name", "status")
+    )
+    assert statuses == {"Sam Outsider": "active", "First Comer": "waitlisted", "Second Comer": "waitlisted"}
+
+
+def test_bulk_enrol_needs_a_cohort_and_a_selection(client, world):
+    login(client, world.admin)
+    response = client.post(url("people-enrol"), {"action": "enrol", "role": "mentor"}, follow=True)
+    assert "Select at least one person first." in response.text
+    assert "Choose the cohort to enrol them in." in response.text
+
+
+def test_bulk_enrol_is_refused_in_a_cohort_that_is_already_active(client, world):
+    login(client, world.admin)
+    response = client.post(
+        url("people-enrol"),
+        {"action": "enrol", "cohort": world.cohort.pk, "role": "mentee", "people": [world.outsider.pk]},
+        follow=True,
+    )
+    assert "Select a valid choice" in response.text
+    assert not Enrolment.objects.filter(person=world.outsider).exists()
+
+
+def test_people_list_enrol_button_posts_to_enrolment(client, world):
+    login(client, world.admin)
+    assert f'formaction="{url("people-enrol")}"' in client.get(reverse("people:person-list")).text
+
+
+def test_admin_raises_a_mentor_capacity_and_the_longest_waiting_mentee_gets_the_place(
+    client, world, open_cohort
+):
+    """Issue 8: the waitlist told the admin to raise a mentor's capacity, but no page allowed it."""
+    mentor = active_mentor(open_cohort, capacity=1)
+    EnrolmentFactory(cohort=open_cohort, role="mentee", status="active")
+    older = waitlisted(open_cohort, days=5)
+    newer = waitlisted(open_cohort, days=1)
+    login(client, world.admin)
+    review = client.get(url("review", open_cohort.pk)).text
+    assert url("mentor-capacity", mentor.pk) in review
+    assert client.get(url("mentor-capacity", mentor.pk)).status_code == 200
+    response = client.post(url("mentor-capacity", mentor.pk), {"capacity": 2})
+    assert response.url == url("review", open_cohort.pk)
+    mentor.refresh_from_db(), older.refresh_from_db(), newer.refresh_from_db()
+    assert (mentor.capacity, older.status, newer.status) == (2, "active", "waitlisted")
+
+
+def test_capacity_above_the_cohort_limit_is_refused_in_words(client, world, open_cohort):
+    mentor = active_mentor(open_cohort, capacity=1)
+    login(client, world.admin)
+    response = client.post(url("mentor-capacity", mentor.pk), {"capacity": 5})
+    assert "Choose between 1 and 2 mentees." in response.text
+    mentor.refresh_from_db()
+    assert mentor.capacity == 1
+
+
+def test_a_declined_applicant_sees_the_reason_on_their_page(client, world, open_cohort):
+    """Issue 8: a declined applicant never saw the reason."""
+    user = UserFactory()
+    person = PersonFactory(user=user)
+    EnrolmentFactory(
+        cohort=open_cohort,
+        person=person,
+        role="mentor",
+        status=Enrolment.Status.DECLINED,
+        review_note="Please get a year of escalations first.",
+    )
+    login(client, user)
+    text = client.get(url("mine")).text
+    assert "Please get a year of escalations first." in text
