@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -48,6 +49,39 @@ def _queue_send(message_id: int) -> None:
     send_message.delay(message_id)
 
 
+@dataclass(frozen=True)
+class OwedEmail:
+    """An email to record: `key` says what it is for; the rest as for `email_enqueue`."""
+
+    key: str
+    template: str
+    context: dict
+    to: str
+    attachments: tuple[tuple[str, str, str], ...] = ()
+    cohort_id: int | None = None
+
+
+def _message(owed: OwedEmail) -> Message:
+    rendered = render_templated_email(template=owed.template, context=owed.context)
+    message = Message(
+        key=owed.key,
+        kind=owed.template,
+        to=owed.to,
+        subject=rendered.subject[:300],
+        text=rendered.text,
+        html=rendered.html,
+        attachments=[
+            {"filename": name, "content": content, "mimetype": mimetype}
+            for name, content, mimetype in owed.attachments
+        ],
+        cohort_id=owed.cohort_id,
+    )
+    # Field checks only: the key and the status rule are the database's to enforce, and asking it per
+    # message would cost a query each in a scan over thousands of pairs.
+    message.full_clean(validate_unique=False, validate_constraints=False)
+    return message
+
+
 def email_enqueue(
     *,
     key: str,
@@ -68,26 +102,40 @@ def email_enqueue(
     existing = Message.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    rendered = render_templated_email(template=template, context=context)
+    message = _message(OwedEmail(key, template, context, to, tuple(attachments), cohort_id))
     values = {
-        "kind": template,
-        "to": to,
-        "subject": rendered.subject[:300],
-        "text": rendered.text,
-        "html": rendered.html,
-        "attachments": [
-            {"filename": name, "content": content, "mimetype": mimetype}
-            for name, content, mimetype in attachments
-        ],
-        "cohort_id": cohort_id,
+        f.attname: getattr(message, f.attname) for f in Message._meta.concrete_fields if f.attname != "id"
     }
-    Message(key=key, **values).full_clean(validate_unique=False)
+    del values["key"]
     # The unique key, not the lookup above, is what holds under concurrency: a second writer with
     # the same key waits for the first, then finds its row (get_or_create retries the read).
     message, created = Message.objects.get_or_create(key=key, defaults=values)
     if created:
         _queue_after_commit(message.pk)
     return message
+
+
+def emails_enqueue(owed: Iterable[OwedEmail]) -> dict[str, int]:
+    """`email_enqueue` for many emails in a fixed number of queries (for scans over many pairs).
+    Returns {key: message id} for every key given an address, new or recorded before."""
+    messages = [_message(item) for item in owed if item.to]
+    # ON CONFLICT DO NOTHING: a key recorded before (a second scan, a concurrent one) stays as it was.
+    Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
+    ids = dict(Message.objects.filter(key__in=[m.key for m in messages]).values_list("key", "pk"))
+    pending = list(
+        Message.objects.filter(
+            pk__in=ids.values(), status=Message.Status.PENDING, claimed_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if pending:
+        # Queueing an id that is already queued is harmless: the send claims before it sends.
+        transaction.on_commit(lambda: _queue_many(pending), robust=True)
+    return ids
+
+
+def _queue_many(message_ids: list[int]) -> None:
+    for message_id in message_ids:
+        _queue_send(message_id)
 
 
 def _queue_after_commit(message_id: int) -> None:
