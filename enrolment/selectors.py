@@ -56,7 +56,7 @@ def cohort_enrolments_for_review(cohort: Cohort):
     return (
         Enrolment.objects.filter(cohort=cohort)
         .exclude(status__in=(Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED))
-        .select_related("person__team")
+        .select_related("person__team", "person__user")
         .annotate(
             paired=in_active_pairing(),
             # The same count as mentees_taken, for every mentor at once.

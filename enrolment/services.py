@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from people.models import WORK_STYLE_TRAITS, Person
+from people.services import activation_owed
 from programmes.models import Cohort, Enrolment, Invitation
 
 from . import selectors
@@ -29,9 +30,16 @@ INVITATION_MAX_AGE = datetime.timedelta(days=14)
 # --- signed links ------------------------------------------------------------------------------
 
 
+def _sending(invitation: Invitation) -> str:
+    return invitation.sent_at.isoformat() if invitation.sent_at else ""
+
+
 def invitation_token(invitation: Invitation) -> str:
-    # The email is signed too: if an admin ever re-addresses the row, old links stop working.
-    return signing.dumps({"i": invitation.pk, "e": invitation.email}, salt=INVITATION_SALT)
+    # The email is signed too: if an admin ever re-addresses the row, old links stop working. So is
+    # the sending (sent_at): a resend stamps a new one, so every older link stops working.
+    return signing.dumps(
+        {"i": invitation.pk, "e": invitation.email, "s": _sending(invitation)}, salt=INVITATION_SALT
+    )
 
 
 def invitation_from_token(token: str) -> Invitation:
@@ -58,6 +66,11 @@ def invitation_from_token(token: str) -> Invitation:
     )
     if invitation is None or invitation.person is None:
         raise ValidationError(_("This invitation has been withdrawn. Ask your programme admin."), code="gone")
+    if data.get("s") != _sending(invitation):
+        raise ValidationError(
+            _("A newer invitation has been sent since this one: use the link in the latest email."),
+            code="superseded",
+        )
     return invitation
 
 
@@ -158,7 +171,45 @@ def _admit(
         ) from exc
     if enrolment.role == Enrolment.Role.MENTOR and enrolment.status == Enrolment.Status.ACTIVE:
         waitlist_fill(cohort=cohort)
+    _owe_activation(enrolment)
     return enrolment, True
+
+
+@transaction.atomic
+def activation_resend(*, enrolment: Enrolment, by=None) -> None:
+    """An admin sends a fresh activation link; the older one stops working."""
+    enrolment = Enrolment.objects.select_related("cohort__programme", "person__user").get(pk=enrolment.pk)
+    if enrolment.person.can_log_in:
+        raise ValidationError(
+            _("%(name)s has set a password already: they can log in.") % {"name": enrolment.person}
+        )
+    if not enrolment.person.email:
+        raise ValidationError(_("%(name)s has no email address.") % {"name": enrolment.person})
+    _owe_activation(enrolment)
+
+
+def _owe_activation(enrolment: Enrolment) -> None:
+    """Someone enrolled without a usable login (an admin, bulk or a move enrolled them) is emailed a
+    link to set a password, which then leads to their profile for the cohort."""
+    reasons = {
+        Enrolment.Status.WAITLISTED: _(
+            "You are on the waitlist of %(cohort)s (%(programme)s) as a %(role)s."
+        ),
+        Enrolment.Status.APPLIED: _("You have applied to mentor in %(cohort)s (%(programme)s)."),
+    }
+    reason = reasons.get(
+        enrolment.status, _("You have been enrolled in %(cohort)s (%(programme)s) as a %(role)s.")
+    ) % {
+        "cohort": enrolment.cohort.name,
+        "programme": enrolment.cohort.programme.name,
+        "role": enrolment.get_role_display().lower(),
+    }
+    activation_owed(
+        person=enrolment.person,
+        next_url=reverse("enrolment:profile", args=[enrolment.pk]),
+        cohort=enrolment.cohort,
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -609,6 +660,7 @@ def enrolment_move(*, enrolment: Enrolment, to_cohort: Cohort, by=None) -> Enrol
     moved.full_clean()
     moved.save()
     moved.goal_areas.set(enrolment.goal_areas.all())
+    _owe_activation(moved)
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.withdrawn_reason = (_("Moved to %(cohort)s") % {"cohort": to_cohort.name})[:200]
     enrolment.save(update_fields=["status", "withdrawn_reason"])

@@ -562,3 +562,21 @@ def mentor_capacity(request, enrolment_pk):
             "back_label": _("Enrolment review"),
         },
     )
+
+
+@manage_required
+@require_POST
+def activation_resend(request, enrolment_pk):
+    enrolment = _admin_enrolment(enrolment_pk)
+    try:
+        services.activation_resend(enrolment=enrolment, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("A new link to set a password is on its way to %(name)s; the older one no longer works.")
+            % {"name": enrolment.person},
+        )
+    return redirect("enrolment:review", cohort_pk=enrolment.cohort_id)

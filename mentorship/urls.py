@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("accounts/", include("people.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("programmes/", include("programmes.urls")),
     path("people/", include("people.urls")),

@@ -113,6 +113,12 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
+    @property
+    def can_log_in(self) -> bool:
+        """Has a login with a password they chose (an enrolled person gets an unusable one until they
+        follow their activation link). Load `user` with the person (select_related) on lists."""
+        return self.user_id is not None and self.user.is_active and self.user.has_usable_password()
+
     def has_left(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.leave_date is not None and self.leave_date <= on

@@ -6,11 +6,12 @@ import dataclasses
 import logging
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import importing, selectors
+from . import accounts, importing, selectors
 from .models import ImportJob, Person, Team
 
 logger = logging.getLogger(__name__)
@@ -271,3 +272,59 @@ def _person_from(
         hire_date=row.hire_date,
         leave_date=row.leave_date,
     )
+
+
+# --- logins -------------------------------------------------------------------------------------
+
+
+def _login_for(person: Person):
+    """The person's login, created with an unusable password when they have none. An existing login
+    whose username is their email, linked to nobody, is theirs: it is linked instead of duplicated."""
+    if person.user_id:
+        return person.user
+    User = get_user_model()
+    user = User.objects.filter(username__iexact=person.email, person__isnull=True).first()
+    if user is None:
+        user = User(username=person.email, email=person.email)
+        user.first_name, user.last_name = accounts.full_name_parts(person)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
+@transaction.atomic
+def activation_owed(*, person: Person, next_url: str = "", cohort=None, reason: str = "") -> bool:
+    """Owe `person` an account activation email if they cannot log in yet (no login, or one never
+    activated); True when one is owed. Call it in the transaction of the change that lets them in
+    (an enrolment, a published match). `next_url` is where the link leads after they set a password;
+    `reason` says in a sentence why they are getting it. Each call sends a fresh link and makes any
+    older one stop working (a new unusable password is a new hash, and the token signs the hash)."""
+    from outbox.services import email_enqueue
+
+    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    if not person.email or person.has_left():
+        return False
+    if person.can_log_in or (person.user_id and not person.user.is_active):
+        return False  # they can log in, or an admin has switched their login off
+    user = _login_for(person)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    token = accounts.activation_tokens.make_token(user)
+    email_enqueue(
+        key=f"activation:{user.pk}:{token}",
+        template="account_activation",
+        context={
+            "name": person.full_name,
+            "reason": reason,
+            "purpose": accounts.purpose_of(next_url),
+            "username": user.get_username(),
+            "activate_url": accounts.activation_url(user, token, next_url=next_url),
+            "expires_on": timezone.localdate(timezone.now() + accounts.ACTIVATION_MAX_AGE),
+        },
+        to=person.email,
+        cohort_id=getattr(cohort, "pk", None),
+    )
+    return True

@@ -86,6 +86,27 @@ def test_resending_issues_a_fresh_link_but_not_after_acceptance(
         services.invitation_resend(invitation=invitation)
 
 
+def test_a_resent_invitation_makes_the_older_link_stop_working(
+    world, open_cohort, django_capture_on_commit_callbacks
+):
+    """Issue 8: an older invitation link kept working after a resend."""
+    with django_capture_on_commit_callbacks(execute=True):
+        (invitation,), _skipped = services.invitation_send(
+            cohort=open_cohort, people=[world.outsider], role="mentee", by=world.admin
+        )
+    older = Invitation.objects.get(pk=invitation.pk)
+    old_token = services.invitation_token(older)
+    later = timezone.now() + datetime.timedelta(seconds=5)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        services.invitation_resend(invitation=invitation)
+    newer = Invitation.objects.get(pk=invitation.pk)
+    assert services.invitation_from_token(services.invitation_token(newer)) == newer
+    with pytest.raises(ValidationError, match="A newer invitation has been sent") as exc:
+        services.invitation_from_token(old_token)
+    assert exc.value.code == "superseded"
+    assert old_token.split(":")[0] in mail.outbox[0].body  # the link that was emailed is the old one
+
+
 def _invitation(cohort, person, role="mentee"):
     return Invitation.objects.create(cohort=cohort, email=person.email, role=role, person=person)
 
