@@ -1,5 +1,6 @@
 """Logins for enrolled people (issue 8, section 1): activation, password reset, login with `next`."""
 
+import datetime
 import re
 
 import pytest
@@ -192,3 +193,29 @@ def test_someone_who_never_activated_can_use_forgot_password(
 def test_reset_confirm_page_looks_like_the_product(client, world):
     page = client.get(reverse("password_reset_confirm", args=["MQ", "bad-token"]), follow=True)
     assert "This link can" in page.text and "Django administration" not in page.text
+
+
+def test_publishing_a_match_sends_a_fresh_activation_to_whoever_has_not_activated(
+    client, world, open_cohort, django_capture_on_commit_callbacks
+):
+    """Issue 8: the publish email linked to a workspace behind a login the person could never pass."""
+    from matching.services import match_run_create, match_run_publish
+
+    mentor = PersonFactory(full_name="Max Mentor", hire_date=datetime.date(2015, 1, 1), user=UserFactory())
+    mentee = PersonFactory(full_name="Nora Mentee", email="nora@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_services.enrolment_add(cohort=open_cohort, person=mentor, role="mentor")
+        enrolment_services.enrolment_add(cohort=open_cohort, person=mentee, role="mentee")
+    first_link = activation_path(mail.outbox[-1])
+    run = match_run_create(cohort=open_cohort, by=world.admin)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        match_run_publish(run=run, by=world.admin)
+    activations = [m for m in mail.outbox if m.to == ["nora@example.com"] and "/accounts/activate/" in m.body]
+    assert len(activations) == 1
+    assert not any("/accounts/activate/" in m.body for m in mail.outbox if m.to != ["nora@example.com"])
+    assert "This link can" in client.get(first_link, follow=True).text  # replaced by the new one
+    pairing = run.pairings.get()
+    done = set_password(client, activation_path(activations[0]))
+    assert done.url == reverse("mentoring_sessions:pairing-detail", args=[pairing.pk])
+    assert client.get(done.url).status_code == 200
