@@ -22,6 +22,11 @@ class ImportUploadForm(forms.Form):
 class PersonFilterForm(forms.Form):
     ROLE_CHOICES = [("", _("Any role")), *Enrolment.Role.choices, ("none", _("In no cohort"))]
     STATUS_CHOICES = [("", _("Everyone")), ("current", _("Current staff")), ("left", _("Has left"))]
+    LOGIN_CHOICES = [
+        ("", _("Any")),
+        ("not_activated", _("Not activated yet")),
+        ("activated", _("Can log in")),
+    ]
     SORT_CHOICES = [
         ("name", _("Name A–Z")),
         ("-name", _("Name Z–A")),
@@ -38,6 +43,7 @@ class PersonFilterForm(forms.Form):
         label=_("Cohort"), queryset=Cohort.objects.select_related("programme"), required=False
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    login = forms.ChoiceField(label=_("Login"), choices=LOGIN_CHOICES, required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -57,6 +63,7 @@ class PersonFilterForm(forms.Form):
             "role": data.get("role") or "",
             "cohort": data.get("cohort"),
             "status": data.get("status") or "",
+            "login": data.get("login") or "",
             "sort": data.get("sort") or "",
         }
 

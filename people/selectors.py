@@ -21,13 +21,20 @@ HOLDING_ROLE = [Enrolment.Status.ACTIVE, Enrolment.Status.APPLIED, Enrolment.Sta
 
 
 def person_list(
-    *, q: str = "", team=None, role: str = "", cohort: Cohort | None = None, status: str = "", sort: str = ""
+    *,
+    q: str = "",
+    team=None,
+    role: str = "",
+    cohort: Cohort | None = None,
+    status: str = "",
+    login: str = "",
+    sort: str = "",
 ) -> QuerySet[Person]:
     """People filtered as the list's form asks, with their team, manager and current enrolments.
 
     `role` is "mentor", "mentee" or "none" (in no cohort); with `cohort` both are about that cohort.
     """
-    people = Person.objects.select_related("team", "manager").prefetch_related(
+    people = Person.objects.select_related("team", "manager", "user").prefetch_related(
         Prefetch(
             "enrolments",
             queryset=Enrolment.objects.filter(status__in=HOLDING_ROLE).select_related("cohort"),
@@ -55,6 +62,10 @@ def person_list(
         people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
     elif status == "left":
         people = people.filter(leave_date__lte=today)
+    if login == "activated":
+        people = people.with_login()
+    elif login == "not_activated":
+        people = people.with_login(activated=False)
     return people.order_by(*SORTS.get(sort, SORTS["name"]))
 
 

@@ -14,6 +14,7 @@ from .models import ImportJob
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
 PER_PAGE = 50
+FILTERS = ("q", "team", "role", "cohort", "status", "login")
 # A preview of 10,000 rows would be a page nobody reads; errors matter more than the unchanged rows.
 PREVIEW_ROWS = 200
 PREVIEW_ERRORS = 500
@@ -38,7 +39,9 @@ def person_list(request):
             "page": page,
             "filter_form": filter_form,
             "bulk_form": BulkActionForm(auto_id="bulk_%s"),
-            "filtered": any(request.GET.get(key) for key in ("q", "team", "role", "cohort", "status")),
+            "filtered": any(
+                request.GET.get(key) for key in ("q", "team", "role", "cohort", "status", "login")
+            ),
             "query": request.GET.urlencode(),
         },
     )

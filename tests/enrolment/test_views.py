@@ -292,6 +292,10 @@ def _fill(cohort, n):
     for _ in range(n):
         EnrolmentFactory(cohort=cohort, role="mentor", capacity=1, status="applied").person.skills.set(tags)
         EnrolmentFactory(cohort=cohort, status="waitlisted")
+        # An active mentor who has activated a login, for the capacity and login columns.
+        EnrolmentFactory(
+            cohort=cohort, role="mentor", status="active", person=PersonFactory(user=UserFactory())
+        )
         person = PersonFactory()
         Invitation.objects.create(cohort=cohort, email=person.email, role="mentee", person=person)
 

@@ -7,9 +7,10 @@ import io
 import pytest
 from django.urls import reverse
 
+from people.models import Person
 from programmes.models import Cohort, Enrolment
 from tests.conftest import login
-from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, TeamFactory
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, TeamFactory, UserFactory
 
 LIST = reverse("people:person-list")
 
@@ -131,3 +132,19 @@ def test_export_selected_gives_a_csv_the_import_accepts(admin_client, world):
         "2021-05-10",
         "",
     ]
+
+
+def test_filters_by_whether_people_have_activated_their_login(admin_client, world):
+    """Issue 8: admins see who has not activated."""
+    never = PersonFactory(full_name="Never Activated")
+    never_user = UserFactory(username="never")
+    never_user.set_unusable_password()
+    never_user.save()
+    Person.objects.filter(pk=never.pk).update(user=never_user)
+    PersonFactory(full_name="No Login At All")
+    waiting = names(admin_client.get(LIST, {"login": "not_activated"}))
+    assert "Never Activated" in waiting and "No Login At All" in waiting
+    assert "Omar Mentor" not in waiting
+    can = names(admin_client.get(LIST, {"login": "activated"}))
+    assert "Omar Mentor" in can and "Never Activated" not in can
+    assert "not activated" in admin_client.get(LIST, {"q": "Never"}).text
