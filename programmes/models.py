@@ -229,6 +229,13 @@ class Cohort(models.Model):
         places, taken = self.mentee_places()
         return max(places - taken, 0)
 
+    def mentees_choose_now(self) -> bool:
+        """Mentee-choice mode is running: mentees pick and mentors answer while matching or active."""
+        return self.matching_mode == self.MatchingMode.CHOICE and self.state in (
+            self.State.MATCHING,
+            self.State.ACTIVE,
+        )
+
     @property
     def can_run_matching(self) -> bool:
         return self.state in (self.State.ENROLLING, self.State.MATCHING)

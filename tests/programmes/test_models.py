@@ -45,3 +45,11 @@ def test_mentee_places_count_each_active_mentor_up_to_the_cohort_limit(db):
     EnrolmentFactory(cohort=cohort, role="mentee", status="waitlisted")
     assert cohort.mentee_places() == (3, 1)
     assert cohort.free_mentee_places() == 2
+
+
+def test_mentees_choose_while_a_choice_cohort_is_matching_or_active():
+    choice = Cohort.MatchingMode.CHOICE
+    assert Cohort(state=State.MATCHING, matching_mode=choice).mentees_choose_now()
+    assert Cohort(state=State.ACTIVE, matching_mode=choice).mentees_choose_now()
+    assert not Cohort(state=State.ENROLLING, matching_mode=choice).mentees_choose_now()
+    assert not Cohort(state=State.ACTIVE, matching_mode=Cohort.MatchingMode.ASSIGNED).mentees_choose_now()
