@@ -1,6 +1,7 @@
 """Reads for enrolment: what a person sees of their own enrolments, and the admin's review lists."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from matching.models import Pairing
 from people.models import Person
@@ -104,3 +105,71 @@ def move_targets(enrolment: Enrolment):
         .select_related("programme")
         .order_by("starts_on", "name")
     )
+
+
+# --- the people list (people/ sits below programmes, so its list with enrolment filters lives here) ---
+
+SORTS = {
+    "name": ("full_name", "pk"),
+    "-name": ("-full_name", "-pk"),
+    "team": ("team__name", "full_name", "pk"),
+    "-team": ("-team__name", "full_name", "pk"),
+    "hire_date": ("hire_date", "full_name", "pk"),
+    "-hire_date": ("-hire_date", "full_name", "pk"),
+}
+# Withdrawn or declined enrolments do not make someone a mentor or mentee.
+HOLDING_ROLE = [Enrolment.Status.ACTIVE, Enrolment.Status.APPLIED, Enrolment.Status.WAITLISTED]
+
+
+def person_list(
+    *,
+    q: str = "",
+    team=None,
+    role: str = "",
+    cohort: Cohort | None = None,
+    status: str = "",
+    login: str = "",
+    sort: str = "",
+) -> QuerySet[Person]:
+    """People filtered as the list's form asks, with their team, manager and current enrolments.
+
+    `role` is "mentor", "mentee" or "none" (in no cohort); with `cohort` both are about that cohort.
+    """
+    people = Person.objects.select_related("team", "manager", "user").prefetch_related(
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.filter(status__in=HOLDING_ROLE).select_related("cohort"),
+            to_attr="current_enrolments",
+        )
+    )
+    if q := q.strip():
+        people = people.filter(
+            Q(full_name__icontains=q) | Q(email__icontains=q) | Q(employee_id__icontains=q)
+        )
+    if team is not None:
+        people = people.filter(team=team)
+    enrolments = Enrolment.objects.filter(person=OuterRef("pk"), status__in=HOLDING_ROLE)
+    if cohort is not None:
+        enrolments = enrolments.filter(cohort=cohort)
+    if role in (Enrolment.Role.MENTOR, Enrolment.Role.MENTEE):
+        people = people.filter(Exists(enrolments.filter(role=role)))
+    elif role == "none":
+        people = people.filter(~Exists(enrolments))
+    elif cohort is not None:
+        people = people.filter(Exists(enrolments))
+    today = timezone.localdate()
+    # The same rule as Person.has_left: someone whose leave date has come has left.
+    if status == "current":
+        people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
+    elif status == "left":
+        people = people.filter(leave_date__lte=today)
+    if login == "activated":
+        people = people.with_login()
+    elif login == "not_activated":
+        people = people.with_login(activated=False)
+    return people.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def enrollable_cohorts() -> QuerySet[Cohort]:
+    """Cohorts that still take enrolments (Cohort.accepts_enrolment)."""
+    return Cohort.objects.filter(state__in=Cohort.ENROLMENT_STATES).select_related("programme")

@@ -4,6 +4,8 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,21 +14,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from people import importing
 from people import selectors as people_selectors
-from people.forms import BulkActionForm
 from people.models import Person
 from people.roles import person_of
-from people.views import list_url
 from programmes.forms import EnrolmentForm
 from programmes.models import Cohort, Enrolment, Invitation
 
 from . import selectors, services
 from .forms import (
     AccountForm,
+    BulkActionForm,
     CapacityForm,
     InviteForm,
     JoinForm,
     MoveForm,
+    PersonFilterForm,
     ProfileForm,
     ReviewForm,
     WithdrawForm,
@@ -406,6 +409,105 @@ def move(request, enrolment_pk):
     )
 
 
+# --- admin: the people list, with its enrolment filters and bulk enrolment -----------------------
+
+PER_PAGE = 50
+FILTERS = ("q", "team", "role", "cohort", "status", "login")
+REFUSALS_LISTED = 20
+
+
+def list_url(query: str = "") -> str:
+    # Re-encoded so only a query string, never another address, can be appended to the list's path.
+    query = QueryDict(query).urlencode()
+    return reverse("people:person-list") + (f"?{query}" if query else "")
+
+
+@manage_required
+def person_list(request):
+    filter_form = PersonFilterForm(request.GET or None)
+    people = selectors.person_list(**filter_form.filters())
+    page = Paginator(people, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enrolment/person_list.html",
+        {
+            "title": _("People"),
+            "page": page,
+            "filter_form": filter_form,
+            "bulk_form": BulkActionForm(auto_id="bulk_%s"),
+            "filtered": any(request.GET.get(key) for key in FILTERS),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_POST
+@manage_required
+def person_bulk(request):
+    form = BulkActionForm(request.POST)
+    back = list_url(request.POST.get("query", ""))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    people = people_selectors.people_by_ids([person.pk for person in data["people"]])
+    if data["action"] == BulkActionForm.EXPORT:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="people.csv"'
+        importing.write_csv(people, response)
+        return response
+    cohort, role = data["cohort"], data["role"]
+    try:
+        outcome = services.people_enrol(cohort=cohort, people=people, role=role, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
+    _report_bulk_enrolment(request, outcome, cohort=cohort, role=role)
+    return redirect(back)
+
+
+def _report_bulk_enrolment(request, outcome, *, cohort, role):
+    role_label = Enrolment.Role(role).label.lower()
+    if outcome.enrolled:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d person enrolled in %(cohort)s as %(role)s.",
+                "%(count)d people enrolled in %(cohort)s as %(role)s.",
+                len(outcome.enrolled),
+            )
+            % {"count": len(outcome.enrolled), "cohort": cohort.name, "role": role_label},
+        )
+    if outcome.waitlisted:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d person is on the waitlist of %(cohort)s: every mentor place is taken.",
+                "%(count)d people are on the waitlist of %(cohort)s: every mentor place is taken.",
+                len(outcome.waitlisted),
+            )
+            % {"count": len(outcome.waitlisted), "cohort": cohort.name},
+        )
+    if outcome.refused:
+        listed = "; ".join(
+            f"{person.full_name}: {reason}" for person, reason in outcome.refused[:REFUSALS_LISTED]
+        )
+        more = len(outcome.refused) - REFUSALS_LISTED
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d not enrolled: %(listed)s",
+                "%(count)d not enrolled: %(listed)s",
+                len(outcome.refused),
+            )
+            % {"count": len(outcome.refused), "listed": listed}
+            + (_(" … and %(more)d more.") % {"more": more} if more > 0 else ""),
+        )
+
+
 # --- admin: enrolling people directly ----------------------------------------------------------
 
 
@@ -458,68 +560,6 @@ def admin_enrol(request, cohort_pk):
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-REFUSALS_LISTED = 20
-
-
-@require_POST
-@manage_required
-def people_enrol(request):
-    """The people list's "Enrol selected" button."""
-    form = BulkActionForm(request.POST)
-    back = list_url(request.POST.get("query", ""))
-    if not form.is_valid() or form.cleaned_data["action"] != BulkActionForm.ENROL:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(back)
-    data = form.cleaned_data
-    cohort, role = data["cohort"], data["role"]
-    people = people_selectors.people_by_ids([person.pk for person in data["people"]])
-    try:
-        outcome = services.people_enrol(cohort=cohort, people=people, role=role, by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect(back)
-    role_label = Enrolment.Role(role).label.lower()
-    if outcome.enrolled:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d person enrolled in %(cohort)s as %(role)s.",
-                "%(count)d people enrolled in %(cohort)s as %(role)s.",
-                len(outcome.enrolled),
-            )
-            % {"count": len(outcome.enrolled), "cohort": cohort.name, "role": role_label},
-        )
-    if outcome.waitlisted:
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)d person is on the waitlist of %(cohort)s: every mentor place is taken.",
-                "%(count)d people are on the waitlist of %(cohort)s: every mentor place is taken.",
-                len(outcome.waitlisted),
-            )
-            % {"count": len(outcome.waitlisted), "cohort": cohort.name},
-        )
-    if outcome.refused:
-        listed = "; ".join(
-            f"{person.full_name}: {reason}" for person, reason in outcome.refused[:REFUSALS_LISTED]
-        )
-        more = len(outcome.refused) - REFUSALS_LISTED
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)d not enrolled: %(listed)s",
-                "%(count)d not enrolled: %(listed)s",
-                len(outcome.refused),
-            )
-            % {"count": len(outcome.refused), "listed": listed}
-            + (_(" … and %(more)d more.") % {"more": more} if more > 0 else ""),
-        )
-    return redirect(back)
 
 
 @manage_required

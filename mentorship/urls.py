@@ -9,7 +9,7 @@ urlpatterns = [
     path("accounts/", include("people.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("programmes/", include("programmes.urls")),
-    path("people/", include("people.urls")),
+    path("people/", include("enrolment.people_urls")),
     path("enrol/", include("enrolment.urls")),
     path("close-out/", include("closeout.urls")),
     path("matching/", include("matching.urls")),

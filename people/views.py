@@ -1,6 +1,5 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,64 +7,14 @@ from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from . import importing, selectors, services
-from .forms import BulkActionForm, ImportUploadForm, PersonFilterForm
+from .forms import ImportUploadForm
 from .models import ImportJob
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
-PER_PAGE = 50
-FILTERS = ("q", "team", "role", "cohort", "status", "login")
 # A preview of 10,000 rows would be a page nobody reads; errors matter more than the unchanged rows.
 PREVIEW_ROWS = 200
 PREVIEW_ERRORS = 500
-
-
-def list_url(query: str = "") -> str:
-    # Re-encoded so only a query string, never another address, can be appended to the list's path.
-    query = QueryDict(query).urlencode()
-    return reverse("people:person-list") + (f"?{query}" if query else "")
-
-
-@manage_required
-def person_list(request):
-    filter_form = PersonFilterForm(request.GET or None)
-    people = selectors.person_list(**filter_form.filters())
-    page = Paginator(people, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "people/person_list.html",
-        {
-            "title": _("People"),
-            "page": page,
-            "filter_form": filter_form,
-            "bulk_form": BulkActionForm(auto_id="bulk_%s"),
-            "filtered": any(
-                request.GET.get(key) for key in ("q", "team", "role", "cohort", "status", "login")
-            ),
-            "query": request.GET.urlencode(),
-        },
-    )
-
-
-@require_POST
-@manage_required
-def person_bulk(request):
-    form = BulkActionForm(request.POST)
-    back = list_url(request.POST.get("query", ""))
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(back)
-    data = form.cleaned_data
-    people = selectors.people_by_ids([person.pk for person in data["people"]])
-    if data["action"] == BulkActionForm.EXPORT:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="people.csv"'
-        importing.write_csv(people, response)
-        return response
-    # Enrolling is enrolment's: the "Enrol selected" button posts to enrolment:people-enrol.
-    return redirect(back)
 
 
 @manage_required
