@@ -352,8 +352,20 @@ def _owe_invitation_email(invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_create_account(*, invitation: Invitation, password: str):
-    """Create the invited person's login (username = their email) and link it to them."""
-    person = Person.objects.select_for_update().get(pk=invitation.person_id)
+    """Create the invited person's login (username = their email) and link it to them. A login they
+    were given when an admin enrolled them, and never activated, gets the password instead: the
+    invitation link reached their address as an activation link would have."""
+    person = Person.objects.select_for_update().select_related("user").get(pk=invitation.person_id)
+    if (
+        person.user_id
+        and not person.can_log_in
+        and person.user.is_active
+        and person.email == invitation.email
+    ):
+        user = person.user
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        return user
     if person.user_id:
         raise ValidationError(_("You already have an account: log in instead."))
     User = get_user_model()

@@ -140,7 +140,7 @@ def accept(request, token):
     except ValidationError as exc:
         return _problem(request, _("This link can't be used"), exc.messages[0])
     person = invitation.person
-    if person.user_id is None:
+    if not person.can_log_in and not (person.user_id and request.user.pk == person.user_id):
         form = AccountForm(request.POST or None, email=person.email)
         if not (request.method == "POST" and form.is_valid()):
             return render(

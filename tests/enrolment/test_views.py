@@ -11,7 +11,7 @@ from people.models import Tag
 from programmes.models import Enrolment, Invitation
 from tests.conftest import login
 from tests.enrolment.conftest import active_mentor, days_ago, waitlisted
-from tests.factories import EnrolmentFactory, PersonFactory, UserFactory
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, UserFactory
 
 
 def url(name, *args):
@@ -127,6 +127,21 @@ def test_new_person_sets_a_password_then_lands_on_the_questionnaire(client, worl
     again = client.get(link)
     assert again.url == url("profile", enrolment.pk)
     assert client.get(again.url).status_code == 200
+
+
+def test_an_invitation_activates_a_login_an_admin_enrolment_left_unused(client, world, open_cohort):
+    other = CohortFactory(programme=open_cohort.programme, name="Autumn 2027", state="enrolling")
+    person = PersonFactory(email="una@example.com")
+    services.enrolment_add(cohort=other, person=person, role="mentee")  # a login nobody has used
+    person.refresh_from_db()
+    assert person.user is not None and not person.can_log_in
+    _invitation, link = _invite(open_cohort, person)
+    page = client.get(link)
+    assert page.status_code == 200 and "Set your password" in page.text
+    response = client.post(link, {"password1": "a-long-secret-1", "password2": "a-long-secret-1"})
+    assert response.url == url("profile", Enrolment.objects.get(cohort=open_cohort, person=person).pk)
+    assert User.objects.get(pk=person.user_id).check_password("a-long-secret-1")
+    assert User.objects.filter(username__iexact="una@example.com").count() == 1
 
 
 def test_person_with_a_login_is_asked_to_log_in_first(client, world, open_cohort):
