@@ -15,6 +15,7 @@ urlpatterns = [
     path("choose/", include("matching.choice_urls")),
     path("pairings/", include("sessions.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("emails/", include("outbox.urls")),
     path("django-admin/", admin.site.urls),
 ]
 
