@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from mentorship.emails import send_templated_email
 from people.models import WORK_STYLE_TRAITS, Person
-from programmes.models import Cohort, Enrolment, Invitation
+from programmes.models import Cohort, Enrolment
 
 from . import selectors
+from .models import Invitation
 
 INVITATION_SALT = "enrolment.invitation"
 JOIN_SALT = "enrolment.join"
