@@ -7,20 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Person, Tag
 
+# The topics a pair can log a session under (support-team defaults); each cohort keeps its own
+# editable copy of the keys.
+SUPPORT_TOPICS = [
+    ("de-escalation", _("De-escalation")),
+    ("product-knowledge", _("Product knowledge")),
+    ("tooling", _("Tooling")),
+    ("ticket-triage", _("Ticket triage")),
+    ("written-tone", _("Written tone")),
+    ("leadership", _("Leadership")),
+]
+DEFAULT_TOPIC_KEYS = tuple(key for key, _label in SUPPORT_TOPICS)
+
 
 def default_topics() -> list[str]:
     return list(DEFAULT_TOPIC_KEYS)
-
-
-# Support-team defaults; each cohort keeps its own editable copy.
-DEFAULT_TOPIC_KEYS = (
-    "de-escalation",
-    "product-knowledge",
-    "tooling",
-    "ticket-triage",
-    "written-tone",
-    "leadership",
-)
 
 
 class Programme(models.Model):
