@@ -248,7 +248,7 @@ def test_real_worker_and_beat_send_one_email_per_member_however_often_the_scan_r
         return len(re.findall(r"scan_due_reminders\[[^]]+\] succeeded", celery_processes.log("worker")))
 
     def refused_sends() -> int:
-        return len(re.findall(r"send_reminder\[\S+\] succeeded in \S+ False", celery_processes.log("worker")))
+        return len(re.findall(r"send_message\[\S+\] succeeded in \S+ False", celery_processes.log("worker")))
 
     celery_processes.start_worker(env)
     try:
@@ -278,7 +278,7 @@ def test_real_worker_and_beat_send_one_email_per_member_however_often_the_scan_r
         ), "the worker did not run the later scans"
         time.sleep(1)  # any send the last scan wrongly queued would run by now
 
-        print(f"{refused_sends()} queued sends found their reminder already claimed or sent")
+        print(f"{refused_sends()} queued sends found their message already claimed or sent")
         assert handler.count() == 2
         partner_of = {overdue.mentor.person.email: "Kai Mentee", overdue.mentee.person.email: "Rita Mentor"}
         assert sorted(m["To"].addresses[0].addr_spec for m in handler.messages) == sorted(partner_of)
@@ -291,7 +291,7 @@ def test_real_worker_and_beat_send_one_email_per_member_however_often_the_scan_r
 
         reminders = Reminder.objects.filter(pairing=overdue)
         assert reminders.count() == 2
-        assert all(r.sent_at is not None for r in reminders)
+        assert all(r.message.sent_at is not None for r in reminders)
         assert not Reminder.objects.exclude(pairing=overdue).exists()
     except BaseException:
         celery_processes.dump_logs()
