@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.models import WORK_STYLE_TRAITS, Person
-from programmes.models import Cohort, Enrolment, Invitation
+from programmes.models import Cohort, Enrolment
 
 from . import selectors
+from .models import Invitation
 
 INVITATION_SALT = "enrolment.invitation"
 JOIN_SALT = "enrolment.join"
