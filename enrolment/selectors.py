@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from matching.models import Pairing
 from people.models import Person
-from programmes.models import Cohort, Enrolment, Invitation
+from programmes.models import Cohort, Enrolment
+
+from .models import Invitation
 
 
 def enrolments_for(user):

@@ -18,9 +18,10 @@ from django.utils.translation import ngettext
 
 from people.models import WORK_STYLE_TRAITS, Person
 from people.services import activation_owed
-from programmes.models import Cohort, Enrolment, Invitation
+from programmes.models import Cohort, Enrolment
 
 from . import selectors
+from .models import Invitation
 
 INVITATION_SALT = "enrolment.invitation"
 JOIN_SALT = "enrolment.join"

@@ -18,6 +18,5 @@ urlpatterns = [
     path("<int:enrolment_pk>/admin-withdraw/", views.admin_withdraw, name="admin-withdraw"),
     path("<int:enrolment_pk>/move/", views.move, name="move"),
     path("<int:enrolment_pk>/capacity/", views.mentor_capacity, name="mentor-capacity"),
-    path("cohorts/<int:cohort_pk>/enrol/", views.admin_enrol, name="admin-enrol"),
     path("<int:enrolment_pk>/activation/", views.activation_resend, name="activation-resend"),
 ]

@@ -18,8 +18,7 @@ from people import importing
 from people import selectors as people_selectors
 from people.models import Person
 from people.roles import person_of
-from programmes.forms import EnrolmentForm
-from programmes.models import Cohort, Enrolment, Invitation
+from programmes.models import Cohort, Enrolment
 
 from . import selectors, services
 from .forms import (
@@ -34,6 +33,7 @@ from .forms import (
     ReviewForm,
     WithdrawForm,
 )
+from .models import Invitation
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
@@ -508,58 +508,7 @@ def _report_bulk_enrolment(request, outcome, *, cohort, role):
         )
 
 
-# --- admin: enrolling people directly ----------------------------------------------------------
-
-
-def _admitted_message(request, enrolment):
-    if enrolment.status == Enrolment.Status.WAITLISTED:
-        messages.warning(
-            request,
-            _("Every mentor place is taken: %(name)s is on the waitlist, after everyone already waiting.")
-            % {"name": enrolment.person},
-        )
-    else:
-        messages.success(
-            request,
-            _("%(name)s enrolled as %(role)s.")
-            % {"name": enrolment.person, "role": enrolment.get_role_display().lower()},
-        )
-
-
-@manage_required
-def admin_enrol(request, cohort_pk):
-    """The cohort page's "Enrol someone" form posts here; an invalid post is shown again on its own page."""
-    cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
-    form = EnrolmentForm(request.POST or None, cohort=cohort)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            enrolment = services.enrolment_add(
-                cohort=cohort,
-                person=data["person"],
-                role=data["role"],
-                capacity=data["capacity"] or 1,
-                goals=data["goals"],
-                goal_areas=data["goal_areas"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            _admitted_message(request, enrolment)
-            return redirect(cohort)
-    return render(
-        request,
-        "enrolment/admin_enrol.html",
-        {
-            "title": _("Enrol someone in %(cohort)s") % {"cohort": cohort.name},
-            "cohort": cohort,
-            "form": form,
-            "back_url": cohort.get_absolute_url(),
-            "back_label": cohort.name,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+# --- admin: mentor capacity and activation ---------------------------------------------------------
 
 
 @manage_required

@@ -187,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.sweep",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
+    "people-import-sweep": {
+        "task": "people.tasks.sweep_imports",
+        "schedule": 60.0,
+    },
     "scan-due-reminders": {
         "task": "reminders.tasks.scan_due_reminders",
         "schedule": REMINDER_SCAN_SECONDS,

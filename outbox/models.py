@@ -58,3 +58,7 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to} ({self.get_status_display()})"
+
+    @property
+    def can_resend(self) -> bool:
+        return self.status == self.Status.FAILED

@@ -16,5 +16,13 @@ def messages_due(*, now: datetime.datetime, lease: datetime.timedelta) -> QueryS
     )
 
 
-def messages_for_cohort(*, cohort_id: int) -> QuerySet[Message]:
-    return Message.objects.filter(cohort_id=cohort_id).order_by("-created_at")
+def message_log(*, status: str = "", cohort_id: int | None = None, q: str = "") -> QuerySet[Message]:
+    """The email log programme admins read: newest first, without the bodies."""
+    messages = Message.objects.defer("text", "html", "attachments").order_by("-created_at", "-pk")
+    if status:
+        messages = messages.filter(status=status)
+    if cohort_id:
+        messages = messages.filter(cohort_id=cohort_id)
+    if q:
+        messages = messages.filter(Q(to__icontains=q) | Q(subject__icontains=q))
+    return messages

@@ -220,7 +220,7 @@ def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> 
 def message_resend(*, message: Message) -> Message:
     """Put a failed message back in line, with its attempts reset."""
     message = Message.objects.select_for_update().get(pk=message.pk)
-    if message.status != Message.Status.FAILED:
+    if not message.can_resend:
         raise ValidationError(_("Only a message that failed can be sent again."))
     message.status = Message.Status.PENDING
     message.attempts = 0

@@ -7,15 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.models import Pairing
 from people.models import Person
-
-SUPPORT_TOPICS = [
-    ("de-escalation", _("De-escalation")),
-    ("product-knowledge", _("Product knowledge")),
-    ("tooling", _("Tooling")),
-    ("ticket-triage", _("Ticket triage")),
-    ("written-tone", _("Written tone")),
-    ("leadership", _("Leadership")),
-]
+from programmes.models import SUPPORT_TOPICS
 
 
 class ScheduledSession(models.Model):

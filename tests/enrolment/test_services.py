@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from enrolment import selectors, services
+from enrolment.models import Invitation
 from outbox.models import Message
 from outbox.tasks import send_message
 from people.models import Person
-from programmes.models import Cohort, Enrolment, Invitation
+from programmes.models import Cohort, Enrolment
 from tests.enrolment.conftest import active_mentor, days_ago, waitlisted
 from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, ProgrammeFactory
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enrolment import services
+from enrolment.models import Invitation
 from people.models import Tag
-from programmes.models import Enrolment, Invitation
+from programmes.models import Enrolment
 from tests.conftest import login
 from tests.enrolment.conftest import active_mentor, days_ago, waitlisted
 from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, UserFactory
@@ -355,53 +356,6 @@ MINE_QUERIES = 8
 
 
 # --- admin enrolment, bulk enrolment and capacity (issue 8) --------------------------------------
-
-
-def test_admin_enrols_mentor_and_mentee_from_the_cohort_page_then_runs_matching(client, world, open_cohort):
-    from matching.models import MatchRun
-
-    mentor, mentee = PersonFactory(full_name="Kim Mentor"), PersonFactory(full_name="Lee Mentee")
-    login(client, world.admin)
-    page = client.get(open_cohort.get_absolute_url())
-    assert f'action="{url("admin-enrol", open_cohort.pk)}"' in page.text
-    target = url("admin-enrol", open_cohort.pk)
-    assert client.post(target, {"person": mentor.pk, "role": "mentor", "capacity": 2}).status_code == 302
-    assert client.post(target, {"person": mentee.pk, "role": "mentee", "goals": "Refunds"}).status_code == 302
-    assert set(Enrolment.objects.filter(cohort=open_cohort).values_list("role", "status", "capacity")) == {
-        ("mentor", "active", 2),
-        ("mentee", "active", 1),
-    }
-    client.post(reverse("matching:run-start", args=[open_cohort.pk]))
-    run = MatchRun.objects.get(cohort=open_cohort)
-    text = client.get(run.get_absolute_url()).text
-    assert "Kim Mentor" in text and "Lee Mentee" in text
-
-
-def test_enrolling_the_same_person_twice_is_refused_in_words_and_keeps_the_form(client, world, open_cohort):
-    person = PersonFactory()
-    login(client, world.admin)
-    target = url("admin-enrol", open_cohort.pk)
-    client.post(target, {"person": person.pk, "role": "mentee"})
-    response = client.post(target, {"person": person.pk, "role": "mentor", "capacity": 1})
-    assert response.status_code == 400
-    assert "Select a valid choice" in response.text
-    assert "Enrol someone in Spring 2027" in response.text
-    assert Enrolment.objects.filter(cohort=open_cohort).count() == 1
-
-
-def test_admin_enrolment_waitlists_a_mentee_when_no_place_is_free(client, world, open_cohort):
-    """Issue 8: the admin's "Enrol someone" put mentees into a cohort with no free places."""
-    active_mentor(open_cohort, capacity=2)
-    EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.ACTIVE)
-    EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.WAITLISTED)
-    late = PersonFactory(full_name="Late Comer")
-    login(client, world.admin)
-    # One place is free, but someone is already waiting for it.
-    response = client.post(
-        url("admin-enrol", open_cohort.pk), {"person": late.pk, "role": "mentee"}, follow=True
-    )
-    assert "Late Comer is on the waitlist" in response.text
-    assert Enrolment.objects.get(person=late).status == Enrolment.Status.WAITLISTED
 
 
 def test_bulk_enrolment_fills_free_places_then_waitlists_and_reports_refusals(client, world, open_cohort):

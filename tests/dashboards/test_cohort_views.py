@@ -1,0 +1,94 @@
+"""The admin's cohort page, served by dashboards (above the apps it reads) at programmes' address."""
+
+import pytest
+from django.urls import resolve, reverse
+
+from closeout.models import SurveyResponse
+from dashboards import cohort_views
+from programmes.models import Cohort, Enrolment
+from tests.conftest import login
+from tests.enrolment.conftest import active_mentor
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory
+
+
+def test_the_cohort_page_keeps_its_address_and_name(client, world):
+    url = reverse("programmes:cohort-detail", args=[world.cohort.pk])
+    assert url == f"/programmes/cohorts/{world.cohort.pk}/"
+    assert resolve(url).func is cohort_views.cohort_detail
+    assert world.cohort.get_absolute_url() == url
+    login(client, world.admin)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert f"<title>{world.cohort.name}" in response.text
+
+
+def test_a_concluding_cohort_page_shows_the_survey_from_close_out(client, world):
+    Cohort.objects.filter(pk=world.cohort.pk).update(state=Cohort.State.CONCLUDING)
+    SurveyResponse.objects.create(
+        cohort=world.cohort, person=world.mentee, role=Enrolment.Role.MENTEE, satisfaction=5, recommend=10
+    )
+    login(client, world.admin)
+    response = client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk]))
+    assert response.status_code == 200
+    assert "End-of-cohort survey" in response.text
+    assert response.context["survey"] is not None
+
+
+def test_people_who_do_not_run_programmes_cannot_open_the_cohort_page(client, world):
+    login(client, world.mentor.user)
+    assert client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk])).status_code == 403
+
+
+# --- enrolling someone from the cohort page (issue 8) --------------------------------------------
+
+
+@pytest.fixture
+def open_cohort(world):
+    return CohortFactory(
+        programme=world.cohort.programme,
+        name="Spring 2027",
+        state=Cohort.State.ENROLLING,
+        max_mentees_per_mentor=2,
+    )
+
+
+def test_admin_enrols_mentor_and_mentee_from_the_cohort_page_then_runs_matching(client, world, open_cohort):
+    from matching.models import MatchRun
+
+    mentor, mentee = PersonFactory(full_name="Kim Mentor"), PersonFactory(full_name="Lee Mentee")
+    login(client, world.admin)
+    target = open_cohort.get_absolute_url()
+    assert client.post(target, {"person": mentor.pk, "role": "mentor", "capacity": 2}).status_code == 302
+    assert client.post(target, {"person": mentee.pk, "role": "mentee", "goals": "Refunds"}).status_code == 302
+    assert set(Enrolment.objects.filter(cohort=open_cohort).values_list("role", "status", "capacity")) == {
+        ("mentor", "active", 2),
+        ("mentee", "active", 1),
+    }
+    client.post(reverse("matching:run-start", args=[open_cohort.pk]))
+    run = MatchRun.objects.get(cohort=open_cohort)
+    text = client.get(run.get_absolute_url()).text
+    assert "Kim Mentor" in text and "Lee Mentee" in text
+
+
+def test_enrolling_the_same_person_twice_is_refused_in_words_and_keeps_the_form(client, world, open_cohort):
+    person = PersonFactory()
+    login(client, world.admin)
+    target = open_cohort.get_absolute_url()
+    client.post(target, {"person": person.pk, "role": "mentee"})
+    response = client.post(target, {"person": person.pk, "role": "mentor", "capacity": 1})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert Enrolment.objects.filter(cohort=open_cohort).count() == 1
+
+
+def test_admin_enrolment_waitlists_a_mentee_when_no_place_is_free(client, world, open_cohort):
+    """Issue 8: the admin's "Enrol someone" put mentees into a cohort with no free places."""
+    active_mentor(open_cohort, capacity=2)
+    EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.ACTIVE)
+    EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.WAITLISTED)
+    late = PersonFactory(full_name="Late Comer")
+    login(client, world.admin)
+    # One place is free, but someone is already waiting for it.
+    response = client.post(open_cohort.get_absolute_url(), {"person": late.pk, "role": "mentee"}, follow=True)
+    assert "Late Comer is on the waitlist" in response.text
+    assert Enrolment.objects.get(person=late).status == Enrolment.Status.WAITLISTED
