@@ -26,7 +26,13 @@ def url(name, *args):
 def test_non_admins_get_403_on_admin_pages(client, world, open_cohort, username):
     login(client, User.objects.get(username=username))
     enrolment = EnrolmentFactory(cohort=open_cohort, status=Enrolment.Status.WAITLISTED)
-    for target in (url("invite", open_cohort.pk), url("review", open_cohort.pk), url("move", enrolment.pk)):
+    mentor = active_mentor(open_cohort)
+    for target in (
+        url("invite", open_cohort.pk),
+        url("review", open_cohort.pk),
+        url("move", enrolment.pk),
+        url("mentor-capacity", mentor.pk),
+    ):
         assert client.get(target).status_code == 403, target
     invitation = Invitation.objects.create(cohort=open_cohort, email="x@example.com", role="mentee")
     for target in (
@@ -34,6 +40,9 @@ def test_non_admins_get_403_on_admin_pages(client, world, open_cohort, username)
         url("application-review", enrolment.pk),
         url("promote", enrolment.pk),
         url("admin-withdraw", enrolment.pk),
+        url("mentor-capacity", mentor.pk),
+        url("activation-resend", enrolment.pk),
+        reverse("people:person-bulk"),
     ):
         assert client.post(target).status_code == 403, target
 
