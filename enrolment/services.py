@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from outbox.services import email_enqueue
 from people.models import WORK_STYLE_TRAITS, Person
 from people.services import activation_owed
 from programmes.models import Cohort, Enrolment
@@ -126,11 +127,30 @@ def waitlist_fill(*, cohort: Cohort) -> list[Enrolment]:
     free = cohort.free_mentee_places()
     if free <= 0:
         return []
-    promoted = list(selectors.waitlist(cohort)[:free])
+    promoted = list(selectors.waitlist(cohort).select_related("cohort__programme")[:free])
     Enrolment.objects.filter(pk__in=[e.pk for e in promoted]).update(status=Enrolment.Status.ACTIVE)
     for enrolment in promoted:
         enrolment.status = Enrolment.Status.ACTIVE
+        _owe_place_email(enrolment)
     return promoted
+
+
+def _owe_place_email(enrolment: Enrolment) -> None:
+    """Tell someone who waited that they are in (the waitlist message promised it)."""
+    if not enrolment.person.email:
+        return
+    email_enqueue(
+        # One per time they joined the waitlist: a repeated fill sends nothing new.
+        key=f"waitlist-place:{enrolment.pk}:{enrolment.enrolled_at.isoformat()}",
+        template="waitlist_place",
+        context={
+            "name": enrolment.person.full_name,
+            "cohort": enrolment.cohort,
+            "profile_url": settings.SITE_URL + reverse("enrolment:profile", args=[enrolment.pk]),
+        },
+        to=enrolment.person.email,
+        cohort_id=enrolment.cohort_id,
+    )
 
 
 def _admit(
@@ -604,6 +624,7 @@ def waitlist_promote(*, enrolment: Enrolment, by=None) -> Enrolment:
     enrolment.status = Enrolment.Status.ACTIVE
     enrolment.full_clean()
     enrolment.save(update_fields=["status"])
+    _owe_place_email(enrolment)
     return enrolment
 
 

@@ -361,14 +361,20 @@ def test_every_path_admits_through_the_same_rule(world, open_cohort):
     assert Enrolment.objects.get(cohort=open_cohort, person=invited).status == Enrolment.Status.ACTIVE
 
 
-def test_a_freed_place_goes_to_the_longest_waiting(world, open_cohort):
+def test_a_freed_place_goes_to_the_longest_waiting_who_is_told(
+    world, open_cohort, django_capture_on_commit_callbacks
+):
     active_mentor(open_cohort, capacity=1)
     leaving = EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.ACTIVE)
     older = waitlisted(open_cohort, days=3)
     newer = waitlisted(open_cohort, days=1)
-    services.enrolment_withdraw(enrolment=leaving, reason="Changed teams")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_withdraw(enrolment=leaving, reason="Changed teams")
     older.refresh_from_db(), newer.refresh_from_db()
     assert (older.status, newer.status) == ("active", "waitlisted")
+    assert [m.to for m in mail.outbox] == [[older.person.email]]
+    assert "A place is free for you in Spring 2027" in mail.outbox[0].subject
+    assert f"/enrol/{older.pk}/profile/" in mail.outbox[0].body
 
 
 def test_approving_a_mentor_gives_their_places_to_the_waitlist(world, open_cohort):
