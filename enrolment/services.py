@@ -376,7 +376,9 @@ def invitation_create_account(*, invitation: Invitation, password: str):
     """Create the invited person's login (username = their email) and link it to them. A login they
     were given when an admin enrolled them, and never activated, gets the password instead: the
     invitation link reached their address as an activation link would have."""
-    person = Person.objects.select_for_update().select_related("user").get(pk=invitation.person_id)
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=invitation.person_id)
+    )
     if (
         person.user_id
         and not person.can_log_in

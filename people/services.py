@@ -361,7 +361,7 @@ def activation_owed(*, person: Person, next_url: str = "", cohort=None, reason: 
     (an enrolment, a published match). `next_url` is where the link leads after they set a password;
     `reason` says in a sentence why they are getting it. Each call sends a fresh link and makes any
     older one stop working (a new unusable password is a new hash, and the token signs the hash)."""
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if not person.email or person.has_left():
         return False
     if person.can_log_in or (person.user_id and not person.user.is_active):
