@@ -413,3 +413,15 @@ def test_capacity_cannot_go_below_the_mentees_a_mentor_has(world, open_cohort):
         services.mentor_capacity_set(enrolment=mentor, capacity=1, by=world.admin)
     mentor.refresh_from_db()
     assert mentor.capacity == 2
+
+
+def test_the_waitlist_moves_in_an_active_choice_cohort_but_not_in_an_assigned_one(world, open_cohort):
+    """Issue 8: promotion was refused once the cohort was active although choice mode still ran."""
+    active_mentor(open_cohort, capacity=1)
+    waiting = waitlisted(open_cohort, days=1)
+    Cohort.objects.filter(pk=open_cohort.pk).update(state=Cohort.State.ACTIVE)
+    with pytest.raises(ValidationError, match="nobody joins from the waitlist any more"):
+        services.waitlist_promote(enrolment=waiting)
+    Cohort.objects.filter(pk=open_cohort.pk).update(matching_mode=Cohort.MatchingMode.CHOICE)
+    waiting.refresh_from_db()
+    assert services.waitlist_promote(enrolment=waiting).status == Enrolment.Status.ACTIVE

@@ -456,3 +456,15 @@ def test_a_declined_applicant_sees_the_reason_on_their_page(client, world, open_
     login(client, user)
     text = client.get(url("mine")).text
     assert "Please get a year of escalations first." in text
+
+
+def test_the_promote_button_shows_only_for_the_head_of_the_waitlist_when_a_place_is_free(
+    client, world, open_cohort
+):
+    first, second = waitlisted(open_cohort, days=3), waitlisted(open_cohort, days=1)
+    login(client, world.admin)
+    page = client.get(url("review", open_cohort.pk)).text
+    assert url("promote", first.pk) not in page  # no place is free
+    active_mentor(open_cohort, capacity=2)
+    page = client.get(url("review", open_cohort.pk)).text
+    assert url("promote", first.pk) in page and url("promote", second.pk) not in page
