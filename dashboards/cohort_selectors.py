@@ -20,7 +20,7 @@ from sessions.checkins import flagged_pairings
 
 def cohort_enrolments(cohort: Cohort):
     """Enrolments with the active pairing partners of each, in two queries."""
-    enrolments = list(cohort.enrolments.select_related("person__team"))
+    enrolments = list(cohort.enrolments.select_related("person__team", "person__user"))
     active = Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).select_related(
         "mentor__person", "mentee__person"
     )

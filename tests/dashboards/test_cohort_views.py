@@ -92,3 +92,11 @@ def test_admin_enrolment_waitlists_a_mentee_when_no_place_is_free(client, world,
     response = client.post(open_cohort.get_absolute_url(), {"person": late.pk, "role": "mentee"}, follow=True)
     assert "Late Comer is on the waitlist" in response.text
     assert Enrolment.objects.get(person=late).status == Enrolment.Status.WAITLISTED
+
+
+def test_the_cohort_page_marks_people_who_have_not_activated_their_login(client, world, open_cohort):
+    active_mentor(open_cohort, capacity=1, full_name="Quiet Mentor")
+    login(client, world.admin)
+    text = client.get(open_cohort.get_absolute_url()).text
+    assert "Quiet Mentor" in text and "not activated" in text
+    assert "not activated" not in client.get(world.cohort.get_absolute_url()).text  # the world has logins
