@@ -70,6 +70,7 @@ PURPOSES = {
     "closeout:reflection": lambda: _("write your reflection on the mentorship"),
     "closeout:survey": lambda: _("answer the end-of-cohort survey"),
     "enrolment:accept": lambda: _("accept your invitation"),
+    "enrolment:join": lambda: _("join a mentoring cohort"),
     "enrolment:profile": lambda: _("fill in your mentoring profile"),
     "enrolment:mine": lambda: _("see your programmes"),
     "choice:suggestions": lambda: _("choose your mentor"),

@@ -344,7 +344,7 @@ def _login_for(person: Person):
     User = get_user_model()
     user = User.objects.filter(username__iexact=person.email, person__isnull=True).first()
     if user is None:
-        user = User(username=person.email, email=person.email)
+        user = User(username=_free_username(person), email=person.email)
         user.first_name, user.last_name = accounts.full_name_parts(person)
         user.set_unusable_password()
         user.full_clean()
@@ -352,6 +352,23 @@ def _login_for(person: Person):
     person.user = user
     person.save(update_fields=["user"])
     return user
+
+
+def _free_username(person: Person) -> str:
+    """Their email, as for people who accept an invitation; when another login has it (two people
+    share an address) or it is no valid username (too long, odd characters), a name from their id,
+    which the activation email tells them."""
+    User = get_user_model()
+    field = User._meta.get_field(User.USERNAME_FIELD)
+    try:
+        field.run_validators(person.email)
+        if len(person.email) > field.max_length:
+            raise ValidationError("too long")
+    except ValidationError:
+        return f"person-{person.pk}"
+    if User.objects.filter(username__iexact=person.email).exists():
+        return f"person-{person.pk}"
+    return person.email
 
 
 @transaction.atomic

@@ -219,3 +219,16 @@ def test_publishing_a_match_sends_a_fresh_activation_to_whoever_has_not_activate
     done = set_password(client, activation_path(activations[0]))
     assert done.url == reverse("mentoring_sessions:pairing-detail", args=[pairing.pk])
     assert client.get(done.url).status_code == 200
+
+
+def test_two_people_sharing_an_address_each_get_their_own_login(world):
+    first, second = PersonFactory(email="team@example.com"), PersonFactory(email="team@example.com")
+    assert services.activation_owed(person=first) and services.activation_owed(person=second)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.user.username == "team@example.com"
+    assert second.user.username == f"person-{second.pk}"
+    long_local = "x" * 150 + "@example.com"
+    long = PersonFactory(email=long_local)
+    assert services.activation_owed(person=long)
+    long.refresh_from_db()
+    assert long.user.username == f"person-{long.pk}"
