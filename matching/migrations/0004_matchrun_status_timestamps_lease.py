@@ -18,15 +18,11 @@ def from_sentinels(apps, schema_editor):
     MentorRequest = apps.get_model("matching", "MentorRequest")
 
     busy_cohorts = set()
+    pointers = []
     for run in MatchRun.objects.order_by("-created_at", "-pk"):
         quality = run.quality if isinstance(run.quality, dict) else {}
         if "result_run_id" in quality:
-            # A finished placeholder carried no pairs, only a pointer to the run the matcher made;
-            # that run now tells its own story (started and finished), so the pointer row goes.
-            MatchRun.objects.filter(pk=quality["result_run_id"]).update(
-                started_at=run.created_at, finished_at=models.F("created_at")
-            )
-            run.delete()
+            pointers.append(run)
             continue
         if run.status == "running":
             if run.cohort_id in busy_cohorts:
@@ -48,6 +44,14 @@ def from_sentinels(apps, schema_editor):
             if run.status == "published" and run.progress == NOTIFIED:
                 run.notified_at = run.published_at
         run.save()
+
+    for run in pointers:
+        # A finished placeholder carried no pairs, only a pointer to the run the matcher made;
+        # that run now tells its own story (started and finished), so the pointer row goes.
+        MatchRun.objects.filter(pk=run.quality["result_run_id"]).update(
+            started_at=run.created_at, finished_at=models.F("created_at")
+        )
+        run.delete()
 
     # Each accepted mentee request made a one-pair published run; gather them in one run per cohort.
     accepted = MentorRequest.objects.filter(status="accepted").values_list(

@@ -102,10 +102,28 @@ def test_swap_is_refused_when_it_pairs_someone_with_their_manager(small):
     first, second = small.run.pairings.select_related("mentee__person").all()
     second.mentee.person.manager = first.mentor.person
     second.mentee.person.save()
-    with pytest.raises(ValidationError, match="rules do not allow"):
+    with pytest.raises(ValidationError) as refused:
         services.pairings_swap(run=small.run, first=first, second=second, by=small.admin)
+    # The refusal names the pair it would make and the rule that pair breaks.
+    assert refused.value.messages == [
+        f"The swap would pair {second.mentee.person.full_name} with {first.mentor.person.full_name}, "
+        "which this cohort's rules do not allow: the mentor is in their management chain."
+    ]
     first.refresh_from_db()
     assert first.mentor_id != second.mentor_id
+
+
+def test_a_refused_swap_names_every_rule_the_pair_breaks(small):
+    first, second = small.run.pairings.select_related("mentee__person", "mentor__person").order_by("pk")
+    Cohort.objects.filter(pk=small.cohort.pk).update(min_tenure_gap_days=365)
+    first.mentor.person.hire_date = second.mentee.person.hire_date
+    first.mentor.person.save()
+    with pytest.raises(ValidationError) as refused:
+        services.pairings_swap(run=small.run, first=first, second=second, by=small.admin)
+    assert refused.value.messages == [
+        f"The swap would pair {second.mentee.person.full_name} with {first.mentor.person.full_name}, "
+        "which this cohort's rules do not allow: less than 365 days' extra tenure."
+    ]
 
 
 def test_swap_is_refused_when_it_breaks_a_pin_or_makes_a_forbidden_pair(small):
@@ -113,7 +131,9 @@ def test_swap_is_refused_when_it_breaks_a_pin_or_makes_a_forbidden_pair(small):
     services.pair_rule_set(
         cohort=small.cohort, mentor=first.mentor, mentee=first.mentee, kind="pin", by=small.admin
     )
-    with pytest.raises(ValidationError, match="pinned"):
+    with pytest.raises(
+        ValidationError, match=f"is pinned to {first.mentor.person.full_name}, so cannot have"
+    ):
         services.pairings_swap(run=small.run, first=first, second=second, by=small.admin)
     services.pair_rule_clear(cohort=small.cohort, mentor=first.mentor, mentee=first.mentee, by=small.admin)
     services.pair_rule_set(
