@@ -691,12 +691,16 @@ def _accept(*, mentor_request_id: int, by) -> tuple[Pairing | None, str | None]:
     )
     cohort = mentor.cohort
     mentee = mentor_request.mentee
-    if (
-        mentor_request.status == MentorRequest.Status.CLOSED
-        and selectors.free_slots(mentor, cohort=cohort) <= 0
-    ):
-        return None, _full_for_mentor(mentor, mentee)
+    already_paired = _("%(name)s already has a mentor.") % {"name": mentee.person.full_name}
     if not mentor_request.is_open:
+        # Say why in the mentor's words: the mentee was paired meanwhile, or the mentor's last place
+        # went to another accept (which closed this request), or someone else decided it.
+        accepted = mentor_request.status == MentorRequest.Status.ACCEPTED
+        if not accepted and selectors.active_pairing_of(mentee) is not None:
+            raise ValidationError(already_paired)
+        full = selectors.free_slots(mentor, cohort=cohort) <= 0
+        if mentor_request.status == MentorRequest.Status.CLOSED and full:
+            return None, _full_for_mentor(mentor, mentee)
         raise ValidationError(_("This request is no longer open."))
     _refuse(selectors.choice_refusal(cohort))
     if selectors.free_slots(mentor, cohort=cohort) <= 0:
@@ -704,7 +708,6 @@ def _accept(*, mentor_request_id: int, by) -> tuple[Pairing | None, str | None]:
         return None, _full_for_mentor(mentor, mentee)
     if mentee.status != Enrolment.Status.ACTIVE or mentor.status != Enrolment.Status.ACTIVE:
         raise ValidationError(_("One of you is no longer enrolled in this cohort."))
-    already_paired = _("%(name)s already has a mentor.") % {"name": mentee.person.full_name}
     if selectors.active_pairing_of(mentee) is not None:
         raise ValidationError(already_paired)
 
@@ -792,21 +795,3 @@ def mentor_requests_settle(*, enrolment: Enrolment, reason: str = "") -> int:
             mine, reason or _("You have been paired with a mentor."), tell_mentee=False
         )
     return 0
-
-
-def mentor_capacity_check(*, enrolment: Enrolment, capacity: int) -> None:
-    """Refuse a mentor's new capacity below the mentees they already mentor in this cohort."""
-    if enrolment.role != Enrolment.Role.MENTOR or enrolment.pk is None:
-        return
-    taken = selectors.mentees_taken(enrolment)
-    if capacity < taken:
-        raise ValidationError(
-            {
-                "capacity": ngettext(
-                    "You already mentor %(n)d mentee in this cohort: choose at least %(n)d.",
-                    "You already mentor %(n)d mentees in this cohort: choose at least %(n)d.",
-                    taken,
-                )
-                % {"n": taken}
-            }
-        )

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 
 from matching import choice, selectors, services
 from matching.models import MatchRun, MentorRequest, Pairing
@@ -271,6 +272,117 @@ def test_overview_groups_requests_and_lists_mentees_without_one(c):
     assert overview.by_status["requested"] == [request]
     assert overview.counts == {"requested": 1, "accepted": 0, "declined": 0, "withdrawn": 0, "closed": 0}
     assert overview.without_request == [c.bo]
+
+
+# --- settling: every change to an enrolment or a capacity settles the requests it touches ----------
+
+
+def test_publishing_a_match_run_settles_the_open_requests_it_pairs(c, world, on_commit):
+    """A mentee used to be told "meet your mentor" by the run and seconds later "cannot take you on"
+    by the mentor they had asked, who was filled by the run."""
+    asked = services.mentor_request_create(mentee=c.bo, mentor=c.omar, by=None)
+    run = services.match_run_create(cohort=c.cohort, by=world.admin)
+    mail.outbox.clear()
+    on_commit(services.match_run_publish, run=run, by=world.admin)
+
+    asked.refresh_from_db()
+    assert asked.status == MentorRequest.Status.CLOSED
+    assert not MentorRequest.objects.filter(cohort=c.cohort, status="requested").exists()
+    # Bo hears only from the run ("meet your mentor"), never a "cannot take you on".
+    assert all("cannot" not in m.subject and "closed" not in m.subject for m in mail.outbox)
+    with pytest.raises(ValidationError, match="Bo Mentee already has a mentor"):
+        services.mentor_request_accept(mentor_request=asked, by=world.mentor.user)
+
+
+def test_a_mentee_who_withdraws_from_the_cohort_leaves_no_open_request(c, world, on_commit):
+    from enrolment.services import enrolment_withdraw
+
+    asked = services.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    mail.outbox.clear()
+    on_commit(enrolment_withdraw, enrolment=c.ada, reason="Changed team")
+    asked.refresh_from_db()
+    assert asked.status == MentorRequest.Status.CLOSED
+    assert list(selectors.requests_for_mentor(world.mentor.user).filter(status="requested")) == []
+    assert mail.outbox == []  # the mentee left; nobody is told to choose again
+
+
+def test_a_mentor_who_withdraws_closes_the_requests_and_each_mentee_is_sent_to_choose_again(
+    c, world, on_commit, client
+):
+    from enrolment.services import enrolment_withdraw
+
+    asked = services.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    mail.outbox.clear()
+    on_commit(enrolment_withdraw, enrolment=c.omar, reason="On leave")
+    asked.refresh_from_db()
+    assert asked.status == MentorRequest.Status.CLOSED
+    assert "Omar Mentor is no longer mentoring in Choice 2027" in asked.reason
+    [email] = mail.outbox
+    assert email.to == [world.mentee.email]
+    link = next(line for line in email.body.splitlines() if line.startswith("http"))
+    client.force_login(world.mentee.user)
+    assert client.get(link.replace("http://testserver", "")).status_code == 200  # not a 404
+    assert [s.enrolment for s in selectors.suggestions(c.ada)] == [c.lin]
+
+
+def test_a_mentee_closed_out_for_want_of_a_place_sees_the_mentor_again_once_a_place_frees(c, world):
+    first = services.mentor_request_create(mentee=c.ada, mentor=c.lin, by=None)
+    services.mentor_request_create(mentee=c.bo, mentor=c.lin, by=None)
+    services.mentor_request_accept(mentor_request=first, by=world.mentor2.user)
+    assert c.lin not in [s.enrolment for s in selectors.suggestions(c.bo)]
+
+    Enrolment.objects.filter(pk=c.lin.pk).update(capacity=2)
+    assert c.lin in [s.enrolment for s in selectors.suggestions(c.bo)]
+    again = services.mentor_request_create(mentee=c.bo, mentor=c.lin, by=None)
+    assert services.mentor_request_accept(mentor_request=again, by=world.mentor2.user).mentee == c.bo
+
+
+def test_a_mentors_own_decline_is_final(c, world):
+    request = services.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    services.mentor_request_decline(mentor_request=request, note="Not my area", by=None)
+    Enrolment.objects.filter(pk=c.omar.pk).update(capacity=3)
+    assert c.omar not in [s.enrolment for s in selectors.suggestions(c.ada)]
+    request.refresh_from_db()
+    assert request.reason == "Not my area"
+
+
+def test_accepts_gather_in_one_published_choice_run(c, world):
+    for mentee, mentor in ((c.ada, c.omar), (c.bo, c.lin)):
+        request = services.mentor_request_create(mentee=mentee, mentor=mentor, by=None)
+        services.mentor_request_accept(mentor_request=request, by=None)
+    [run] = MatchRun.objects.filter(cohort=c.cohort)
+    assert run.kind == MatchRun.Kind.CHOICE and run.is_published and run.pairings.count() == 2
+
+
+def test_a_choice_cohort_goes_active_without_a_match_run(c, world):
+    from programmes.services import cohort_transition
+
+    cohort = cohort_transition(cohort=c.cohort, to=Cohort.State.ACTIVE, by=world.admin)
+    assert cohort.state == Cohort.State.ACTIVE and not MatchRun.objects.filter(cohort=c.cohort).exists()
+    # Mentees still choose once it is active.
+    c.ada.cohort.refresh_from_db()
+    assert selectors.request_refusal(c.ada) is None
+
+
+def test_a_mentee_with_an_unfinished_profile_is_offered_nobody_and_cannot_ask(c, world, client):
+    Enrolment.objects.filter(pk=c.ada.pk).update(profile_completed_at=None)
+    c.ada.refresh_from_db()
+    with pytest.raises(ValidationError, match="Finish your profile first"):
+        services.mentor_request_create(mentee=c.ada, mentor=c.omar, by=None)
+    client.force_login(world.mentee.user)
+    page = client.get(reverse("choice:suggestions", args=[c.ada.pk])).text
+    assert "Finish your profile first" in page and "Ask Omar Mentor" not in page
+    assert reverse("enrolment:profile", args=[c.ada.pk]) in page
+
+
+def test_mentors_scoring_zero_are_not_suggested_and_cannot_be_asked(c, world):
+    Cohort.objects.filter(pk=c.cohort.pk).update(weight_work_style=0, weight_interests=100, weight_goals=0)
+    c.ada.cohort.refresh_from_db()
+    # Ada shares interests with Omar only: Lin scores 0 for her.
+    ranked = selectors.suggestions(c.ada, limit=None)
+    assert [s.enrolment for s in ranked] == [c.omar] and all(s.score > 0 for s in ranked)
+    with pytest.raises(ValidationError, match="cannot ask this mentor"):
+        services.mentor_request_create(mentee=c.ada, mentor=c.lin, by=None)
 
 
 # --- concurrency (PostgreSQL: SQLite has no row locks) --------------------------------------------
