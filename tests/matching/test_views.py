@@ -309,3 +309,30 @@ def test_compare_page_query_count_is_fixed(client, world, small, django_assert_n
     # session, user, admin-group check, person, two permission-cache loads, cohort, runs, two pairings
     with django_assert_num_queries(10):
         assert client.get(reverse("matching:run-compare", args=[small.cohort.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_waiting_and_published_run_pages_query_counts_are_fixed(
+    client, world, small, django_assert_num_queries, size
+):
+    for _ in range(size):
+        enrol(small.cohort, Enrolment.Role.MENTEE, "Later")
+    queued = MatchRun.objects.create(
+        cohort=small.cohort,
+        status=MatchRun.Status.QUEUED,
+        lease_expires_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    login(client, world.admin)
+    # session, user, admin-group check, person, two permission-cache loads, run
+    with django_assert_num_queries(7):
+        assert client.get(queued.get_absolute_url()).status_code == 200
+    # the status the page polls: no page around it, so only session, user, admin check and the run
+    with django_assert_num_queries(4):
+        assert client.get(reverse("matching:run-status", args=[queued.pk])).json()["status"] == "queued"
+    queued.delete()
+    MatchRun.objects.filter(pk=small.run.pk).update(
+        status="published", published_at=timezone.now(), quality={}
+    )
+    # the run, its pairs and rules, and the top-3 share worked out from the cohort's scores
+    with django_assert_num_queries(16):
+        assert client.get(small.run.get_absolute_url()).status_code == 200
