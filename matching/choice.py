@@ -1,49 +1,31 @@
 """Mentee-choice emails: one per transition of a request (asked, accepted, declined, closed),
-queued by `matching.services` in the transaction that made the transition and sent after commit."""
+recorded in the outbox by `matching.services` in the transaction that made the transition, and sent
+after commit by the outbox's worker."""
 
 from __future__ import annotations
 
-from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 
-from mentorship.emails import send_templated_email
+from outbox.services import email_enqueue
 
 from .models import MentorRequest, Pairing
 from .scoring import reasons_to_share
 
-# --- email ---------------------------------------------------------------------------------------
-
-# Which status each email announces; the task sends nothing if the request has moved on.
-EMAIL_STATUS = {
-    "requested": MentorRequest.Status.REQUESTED,
-    "accepted": MentorRequest.Status.ACCEPTED,
-    "declined": MentorRequest.Status.DECLINED,
-    "closed": MentorRequest.Status.CLOSED,
-}
+# Who hears of each transition: the mentor of a request, the mentee of every decision.
+KINDS = ("requested", "accepted", "declined", "closed")
 
 
-def notify(mentor_request_id: int, kind: str, note: str = "") -> None:
-    # After commit, so the worker finds the row, and only for a transition that really happened:
-    # each transition above runs once (a status check under a row lock), so each email is queued once.
-    transaction.on_commit(lambda: send_mentor_request_email.delay(mentor_request_id, kind, note))
-
-
-def mentor_request_email(*, mentor_request_id: int, kind: str, note: str = "") -> bool:
-    """Send the email for one transition of one request. Returns False if the request is no longer in
-    the state the email announces (withdrawn before the worker ran, say)."""
-    mentor_request = (
-        MentorRequest.objects.select_related("cohort__programme", "mentee__person", "mentor__person")
-        .filter(pk=mentor_request_id)
-        .first()
-    )
-    if mentor_request is None or mentor_request.status != EMAIL_STATUS[kind]:
-        return False
+def mentor_request_email_owe(*, mentor_request: MentorRequest, kind: str, note: str = "") -> None:
+    """Record the email for one transition of one request. Keyed by request and transition: each
+    transition happens once (a status check under a row lock), and a repeat records nothing new, so a
+    decision is emailed once."""
+    assert kind in KINDS, kind
+    mentor_request = MentorRequest.objects.select_related(
+        "cohort__programme", "mentee__person", "mentor__person"
+    ).get(pk=mentor_request.pk)
     to_mentor = kind == "requested"
     recipient = (mentor_request.mentor if to_mentor else mentor_request.mentee).person
-    if not recipient.email:
-        return False
     if to_mentor:
         link = reverse("choice:requests")
     elif kind == "accepted":
@@ -57,7 +39,8 @@ def mentor_request_email(*, mentor_request_id: int, kind: str, note: str = "") -
         link = pairing.get_absolute_url() if pairing else reverse("home")
     else:
         link = reverse("choice:suggestions", args=[mentor_request.mentee_id])
-    send_templated_email(
+    email_enqueue(
+        key=f"mentor-request:{mentor_request.pk}:{kind}",
         template=f"mentor_request_{kind}",
         context={
             "request": mentor_request,
@@ -70,11 +53,6 @@ def mentor_request_email(*, mentor_request_id: int, kind: str, note: str = "") -
             "note": note,
             "url": settings.SITE_URL + link,
         },
-        to=[recipient.email],
+        to=recipient.email,
+        cohort_id=mentor_request.cohort_id,
     )
-    return True
-
-
-@shared_task(name="matching.choice.send_mentor_request_email")
-def send_mentor_request_email(mentor_request_id: int, kind: str, note: str = "") -> bool:
-    return mentor_request_email(mentor_request_id=mentor_request_id, kind=kind, note=note)

@@ -3,7 +3,8 @@ steer and publish a run, start single pairs, and mentee-choice requests (ask, wi
 decline, and settling the requests an enrolment or a capacity change touches).
 
 Reads live in `selectors`, scores loaded from the database in `scores` (re-exported here for
-close-out and the benchmarks), emails in `choice` (requests) and `review` (published runs).
+close-out and the benchmarks), emails in `choice` (requests, through the outbox) and `review`
+(published runs).
 """
 
 from __future__ import annotations
@@ -619,7 +620,7 @@ def mentor_request_create(*, mentee: Enrolment, mentor: Enrolment, by) -> Mentor
             mentor_request.save()
     except IntegrityError as exc:
         raise ValidationError(_("You already have an open request.")) from exc
-    choice.notify(mentor_request.pk, "requested")
+    choice.mentor_request_email_owe(mentor_request=mentor_request, kind="requested")
     return mentor_request
 
 
@@ -645,7 +646,9 @@ def mentor_request_decline(*, mentor_request: MentorRequest, note: str = "", by)
     mentor_request.reason = note.strip()
     mentor_request.full_clean()
     mentor_request.save(update_fields=["status", "decided_at", "reason"])
-    choice.notify(mentor_request.pk, "declined", note=mentor_request.reason)
+    choice.mentor_request_email_owe(
+        mentor_request=mentor_request, kind="declined", note=mentor_request.reason
+    )
     return mentor_request
 
 
@@ -725,7 +728,7 @@ def _accept(*, mentor_request_id: int, by) -> tuple[Pairing | None, str | None]:
     mentor_request.status = MentorRequest.Status.ACCEPTED
     mentor_request.decided_at = now
     mentor_request.save(update_fields=["status", "decided_at"])
-    choice.notify(mentor_request.pk, "accepted")
+    choice.mentor_request_email_owe(mentor_request=mentor_request, kind="accepted")
     _settle_after_pairing(cohort=cohort, pairings=[pairing])
     return pairing, None
 
@@ -742,8 +745,8 @@ def _close_open_requests(requests, reason: str, *, tell_mentee: bool = True) -> 
         status=MentorRequest.Status.CLOSED, decided_at=timezone.now(), reason=reason[:300]
     )
     if tell_mentee:
-        for pk in waiting:
-            choice.notify(pk, "closed", note=reason)
+        for closed in MentorRequest.objects.filter(pk__in=waiting):
+            choice.mentor_request_email_owe(mentor_request=closed, kind="closed", note=reason)
     return len(waiting)
 
 

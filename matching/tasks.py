@@ -23,7 +23,3 @@ def expire_stale_runs() -> int:
 def notify_published(run_id: int) -> int:
     """Tell both sides of a published run who they were paired with; returns emails sent."""
     return review.match_run_notify(run_id=run_id)
-
-
-# Celery discovers tasks in each app's tasks.py; choice mode's email task lives beside its emails.
-from .choice import send_mentor_request_email  # noqa: E402, F401
