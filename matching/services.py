@@ -392,7 +392,7 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
     try:
         with transaction.atomic():
             run = (
-                MatchRun.objects.select_for_update()
+                MatchRun.objects.select_for_update(of=("self",))
                 .select_related("cohort", "created_by")
                 .filter(pk=run_id, status=MatchRun.Status.RUNNING)
                 .first()

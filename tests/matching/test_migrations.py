@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [("matching", "0003_matching_engine")]
-AFTER = [("matching", "0005_mentor_request_closed_with_reason")]
+AFTER = [("matching", "0007_mentor_request_closed_with_reason")]
 
 
 def _migrate(targets):

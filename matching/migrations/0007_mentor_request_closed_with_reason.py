@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0004_matchrun_status_timestamps_lease'),
+        ('matching', '0006_matchrun_lifecycle_constraints'),
     ]
 
     operations = [
