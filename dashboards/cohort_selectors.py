@@ -37,12 +37,7 @@ def cohort_enrolments(cohort: Cohort):
 
 
 def cohort_match_runs(cohort: Cohort):
-    # A background run's placeholder points at the run it produced; list only real runs.
-    return (
-        MatchRun.objects.filter(cohort=cohort)
-        .exclude(quality__has_key="result_run_id")
-        .annotate(pair_count=Count("pairings"))
-    )
+    return MatchRun.objects.filter(cohort=cohort).annotate(pair_count=Count("pairings"))
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matching.services import mentor_requests_settle
 from people.models import WORK_STYLE_TRAITS, Person
 from programmes.models import Cohort, Enrolment
 
@@ -417,6 +418,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, reason: str, by=None) -> Enrolme
     enrolment.withdrawn_reason = reason[:200]
     enrolment.full_clean()
     enrolment.save(update_fields=["status", "withdrawn_reason"])
+    mentor_requests_settle(enrolment=enrolment)  # its open mentor requests close with it
     return enrolment
 
 
@@ -467,4 +469,5 @@ def enrolment_move(*, enrolment: Enrolment, to_cohort: Cohort, by=None) -> Enrol
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.withdrawn_reason = (_("Moved to %(cohort)s") % {"cohort": to_cohort.name})[:200]
     enrolment.save(update_fields=["status", "withdrawn_reason"])
+    mentor_requests_settle(enrolment=enrolment)  # its open mentor requests close with it
     return moved

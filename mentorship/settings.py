@@ -191,6 +191,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.sweep_imports",
         "schedule": 60.0,
     },
+    "matching-run-sweep": {"task": "matching.tasks.expire_stale_runs", "schedule": 60.0},
     "scan-due-reminders": {
         "task": "reminders.tasks.scan_due_reminders",
         "schedule": REMINDER_SCAN_SECONDS,
