@@ -27,11 +27,12 @@ from django.db.models import Q
 from django.utils import timezone
 from faker import Faker
 
+from closeout.models import Reflection, SurveyResponse
 from matching import scoring
 from matching.models import MatchRun, Pairing
 from people.models import WORK_STYLE_TRAITS, Communication, Feedback, Pace, Person, Structure, Tag, Team
-from programmes.models import Cohort, Enrolment, Programme, Reflection, SurveyResponse
-from sessions.models import SUPPORT_TOPICS, CheckIn, Goal, MentoringSession
+from programmes.models import SUPPORT_TOPICS, Cohort, Enrolment, Programme
+from sessions.models import CheckIn, Goal, MentoringSession
 
 PROGRAMME_NAME = "Support mentoring"
 REFLECTION_ACHIEVED = (

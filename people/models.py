@@ -166,6 +166,11 @@ class ImportJob(models.Model):
         return f"{self.filename} ({self.get_status_display()})"
 
     @property
+    def can_restart(self) -> bool:
+        """Failed with its file still kept: its worker stopped, so it can simply run again."""
+        return self.status == self.Status.FAILED and bool(self.source)
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 

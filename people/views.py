@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -166,6 +167,22 @@ def import_apply(request, pk):
         messages.error(request, job.error_message)
         return redirect("people:import")
     return redirect("people:import-job", pk=job.pk)  # another request claimed it first
+
+
+@require_POST
+@manage_required
+def import_restart(request, pk):
+    job = get_object_or_404(selectors.import_jobs(), pk=pk)
+    try:
+        done = services.import_restart(job=job)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("people:import-job", pk=job.pk)
+    job.refresh_from_db()
+    if done and job.status == ImportJob.Status.DONE:
+        messages.success(request, _("Import applied."))
+        return redirect("people:person-list")
+    return redirect("people:import-job", pk=job.pk)
 
 
 @manage_required

@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from mentorship.widgets import DateInput
 from people.forms import PersonField
 from people.models import WORK_STYLE_TRAITS, Person, Tag
-from sessions.models import SUPPORT_TOPICS
 
-from .models import Cohort, Enrolment, Programme
+from .models import SUPPORT_TOPICS, Cohort, Enrolment, Programme
 from .services import COHORT_SETTINGS, EDITABLE_IN
 
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import DateField, F, Func, Max, Q, QuerySet
+from django.db.models import DateField, F, Func, Max, QuerySet
 from django.db.models.functions import Coalesce
 
 from matching.models import Pairing
@@ -69,11 +69,17 @@ def pairings_due_pulse(*, today: datetime.date) -> QuerySet[Pairing]:
     )
 
 
-def reminders_pending(*, now: datetime.datetime, lease: datetime.timedelta) -> QuerySet[Reminder]:
-    """Unsent reminders nobody is working on: never claimed, or claimed longer ago than the lease
-    (the worker that claimed it died or failed before marking it sent)."""
+def reminders_without_message() -> QuerySet[Reminder]:
+    """Reminders recorded whose email is not yet in the outbox, with everything the email needs
+    loaded (one query)."""
     return (
-        Reminder.objects.filter(sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease))
+        Reminder.objects.filter(message__isnull=True)
+        .select_related(
+            "person",
+            "pairing__cohort__programme",
+            "pairing__mentor__person",
+            "pairing__mentee__person",
+        )
+        .annotate(last_met_on=Max("pairing__sessions__held_on"))
         .order_by("pk")
     )

@@ -7,15 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.models import Pairing
 from people.models import Person
-
-SUPPORT_TOPICS = [
-    ("de-escalation", _("De-escalation")),
-    ("product-knowledge", _("Product knowledge")),
-    ("tooling", _("Tooling")),
-    ("ticket-triage", _("Ticket triage")),
-    ("written-tone", _("Written tone")),
-    ("leadership", _("Leadership")),
-]
+from programmes.models import SUPPORT_TOPICS
 
 
 class ScheduledSession(models.Model):
@@ -31,7 +23,6 @@ class ScheduledSession(models.Model):
     agenda = models.TextField(_("agenda"), blank=True)
     uid = models.UUIDField(_("calendar id"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
-    invite_sent_sequence = models.IntegerField(_("invite sent for revision"), null=True, blank=True)
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)

@@ -1,6 +1,5 @@
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from matching.models import MatchRun
 from programmes.models import Cohort, Enrolment, Programme
@@ -130,32 +129,6 @@ def test_cohort_detail_query_count_is_fixed(client, world, django_assert_num_que
     # pairs; match runs
     with django_assert_num_queries(22):
         assert client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk])).status_code == 200
-
-
-def test_cohort_page_lists_a_page_of_each_list_and_keeps_the_other_lists_pages(client, world):
-    from programmes.views import ENROLMENTS_PER_PAGE
-    from tests.factories import EnrolmentFactory
-
-    mentees = [
-        EnrolmentFactory(
-            cohort=world.cohort,
-            role="mentee",
-            person=PersonFactory(full_name=f"Zed {n:03d}"),
-            profile_completed_at=timezone.now(),  # so the names show only in the mentee list
-        )
-        for n in range(ENROLMENTS_PER_PAGE + 5)
-    ]
-    login(client, world.admin)
-    url = reverse("programmes:cohort-detail", args=[world.cohort.pk])
-    first = client.get(url)
-    total = Enrolment.objects.filter(cohort=world.cohort, role="mentee", status="active").count()
-    assert f'Mentees <span class="text-body-secondary">({total})</span>' in first.text
-    assert "Zed 000" in first.text and mentees[-1].person.full_name not in first.text
-    assert "?mentees_page=2#mentees-heading" in first.text
-    last = client.get(url, {"mentees_page": 2, "mentors_page": 1})
-    assert mentees[-1].person.full_name in last.text and "Zed 000" not in last.text
-    # The other list's page is kept in the links.
-    assert "?mentees_page=1&amp;mentors_page=1#mentees-heading" in last.text
 
 
 @pytest.mark.parametrize("size", [1, 10])
