@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,15 +18,33 @@ from programmes.models import Cohort, Enrolment
 from sessions.checkins import flagged_pairings
 
 
-def cohort_enrolments(cohort: Cohort):
-    """Enrolments with the active pairing partners of each, in two queries."""
-    enrolments = list(cohort.enrolments.select_related("person__team", "person__user"))
-    active = Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).select_related(
-        "mentor__person", "mentee__person"
+def cohort_enrolments(cohort: Cohort, *, role: str | None = None, active: bool = True):
+    """The cohort's enrolments in name order, for a paginator: active ones of `role`, or
+    (active=False) everyone applied, waitlisted or withdrawn. `with_partners` then fills in a page."""
+    enrolments = cohort.enrolments.select_related("person__team", "person__user").order_by(
+        "person__full_name", "pk"
+    )
+    if active:
+        enrolments = enrolments.filter(status=Enrolment.Status.ACTIVE)
+    else:
+        enrolments = enrolments.exclude(status=Enrolment.Status.ACTIVE)
+    if role is not None:
+        enrolments = enrolments.filter(role=role)
+    return enrolments
+
+
+def with_partners(cohort: Cohort, enrolments) -> list[Enrolment]:
+    """One page of enrolments with the active pairing partners of each, in one more query."""
+    enrolments = list(enrolments)
+    ids = [e.pk for e in enrolments]
+    active = (
+        Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE)
+        .filter(Q(mentee_id__in=ids) | Q(mentor_id__in=ids))
+        .select_related("mentor__person", "mentee__person")
     )
     partners: dict[int, list[str]] = {}
     pairing_of: dict[int, Pairing] = {}
-    for pairing in active:
+    for pairing in active if ids else ():
         partners.setdefault(pairing.mentee_id, []).append(pairing.mentor.person.full_name)
         partners.setdefault(pairing.mentor_id, []).append(pairing.mentee.person.full_name)
         pairing_of[pairing.mentee_id] = pairing
@@ -37,38 +55,42 @@ def cohort_enrolments(cohort: Cohort):
 
 
 def cohort_match_runs(cohort: Cohort):
-    # A background run's placeholder points at the run it produced; list only real runs.
-    return (
-        MatchRun.objects.filter(cohort=cohort)
-        .exclude(quality__has_key="result_run_id")
-        .annotate(pair_count=Count("pairings"))
-    )
+    return MatchRun.objects.filter(cohort=cohort).annotate(pair_count=Count("pairings"))
+
+
+# The cohort page names this many people whose profile is unfinished; the count says the rest.
+INCOMPLETE_NAMED = 20
 
 
 @dataclass
 class Overview:
     counts: dict[str, int]  # "mentor_applied": 2
-    incomplete_profiles: list[Enrolment] = field(default_factory=list)
-    unmatched_mentees: list[Enrolment] = field(default_factory=list)
+    incomplete_profiles: list[Enrolment] = field(default_factory=list)  # the first INCOMPLETE_NAMED
+    incomplete_count: int = 0
+    unmatched_count: int = 0
     attention: list[str] = field(default_factory=list)
 
     def count(self, role: str, status: str) -> int:
         return self.counts.get(f"{role}_{status}", 0)
 
 
-def cohort_overview(
-    cohort: Cohort, enrolments: list[Enrolment], today: datetime.date | None = None
-) -> Overview:
-    """What the admin should know about a cohort now. `enrolments` comes from cohort_enrolments()."""
+def cohort_overview(cohort: Cohort, today: datetime.date | None = None) -> Overview:
+    """What the admin should know about a cohort now, in a fixed number of queries: counts in
+    SQL, and only the first few names of those with an unfinished profile."""
     today = today or timezone.localdate()
-    counts: dict[str, int] = {}
-    for e in enrolments:
-        counts[f"{e.role}_{e.status}"] = counts.get(f"{e.role}_{e.status}", 0) + 1
-    active = [e for e in enrolments if e.status == Enrolment.Status.ACTIVE]
+    rows = cohort.enrolments.order_by().values("role", "status").annotate(n=Count("pk"))
+    counts = {f"{row['role']}_{row['status']}": row["n"] for row in rows}
+    active = cohort.enrolments.filter(status=Enrolment.Status.ACTIVE)
+    incomplete = active.filter(profile_completed_at__isnull=True)
     overview = Overview(
         counts=counts,
-        incomplete_profiles=[e for e in active if not e.profile_complete],
-        unmatched_mentees=[e for e in active if e.role == Enrolment.Role.MENTEE and not e.partners],
+        incomplete_profiles=list(
+            incomplete.select_related("person").order_by("person__full_name", "pk")[:INCOMPLETE_NAMED]
+        ),
+        incomplete_count=incomplete.count(),
+        unmatched_count=active.filter(role=Enrolment.Role.MENTEE)
+        .exclude(Exists(Pairing.objects.filter(mentee=OuterRef("pk"), status=Pairing.Status.ACTIVE)))
+        .count(),
     )
     applied = overview.count(Enrolment.Role.MENTOR, Enrolment.Status.APPLIED)
     waitlisted = sum(overview.count(role, Enrolment.Status.WAITLISTED) for role in Enrolment.Role.values)
@@ -76,10 +98,8 @@ def cohort_overview(
         overview.attention.append(_("%(n)d mentor application(s) waiting for review") % {"n": applied})
     if waitlisted:
         overview.attention.append(_("%(n)d person(s) on the waitlist") % {"n": waitlisted})
-    if cohort.state in (Cohort.State.MATCHING, Cohort.State.ACTIVE) and overview.unmatched_mentees:
-        overview.attention.append(
-            _("%(n)d mentee(s) without a mentor") % {"n": len(overview.unmatched_mentees)}
-        )
+    if cohort.state in (Cohort.State.MATCHING, Cohort.State.ACTIVE) and overview.unmatched_count:
+        overview.attention.append(_("%(n)d mentee(s) without a mentor") % {"n": overview.unmatched_count})
     if cohort.state == Cohort.State.ACTIVE:
         quiet_since = today - datetime.timedelta(days=2 * cohort.cadence_days)
         quiet = (

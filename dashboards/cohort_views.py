@@ -11,6 +11,7 @@ from rules.contrib.views import permission_required
 
 from closeout.selectors import survey_summary
 from enrolment import services as enrolment_services
+from mentorship.paging import paginate
 from programmes import services as programme_services
 from programmes.forms import EnrolmentForm
 from programmes.models import Cohort, Enrolment
@@ -18,6 +19,8 @@ from programmes.models import Cohort, Enrolment
 from . import cohort_selectors as selectors
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
+
+ENROLMENTS_PER_PAGE = 25
 
 
 @manage_required
@@ -42,8 +45,30 @@ def cohort_detail(request, pk):
         else:
             _admitted_message(request, enrolment)
             return redirect(cohort)
-    enrolments = selectors.cohort_enrolments(cohort)
-    active = [e for e in enrolments if e.status == "active"]
+    # Each list is a page of its own (a cohort can hold thousands): counts come from SQL.
+    mentors = paginate(
+        request,
+        selectors.cohort_enrolments(cohort, role=Enrolment.Role.MENTOR),
+        per_page=ENROLMENTS_PER_PAGE,
+        param="mentors_page",
+        anchor="mentors-heading",
+    )
+    mentees = paginate(
+        request,
+        selectors.cohort_enrolments(cohort, role=Enrolment.Role.MENTEE),
+        per_page=ENROLMENTS_PER_PAGE,
+        param="mentees_page",
+        anchor="mentees-heading",
+    )
+    others = paginate(
+        request,
+        selectors.cohort_enrolments(cohort, active=False),
+        per_page=ENROLMENTS_PER_PAGE,
+        param="others_page",
+        anchor="others-heading",
+    )
+    mentors.object_list = selectors.with_partners(cohort, mentors.object_list)
+    mentees.object_list = selectors.with_partners(cohort, mentees.object_list)
     closing = cohort.state in (Cohort.State.CONCLUDING, Cohort.State.CLOSED)
     return render(
         request,
@@ -53,10 +78,10 @@ def cohort_detail(request, pk):
             "cohort": cohort,
             "form": form,
             "can_enrol": cohort.accepts_enrolment(),
-            "overview": selectors.cohort_overview(cohort, enrolments),
-            "mentors": [e for e in active if e.role == "mentor"],
-            "mentees": [e for e in active if e.role == "mentee"],
-            "others": [e for e in enrolments if e.status != "active"],
+            "overview": selectors.cohort_overview(cohort),
+            "mentors": mentors,
+            "mentees": mentees,
+            "others": others,
             "runs": selectors.cohort_match_runs(cohort),
             "moves": programme_services.moves_from(cohort),
             "survey": survey_summary(cohort) if closing else None,

@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.widgets import LongSelect
 from people.models import Communication, Feedback, Pace, Person, Structure, Tag, Team
 from programmes.models import Cohort, Enrolment
 
@@ -315,7 +316,9 @@ class PersonFilterForm(forms.Form):
     ]
 
     q = forms.CharField(label=_("Search name, email or employee id"), required=False, max_length=100)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, widget=LongSelect
+    )
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, required=False)
     cohort = forms.ModelChoiceField(
         label=_("Cohort"), queryset=Cohort.objects.select_related("programme"), required=False

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from matching.services import mentor_requests_settle
 from outbox.services import email_enqueue
 from people.models import WORK_STYLE_TRAITS, Person
 from people.services import activation_owed
@@ -652,6 +653,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, reason: str, by=None) -> Enrolme
     enrolment.withdrawn_reason = reason[:200]
     enrolment.full_clean()
     enrolment.save(update_fields=["status", "withdrawn_reason"])
+    mentor_requests_settle(enrolment=enrolment)  # its open mentor requests close with it
     waitlist_fill(cohort=enrolment.cohort)  # a mentee's place is free now
     return enrolment
 
@@ -700,6 +702,7 @@ def enrolment_move(*, enrolment: Enrolment, to_cohort: Cohort, by=None) -> Enrol
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.withdrawn_reason = (_("Moved to %(cohort)s") % {"cohort": to_cohort.name})[:200]
     enrolment.save(update_fields=["status", "withdrawn_reason"])
+    mentor_requests_settle(enrolment=enrolment)  # its open mentor requests close with it
     waitlist_fill(cohort=enrolment.cohort)  # the place they leave
     if moved.status == Enrolment.Status.ACTIVE and moved.role == Enrolment.Role.MENTOR:
         waitlist_fill(cohort=to_cohort)  # the places they bring

@@ -105,6 +105,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: on the dashboards' aggregates over 20,000 people it spent 30-200 ms
+    # compiling queries that run in a few milliseconds (PostgreSQL turns it on by default).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -191,6 +196,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.sweep_imports",
         "schedule": 60.0,
     },
+    "matching-run-sweep": {"task": "matching.tasks.expire_stale_runs", "schedule": 60.0},
     "scan-due-reminders": {
         "task": "reminders.tasks.scan_due_reminders",
         "schedule": REMINDER_SCAN_SECONDS,

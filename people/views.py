@@ -18,6 +18,28 @@ PREVIEW_ROWS = 200
 PREVIEW_ERRORS = 500
 
 
+@require_GET
+@manage_required
+def person_search(request):
+    """What the person picker offers for `q`, as JSON: only programme admins, who may see everyone."""
+    people = selectors.person_search(request.GET.get("q", "")[:100])
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "value": person.employee_id or person.email,
+                    "label": " · ".join(
+                        part for part in (person.full_name, str(person.team or ""), person.email) if part
+                    ),
+                }
+                for person in people
+                # Someone with neither cannot be named in the field, so is not offered.
+                if person.employee_id or person.email
+            ]
+        }
+    )
+
+
 @manage_required
 def person_import(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)

@@ -318,6 +318,10 @@ class Enrolment(models.Model):
         ordering = ["role", "person__full_name"]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
+        indexes = [
+            # The cohort page's lists and counts, the people list's cohort and role filters.
+            models.Index(fields=["cohort", "role", "status"], name="enrolment_cohort_role_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["cohort", "person"], name="enrolment_once_per_cohort"),
             models.CheckConstraint(

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from closeout.models import SurveyResponse
 from dashboards import cohort_views
@@ -58,13 +59,17 @@ def test_admin_enrols_mentor_and_mentee_from_the_cohort_page_then_runs_matching(
     mentor, mentee = PersonFactory(full_name="Kim Mentor"), PersonFactory(full_name="Lee Mentee")
     login(client, world.admin)
     target = open_cohort.get_absolute_url()
-    assert client.post(target, {"person": mentor.pk, "role": "mentor", "capacity": 2}).status_code == 302
-    assert client.post(target, {"person": mentee.pk, "role": "mentee", "goals": "Refunds"}).status_code == 302
+    # The picker fills in an email or employee id.
+    assert client.post(target, {"person": mentor.email, "role": "mentor", "capacity": 2}).status_code == 302
+    assert (
+        client.post(target, {"person": mentee.email, "role": "mentee", "goals": "Refunds"}).status_code == 302
+    )
     assert set(Enrolment.objects.filter(cohort=open_cohort).values_list("role", "status", "capacity")) == {
         ("mentor", "active", 2),
         ("mentee", "active", 1),
     }
-    client.post(reverse("matching:run-start", args=[open_cohort.pk]))
+    # Neither has finished a profile: the admin confirms running on defaults.
+    client.post(reverse("matching:run-start", args=[open_cohort.pk]), {"confirm_unfinished": "1"})
     run = MatchRun.objects.get(cohort=open_cohort)
     text = client.get(run.get_absolute_url()).text
     assert "Kim Mentor" in text and "Lee Mentee" in text
@@ -74,10 +79,10 @@ def test_enrolling_the_same_person_twice_is_refused_in_words_and_keeps_the_form(
     person = PersonFactory()
     login(client, world.admin)
     target = open_cohort.get_absolute_url()
-    client.post(target, {"person": person.pk, "role": "mentee"})
-    response = client.post(target, {"person": person.pk, "role": "mentor", "capacity": 1})
+    client.post(target, {"person": person.email, "role": "mentee"})
+    response = client.post(target, {"person": person.email, "role": "mentor", "capacity": 1})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert f"{person.full_name} is already in this cohort." in response.text
     assert Enrolment.objects.filter(cohort=open_cohort).count() == 1
 
 
@@ -89,7 +94,9 @@ def test_admin_enrolment_waitlists_a_mentee_when_no_place_is_free(client, world,
     late = PersonFactory(full_name="Late Comer")
     login(client, world.admin)
     # One place is free, but someone is already waiting for it.
-    response = client.post(open_cohort.get_absolute_url(), {"person": late.pk, "role": "mentee"}, follow=True)
+    response = client.post(
+        open_cohort.get_absolute_url(), {"person": late.email, "role": "mentee"}, follow=True
+    )
     assert "Late Comer is on the waitlist" in response.text
     assert Enrolment.objects.get(person=late).status == Enrolment.Status.WAITLISTED
 
@@ -100,3 +107,26 @@ def test_the_cohort_page_marks_people_who_have_not_activated_their_login(client,
     text = client.get(open_cohort.get_absolute_url()).text
     assert "Quiet Mentor" in text and "not activated" in text
     assert "not activated" not in client.get(world.cohort.get_absolute_url()).text  # the world has logins
+
+
+def test_cohort_page_lists_a_page_of_each_list_and_keeps_the_other_lists_pages(client, world):
+    mentees = [
+        EnrolmentFactory(
+            cohort=world.cohort,
+            role="mentee",
+            person=PersonFactory(full_name=f"Zed {n:03d}"),
+            profile_completed_at=timezone.now(),  # so the names show only in the mentee list
+        )
+        for n in range(cohort_views.ENROLMENTS_PER_PAGE + 5)
+    ]
+    login(client, world.admin)
+    url = reverse("programmes:cohort-detail", args=[world.cohort.pk])
+    first = client.get(url)
+    total = Enrolment.objects.filter(cohort=world.cohort, role="mentee", status="active").count()
+    assert f'Mentees <span class="text-body-secondary">({total})</span>' in first.text
+    assert "Zed 000" in first.text and mentees[-1].person.full_name not in first.text
+    assert "?mentees_page=2#mentees-heading" in first.text
+    last = client.get(url, {"mentees_page": 2, "mentors_page": 1})
+    assert mentees[-1].person.full_name in last.text and "Zed 000" not in last.text
+    # The other list's page is kept in the links.
+    assert "?mentees_page=1&amp;mentors_page=1#mentees-heading" in last.text

@@ -277,9 +277,10 @@ def test_log_form_query_count_does_not_grow_with_history(client, frozen, history
     login(client, frozen.mentee.user)
     url = reverse("mentoring_sessions:session-create", args=[frozen.pair.pk])
     client.get(url)  # warm the session and content-type caches
-    # session, user, person, pairing, next scheduled session, open action items (with owners),
+    # session, user, person, their enrolment ids, pairing, next scheduled session, open action items
+    # (with owners),
     # and the navigation's four role checks
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.text.count("Item ") == history
 
