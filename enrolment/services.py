@@ -517,6 +517,7 @@ def profile_save(
     if not is_mentor:
         enrolment.goal_areas.set(goal_areas)
     elif enrolment.status == Enrolment.Status.ACTIVE:
+        mentor_requests_settle(enrolment=enrolment)  # a mentor now full closes the requests waiting
         waitlist_fill(cohort=cohort)
     return enrolment
 
@@ -559,6 +560,7 @@ def mentor_capacity_set(*, enrolment: Enrolment, capacity: int, by=None) -> Enro
     enrolment.full_clean()
     enrolment.save(update_fields=["capacity"])
     if enrolment.status == Enrolment.Status.ACTIVE:
+        mentor_requests_settle(enrolment=enrolment)  # a mentor now full closes the requests waiting
         waitlist_fill(cohort=cohort)
     return enrolment
 

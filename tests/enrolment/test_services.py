@@ -425,3 +425,21 @@ def test_the_waitlist_moves_in_an_active_choice_cohort_but_not_in_an_assigned_on
     Cohort.objects.filter(pk=open_cohort.pk).update(matching_mode=Cohort.MatchingMode.CHOICE)
     waiting.refresh_from_db()
     assert services.waitlist_promote(enrolment=waiting).status == Enrolment.Status.ACTIVE
+
+
+def test_a_capacity_cut_to_the_mentees_taken_closes_the_requests_waiting_on_that_mentor(world, open_cohort):
+    from matching.models import MentorRequest
+    from tests.factories import MatchRunFactory, PairingFactory
+
+    Cohort.objects.filter(pk=open_cohort.pk).update(
+        matching_mode=Cohort.MatchingMode.CHOICE, state=Cohort.State.MATCHING
+    )
+    open_cohort.refresh_from_db()
+    mentor = active_mentor(open_cohort, capacity=2)
+    mentee = EnrolmentFactory(cohort=open_cohort, role="mentee", status="active")
+    PairingFactory(match_run=MatchRunFactory(cohort=open_cohort), mentor=mentor, mentee=mentee)
+    asking = EnrolmentFactory(cohort=open_cohort, role="mentee", status="active")
+    request = MentorRequest.objects.create(cohort=open_cohort, mentee=asking, mentor=mentor)
+    services.mentor_capacity_set(enrolment=mentor, capacity=1, by=world.admin)
+    request.refresh_from_db()
+    assert request.status == MentorRequest.Status.CLOSED and "no free place" in request.reason
