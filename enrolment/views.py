@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from matching import selectors as matching_selectors
 from people import importing
 from people import selectors as people_selectors
 from people.models import Person
@@ -545,7 +546,7 @@ def mentor_capacity(request, enrolment_pk):
         {
             "title": _("Capacity of %(name)s") % {"name": enrolment.person},
             "enrolment": enrolment,
-            "taken": selectors.mentees_taken(enrolment),
+            "taken": matching_selectors.mentees_taken(enrolment),
             "form": form,
             "back_url": reverse("enrolment:review", args=[enrolment.cohort_id]),
             "back_label": _("Enrolment review"),
