@@ -152,7 +152,7 @@ def checkin_answer(
     """
     today = today or timezone.localdate()
     require_active(pairing)
-    if by.pk not in (pairing.mentor.person_id, pairing.mentee.person_id):
+    if not pairing.has_member(by):
         raise ValidationError(_("Only the two members of a pairing answer its check-ins."))
     checkin = (
         CheckIn.objects.select_for_update()

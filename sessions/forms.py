@@ -1,6 +1,5 @@
 import datetime
 import re
-import zoneinfo
 
 from django import forms
 from django.utils import timezone
@@ -20,17 +19,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None, format="%H:%M"):  # noqa: A002 - Django's argument name
         super().__init__(attrs, format)
-
-
-def zone_of(person) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(person.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
-
-
-def members_of(pairing):
-    return [pairing.mentor.person, pairing.mentee.person]
 
 
 class SessionForm(forms.ModelForm):
@@ -167,7 +155,7 @@ class ScheduleForm(forms.ModelForm):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        self.zone = zone_of(person)
+        self.zone = person.tzinfo
         self.fields["time"].help_text = _("In your time zone (%(zone)s).") % {"zone": person.time_zone}
         if self.instance.pk:
             local = self.instance.starts_at.astimezone(self.zone)

@@ -13,13 +13,9 @@ from people.roles import person_of
 
 from . import services
 from .access import own_pairing
-from .forms import ActionItemFormSet, ConfirmForm, ScheduleForm, SessionForm, members_of, zone_of
+from .forms import ActionItemFormSet, ConfirmForm, ScheduleForm, SessionForm
 from .ics import invite_ics
 from .models import MentoringSession, SessionPrivateNote
-
-
-def _partner(pairing, me):
-    return pairing.mentee.person if pairing.mentor.person_id == me.pk else pairing.mentor.person
 
 
 def _upcoming(pairing):
@@ -31,8 +27,8 @@ def _upcoming(pairing):
 def _in_both_zones(scheduled, me, partner) -> dict:
     return {
         "scheduled": scheduled,
-        "mine": scheduled.starts_at.astimezone(zone_of(me)).replace(tzinfo=None),
-        "theirs": scheduled.starts_at.astimezone(zone_of(partner)).replace(tzinfo=None),
+        "mine": scheduled.starts_at.astimezone(me.tzinfo).replace(tzinfo=None),
+        "theirs": scheduled.starts_at.astimezone(partner.tzinfo).replace(tzinfo=None),
     }
 
 
@@ -50,7 +46,7 @@ def session_schedule(request, pk):
     sessions the other side logged that wait for this user's confirmation."""
     pairing = own_pairing(request, pk)
     me = person_of(request.user)
-    partner = _partner(pairing, me)
+    partner = pairing.partner_of(me)
     form = ScheduleForm(request.POST or None, person=me)
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +78,7 @@ def session_schedule_edit(request, pk, scheduled_pk):
     pairing = own_pairing(request, pk)
     scheduled = get_object_or_404(pairing.scheduled_sessions, pk=scheduled_pk)
     me = person_of(request.user)
-    partner = _partner(pairing, me)
+    partner = pairing.partner_of(me)
     cancelling = request.method == "POST" and "cancel" in request.POST
     form = ScheduleForm(None if cancelling else request.POST or None, instance=scheduled, person=me)
     if request.method == "POST":
@@ -128,7 +124,7 @@ def session_create(request, pk):
     """Log a session, with a private note, new action items and earlier ones ticked off."""
     pairing = own_pairing(request, pk)
     me = person_of(request.user)
-    members = members_of(pairing)
+    members = list(pairing.members())
     upcoming = None
     if request.method == "GET":
         # The earliest planned meeting not yet logged, even if its time has just passed.
