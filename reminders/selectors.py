@@ -34,6 +34,12 @@ class _AddDays(Func):
         )
 
 
+# Only a pairing that is running, in a cohort that is running, is reminded of anything: an ended
+# pairing (ended early by the admin, or completed) or a cohort that is concluding or closed gets no
+# check-in or pulse reminder, including one recorded before it ended and not yet sent.
+REMINDED = Q(status=Pairing.Status.ACTIVE, cohort__state=Cohort.State.ACTIVE)
+
+
 def pairings_due_check_in(*, today: datetime.date) -> QuerySet[Pairing]:
     """Active pairings in active cohorts that have not met for `cadence_days` or more.
 
@@ -43,7 +49,7 @@ def pairings_due_check_in(*, today: datetime.date) -> QuerySet[Pairing]:
     and both members' people loaded, so callers can build messages without further queries.
     """
     return (
-        Pairing.objects.filter(status=Pairing.Status.ACTIVE, cohort__state=Cohort.State.ACTIVE)
+        Pairing.objects.filter(REMINDED)
         .annotate(last_met_on=Coalesce(Max("sessions__held_on"), F("started_on")))
         .annotate(due_on=_AddDays("last_met_on", "cohort__cadence_days"))
         .filter(due_on__lte=today)
@@ -60,7 +66,7 @@ def pairings_due_pulse(*, today: datetime.date) -> QuerySet[Pairing]:
     period is due is arithmetic on `started_on` (sessions.checkins.pulse_period).
     """
     return (
-        Pairing.objects.filter(status=Pairing.Status.ACTIVE, cohort__state=Cohort.State.ACTIVE)
+        Pairing.objects.filter(REMINDED)
         .filter(started_on__isnull=False)
         .annotate(first_pulse_on=_AddDays("started_on", "cohort__check_in_interval_days"))
         .filter(first_pulse_on__lte=today)
@@ -71,9 +77,12 @@ def pairings_due_pulse(*, today: datetime.date) -> QuerySet[Pairing]:
 
 def reminders_pending(*, now: datetime.datetime, lease: datetime.timedelta) -> QuerySet[Reminder]:
     """Unsent reminders nobody is working on: never claimed, or claimed longer ago than the lease
-    (the worker that claimed it died or failed before marking it sent)."""
+    (the worker that claimed it died or failed before marking it sent). A reminder about a pairing
+    that has ended since it was recorded is no longer owed: it stays unsent."""
+    still_reminded = Q(pairing__isnull=True) | Q(pairing__in=Pairing.objects.filter(REMINDED))
     return (
         Reminder.objects.filter(sent_at__isnull=True)
+        .filter(still_reminded)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease))
         .order_by("pk")
     )
