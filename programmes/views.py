@@ -12,7 +12,7 @@ from closeout.selectors import survey_summary
 
 from . import selectors, services
 from .forms import CohortForm, CohortSettingsForm, EnrolmentForm, ProgrammeForm
-from .models import Cohort, Programme
+from .models import Cohort, Enrolment, Programme
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
@@ -174,8 +174,7 @@ def cohort_detail(request, pk):
             )
             return redirect(cohort)
     enrolments = selectors.cohort_enrolments(cohort)
-    active = [e for e in enrolments if e.status == "active"]
-    closing = cohort.state in (Cohort.State.CONCLUDING, Cohort.State.CLOSED)
+    active = [e for e in enrolments if e.status == Enrolment.Status.ACTIVE]
     return render(
         request,
         "programmes/cohort_detail.html",
@@ -185,12 +184,12 @@ def cohort_detail(request, pk):
             "form": form,
             "can_enrol": cohort.state in ("draft", "enrolling", "matching"),
             "overview": selectors.cohort_overview(cohort, enrolments),
-            "mentors": [e for e in active if e.role == "mentor"],
-            "mentees": [e for e in active if e.role == "mentee"],
-            "others": [e for e in enrolments if e.status != "active"],
+            "mentors": [e for e in active if e.role == Enrolment.Role.MENTOR],
+            "mentees": [e for e in active if e.role == Enrolment.Role.MENTEE],
+            "others": [e for e in enrolments if e.status != Enrolment.Status.ACTIVE],
             "runs": selectors.cohort_match_runs(cohort),
             "moves": services.moves_from(cohort),
-            "survey": survey_summary(cohort) if closing else None,
+            "survey": survey_summary(cohort) if cohort.is_closing else None,
             "back_url": reverse("programmes:cohort-list"),
             "back_label": _("Cohorts"),
         },

@@ -1,7 +1,5 @@
 """Reads for the pair's workspace. Every query starts from what the user may see."""
 
-import datetime
-
 from django.db.models import Avg, Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -41,8 +39,8 @@ def _count(queryset):
 def pairing_list_for(user):
     """The user's pairings with what needs doing in each, in one query: open action items,
     sessions the other side has not confirmed, the next planned session, and whether the user's
-    own latest check-in was flagged. (Overdue for a session: `Pairing.days_since_last_session`
-    against the cohort's cadence, on `last_session_on`.)"""
+    own latest check-in was flagged. (Overdue for a session: `Pairing.is_overdue_for_session`
+    on `last_session_on`.)"""
     person = person_of(user)
     newest_own = CheckIn.objects.filter(pairing=OuterRef(OuterRef("pk")), person=person).order_by(
         "-created_at", "-pk"
@@ -80,14 +78,6 @@ def pairing_list_for(user):
         )
         .order_by("status", "-started_on", "pk")
     )
-
-
-def session_overdue(pairing: Pairing, *, today: datetime.date) -> bool:
-    """An active pair that has gone longer than its cohort's cadence without a session."""
-    if pairing.status != Pairing.Status.ACTIVE:
-        return False
-    days = pairing.days_since_last_session(pairing.last_session_on, today=today)
-    return days is not None and days > pairing.cohort.cadence_days
 
 
 def _goal_progress(goal: Goal) -> int | None:

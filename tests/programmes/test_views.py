@@ -114,12 +114,14 @@ def test_cohort_list_query_count_is_fixed(client, world, django_assert_num_queri
 
 @pytest.mark.parametrize("size", [1, 10])
 def test_cohort_detail_query_count_is_fixed(client, world, django_assert_num_queries, size):
-    from tests.factories import EnrolmentFactory
+    from tests.factories import EnrolmentFactory, PairingFactory
 
     for _ in range(size):
         EnrolmentFactory(cohort=world.cohort)
+        PairingFactory(match_run=world.run)  # overdue: never met since September
     login(client, world.admin)
-    with django_assert_num_queries(12):
+    # ... the overdue pairs are counted and the first ones named: two queries
+    with django_assert_num_queries(13):
         assert client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk])).status_code == 200
 
 
@@ -133,3 +135,56 @@ def test_match_run_query_count_is_fixed(client, world, django_assert_num_queries
     # the run page also loads the cohort's pair rules and the pin/forbid form's people
     with django_assert_num_queries(9):
         assert client.get(reverse("matching:run-detail", args=[world.run.pk])).status_code == 200
+
+
+def test_closed_cohort_lists_mentees_whose_pairing_completed_as_completed_not_unmatched(client, world):
+    from programmes.services import cohort_transition
+
+    cohort_transition(cohort=world.cohort, to=Cohort.State.CONCLUDING, by=world.admin)
+    cohort_transition(cohort=Cohort.objects.get(pk=world.cohort.pk), to=Cohort.State.CLOSED, by=world.admin)
+    login(client, world.admin)
+
+    page = client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk]))
+
+    assert "not matched" not in page.text
+    assert "completed with Omar Mentor" in page.text and "completed with Lin Mentor" in page.text
+    assert page.context["overview"].unmatched_mentees == []
+
+
+def test_mentee_whose_pairing_ended_early_is_unmatched_and_says_so(client, world):
+    from closeout.services import pairing_end_early
+
+    pairing_end_early(pairing=world.pair, reason="Left the team", by=world.admin)
+    login(client, world.admin)
+
+    page = client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk]))
+
+    assert [e.person for e in page.context["overview"].unmatched_mentees] == [world.mentee]
+    assert "ended early with Omar Mentor" in page.text
+    assert reverse("closeout:rematch", args=[world.pair.mentee_id]) in page.text
+
+
+def test_cohort_page_names_the_pairs_overdue_by_the_cohorts_cadence(client, world, time_machine):
+    """One rule for "overdue": more than the cadence (14 days here) since the last session, or
+    since the start for a pair that never met. The mentor's list and the admin's page agree."""
+    import datetime
+
+    from tests.factories import SessionFactory
+
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC), tick=False)
+    SessionFactory(pairing=world.pair, held_on=datetime.date(2026, 10, 25))  # 8 days ago: not overdue
+    SessionFactory(pairing=world.pair2, held_on=datetime.date(2026, 10, 13))  # 20 days ago: overdue
+    login(client, world.admin)
+
+    page = client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk]))
+
+    assert [p.pk for p in page.context["overview"].overdue_pairings] == [world.pair2.pk]
+    assert "1 pair overdue for a session (none for more than 14 days)" in page.text
+    assert "Lin Mentor mentoring Bo Mentee" in page.text and "last met 13 Oct 2026" in page.text
+    assert reverse("closeout:pairing-end", args=[world.pair2.pk]) in page.text
+    assert "Omar Mentor mentoring Ada Mentee" not in page.text
+
+    from sessions.selectors import pairing_list_for
+
+    listed = {p.pk: p for p in pairing_list_for(world.mentor2.user)}  # what the mentor's list shows
+    assert listed[world.pair2.pk].is_overdue_for_session(listed[world.pair2.pk].last_session_on)
