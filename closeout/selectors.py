@@ -313,7 +313,7 @@ def rematch_refusal(mentee: Enrolment, *, active_pairing: Pairing | None = None)
 def reflection_refusal(pairing: Pairing) -> str | None:
     if refusal := closed_refusal(pairing.cohort):
         return refusal
-    if pairing.status != Pairing.Status.ENDED and pairing.cohort.state != Cohort.State.CONCLUDING:
+    if not pairing.accepts_reflection:
         return _("Reflections open when the cohort is concluding or when your mentorship has ended.")
     return None
 

@@ -189,9 +189,16 @@ class ConfirmForm(forms.Form):
         widget=forms.RadioSelect,
     )
     partner_comment = forms.CharField(label=_("Comment (optional)"), max_length=300, required=False)
-    private_notes = forms.CharField(
-        label=_("Private notes"),
+
+
+class PrivateNoteForm(forms.Form):
+    """The author's own note on a session; emptying it deletes it."""
+
+    text = forms.CharField(
+        label=_("Your private notes"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only you will ever see these."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Only you will ever see these: not the other side, not the programme admin, not managers."
+        ),
     )

@@ -110,6 +110,10 @@ class MentoringSession(models.Model):
     def __str__(self):
         return f"{self.pairing} on {self.held_on}"
 
+    def awaits_confirmation_by(self, person) -> bool:
+        """Not yet confirmed, and `person` is the side that did not log it."""
+        return self.confirmed_at is None and person is not None and self.logged_by_id != person.pk
+
     @property
     def topic_labels(self) -> list[str]:
         labels = dict(SUPPORT_TOPICS)
@@ -155,9 +159,20 @@ class Goal(models.Model):
         return self.specific
 
     @property
+    def is_in_progress(self) -> bool:
+        return self.status in (self.Status.ON_TRACK, self.Status.AT_RISK)
+
+    @property
+    def is_achieved(self) -> bool:
+        return self.status == self.Status.ACHIEVED
+
+    @property
+    def is_at_risk(self) -> bool:
+        return self.status == self.Status.AT_RISK
+
+    @property
     def is_overdue(self) -> bool:
-        open_ = self.status in (self.Status.ON_TRACK, self.Status.AT_RISK)
-        return open_ and self.due_on < timezone.localdate()
+        return self.is_in_progress and self.due_on < timezone.localdate()
 
 
 class CheckIn(models.Model):

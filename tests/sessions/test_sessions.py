@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from matching.models import Pairing
 from sessions import ics, services
 from sessions.models import ActionItem, MentoringSession, ScheduledSession, SessionPrivateNote
 from sessions.tasks import send_session_invite
@@ -333,6 +334,7 @@ def test_private_notes_are_seen_by_their_author_only(client, frozen, viewer):
     login(client, user)
     urls = [
         frozen.pair.get_absolute_url(),
+        session_url(frozen, session),
         confirm_url(frozen, session),
         reverse("mentoring_sessions:session-create", args=[frozen.pair.pk]),
         schedule_url(frozen.pair),
@@ -344,7 +346,68 @@ def test_private_notes_are_seen_by_their_author_only(client, frozen, viewer):
         assert "SECRET-MENTEE-NOTE" not in body.decode(), url
 
     login(client, frozen.mentee.user)
-    assert "SECRET-MENTEE-NOTE" in client.get(confirm_url(frozen, session)).text
+    assert "SECRET-MENTEE-NOTE" in client.get(session_url(frozen, session)).text
+
+
+def session_url(world, session):
+    return reverse("mentoring_sessions:session-detail", args=[world.pair.pk, session.pk])
+
+
+def test_author_reaches_their_private_note_from_the_workspace_and_edits_it(client, frozen):
+    login(client, frozen.mentee.user)
+    client.post(reverse("mentoring_sessions:session-create", args=[frozen.pair.pk]), log_data(frozen))
+    session = MentoringSession.objects.get()
+
+    # The one who logged it (and will never confirm it) has a way back to the session.
+    workspace = client.get(frozen.pair.get_absolute_url())
+    assert session_url(frozen, session) in workspace.text
+    page = client.get(session_url(frozen, session))
+    assert "Ada is nervous about phone escalations" in page.text
+    assert "Only you will ever see these" in page.text
+
+    response = client.post(session_url(frozen, session), {"text": "Practise the refund script"})
+    assert response.status_code == 302
+    assert SessionPrivateNote.objects.get().text == "Practise the refund script"
+    assert "Practise the refund script" in client.get(session_url(frozen, session)).text
+
+    client.post(session_url(frozen, session), {"text": "  "})
+    assert not SessionPrivateNote.objects.exists()
+
+
+def test_partner_writes_their_own_note_beside_the_authors_without_seeing_it(client, frozen):
+    session = SessionFactory(pairing=frozen.pair, logged_by=frozen.mentee)
+    SessionPrivateNote.objects.create(session=session, author=frozen.mentee, text="SECRET-MENTEE-NOTE")
+    login(client, frozen.mentor.user)
+
+    assert client.post(session_url(frozen, session), {"text": "Mentor own thought"}).status_code == 302
+
+    notes = dict(SessionPrivateNote.objects.values_list("author__full_name", "text"))
+    assert notes == {"Ada Mentee": "SECRET-MENTEE-NOTE", "Omar Mentor": "Mentor own thought"}
+    page = client.get(session_url(frozen, session)).text
+    assert "Mentor own thought" in page and "SECRET-MENTEE-NOTE" not in page
+
+
+@pytest.mark.parametrize("viewer", ["admin", "manager", "mentee2"])
+def test_only_members_open_a_session_page_or_write_a_note_on_it(client, frozen, viewer):
+    session = SessionFactory(pairing=frozen.pair, logged_by=frozen.mentee)
+    login(client, frozen.admin if viewer == "admin" else getattr(frozen, viewer).user)
+    assert client.get(session_url(frozen, session)).status_code == 404
+    assert client.post(session_url(frozen, session), {"text": "intrusion"}).status_code == 404
+    assert not SessionPrivateNote.objects.exists()
+
+
+def test_after_the_pairing_ends_the_author_still_reads_their_note(client, frozen):
+    session = SessionFactory(pairing=frozen.pair, logged_by=frozen.mentee)
+    SessionPrivateNote.objects.create(session=session, author=frozen.mentee, text="Kept for later")
+    Pairing.objects.filter(pk=frozen.pair.pk).update(
+        status=Pairing.Status.ENDED, ended_on=frozen.today, outcome=Pairing.Outcome.COMPLETED
+    )
+    login(client, frozen.mentee.user)
+
+    page = client.get(session_url(frozen, session))
+    assert "Kept for later" in page.text and "can no longer be changed" in page.text
+    client.post(session_url(frozen, session), {"text": "changed"})
+    assert SessionPrivateNote.objects.get().text == "Kept for later"
 
 
 def test_mentee_moves_the_session_in_her_own_time_zone(client, frozen):
