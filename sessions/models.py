@@ -174,6 +174,17 @@ class Goal(models.Model):
     def is_overdue(self) -> bool:
         return self.is_in_progress and self.due_on < timezone.localdate()
 
+    def is_reached_by(self, value) -> bool:
+        """Whether `value` (a progress update; None for none yet) is at or past the target, in
+        whichever direction the goal runs (a target may be below the baseline)."""
+        if value is None:
+            return False
+        return value >= self.target if self.target > self.baseline else value <= self.target
+
+    def latest_value(self):
+        """The value of the newest progress update, or None."""
+        return self.updates.order_by("-created_at", "-pk").values_list("value", flat=True).first()
+
 
 class CheckIn(models.Model):
     pairing = models.ForeignKey(
