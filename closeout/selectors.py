@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair
+from mentorship.figures import round_average
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment, Reflection, SurveyResponse
 from sessions.selectors import pairings_for
@@ -201,7 +202,7 @@ def _figures(row: dict, prefix: str, enrolled: int) -> SurveyFigures:
     return SurveyFigures(
         responses=responses,
         enrolled=enrolled,
-        average_satisfaction=round(row[f"{prefix}_satisfaction"], 2),
+        average_satisfaction=round_average(row[f"{prefix}_satisfaction"]),
         nps=nps(promoters, detractors, responses),
         promoters=promoters,
         detractors=detractors,

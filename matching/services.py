@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from people.models import WORK_STYLE_TRAITS, Person
 from programmes.models import Cohort, Enrolment
@@ -443,12 +444,16 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
         role=Enrolment.Role.MENTEE, status=Enrolment.Status.ACTIVE
     ).exclude(pk__in=accounted)
     if newcomers.exists():
+        n = newcomers.count()
         raise ValidationError(
-            _(
-                "%(n)d mentee(s) enrolled after this run and would be left unmatched without a reason: "
-                "run matching again."
+            ngettext(
+                "%(n)d mentee enrolled after this run and would be left unmatched without a reason: "
+                "run matching again.",
+                "%(n)d mentees enrolled after this run and would be left unmatched without a reason: "
+                "run matching again.",
+                n,
             )
-            % {"n": newcomers.count()}
+            % {"n": n}
         )
     today = timezone.localdate()
     run.pairings.update(status=Pairing.Status.ACTIVE, started_on=today)

@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.roles",
             ],
+            # mentorship is not an installed app (it holds settings), so its filters are named here.
+            "libraries": {"figures": "mentorship.figures"},
         },
     },
 ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from matching.models import MatchRun, Pairing
 from people.models import Person
@@ -121,7 +121,11 @@ def _check_enrolling_matching(cohort):
         return _("Enrol at least one mentee before matching.")
     pending = cohort.enrolments.filter(status=Enrolment.Status.APPLIED).count()
     if pending:
-        return _("Review the %(n)d mentor application(s) first: approve or decline them.") % {"n": pending}
+        return ngettext(
+            "Review the %(n)d mentor application first: approve or decline it.",
+            "Review the %(n)d mentor applications first: approve or decline them.",
+            pending,
+        ) % {"n": pending}
     return None
 
 
@@ -149,10 +153,11 @@ def _check_matching_active(cohort):
     missing = unexplained_unmatched_mentees(cohort)
     if missing:
         names = ", ".join(e.person.full_name for e in missing[:5])
-        return _("%(n)d mentee(s) are unmatched without a reason (%(names)s): run matching again.") % {
-            "n": len(missing),
-            "names": names,
-        }
+        return ngettext(
+            "%(n)d mentee is unmatched without a reason (%(names)s): run matching again.",
+            "%(n)d mentees are unmatched without a reason (%(names)s): run matching again.",
+            len(missing),
+        ) % {"n": len(missing), "names": names}
     return None
 
 

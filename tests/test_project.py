@@ -74,3 +74,28 @@ def _email_settings(email_url: str | None) -> str:
 def test_emails_default_to_files_in_var_mail_and_filemail_paths_stay_absolute():
     assert _email_settings(None) == f"filebased {ROOT / 'var' / 'mail'}"
     assert _email_settings("filemail:///srv/outbox") == "filebased /srv/outbox"
+
+
+def _source_files(*patterns):
+    for pattern in patterns:
+        yield from (p for p in ROOT.glob(pattern) if ".venv" not in p.parts and "tests" not in p.parts)
+
+
+def test_no_template_or_message_writes_a_plural_as_s_in_brackets():
+    """Counts use Django's plural forms ({% blocktranslate count %}, ngettext), never "pair(s)"."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in _source_files("templates/**/*.html", "templates/**/*.txt", "*/*.py")
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if "(s)" in line or "(es)" in line
+    ]
+    assert offenders == []
+
+
+def test_every_page_links_the_favicon_and_the_old_address_leads_to_it(client):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("favicon.svg")
+    assert 'rel="icon"' in (ROOT / "templates" / "base.html").read_text()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.url.endswith("/favicon.svg")

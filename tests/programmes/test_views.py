@@ -188,3 +188,21 @@ def test_cohort_page_names_the_pairs_overdue_by_the_cohorts_cadence(client, worl
 
     listed = {p.pk: p for p in pairing_list_for(world.mentor2.user)}  # what the mentor's list shows
     assert listed[world.pair2.pk].is_overdue_for_session(listed[world.pair2.pk].last_session_on)
+
+
+def test_each_work_style_select_on_the_cohort_form_has_a_visible_label(client, world):
+    login(client, world.admin)
+    page = client.get(reverse("programmes:cohort-create")).text
+    for n, trait in enumerate(["Communication", "Structure", "Pace", "Feedback style"]):
+        assert f'for="id_trait_modes_{n}">{trait}</label>' in page
+
+
+def test_programme_page_counts_one_mentor_and_one_mentee_in_the_singular(client, world):
+    from tests.factories import EnrolmentFactory
+
+    cohort = CohortFactory(programme=world.cohort.programme, name="Tiny")
+    EnrolmentFactory(cohort=cohort, role=Enrolment.Role.MENTOR)
+    EnrolmentFactory(cohort=cohort)
+    login(client, world.admin)
+    page = client.get(world.cohort.programme.get_absolute_url()).text
+    assert "1 mentor, 1 mentee" in page
