@@ -99,3 +99,38 @@ def test_every_page_links_the_favicon_and_the_old_address_leads_to_it(client):
     assert 'rel="icon"' in (ROOT / "templates" / "base.html").read_text()
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response.url.endswith("/favicon.svg")
+
+
+def test_the_embedded_broker_keeps_every_folder_under_var(tmp_path, monkeypatch, settings):
+    """`make run` left a `control/` folder in the checkout: kombu's filesystem transport keeps its
+    broadcast bindings in "control" under the current directory unless told otherwise."""
+    import pytest
+    from kombu import Connection, Exchange, Queue
+
+    if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        pytest.skip("CELERY_BROKER_URL names a broker server; the filesystem transport is not in use")
+    var = (ROOT / "var").resolve()
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+        assert Path(options[key]).resolve().is_relative_to(var), key
+
+    monkeypatch.chdir(tmp_path)  # stands in for the checkout the processes run in
+    broadcast = Exchange("probe.pidbox", type="fanout")
+    with Connection("filesystem://", transport_options=options) as connection:
+        Queue("probe-broadcast", exchange=broadcast)(connection.default_channel).declare()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_generated_files_are_under_var_or_ignored(settings):
+    var = (ROOT / "var").resolve()
+    assert Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).resolve().is_relative_to(var)
+    assert "/var/" in (ROOT / ".gitignore").read_text().split()
+
+
+def test_the_readme_stands_alone():
+    """The README is read by people who have only the repository: it points at nothing outside it."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    assert "../" not in readme
+    assert not re.search(r"(DESIGN|STYLE)\.md", readme)
