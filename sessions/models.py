@@ -187,6 +187,15 @@ class Goal(models.Model):
 
 
 class CheckIn(models.Model):
+    """One member's answer to a pulse check-in.
+
+    Flagged (the admin should look at the pair): satisfaction at or below LOW_SATISFACTION, not
+    meeting as planned, or a blocker. `flagged` says it of one answer and `FLAGGED` in SQL; they are
+    written side by side, and `clean` strips the blockers so a blank one never counts in either."""
+
+    LOW_SATISFACTION = 2
+    FLAGGED = Q(satisfaction__lte=LOW_SATISFACTION) | Q(meeting_regularly=False) | ~Q(blockers="")
+
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="check_ins"
     )
@@ -217,10 +226,13 @@ class CheckIn(models.Model):
     def __str__(self):
         return f"{self.person} on {self.pairing}: {self.satisfaction}/5"
 
+    def clean(self):
+        self.blockers = self.blockers.strip()
+
     @property
     def flagged(self) -> bool:
-        """Low satisfaction or a blocker: the programme admin should look at this pair."""
-        return self.satisfaction <= 2 or bool(self.blockers.strip()) or not self.meeting_regularly
+        """Low satisfaction, not meeting as planned, or a blocker: the admin should look at this pair."""
+        return self.satisfaction <= self.LOW_SATISFACTION or not self.meeting_regularly or self.blockers != ""
 
 
 class SessionPrivateNote(models.Model):

@@ -13,9 +13,6 @@ from .models import ActionItem, CheckIn, Goal, GoalUpdate, MentoringSession, Sch
 TIMELINE_STEP = 30
 TIMELINE_MAX = 600
 
-# CheckIn.flagged as a query: low satisfaction, not meeting as planned, or a blocker.
-FLAGGED_CHECKIN = Q(satisfaction__lte=2) | Q(meeting_regularly=False) | ~Q(blockers="")
-
 
 def pairings_for(user):
     """Pairings the user is a member of (mentor or mentee), published ones only."""
@@ -73,7 +70,7 @@ def pairing_list_for(user):
             own_checkin_flagged=Exists(
                 CheckIn.objects.filter(pairing=OuterRef("pk"), person=person)
                 .filter(pk=Subquery(newest_own.values("pk")[:1]))
-                .filter(FLAGGED_CHECKIN)
+                .filter(CheckIn.FLAGGED)
             ),
         )
         .order_by("status", "-started_on", "pk")
