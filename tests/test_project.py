@@ -134,3 +134,38 @@ def test_the_readme_stands_alone():
     readme = (ROOT / "README.md").read_text()
     assert "../" not in readme
     assert not re.search(r"(DESIGN|STYLE)\.md", readme)
+
+
+PAGE_TEMPLATES = ["templates/sessions", "templates/closeout", "templates/programmes", "templates/dashboards"]
+
+
+def _page_templates():
+    yield ROOT / "templates" / "home.html"
+    for folder in PAGE_TEMPLATES:
+        yield from sorted((ROOT / folder).rglob("*.html"))
+
+
+def test_page_templates_name_routes_directly_ask_the_model_and_keep_lines_short():
+    """A `{% url … as x %}{% if x %}` hides a button when its route is renamed; a test should fail
+    instead. States are asked of the model (`cohort.is_closed`), not compared with strings."""
+    import re
+
+    state_string = re.compile(r"\.(state|status|matching_mode)\s*(==|!=)\s*['\"]")
+    problems = []
+    for path in _page_templates():
+        name = path.relative_to(ROOT)
+        text = path.read_text()
+        for var in re.findall(r"{%\s*url\s[^%]*\sas\s+(\w+)\s*%}", text):
+            if re.search(r"{%\s*(el)?if\b[^%]*\b" + var + r"\b", text):
+                problems.append(f"{name}: route hidden behind {{% if {var} %}}")
+        problems += [
+            f"{name}:{n}: compares a state with a string"
+            for n, line in enumerate(text.splitlines(), 1)
+            if state_string.search(line)
+        ]
+        problems += [
+            f"{name}:{n}: {len(line)} characters"
+            for n, line in enumerate(text.splitlines(), 1)
+            if len(line) > 200
+        ]
+    assert problems == []
