@@ -453,3 +453,27 @@ def test_the_service_refuses_a_session_dated_in_the_future_whatever_the_form_did
     else:
         raise AssertionError("a session in the future was logged")
     assert not MentoringSession.objects.filter(pairing=world.pair).exists()
+
+
+@pytest.mark.parametrize("notes", [1, 12])
+def test_session_page_query_count_does_not_grow_with_notes(client, frozen, notes, django_assert_num_queries):
+    """Other sessions' notes (and other people's) never load: one query for the user's own note."""
+    from tests.factories import PersonFactory
+
+    session = SessionFactory(pairing=frozen.pair, logged_by=frozen.mentor)
+    SessionPrivateNote.objects.create(session=session, author=frozen.mentee, text="Mine")
+    for n in range(notes):
+        other = SessionFactory(pairing=frozen.pair, logged_by=frozen.mentor)
+        SessionPrivateNote.objects.create(session=other, author=frozen.mentee, text=f"Other {n}")
+        SessionPrivateNote.objects.create(session=session, author=PersonFactory(), text=f"Not mine {n}")
+    login(client, frozen.mentee.user)
+    url = reverse("mentoring_sessions:session-detail", args=[frozen.pair.pk, session.pk])
+    client.get(url)
+    with django_assert_num_queries(SESSION_PAGE_QUERIES):
+        page = client.get(url).text
+    assert "Mine" in page and "Other" not in page and "Not mine" not in page
+
+
+# session, user, person, pairing (with both people), the session (with its logger), my note, and
+# the navigation's four role checks
+SESSION_PAGE_QUERIES = 10
