@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
@@ -71,7 +72,11 @@ def invite(request, cohort_pk):
             form.add_error(None, exc)
         else:
             if created:
-                messages.success(request, _("%(n)d invitation(s) on their way.") % {"n": len(created)})
+                messages.success(
+                    request,
+                    ngettext("%(n)d invitation on its way.", "%(n)d invitations on their way.", len(created))
+                    % {"n": len(created)},
+                )
             for line in skipped:
                 messages.warning(request, _("Skipped: %(why)s") % {"why": line})
             return redirect("enrolment:invite", cohort_pk=cohort.pk)

@@ -36,7 +36,10 @@ def person_list(
     )
     if q := q.strip():
         people = people.filter(
-            Q(full_name__icontains=q) | Q(email__icontains=q) | Q(employee_id__icontains=q)
+            Q(full_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(employee_id__icontains=q)
+            | Q(team__name__icontains=q)
         )
     if team is not None:
         people = people.filter(team=team)
