@@ -275,3 +275,19 @@ def test_swap_updates_the_share_of_mentees_with_a_top3_mentor(db, admin_user):
     run.refresh_from_db()
     # Ada now has her worst mentor; Bo's options all tie, so any mentor is in his top 3.
     assert run.quality["share_top3"] == 0.5
+
+
+def test_queueing_with_the_broker_down_still_answers_and_the_run_fails_after_its_lease(
+    small, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.run_matching, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.match_run_queue(cohort=small.cohort, by=small.admin)
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.QUEUED  # recorded; the message was lost, not the request
+    assert services.match_runs_expire(now=run.lease_expires_at) == 1
+    run.refresh_from_db()
+    assert run.is_failed
