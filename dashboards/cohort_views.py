@@ -69,7 +69,6 @@ def cohort_detail(request, pk):
     )
     mentors.object_list = selectors.with_partners(cohort, mentors.object_list)
     mentees.object_list = selectors.with_partners(cohort, mentees.object_list)
-    closing = cohort.state in (Cohort.State.CONCLUDING, Cohort.State.CLOSED)
     return render(
         request,
         "dashboards/cohort_detail.html",
@@ -84,7 +83,7 @@ def cohort_detail(request, pk):
             "others": others,
             "runs": selectors.cohort_match_runs(cohort),
             "moves": programme_services.moves_from(cohort),
-            "survey": survey_summary(cohort) if closing else None,
+            "survey": survey_summary(cohort) if cohort.is_closing else None,
             "back_url": reverse("programmes:cohort-list"),
             "back_label": _("Cohorts"),
         },

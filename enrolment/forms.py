@@ -315,7 +315,7 @@ class PersonFilterForm(forms.Form):
         ("-hire_date", _("Hire date, latest first")),
     ]
 
-    q = forms.CharField(label=_("Search name, email or employee id"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search name, email, employee id or team"), required=False, max_length=100)
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, widget=LongSelect
     )

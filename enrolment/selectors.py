@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from matching.models import Pairing
-from people.models import Person
+from people.models import Person, Team
 from programmes.models import Cohort, Enrolment
 
 from .models import Invitation
@@ -140,8 +140,14 @@ def person_list(
         )
     )
     if q := q.strip():
+        # The matching teams first (a short list), as in people.selectors.person_search: an OR across
+        # a join to teams would keep PostgreSQL from using the people's search indexes.
+        teams = list(Team.objects.filter(name__icontains=q).values_list("pk", flat=True))
         people = people.filter(
-            Q(full_name__icontains=q) | Q(email__icontains=q) | Q(employee_id__icontains=q)
+            Q(full_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(employee_id__icontains=q)
+            | Q(team__in=teams)
         )
     if team is not None:
         people = people.filter(team=team)

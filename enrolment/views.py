@@ -88,7 +88,11 @@ def invite(request, cohort_pk):
             form.add_error(None, exc)
         else:
             if created:
-                messages.success(request, _("%(n)d invitation(s) on their way.") % {"n": len(created)})
+                messages.success(
+                    request,
+                    ngettext("%(n)d invitation on its way.", "%(n)d invitations on their way.", len(created))
+                    % {"n": len(created)},
+                )
             for line in skipped:
                 messages.warning(request, _("Skipped: %(why)s") % {"why": line})
             return redirect("enrolment:invite", cohort_pk=cohort.pk)

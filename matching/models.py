@@ -16,7 +16,7 @@ class MatchRun(models.Model):
     Lifecycle: a run made inline starts PROPOSED; a large cohort's run is QUEUED, then RUNNING once
     a worker claims it, then PROPOSED (or FAILED with its error, or FAILED when its lease ran out
     because the worker died). A new proposal SUPERSEDES the previous one; publishing one makes it
-    PUBLISHED, and `notified_at` records that its emails were claimed. Pairs made one at a time
+    PUBLISHED, writing both sides' emails into the outbox as it does. Pairs made one at a time
     (mentee choice, re-matching) live in published runs of their own kind.
     """
 
@@ -54,7 +54,6 @@ class MatchRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    notified_at = models.DateTimeField(_("people notified"), null=True, blank=True)
     unmatched = models.JSONField(
         _("unmatched mentees"), default=list, blank=True, help_text=_("[{enrolment_id, name, reason}]")
     )
@@ -212,6 +211,47 @@ class Pairing(models.Model):
         today = today or timezone.localdate()
         since = last_session_on or self.started_on
         return None if since is None else (today - since).days
+
+    def members(self) -> tuple:
+        """The two people of the pairing: (mentor, mentee)."""
+        return self.mentor.person, self.mentee.person
+
+    def has_member(self, person) -> bool:
+        return person is not None and person.pk in (self.mentor.person_id, self.mentee.person_id)
+
+    def partner_of(self, person):
+        """The other member, seen from `person` (one of the two)."""
+        return self.mentee.person if self.mentor.person_id == person.pk else self.mentor.person
+
+    @property
+    def is_active(self) -> bool:
+        """Active, in a cohort that is not closed: the pair can still write in its workspace.
+        (Closing a cohort ends its pairings; the second test guards against one left active by hand.)"""
+        return self.status == self.Status.ACTIVE and not self.cohort.is_read_only
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status == self.Status.ENDED
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.ENDED and self.outcome == self.Outcome.COMPLETED
+
+    @property
+    def accepts_reflection(self) -> bool:
+        """Reflections open when the cohort is concluding or the pairing has ended, until it closes."""
+        if self.cohort.is_read_only:
+            return False
+        return self.is_ended or self.cohort.is_concluding
+
+    def is_overdue_for_session(self, last_session_on: datetime.date | None, today=None) -> bool:
+        """An active pair that has gone longer than its cohort's cadence without a session (or,
+        never having met, since it started). `Cohort.session_due_since` says the same in SQL."""
+        if self.status != self.Status.ACTIVE:
+            return False
+        since = last_session_on or self.started_on
+        today = today or timezone.localdate()
+        return since is not None and since < self.cohort.session_due_since(today)
 
 
 class PairRule(models.Model):

@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -143,6 +144,14 @@ class Person(models.Model):
     def tenure_days(self, on: datetime.date | None = None) -> int:
         on = on or timezone.localdate()
         return (on - self.hire_date).days
+
+    @property
+    def tzinfo(self) -> datetime.tzinfo:
+        """The person's time zone; UTC when it is empty or not a zone this machine knows."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return datetime.UTC
 
 
 class ImportJob(models.Model):

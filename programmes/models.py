@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -244,6 +246,33 @@ class Cohort(models.Model):
     @property
     def is_read_only(self) -> bool:
         return self.state == self.State.CLOSED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == self.State.ACTIVE
+
+    @property
+    def is_concluding(self) -> bool:
+        return self.state == self.State.CONCLUDING
+
+    @property
+    def is_closing(self) -> bool:
+        """Concluding or closed: the survey and its results are shown."""
+        return self.state in (self.State.CONCLUDING, self.State.CLOSED)
+
+    @property
+    def is_choice_mode(self) -> bool:
+        return self.matching_mode == self.MatchingMode.CHOICE
+
+    def session_due_since(self, today: datetime.date) -> datetime.date:
+        """A pair whose last session (or start, if it never met) is before this date is overdue for
+        a session: it has gone longer than the cadence. The one definition, used by
+        `Pairing.is_overdue_for_session` and by the queries that list overdue pairs."""
+        return today - datetime.timedelta(days=self.cadence_days)
 
     @property
     def weights(self) -> dict[str, float]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Cohort, Enrolment, Programme
 
@@ -153,7 +153,11 @@ def _mentors_and_mentees_enrolled(cohort):
         return _("Enrol at least one mentee before matching.")
     pending = cohort.enrolments.filter(status=Enrolment.Status.APPLIED).count()
     if pending:
-        return _("Review the %(n)d mentor application(s) first: approve or decline them.") % {"n": pending}
+        return ngettext(
+            "Review the %(n)d mentor application first: approve or decline it.",
+            "Review the %(n)d mentor applications first: approve or decline them.",
+            pending,
+        ) % {"n": pending}
     return None
 
 

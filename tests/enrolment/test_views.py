@@ -75,7 +75,7 @@ def test_admin_invites_people_and_sees_them_listed(
     assert response.status_code == 302
     assert len(mail.outbox) == 2
     page = client.get(response.url)
-    assert "2 invitation(s) on their way." in page.text
+    assert "2 invitations on their way." in page.text
     assert page.text.count(">sent<") == 2
 
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 from matching import services, tasks
 from matching.models import MatchRun, PairRule
 from matching.services import match_run_create, match_run_publish
+from outbox.models import Message
+from outbox.tasks import send_message
 from people.models import Tag
 from programmes.models import Cohort, Enrolment
 from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory
@@ -225,10 +227,19 @@ def test_queueing_is_refused_on_an_active_cohort(small):
         services.match_run_queue(cohort=small.cohort, by=small.admin)
 
 
-def test_publish_emails_each_person_once_even_if_the_task_runs_twice(small):
-    match_run_publish(run=small.run, by=small.admin)
-    assert tasks.notify_published(small.run.pk) == 4
-    assert tasks.notify_published(small.run.pk) == 0
+def test_publish_emails_each_person_once_even_if_the_send_tasks_run_twice(
+    small, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        match_run_publish(run=small.run, by=small.admin)
+    messages = Message.objects.filter(kind__startswith="match_published")
+    assert messages.count() == 4
+    assert not any(send_message(m.pk) for m in messages)  # redelivered tasks: already sent
+    # Nobody here has a login yet, so each is also sent an activation link (issue 8): set those aside.
+    activations = [m for m in mail.outbox if "/accounts/activate/" in m.body]
+    assert len(activations) == 4
+    mail.outbox[:] = [m for m in mail.outbox if m not in activations]
+    assert len(mail.outbox) == 4
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         e.person.email for e in small.mentors + small.mentees
     )
@@ -246,9 +257,12 @@ def test_publish_emails_each_person_once_even_if_the_task_runs_twice(small):
     assert small.mentees[0].person.full_name in mentor_mail.body
 
 
-def test_a_run_that_is_not_published_sends_nothing(small):
-    assert tasks.notify_published(small.run.pk) == 0
-    assert mail.outbox == []
+def test_a_run_refused_publication_owes_no_email(small):
+    small.run.status = MatchRun.Status.SUPERSEDED
+    small.run.save(update_fields=["status"])
+    with pytest.raises(ValidationError):
+        match_run_publish(run=small.run, by=small.admin)
+    assert not Message.objects.exists()
 
 
 def test_swap_updates_the_share_of_mentees_with_a_top3_mentor(db, admin_user):
@@ -275,3 +289,19 @@ def test_swap_updates_the_share_of_mentees_with_a_top3_mentor(db, admin_user):
     run.refresh_from_db()
     # Ada now has her worst mentor; Bo's options all tie, so any mentor is in his top 3.
     assert run.quality["share_top3"] == 0.5
+
+
+def test_queueing_with_the_broker_down_still_answers_and_the_run_fails_after_its_lease(
+    small, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.run_matching, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.match_run_queue(cohort=small.cohort, by=small.admin)
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.QUEUED  # recorded; the message was lost, not the request
+    assert services.match_runs_expire(now=run.lease_expires_at) == 1
+    run.refresh_from_db()
+    assert run.is_failed
