@@ -22,7 +22,9 @@ from sessions.checkins import flagged_pairings
 def cohort_enrolments(cohort: Cohort, *, role: str | None = None, active: bool = True):
     """The cohort's enrolments in name order, for a paginator: active ones of `role`, or
     (active=False) everyone applied, waitlisted or withdrawn. `with_partners` then fills in a page."""
-    enrolments = cohort.enrolments.select_related("person__team").order_by("person__full_name", "pk")
+    enrolments = cohort.enrolments.select_related("person__team", "person__user").order_by(
+        "person__full_name", "pk"
+    )
     if active:
         enrolments = enrolments.filter(status=Enrolment.Status.ACTIVE)
     else:
