@@ -29,6 +29,11 @@ def in_active_pairing():
     )
 
 
+def mentees_taken(mentor: Enrolment) -> int:
+    """Mentees a mentor has now: their active pairings (an accepted request is one at once)."""
+    return Pairing.objects.filter(mentor=mentor, status=Pairing.Status.ACTIVE).count()
+
+
 def mentor_applications(cohort: Cohort):
     return (
         Enrolment.objects.filter(cohort=cohort, role=Enrolment.Role.MENTOR, status=Enrolment.Status.APPLIED)
@@ -57,7 +62,7 @@ def cohort_enrolments_for_review(cohort: Cohort):
         .select_related("person__team", "person__user")
         .annotate(
             paired=in_active_pairing(),
-            # matching.selectors.mentees_taken, for every mentor at once.
+            # The same count as mentees_taken, for every mentor at once.
             mentees_taken=Count(
                 "pairings_as_mentor", filter=Q(pairings_as_mentor__status=Pairing.Status.ACTIVE)
             ),
@@ -140,8 +145,8 @@ def person_list(
         )
     )
     if q := q.strip():
-        # The matching teams first (a short list), as in people.selectors.person_search: an OR across
-        # a join to teams would keep PostgreSQL from using the people's search indexes.
+        # Matching teams first, as in people.selectors.person_search: an OR across a join to teams
+        # would keep PostgreSQL from using the people's search index.
         teams = list(Team.objects.filter(name__icontains=q).values_list("pk", flat=True))
         people = people.filter(
             Q(full_name__icontains=q)
