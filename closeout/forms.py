@@ -4,8 +4,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Reflection, SurveyResponse
-
+from .models import Reflection, SurveyResponse
 from .reasons import EndReason, end_reason_text
 
 

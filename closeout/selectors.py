@@ -12,9 +12,10 @@ from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair
 from mentorship.figures import round_average
 from people.roles import person_of
-from programmes.models import Cohort, Enrolment, Reflection, SurveyResponse
+from programmes.models import Cohort, Enrolment
 from sessions.selectors import pairings_for
 
+from .models import Reflection, SurveyResponse
 from .reasons import EndReason
 
 # Figures from fewer people than this are withheld, so no one's answer can be singled out.

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair, pairing_start
 from people.models import Person
-from programmes.models import Cohort, Enrolment, Reflection, SurveyResponse
+from programmes.models import Cohort, Enrolment
 
 from . import selectors
+from .models import Reflection, SurveyResponse
 
 
 def _refuse(refusal: str | None) -> None:

@@ -27,19 +27,12 @@ from django.db.models import Q
 from django.utils import timezone
 from faker import Faker
 
+from closeout.models import Reflection, SurveyResponse
 from matching import scoring
 from matching.models import MatchRun, Pairing
 from people.models import WORK_STYLE_TRAITS, Communication, Feedback, Pace, Person, Structure, Tag, Team
-from programmes.models import Cohort, Enrolment, Programme, Reflection, SurveyResponse
-from sessions.models import (
-    SUPPORT_TOPICS,
-    ActionItem,
-    CheckIn,
-    Goal,
-    GoalUpdate,
-    MentoringSession,
-    ScheduledSession,
-)
+from programmes.models import SUPPORT_TOPICS, Cohort, Enrolment, Programme
+from sessions.models import ActionItem, CheckIn, Goal, GoalUpdate, MentoringSession, ScheduledSession
 
 PROGRAMME_NAME = "Support mentoring"
 ACTION_ITEMS = (
@@ -970,8 +963,6 @@ class _Builder:
                         agenda=rng.choice(NEXT_STEPS).strip(),
                         created_by=mentor if rng.random() < 0.5 else mentee,
                         created_at=timezone.now(),
-                        # Its invite counts as sent: the demo sends no mail for what it planned.
-                        invite_sent_sequence=0,
                     )
                 )
         for goal in goals:

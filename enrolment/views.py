@@ -14,10 +14,11 @@ from rules.contrib.views import permission_required
 
 from people.models import Person
 from people.roles import person_of
-from programmes.models import Cohort, Enrolment, Invitation
+from programmes.models import Cohort, Enrolment
 
 from . import selectors, services
 from .forms import AccountForm, InviteForm, JoinForm, MoveForm, ProfileForm, ReviewForm, WithdrawForm
+from .models import Invitation
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
 

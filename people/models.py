@@ -100,6 +100,10 @@ class Person(models.Model):
         ordering = ["full_name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        indexes = [
+            # The people list's default order: its first page of 50 without sorting 20,000 rows.
+            models.Index(fields=["full_name", "id"], name="person_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(leave_date__isnull=True) | Q(leave_date__gte=F("hire_date")),
@@ -173,6 +177,11 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def can_restart(self) -> bool:
+        """Failed with its file still kept: its worker stopped, so it can simply run again."""
+        return self.status == self.Status.FAILED and bool(self.source)
 
     @property
     def is_finished(self) -> bool:

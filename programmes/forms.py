@@ -5,10 +5,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.widgets import DateInput
+from people.forms import PersonField
 from people.models import WORK_STYLE_TRAITS, Person, Tag
-from sessions.models import SUPPORT_TOPICS
 
-from .models import Cohort, Enrolment, Programme
+from .models import SUPPORT_TOPICS, Cohort, Enrolment, Programme
 from .services import COHORT_SETTINGS, EDITABLE_IN
 
 
@@ -169,9 +169,8 @@ class CohortForm(CohortSettingsForm):
 
 
 class EnrolmentForm(forms.Form):
-    person = forms.ModelChoiceField(
-        label=_("Person"), queryset=Person.objects.filter(leave_date__isnull=True).select_related("team")
-    )
+    # A search-as-you-type picker: a <select> of the whole organisation was 20,000 options.
+    person = PersonField(label=_("Person"), queryset=Person.objects.filter(leave_date__isnull=True))
     role = forms.ChoiceField(label=_("Role"), choices=Enrolment.Role.choices)
     capacity = forms.IntegerField(
         label=_("Mentees they can take (mentors)"), min_value=1, max_value=10, initial=1, required=False
@@ -187,5 +186,12 @@ class EnrolmentForm(forms.Form):
 
     def __init__(self, *args, cohort, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = self.fields["person"].queryset.exclude(enrolments__cohort=cohort)
-        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.team or _('no team')})"
+        self.cohort = cohort
+
+    def clean_person(self):
+        person = self.cleaned_data["person"]
+        if person is not None and person.enrolments.filter(cohort=self.cohort).exists():
+            raise forms.ValidationError(
+                _("%(name)s is already in this cohort.") % {"name": person.full_name}, code="enrolled"
+            )
+        return person

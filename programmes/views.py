@@ -8,11 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
-from closeout.selectors import survey_summary
-
 from . import selectors, services
-from .forms import CohortForm, CohortSettingsForm, EnrolmentForm, ProgrammeForm
-from .models import Cohort, Enrolment, Programme
+from .forms import CohortForm, CohortSettingsForm, ProgrammeForm
+from .models import Cohort, Programme
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
@@ -145,53 +143,6 @@ def cohort_edit(request, pk):
             "form": form,
             "back_url": cohort.get_absolute_url(),
             "back_label": cohort.name,
-        },
-    )
-
-
-@manage_required
-def cohort_detail(request, pk):
-    cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
-    form = EnrolmentForm(request.POST or None, cohort=cohort)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            enrolment = services.enrolment_create(
-                cohort=cohort,
-                person=data["person"],
-                role=data["role"],
-                capacity=data["capacity"] or 1,
-                goals=data["goals"],
-                goal_areas=data["goal_areas"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s enrolled as %(role)s.")
-                % {"name": enrolment.person, "role": enrolment.get_role_display().lower()},
-            )
-            return redirect(cohort)
-    enrolments = selectors.cohort_enrolments(cohort)
-    active = [e for e in enrolments if e.status == Enrolment.Status.ACTIVE]
-    return render(
-        request,
-        "programmes/cohort_detail.html",
-        {
-            "title": cohort.name,
-            "cohort": cohort,
-            "form": form,
-            "can_enrol": cohort.state in ("draft", "enrolling", "matching"),
-            "overview": selectors.cohort_overview(cohort, enrolments),
-            "mentors": [e for e in active if e.role == Enrolment.Role.MENTOR],
-            "mentees": [e for e in active if e.role == Enrolment.Role.MENTEE],
-            "others": [e for e in enrolments if e.status != Enrolment.Status.ACTIVE],
-            "runs": selectors.cohort_match_runs(cohort),
-            "moves": services.moves_from(cohort),
-            "survey": survey_summary(cohort) if cohort.is_closing else None,
-            "back_url": reverse("programmes:cohort-list"),
-            "back_label": _("Cohorts"),
         },
     )
 

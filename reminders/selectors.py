@@ -75,14 +75,20 @@ def pairings_due_pulse(*, today: datetime.date) -> QuerySet[Pairing]:
     )
 
 
-def reminders_pending(*, now: datetime.datetime, lease: datetime.timedelta) -> QuerySet[Reminder]:
-    """Unsent reminders nobody is working on: never claimed, or claimed longer ago than the lease
-    (the worker that claimed it died or failed before marking it sent). A reminder about a pairing
-    that has ended since it was recorded is no longer owed: it stays unsent."""
+def reminders_without_message() -> QuerySet[Reminder]:
+    """Reminders recorded whose email is not yet in the outbox, with everything the email needs
+    loaded (one query). A reminder about a pairing that has ended (or whose cohort stopped
+    running) since it was recorded is no longer owed: its email is never written."""
     still_reminded = Q(pairing__isnull=True) | Q(pairing__in=Pairing.objects.filter(REMINDED))
     return (
-        Reminder.objects.filter(sent_at__isnull=True)
+        Reminder.objects.filter(message__isnull=True)
         .filter(still_reminded)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease))
+        .select_related(
+            "person",
+            "pairing__cohort__programme",
+            "pairing__mentor__person",
+            "pairing__mentee__person",
+        )
+        .annotate(last_met_on=Max("pairing__sessions__held_on"))
         .order_by("pk")
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +19,8 @@ from programmes.models import Cohort
 from . import checkins, selectors
 from .access import own_pairing
 from .models import CheckIn
+
+FLAGS_PER_PAGE = 50
 
 
 class CheckInForm(forms.ModelForm):
@@ -143,9 +146,10 @@ def _link_problem(request, message, *, pairing=None):
 @permission_required("programmes.manage", raise_exception=True)
 def checkin_flags(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
-    pairings = list(checkins.flagged_pairings(cohort))
-    answers = checkins.flagged_checkins(pairings)
-    rows = [(p, answers.get(p.pk)) for p in pairings]
+    # A large cohort can have hundreds of flagged pairs: a page at a time.
+    page = Paginator(checkins.flagged_pairings(cohort), FLAGS_PER_PAGE).get_page(request.GET.get("page"))
+    answers = checkins.flagged_checkins(page.object_list)
+    rows = [(p, answers.get(p.pk)) for p in page.object_list]
     return render(
         request,
         "sessions/checkin_flags.html",
@@ -154,5 +158,6 @@ def checkin_flags(request, cohort_pk):
             "cohort": cohort,
             "rows": rows,
             "low_satisfaction": CheckIn.LOW_SATISFACTION,
+            "page": page,
         },
     )

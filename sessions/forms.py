@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.widgets import DateInput
+from programmes.models import SUPPORT_TOPICS
 
-from .models import SUPPORT_TOPICS, ActionItem, MentoringSession, ScheduledSession
+from .models import ActionItem, MentoringSession, ScheduledSession
 
 TICKET_FORMATS = (MentoringSession.Format.TICKET_SHADOWING, MentoringSession.Format.TICKET_REVIEW)
 TICKET_ID = re.compile(r"^#?[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")

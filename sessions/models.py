@@ -7,15 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.models import Pairing
 from people.models import Person
-
-SUPPORT_TOPICS = [
-    ("de-escalation", _("De-escalation")),
-    ("product-knowledge", _("Product knowledge")),
-    ("tooling", _("Tooling")),
-    ("ticket-triage", _("Ticket triage")),
-    ("written-tone", _("Written tone")),
-    ("leadership", _("Leadership")),
-]
+from programmes.models import SUPPORT_TOPICS
 
 
 class ScheduledSession(models.Model):
@@ -31,7 +23,6 @@ class ScheduledSession(models.Model):
     agenda = models.TextField(_("agenda"), blank=True)
     uid = models.UUIDField(_("calendar id"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
-    invite_sent_sequence = models.IntegerField(_("invite sent for revision"), null=True, blank=True)
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
@@ -91,6 +82,11 @@ class MentoringSession(models.Model):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("mentoring session")
         verbose_name_plural = _("mentoring sessions")
+        indexes = [
+            # A pair's latest session (pairing list, workspace timeline, quiet pairs on the
+            # cohort page) without reading the pair's whole history.
+            models.Index(fields=["pairing", "-held_on", "-id"], name="session_pairing_latest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
@@ -212,6 +208,11 @@ class CheckIn(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
+        indexes = [
+            # Each person's latest check-in in a pair: "flagged" is decided on it (pairing list,
+            # cohort page, the admin's flag page).
+            models.Index(fields=["pairing", "person", "-created_at", "-id"], name="checkin_latest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5), name="checkin_satisfaction_1_to_5"
@@ -287,6 +288,10 @@ class GoalUpdate(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("goal update")
         verbose_name_plural = _("goal updates")
+        indexes = [
+            # A goal's latest value (its progress on the workspace) is one index probe.
+            models.Index(fields=["goal", "-created_at", "-id"], name="goalupdate_latest_idx"),
+        ]
 
     def __str__(self):
         return f"{self.goal}: {self.value}"

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from matching.models import Pairing
 from people.roles import person_of
+from programmes.models import Enrolment
 
 from .models import ActionItem, CheckIn, Goal, GoalUpdate, MentoringSession, ScheduledSession
 
@@ -19,8 +20,12 @@ def pairings_for(user):
     person = person_of(user)
     if person is None:
         return Pairing.objects.none()
+    # Through the person's enrolment ids (a few), not an OR across two joins: the planner then
+    # reads the mentor and mentee indexes instead of joining every pairing to its enrolments
+    # (with the ids as a subquery it still guessed thousands of rows and hashed them all).
+    enrolments = list(Enrolment.objects.filter(person=person).values_list("pk", flat=True))
     return (
-        Pairing.objects.filter(Q(mentor__person=person) | Q(mentee__person=person))
+        Pairing.objects.filter(Q(mentor__in=enrolments) | Q(mentee__in=enrolments))
         .exclude(status=Pairing.Status.PROPOSED)
         .select_related("cohort__programme", "mentor__person__team", "mentee__person__team")
     )

@@ -2,10 +2,11 @@ import pytest
 from django.urls import reverse
 
 from closeout import selectors, services
+from closeout.models import Reflection, SurveyResponse
 from closeout.selectors import nps, survey_summary
 from matching.models import Pairing
 from matching.services import pairings_complete
-from programmes.models import Cohort, Enrolment, Reflection, SurveyResponse
+from programmes.models import Cohort, Enrolment
 from tests.closeout.conftest import set_state
 from tests.conftest import login
 from tests.factories import EnrolmentFactory, PairingFactory

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enrolment import services
+from enrolment.models import Invitation
 from people.models import Tag
-from programmes.models import Enrolment, Invitation
+from programmes.models import Enrolment
 from tests.conftest import login
 from tests.enrolment.conftest import active_mentor, days_ago
 from tests.factories import EnrolmentFactory, PersonFactory, UserFactory

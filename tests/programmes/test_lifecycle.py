@@ -219,3 +219,23 @@ def test_programme_pages_save_kpi_targets(client, world):
     assert response.status_code == 302
     detail = client.get(response.url)
     assert "92.0%" in detail.text and "90.0%" in detail.text
+
+
+def test_a_check_registered_from_an_app_above_refuses_the_move_in_its_words(draft, admin_user, monkeypatch):
+    from programmes import services
+
+    # Apps above programmes (matching/lifecycle.py) add their rules this way; programmes cannot import them.
+    monkeypatch.setattr(services, "_checks", {})
+    services.transition_check(State.DRAFT, State.ENROLLING)(lambda cohort: f"{cohort.name} is not ready")
+    with pytest.raises(ValidationError, match="is not ready"):
+        move(draft, State.ENROLLING, admin_user)
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+
+
+def test_matching_rules_are_registered_on_the_lifecycle():
+    from programmes import services
+
+    assert services._checks[(State.MATCHING, State.ENROLLING)]
+    assert services._checks[(State.MATCHING, State.ACTIVE)]
+    assert services._steps[State.CLOSED]

@@ -13,7 +13,7 @@ from sessions.models import CheckIn
 from tests.conftest import login
 from tests.factories import CheckInFactory, PairingFactory
 
-FLAG_PAGE_QUERIES = 9
+FLAG_PAGE_QUERIES = 10
 
 # Pairings start on 2026-09-08 and pulse every 28 days: period 1 runs 2026-10-06 .. 2026-11-02,
 # period 2 from 2026-11-03.
@@ -200,13 +200,26 @@ def test_flag_page_is_for_programme_admins_only(client, world, who):
     assert client.get(url).status_code == 403
 
 
-@pytest.mark.parametrize("size", [1, 8])
+def test_flag_page_lists_a_page_of_flagged_pairs_at_a_time(client, world):
+    from sessions.checkin_views import FLAGS_PER_PAGE
+
+    for _ in range(FLAGS_PER_PAGE + 2):
+        CheckInFactory(pairing=PairingFactory(match_run=world.run), blockers="Stuck")
+    login(client, world.admin)
+    url = reverse("mentoring_sessions:checkin-flags", args=[world.cohort.pk])
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert len(first.context["rows"]) == FLAGS_PER_PAGE and len(second.context["rows"]) == 2
+    assert "Page 1 of 2" in first.text
+
+
+@pytest.mark.parametrize("size", [1, 60])
 def test_flag_page_query_count_does_not_grow(client, world, django_assert_num_queries, size):
     for _ in range(size):
         CheckInFactory(pairing=PairingFactory(match_run=world.run), blockers="Stuck")
     login(client, world.admin)
     url = reverse("mentoring_sessions:checkin-flags", args=[world.cohort.pk])
-    # session, user, admin group check, cohort, flagged pairings, their answers; then the nav's checks
+    # session, user, admin group check, cohort, count and page of flagged pairings, their answers;
+    # then the nav's checks
     with django_assert_num_queries(FLAG_PAGE_QUERIES):
         assert client.get(url).status_code == 200
 

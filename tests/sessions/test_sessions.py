@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from matching.models import Pairing
+from outbox.models import Message
+from outbox.tasks import send_message
 from sessions import ics, services
 from sessions.models import ActionItem, MentoringSession, ScheduledSession, SessionPrivateNote
-from sessions.tasks import send_session_invite
 from tests.conftest import login
 from tests.factories import SessionFactory
 
@@ -145,15 +146,16 @@ def test_invite_is_emailed_once_per_sequence_even_if_the_task_runs_twice(
         scheduled = _schedule(frozen)
     assert sorted(m.to[0] for m in mail.outbox) == ["mentee@example.com", "mentor@example.com"]
     assert mail.outbox[0].attachments[0][0] == "invite.ics"
-    assert send_session_invite(scheduled.pk) == 0
+    # A redelivered task for a message already sent sends nothing.
+    assert not any(send_message(pk) for pk in Message.objects.values_list("pk", flat=True))
     assert len(mail.outbox) == 2
 
     with django_capture_on_commit_callbacks(execute=True):
         services.session_cancel(scheduled=scheduled, by=frozen.mentor)
-    assert send_session_invite(scheduled.pk) == 0
+    assert not any(send_message(pk) for pk in Message.objects.values_list("pk", flat=True))
     assert len(mail.outbox) == 4
     assert "METHOD:CANCEL" in mail.outbox[-1].attachments[0][1]
-    assert ScheduledSession.objects.get().invite_sent_sequence == 1
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 4
 
 
 def test_scheduling_in_an_ended_pairing_is_refused(frozen):
@@ -276,9 +278,10 @@ def test_log_form_query_count_does_not_grow_with_history(client, frozen, history
     login(client, frozen.mentee.user)
     url = reverse("mentoring_sessions:session-create", args=[frozen.pair.pk])
     client.get(url)  # warm the session and content-type caches
-    # session, user, person, pairing, next scheduled session, open action items (with owners),
+    # session, user, person, their enrolment ids, pairing, next scheduled session, open action items
+    # (with owners),
     # and the navigation's four role checks
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.text.count("Item ") == history
 
@@ -474,6 +477,6 @@ def test_session_page_query_count_does_not_grow_with_notes(client, frozen, notes
     assert "Mine" in page and "Other" not in page and "Not mine" not in page
 
 
-# session, user, person, pairing (with both people), the session (with its logger), my note, and
-# the navigation's four role checks
-SESSION_PAGE_QUERIES = 10
+# session, user, person, their enrolment ids, pairing (with both people), the session (with its logger),
+# my note, and the navigation's four role checks
+SESSION_PAGE_QUERIES = 11
