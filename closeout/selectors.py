@@ -62,13 +62,9 @@ def previous_mentor_ids(mentee: Enrolment) -> set[int]:
     )
 
 
-def _slots(capacity: int, cohort: Cohort) -> int:
-    return min(capacity, cohort.max_mentees_per_mentor)
-
-
 def free_slots(mentor: Enrolment, *, cohort: Cohort) -> int:
     taken = Pairing.objects.filter(cohort=cohort, mentor=mentor, status=Pairing.Status.ACTIVE).count()
-    return _slots(mentor.capacity, cohort) - taken
+    return cohort.places_of(mentor.capacity) - taken
 
 
 @dataclass(frozen=True)
@@ -101,7 +97,7 @@ def rematch_options(mentee: Enrolment, limit: int = TOP_MENTORS) -> list[MentorO
         .select_related("person__team")
         .prefetch_related(Prefetch("person__interests"), Prefetch("person__skills"), "goal_areas")
         .order_by("pk")
-        if _slots(m.capacity, cohort) - m.active > 0
+        if cohort.places_of(m.capacity) - m.active > 0
     ]
     if not mentors:
         return []
@@ -115,7 +111,7 @@ def rematch_options(mentee: Enrolment, limit: int = TOP_MENTORS) -> list[MentorO
             enrolment=mentors[j],
             score=float(scores[0, j]),
             explanation=explain_pair(cohort, mentee_candidate, candidate_for(mentors[j])),
-            free_slots=_slots(mentors[j].capacity, cohort) - mentors[j].active,
+            free_slots=cohort.places_of(mentors[j].capacity) - mentors[j].active,
         )
         for j in ranked
     ]

@@ -22,7 +22,9 @@ from sessions.checkins import flagged_pairings
 def cohort_enrolments(cohort: Cohort, *, role: str | None = None, active: bool = True):
     """The cohort's enrolments in name order, for a paginator: active ones of `role`, or
     (active=False) everyone applied, waitlisted or withdrawn. `with_partners` then fills in a page."""
-    enrolments = cohort.enrolments.select_related("person__team").order_by("person__full_name", "pk")
+    enrolments = cohort.enrolments.select_related("person__team", "person__user").order_by(
+        "person__full_name", "pk"
+    )
     if active:
         enrolments = enrolments.filter(status=Enrolment.Status.ACTIVE)
     else:
@@ -33,7 +35,7 @@ def cohort_enrolments(cohort: Cohort, *, role: str | None = None, active: bool =
 
 
 def with_partners(cohort: Cohort, enrolments) -> list[Enrolment]:
-    """One page of enrolments with their partners, in one more query: `partners` (names, active
+    """One page of enrolments with their pairings, in one more query: `partners` (names, active
     pairings), `active_pairing` and `ended_pairing` (a mentee's latest that has ended: a closed
     cohort shows who completed with whom rather than "not matched"), `completed_partners` (a mentor's)."""
     enrolments = list(enrolments)
@@ -69,10 +71,10 @@ def cohort_match_runs(cohort: Cohort):
     return MatchRun.objects.filter(cohort=cohort).annotate(pair_count=Count("pairings"))
 
 
-# The cohort page names this many people whose profile is unfinished, and this many pairs overdue
-# for a session; the counts say the rest.
+# The cohort page names this many people whose profile is unfinished, and this many overdue pairs;
+# the counts say the rest.
 INCOMPLETE_NAMED = 20
-OVERDUE_NAMED = 20
+OVERDUE_SHOWN = 20
 
 
 def pairings_overdue_for_session(cohort: Cohort, *, today: datetime.date):
@@ -122,7 +124,7 @@ def cohort_overview(cohort: Cohort, today: datetime.date | None = None) -> Overv
             incomplete.select_related("person").order_by("person__full_name", "pk")[:INCOMPLETE_NAMED]
         ),
         incomplete_count=incomplete.count(),
-        # A mentee whose pairing ran its course is not unmatched (a closed cohort ended them all).
+        # A mentee whose pairing completed is not "without a mentor": they finished.
         unmatched_count=active.filter(role=Enrolment.Role.MENTEE)
         .exclude(Exists(Pairing.objects.filter(mentee=OuterRef("pk"), status=Pairing.Status.ACTIVE)))
         .exclude(
@@ -158,7 +160,7 @@ def cohort_overview(cohort: Cohort, today: datetime.date | None = None) -> Overv
     if cohort.is_active:
         overdue = pairings_overdue_for_session(cohort, today=today)
         overview.overdue_count = overdue.count()
-        overview.overdue_pairings = list(overdue[:OVERDUE_NAMED])
+        overview.overdue_pairings = list(overdue[:OVERDUE_SHOWN])
         # One rule for "flagged" everywhere: the admin's flag page lists exactly these pairs.
         low = flagged_pairings(cohort).count()
         if low:

@@ -16,7 +16,7 @@ class MatchRun(models.Model):
     Lifecycle: a run made inline starts PROPOSED; a large cohort's run is QUEUED, then RUNNING once
     a worker claims it, then PROPOSED (or FAILED with its error, or FAILED when its lease ran out
     because the worker died). A new proposal SUPERSEDES the previous one; publishing one makes it
-    PUBLISHED, and `notified_at` records that its emails were claimed. Pairs made one at a time
+    PUBLISHED, writing both sides' emails into the outbox as it does. Pairs made one at a time
     (mentee choice, re-matching) live in published runs of their own kind.
     """
 
@@ -54,7 +54,6 @@ class MatchRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    notified_at = models.DateTimeField(_("people notified"), null=True, blank=True)
     unmatched = models.JSONField(
         _("unmatched mentees"), default=list, blank=True, help_text=_("[{enrolment_id, name, reason}]")
     )

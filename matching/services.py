@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from people.models import WORK_STYLE_TRAITS
 from programmes.models import Cohort, Enrolment
 
-from . import choice, scoring, selectors, solver
+from . import emails, scoring, selectors, solver
 from .models import MatchRun, MentorRequest, Pairing, PairRule
 from .scores import (  # noqa: F401 - close-out and the benchmarks import these from here
     allowed_pairs,
@@ -261,13 +261,32 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
     run.published_at = timezone.now()
     run.full_clean()
     run.save(update_fields=["status", "published_by", "published_at"])
+    emails.match_run_emails_owe(run=run)
     cohort = run.cohort
     cohort.state = Cohort.State.ACTIVE
     cohort.save(update_fields=["state"])
     _settle_after_pairing(
         cohort=cohort, pairings=list(run.pairings.select_related("mentor__person", "mentee__person"))
     )
+    _owe_activations(run)
     return run
+
+
+def _owe_activations(run: MatchRun) -> None:
+    """Whoever in the published pairs cannot log in yet (enrolled by an admin, never activated) is
+    emailed a fresh activation link that leads to their pair's workspace (issue 8)."""
+    from django.urls import reverse
+
+    from people.services import activation_owed
+
+    reason = _("Your mentoring pair in %(cohort)s has been published.") % {"cohort": run.cohort.name}
+    seen: set[int] = set()
+    for pairing in run.pairings.select_related("mentor__person__user", "mentee__person__user"):
+        workspace = reverse("mentoring_sessions:pairing-detail", args=[pairing.pk])
+        for person in (pairing.mentor.person, pairing.mentee.person):
+            if person.pk not in seen and not person.can_log_in:
+                activation_owed(person=person, next_url=workspace, cohort=run.cohort, reason=reason)
+            seen.add(person.pk)
 
 
 def pairings_complete(*, cohort: Cohort) -> int:
@@ -620,7 +639,7 @@ def mentor_request_create(*, mentee: Enrolment, mentor: Enrolment, by) -> Mentor
             mentor_request.save()
     except IntegrityError as exc:
         raise ValidationError(_("You already have an open request.")) from exc
-    choice.mentor_request_email_owe(mentor_request=mentor_request, kind="requested")
+    emails.mentor_request_email_owe(mentor_request=mentor_request, kind="requested")
     return mentor_request
 
 
@@ -646,7 +665,7 @@ def mentor_request_decline(*, mentor_request: MentorRequest, note: str = "", by)
     mentor_request.reason = note.strip()
     mentor_request.full_clean()
     mentor_request.save(update_fields=["status", "decided_at", "reason"])
-    choice.mentor_request_email_owe(
+    emails.mentor_request_email_owe(
         mentor_request=mentor_request, kind="declined", note=mentor_request.reason
     )
     return mentor_request
@@ -728,7 +747,7 @@ def _accept(*, mentor_request_id: int, by) -> tuple[Pairing | None, str | None]:
     mentor_request.status = MentorRequest.Status.ACCEPTED
     mentor_request.decided_at = now
     mentor_request.save(update_fields=["status", "decided_at"])
-    choice.mentor_request_email_owe(mentor_request=mentor_request, kind="accepted")
+    emails.mentor_request_email_owe(mentor_request=mentor_request, kind="accepted")
     _settle_after_pairing(cohort=cohort, pairings=[pairing])
     return pairing, None
 
@@ -746,7 +765,7 @@ def _close_open_requests(requests, reason: str, *, tell_mentee: bool = True) -> 
     )
     if tell_mentee:
         for closed in MentorRequest.objects.filter(pk__in=waiting):
-            choice.mentor_request_email_owe(mentor_request=closed, kind="closed", note=reason)
+            emails.mentor_request_email_owe(mentor_request=closed, kind="closed", note=reason)
     return len(waiting)
 
 

@@ -3,7 +3,7 @@ duplicated message is as safe as the claim that function makes."""
 
 from celery import shared_task
 
-from . import review, services
+from . import services
 
 
 @shared_task(name="matching.tasks.run_matching")
@@ -17,9 +17,3 @@ def run_matching(run_id: int) -> str | None:
 def expire_stale_runs() -> int:
     """Mark failed the background runs whose lease ran out (their worker died); returns how many."""
     return services.match_runs_expire()
-
-
-@shared_task(name="matching.tasks.notify_published")
-def notify_published(run_id: int) -> int:
-    """Tell both sides of a published run who they were paired with; returns emails sent."""
-    return review.match_run_notify(run_id=run_id)

@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from rules.contrib.views import permission_required
 
 from programmes.models import Cohort, Enrolment
 
-from . import selectors, services, tasks
+from . import selectors, services
 from .models import MatchRun, Pairing, PairRule
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
@@ -241,7 +240,6 @@ def run_publish(request, pk):
         for message in exc.messages:
             messages.error(request, message)
         return redirect(run)
-    transaction.on_commit(lambda: tasks.notify_published.delay(run.pk))
     messages.success(request, _("Published. The pairs can now see each other and start meeting."))
     return redirect(run.cohort)
 

@@ -36,7 +36,8 @@ class _AddDays(Func):
 
 # Only a pairing that is running, in a cohort that is running, is reminded of anything: an ended
 # pairing (ended early by the admin, or completed) or a cohort that is concluding or closed gets no
-# check-in or pulse reminder, including one recorded before it ended and not yet sent.
+# check-in or pulse reminder, and the emails of reminders recorded before it ended and not yet sent
+# are cancelled (reminders.services.reminders_cancel_unowed).
 REMINDED = Q(status=Pairing.Status.ACTIVE, cohort__state=Cohort.State.ACTIVE)
 
 
@@ -77,12 +78,9 @@ def pairings_due_pulse(*, today: datetime.date) -> QuerySet[Pairing]:
 
 def reminders_without_message() -> QuerySet[Reminder]:
     """Reminders recorded whose email is not yet in the outbox, with everything the email needs
-    loaded (one query). A reminder about a pairing that has ended (or whose cohort stopped
-    running) since it was recorded is no longer owed: its email is never written."""
-    still_reminded = Q(pairing__isnull=True) | Q(pairing__in=Pairing.objects.filter(REMINDED))
+    loaded (one query)."""
     return (
         Reminder.objects.filter(message__isnull=True)
-        .filter(still_reminded)
         .select_related(
             "person",
             "pairing__cohort__programme",
@@ -91,4 +89,13 @@ def reminders_without_message() -> QuerySet[Reminder]:
         )
         .annotate(last_met_on=Max("pairing__sessions__held_on"))
         .order_by("pk")
+    )
+
+
+def reminder_messages_no_longer_owed() -> QuerySet[Reminder]:
+    """Reminders whose email still waits in the outbox although their pairing is no longer reminded."""
+    from outbox.models import Message
+
+    return Reminder.objects.filter(message__status=Message.Status.PENDING, pairing__isnull=False).exclude(
+        pairing__in=Pairing.objects.filter(REMINDED)
     )

@@ -157,7 +157,7 @@ def checkin_flags(request, cohort_pk):
             "title": _("Flagged check-ins: %(cohort)s") % {"cohort": cohort.name},
             "cohort": cohort,
             "rows": rows,
-            "low_satisfaction": CheckIn.LOW_SATISFACTION,
             "page": page,
+            "low_satisfaction": CheckIn.LOW_SATISFACTION,
         },
     )

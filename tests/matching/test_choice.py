@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from matching import choice, selectors, services
+from matching import emails, selectors, services
 from matching.models import MatchRun, MentorRequest, Pairing
 from outbox.models import Message
 from programmes.models import Cohort, Enrolment
@@ -262,7 +262,7 @@ def test_withdraw_frees_the_mentee_and_a_decided_request_cannot_be_withdrawn(c):
 def test_each_decision_is_emailed_once_even_if_recorded_twice(c, world, on_commit):
     request = on_commit(services.mentor_request_create, mentee=c.ada, mentor=c.omar, by=None)
     # A retry of the same transition records nothing new: the key is the request and its decision.
-    on_commit(choice.mentor_request_email_owe, mentor_request=request, kind="requested")
+    on_commit(emails.mentor_request_email_owe, mentor_request=request, kind="requested")
     assert [m.to for m in mail.outbox] == [[world.mentor.email]]
     assert Message.objects.filter(key=f"mentor-request:{request.pk}:requested").count() == 1
 

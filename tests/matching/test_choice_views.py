@@ -148,6 +148,9 @@ def test_decline_with_a_note_and_withdraw(client, c, world, django_capture_on_co
     assert "Full this quarter" in mail.outbox[0].body
 
     login(client, world.mentee.user)
+    # The mentee reads the mentor's note on their page too, not only in the email.
+    page = client.get(suggestions_url(c.ada)).content.decode()
+    assert "Omar Mentor could not take you on" in page and "Full this quarter" in page
     ask(client, c, c.ada, c.lin)
     open_request = MentorRequest.objects.get(mentee=c.ada, status="requested")
     response = client.post(reverse("choice:request-withdraw", args=[open_request.pk]), follow=True)

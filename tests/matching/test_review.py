@@ -11,6 +11,9 @@ from django.utils import timezone
 from matching import services, tasks
 from matching.models import MatchRun, PairRule
 from matching.services import match_run_create, match_run_publish
+from outbox.models import Message
+from outbox.services import message_id_header
+from outbox.tasks import send_message
 from people.models import Tag
 from programmes.models import Cohort, Enrolment
 from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory
@@ -225,30 +228,41 @@ def test_queueing_is_refused_on_an_active_cohort(small):
         services.match_run_queue(cohort=small.cohort, by=small.admin)
 
 
-def test_publish_emails_each_person_once_even_if_the_task_runs_twice(small):
-    match_run_publish(run=small.run, by=small.admin)
-    assert tasks.notify_published(small.run.pk) == 4
-    assert tasks.notify_published(small.run.pk) == 0
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+def test_publish_emails_each_person_once_even_if_the_send_tasks_run_twice(
+    small, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        match_run_publish(run=small.run, by=small.admin)
+    messages = Message.objects.filter(kind__startswith="match_published")
+    assert messages.count() == 4
+    assert not any(send_message(m.pk) for m in messages)  # redelivered tasks: already sent
+    # (People here have no login yet, so each also gets an activation email: not counted here.)
+    ids = {message_id_header(m) for m in messages}
+    published_mail = [m for m in mail.outbox if m.extra_headers["Message-ID"] in ids]
+    assert len(published_mail) == 4
+    assert sorted(m.to[0] for m in published_mail) == sorted(
         e.person.email for e in small.mentors + small.mentees
     )
-    mentee_mail = next(m for m in mail.outbox if m.to == [small.mentees[0].person.email])
+    mentee_mail = next(m for m in published_mail if m.to == [small.mentees[0].person.email])
     pairing = small.run.pairings.get(mentee=small.mentees[0])
     assert mentee_mail.subject == f"Meet your mentor: {pairing.mentor.person.full_name}"
     # Nobody here finished a profile: the email gives no placeholder reasons, only a neutral line.
     assert pairing.explanation[0] == "Work styles not known yet"
-    for email in mail.outbox:
+    for email in published_mail:
         assert "not known yet" not in email.body and "No shared interests" not in email.body
         assert "not known yet" not in email.alternatives[0][0]
     assert "paired you from what you both shared" in mentee_mail.body
     assert pairing.get_absolute_url() in mentee_mail.alternatives[0][0]
-    mentor_mail = next(m for m in mail.outbox if m.to == [pairing.mentor.person.email])
+    mentor_mail = next(m for m in published_mail if m.to == [pairing.mentor.person.email])
     assert small.mentees[0].person.full_name in mentor_mail.body
 
 
-def test_a_run_that_is_not_published_sends_nothing(small):
-    assert tasks.notify_published(small.run.pk) == 0
-    assert mail.outbox == []
+def test_a_run_refused_publication_owes_no_email(small):
+    small.run.status = MatchRun.Status.SUPERSEDED
+    small.run.save(update_fields=["status"])
+    with pytest.raises(ValidationError):
+        match_run_publish(run=small.run, by=small.admin)
+    assert not Message.objects.exists()
 
 
 def test_swap_updates_the_share_of_mentees_with_a_top3_mentor(db, admin_user):
@@ -275,3 +289,19 @@ def test_swap_updates_the_share_of_mentees_with_a_top3_mentor(db, admin_user):
     run.refresh_from_db()
     # Ada now has her worst mentor; Bo's options all tie, so any mentor is in his top 3.
     assert run.quality["share_top3"] == 0.5
+
+
+def test_queueing_with_the_broker_down_still_answers_and_the_run_fails_after_its_lease(
+    small, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(tasks.run_matching, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.match_run_queue(cohort=small.cohort, by=small.admin)
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.QUEUED  # recorded; the message was lost, not the request
+    assert services.match_runs_expire(now=run.lease_expires_at) == 1
+    run.refresh_from_db()
+    assert run.is_failed

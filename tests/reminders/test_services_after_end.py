@@ -1,8 +1,11 @@
 """A pair the admin ended (or whose cohort is no longer running) is reminded of nothing more."""
 
 import pytest
+from django.core import mail
 
 from closeout.services import pairing_end_early
+from outbox.models import Message
+from outbox.services import outbox_sweep
 from programmes.models import Cohort
 from reminders.models import Reminder
 from reminders.services import pulse_reminders_record, reminders_scan_due
@@ -33,26 +36,34 @@ def test_pair_ended_by_the_admin_gets_no_new_check_in_or_pulse_reminder(
     }
 
 
-def test_reminders_recorded_before_the_pair_ended_get_no_email_after(
+def _emails(pairing):
+    return Message.objects.filter(pk__in=Reminder.objects.filter(pairing=pairing).values("message_id"))
+
+
+def test_emails_of_reminders_recorded_before_the_pair_ended_are_cancelled(
     world, morning, django_capture_on_commit_callbacks
 ):
-    # Pulse reminders are recorded first; their emails are written by the scan that follows.
-    pulse_reminders_record(now=morning)
-    assert Reminder.objects.filter(pairing=world.pair, message__isnull=True).exists()
+    # The scan records both pairs' reminders and their emails; none is sent (say the broker was down).
+    first = scan(django_capture_on_commit_callbacks, morning)
+    assert reminded_pairings(first) == {world.pair.pk, world.pair2.pk}
 
     pairing_end_early(pairing=world.pair, reason="Left the team", by=world.admin)
-    written = scan(django_capture_on_commit_callbacks, morning)
+    assert scan(django_capture_on_commit_callbacks, morning) == []
 
-    assert reminded_pairings(written) == {world.pair2.pk}
-    assert not Reminder.objects.filter(pairing=world.pair, message__isnull=False).exists()
+    assert {m.status for m in _emails(world.pair)} == {Message.Status.CANCELLED}
+    assert {m.status for m in _emails(world.pair2)} == {Message.Status.PENDING}
+    outbox_sweep()  # the broker is back: only the running pair hears from us
+    assert sorted(address for m in mail.outbox for address in m.to) == sorted(
+        [world.mentor2.email, world.mentee2.email] * 2  # a check-in and a pulse each
+    )
 
 
 @pytest.mark.parametrize("state", [Cohort.State.CONCLUDING, Cohort.State.CLOSED])
-def test_reminders_recorded_before_the_cohort_stopped_running_get_no_email(
+def test_emails_of_reminders_recorded_before_the_cohort_stopped_running_are_cancelled(
     world, morning, django_capture_on_commit_callbacks, state
 ):
-    assert pulse_reminders_record(now=morning)
+    assert scan(django_capture_on_commit_callbacks, morning)
     Cohort.objects.filter(pk=world.cohort.pk).update(state=state)
 
     assert scan(django_capture_on_commit_callbacks, morning) == []
-    assert not Reminder.objects.filter(message__isnull=False).exists()
+    assert set(Message.objects.values_list("status", flat=True)) == {Message.Status.CANCELLED}

@@ -477,6 +477,6 @@ def test_session_page_query_count_does_not_grow_with_notes(client, frozen, notes
     assert "Mine" in page and "Other" not in page and "Not mine" not in page
 
 
-# session, user, person, their enrolment ids, pairing (with both people), the session (with its logger),
-# my note, and the navigation's four role checks
+# session, user, person, their enrolment ids, pairing (with both people), the session (with its
+# logger), my note, and the navigation's four role checks
 SESSION_PAGE_QUERIES = 11
