@@ -112,7 +112,7 @@ def reflection(request, pairing_pk):
         else:
             messages.success(request, _("Your reflection is saved. You can edit it until the cohort closes."))
             return redirect("closeout:reflection", pairing_pk=pairing.pk)
-    partner = pairing.mentee.person if pairing.mentor.person_id == me.pk else pairing.mentor.person
+    partner = pairing.partner_of(me)
     return render(
         request,
         "closeout/reflection.html",
