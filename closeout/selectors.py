@@ -276,7 +276,7 @@ def closed_refusal(cohort: Cohort) -> str | None:
 def end_refusal(pairing: Pairing) -> str | None:
     if refusal := closed_refusal(pairing.cohort):
         return refusal
-    if pairing.status != Pairing.Status.ACTIVE:
+    if not pairing.is_active:
         return _("Only an active pairing can be ended; this one is %(status)s.") % {
             "status": pairing.get_status_display().lower()
         }
@@ -319,7 +319,7 @@ def reflection_refusal(pairing: Pairing) -> str | None:
 def survey_refusal(cohort: Cohort) -> str | None:
     if cohort.is_read_only:
         return _("The survey is closed: this cohort has ended. Thank you to everyone who answered.")
-    if cohort.state != Cohort.State.CONCLUDING:
+    if not cohort.is_concluding:
         return _("The end-of-cohort survey opens when the cohort is concluding (it is %(state)s).") % {
             "state": cohort.get_state_display().lower()
         }

@@ -172,6 +172,6 @@ def cohort_overview(cohort: Cohort, today: datetime.date | None = None) -> Overv
                 )
                 % {"n": low}
             )
-    if cohort.state == Cohort.State.ACTIVE and cohort.ends_on <= today:
+    if cohort.is_active and cohort.ends_on <= today:
         overview.attention.append(_("The cohort's end date has passed: begin close-out"))
     return overview

@@ -155,7 +155,7 @@ def _page_templates():
 
 def test_page_templates_name_routes_directly_ask_the_model_and_keep_lines_short():
     """A `{% url … as x %}{% if x %}` hides a button when its route is renamed; a test should fail
-    instead. States are asked of the model (`cohort.is_closed`), not compared with strings."""
+    instead. States are asked of the model (`cohort.is_read_only`), not compared with strings."""
     import re
 
     state_string = re.compile(r"\.(state|status|matching_mode)\s*(==|!=)\s*['\"]")
