@@ -4,7 +4,7 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mentorship.widgets import LongSelect
+from mentorship.widgets import LongModelChoiceField
 from programmes.models import Cohort, Enrolment
 
 from . import selectors
@@ -98,8 +98,8 @@ class PersonFilterForm(forms.Form):
     ]
 
     q = forms.CharField(label=_("Search name, email or employee id"), required=False, max_length=100)
-    team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.all(), required=False, widget=LongSelect
+    team = LongModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), label_field="name", required=False
     )
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, required=False)
     cohort = forms.ModelChoiceField(
