@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from mentorship.widgets import LongSelect
+from mentorship.widgets import LongModelChoiceField
 from people.models import Communication, Feedback, Pace, Person, Structure, Tag, Team
 from programmes.models import Cohort, Enrolment
 
@@ -316,8 +316,8 @@ class PersonFilterForm(forms.Form):
     ]
 
     q = forms.CharField(label=_("Search name, email, employee id or team"), required=False, max_length=100)
-    team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.all(), required=False, widget=LongSelect
+    team = LongModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), label_field="name", required=False
     )
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, required=False)
     cohort = forms.ModelChoiceField(

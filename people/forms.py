@@ -48,7 +48,11 @@ class PersonField(forms.CharField):
     def __init__(self, *, queryset, **kwargs):
         kwargs.setdefault("max_length", 254)
         kwargs.setdefault(
-            "help_text", _("Start typing a name, team, email or employee id, then choose from the list.")
+            "help_text",
+            _(
+                "Start typing a name, team, email or employee id and choose from the suggestions, "
+                "or type someone's full email or employee id."
+            ),
         )
         super().__init__(**kwargs)
         self.queryset = queryset
