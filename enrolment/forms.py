@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm, ModelIdsField
 from people.models import Communication, Feedback, Pace, Person, Structure, Tag
 from programmes.models import Cohort, Enrolment
 
@@ -37,8 +38,8 @@ COMMON_TIME_ZONES = (
 )
 
 
-class InviteForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
+class InviteForm(BoundedForm):
+    people = ModelIdsField(
         label=_("People to invite"),
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -56,7 +57,7 @@ class InviteForm(forms.Form):
         )
 
 
-class AccountForm(forms.Form):
+class AccountForm(BoundedForm):
     password1 = forms.CharField(
         label=_("Choose a password"),
         strip=False,
@@ -86,7 +87,7 @@ class AccountForm(forms.Form):
         return cleaned
 
 
-class JoinForm(forms.Form):
+class JoinForm(BoundedForm):
     role = forms.ChoiceField(
         label=_("I want to join as"),
         choices=[
@@ -105,7 +106,7 @@ TRAIT_HELP = {
 }
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(BoundedForm):
     # Work style
     communication = forms.ChoiceField(
         label=_("Communication"),
@@ -129,13 +130,13 @@ class ProfileForm(forms.Form):
         help_text=TRAIT_HELP["feedback"],
     )
     # Interests and skills
-    interests = forms.ModelMultipleChoiceField(
+    interests = ModelIdsField(
         label=_("What interests you"),
         queryset=Tag.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = ModelIdsField(
         label=_("What you are good at"),
         queryset=Tag.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -148,7 +149,7 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("In your own words, e.g. “Stay calm with angry customers on billing tickets”."),
     )
-    goal_areas = forms.ModelMultipleChoiceField(
+    goal_areas = ModelIdsField(
         label=_("Goal areas"), queryset=Tag.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )
     # Mentors
@@ -248,7 +249,7 @@ class ProfileForm(forms.Form):
         return self.section(self.PRACTICAL)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoundedForm):
     checks = forms.MultipleChoiceField(
         label=_("This mentor shows"),
         choices=[
@@ -266,7 +267,7 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(BoundedForm):
     reason = forms.CharField(
         label=_("Reason for withdrawing"),
         max_length=200,
@@ -274,7 +275,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(BoundedForm):
     to_cohort = forms.ModelChoiceField(label=_("Move to cohort"), queryset=Cohort.objects.none())
 
     def __init__(self, *args, cohorts, **kwargs):

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
+from mentorship.forms import BoundedForm
 from programmes.models import Cohort, Enrolment
 
 from . import review, selectors, services, tasks
@@ -20,7 +21,7 @@ manage_required = permission_required("programmes.manage", raise_exception=True)
 HISTOGRAM_BUCKETS = [(low, low + 10) for low in range(0, 100, 10)]
 
 
-class PairRuleForm(forms.Form):
+class PairRuleForm(BoundedForm):
     """Either a proposed pair of the run (the buttons on each row) or any mentor and mentee of the
     cohort (the form under the rules)."""
 
@@ -47,7 +48,7 @@ class PairRuleForm(forms.Form):
         return data
 
 
-class SwapForm(forms.Form):
+class SwapForm(BoundedForm):
     first = forms.ModelChoiceField(queryset=Pairing.objects.none(), label=_("Swap the mentor of"))
     second = forms.ModelChoiceField(queryset=Pairing.objects.none(), label=_("with the mentor of"))
 

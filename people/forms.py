@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm, ModelIdsField
 from programmes.models import Cohort, Enrolment
 
 from . import selectors
 from .models import Person, Team
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(BoundedForm):
     file = forms.FileField(
         label=_("CSV file from the HR system"),
         help_text=_(
@@ -19,7 +20,7 @@ class ImportUploadForm(forms.Form):
     )
 
 
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(BoundedForm):
     ROLE_CHOICES = [("", _("Any role")), *Enrolment.Role.choices, ("none", _("In no cohort"))]
     STATUS_CHOICES = [("", _("Everyone")), ("current", _("Current staff")), ("left", _("Has left"))]
     SORT_CHOICES = [
@@ -61,10 +62,10 @@ class PersonFilterForm(forms.Form):
         }
 
 
-class BulkActionForm(forms.Form):
+class BulkActionForm(BoundedForm):
     ENROL, EXPORT = "enrol", "export"
 
-    people = forms.ModelMultipleChoiceField(
+    people = ModelIdsField(
         label=_("People"),
         queryset=Person.objects.all(),
         error_messages={"required": _("Select at least one person first.")},

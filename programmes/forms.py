@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm, BoundedModelForm, ModelIdsField
 from mentorship.widgets import DateInput
 from people.models import WORK_STYLE_TRAITS, Person, Tag
 from sessions.models import SUPPORT_TOPICS
@@ -16,7 +17,7 @@ def _limit(field: forms.Field, low, high) -> None:
     field.widget.attrs.update({"min": low, "max": high})
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(BoundedModelForm):
     class Meta:
         model = Programme
         fields = ["name", "objectives", "retention_target", "satisfaction_target", "csat_target"]
@@ -47,7 +48,7 @@ class TraitModesField(forms.MultiValueField):
         return dict(zip(WORK_STYLE_TRAITS, data_list, strict=True)) if data_list else {}
 
 
-class CohortSettingsForm(forms.ModelForm):
+class CohortSettingsForm(BoundedModelForm):
     """Every cohort setting; those the cohort's state has locked are shown but disabled."""
 
     trait_modes = TraitModesField(
@@ -147,7 +148,7 @@ class CohortForm(CohortSettingsForm):
         return super().validate_constraints(exclude=exclude)
 
 
-class EnrolmentForm(forms.Form):
+class EnrolmentForm(BoundedForm):
     person = forms.ModelChoiceField(
         label=_("Person"), queryset=Person.objects.filter(leave_date__isnull=True).select_related("team")
     )
@@ -160,9 +161,7 @@ class EnrolmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    goal_areas = forms.ModelMultipleChoiceField(
-        label=_("Goal areas"), queryset=Tag.objects.all(), required=False
-    )
+    goal_areas = ModelIdsField(label=_("Goal areas"), queryset=Tag.objects.all(), required=False)
 
     def __init__(self, *args, cohort, **kwargs):
         super().__init__(*args, **kwargs)

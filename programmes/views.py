@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from closeout.selectors import survey_summary
+from mentorship.forms import parse_id
 
 from . import selectors, services
 from .forms import CohortForm, CohortSettingsForm, EnrolmentForm, ProgrammeForm
@@ -80,8 +81,9 @@ def cohort_list(request):
 @manage_required
 def cohort_create(request):
     initial = {}
-    if request.GET.get("programme", "").isdigit():
-        initial["programme"] = request.GET["programme"]
+    programme_id = parse_id(request.GET.get("programme"))
+    if programme_id is not None:
+        initial["programme"] = programme_id
     form = CohortForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from rules.contrib.views import permission_required
 
 from matching.models import Pairing
+from mentorship.forms import BoundedModelForm
 from people.roles import person_of
 from programmes.models import Cohort
 
@@ -20,7 +21,7 @@ from .access import own_pairing
 from .models import CheckIn
 
 
-class CheckInForm(forms.ModelForm):
+class CheckInForm(BoundedModelForm):
     satisfaction = forms.TypedChoiceField(
         label=gettext_lazy(
             "How satisfied are you with the mentoring relationship? (1 = not at all, 5 = very)"

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm, BoundedModelForm, ModelIdsField
 from mentorship.widgets import DateInput
 
 from .models import SUPPORT_TOPICS, ActionItem, MentoringSession, ScheduledSession
@@ -33,7 +34,7 @@ def members_of(pairing):
     return [pairing.mentor.person, pairing.mentee.person]
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(BoundedModelForm):
     """Log a session. `pairing` gives the cohort's topics, the members who can own action items,
     and the open action items to tick off; `scheduled` pre-fills from the planned meeting."""
 
@@ -52,7 +53,7 @@ class SessionForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only you will ever see these."),
     )
-    completed_items = forms.ModelMultipleChoiceField(
+    completed_items = ModelIdsField(
         label=_("Open action items: tick the ones that are done"),
         queryset=ActionItem.objects.none(),
         required=False,
@@ -129,7 +130,7 @@ def _item_label(item: ActionItem) -> str:
     return f"{item.description} ({item.owner.full_name}{due})"
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(BoundedForm):
     description = forms.CharField(label=_("What"), max_length=200)
     owner = forms.TypedChoiceField(label=_("Who"), coerce=int)
     due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
@@ -146,10 +147,17 @@ class ActionItemForm(forms.Form):
         return owner
 
 
-ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=2, max_num=10)
+# absolute_max as well as validate_max: a posted TOTAL_FORMS of 100,000,000 builds at most this many forms.
+ActionItemFormSet = forms.formset_factory(
+    ActionItemForm,
+    extra=2,
+    max_num=ActionItem.PER_SESSION_MAX,
+    validate_max=True,
+    absolute_max=ActionItem.PER_SESSION_MAX,
+)
 
 
-class ScheduleForm(forms.ModelForm):
+class ScheduleForm(BoundedModelForm):
     """Date and time as the user reads them in their own time zone; `cleaned_data["starts_at"]`
     is the aware moment."""
 
@@ -193,7 +201,7 @@ class ScheduleForm(forms.ModelForm):
         }
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(BoundedForm):
     partner_rating = forms.TypedChoiceField(
         label=_("How useful was it for you? (1 = not at all, 5 = very)"),
         choices=RATING_CHOICES,

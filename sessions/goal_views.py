@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from mentorship.forms import parse_id
 from people.roles import person_of
 
 from . import goals
@@ -44,9 +45,10 @@ def goal_create(request, pk):
             return _goal_start(request, pairing)
         initial = {}
         if template_pk is not None:
-            if not template_pk.isdigit():
-                raise Http404
-            template = get_object_or_404(goals.active_templates(), pk=template_pk)
+            template_id = parse_id(template_pk)
+            if template_id is None:
+                raise Http404("Not a goal template id.")
+            template = get_object_or_404(goals.active_templates(), pk=template_id)
             initial = {f: getattr(template, f) for f in TEMPLATE_FIELDS}
         return _goal_step(request, pairing, GoalForm(initial=initial, **form_kwargs), 0)
 
