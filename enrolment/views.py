@@ -14,6 +14,7 @@ from rules.contrib.views import permission_required
 from people.models import Person
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment, Invitation
+from submissions.once import submitted_once
 
 from . import selectors, services
 from .forms import AccountForm, InviteForm, JoinForm, MoveForm, ProfileForm, ReviewForm, WithdrawForm
@@ -50,6 +51,7 @@ def _joined_message(request, enrolment):
 
 
 @manage_required
+@submitted_once
 def invite(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
     query = request.GET.get("q", "")[:100]
@@ -153,6 +155,7 @@ def accept(request, token):
 
 
 @never_cache
+@submitted_once
 def join(request, token):
     try:
         cohort = services.cohort_from_join_token(token)

@@ -13,6 +13,7 @@ from rules.contrib.views import permission_required
 
 from mentorship.forms import BoundedForm, parse_id
 from programmes.models import Cohort, Enrolment
+from submissions.once import submitted_once
 
 from . import choice
 from .models import MentorRequest
@@ -61,6 +62,7 @@ def suggestions(request, enrolment_pk):
 
 @login_required
 @require_POST
+@submitted_once
 def request_create(request, enrolment_pk):
     mentee = choice.mentee_enrolment_for(request.user, enrolment_pk)
     mentor_id = parse_id(request.POST.get("mentor"))

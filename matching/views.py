@@ -12,6 +12,7 @@ from rules.contrib.views import permission_required
 
 from mentorship.forms import BoundedForm
 from programmes.models import Cohort, Enrolment
+from submissions.once import submitted_once
 
 from . import review, selectors, services, tasks
 from .models import MatchRun, Pairing, PairRule
@@ -165,6 +166,7 @@ def run_status(request, pk):
 
 @manage_required
 @require_POST
+@submitted_once
 def run_start(request, cohort_pk):
     """Run matching on a cohort: inline for a small one, in Celery for a large one. Pins and
     forbids are rules of the cohort, so a re-run keeps them."""

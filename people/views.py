@@ -8,6 +8,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
+from submissions.once import submitted_once
+
 from . import importing, selectors, services
 from .forms import BulkActionForm, ImportUploadForm, PersonFilterForm
 from .models import ImportJob
@@ -48,6 +50,7 @@ def person_list(request):
 
 @require_POST
 @manage_required
+@submitted_once
 def person_bulk(request):
     form = BulkActionForm(request.POST)
     back = _list_url(request.POST.get("query", ""))

@@ -10,6 +10,7 @@ from rules.contrib.views import permission_required
 
 from closeout.selectors import survey_summary
 from mentorship.forms import parse_id
+from submissions.once import submitted_once
 
 from . import selectors, services
 from .forms import CohortForm, CohortSettingsForm, EnrolmentForm, ProgrammeForm
@@ -28,6 +29,7 @@ def programme_list(request):
 
 
 @manage_required
+@submitted_once
 def programme_form(request, pk=None):
     programme = get_object_or_404(Programme, pk=pk) if pk else Programme()
     form = ProgrammeForm(request.POST or None, instance=programme)
@@ -79,6 +81,7 @@ def cohort_list(request):
 
 
 @manage_required
+@submitted_once
 def cohort_create(request):
     initial = {}
     programme_id = parse_id(request.GET.get("programme"))
@@ -152,6 +155,7 @@ def cohort_edit(request, pk):
 
 
 @manage_required
+@submitted_once
 def cohort_detail(request, pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
     form = EnrolmentForm(request.POST or None, cohort=cohort)

@@ -15,6 +15,7 @@ from matching.models import Pairing
 from mentorship.forms import BoundedModelForm
 from people.roles import person_of
 from programmes.models import Cohort
+from submissions.once import submitted_once
 
 from . import checkins, selectors
 from .access import own_pairing
@@ -99,6 +100,7 @@ def _answer(request, pairing: Pairing, period: int):
     )
 
 
+@submitted_once
 def checkin_create(request, pk):
     """A member answers this period's check-in without waiting for the email."""
     pairing = own_pairing(request, pk)
@@ -108,6 +110,7 @@ def checkin_create(request, pk):
     return _answer(request, pairing, period)
 
 
+@submitted_once
 def checkin_answer(request, token):
     """The link in the pulse email. Logged in as its person: the form; logged out: log in and
     come back here; anyone else: 404, as for any pairing that is not theirs."""

@@ -11,6 +11,7 @@ from rules.contrib.views import permission_required
 
 from mentorship.forms import parse_id
 from people.roles import person_of
+from submissions.once import submitted_once
 
 from . import goals
 from .access import own_pairing
@@ -32,6 +33,7 @@ TEMPLATE_FIELDS = ("specific", "metric", "unit", "achievable", "relevant")
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
 
+@submitted_once
 def goal_create(request, pk):
     """The guided SMART form. GET: pick a template or start blank (`?template=<pk>` or `?step=`).
     POST with `step`: validate that step (and those before it), then show the next one, carrying
@@ -173,6 +175,7 @@ def _goal_post(request, pk, goal_pk, *, form_class, form_name, call, success):
 
 
 @require_POST
+@submitted_once
 def goal_update(request, pk, goal_pk):
     return _goal_post(
         request,
@@ -201,6 +204,7 @@ def goal_status(request, pk, goal_pk):
 
 
 @require_POST
+@submitted_once
 def milestone_add(request, pk, goal_pk):
     return _goal_post(
         request,
@@ -229,6 +233,7 @@ def milestone_complete(request, pk, goal_pk, milestone_pk):
 
 
 @require_POST
+@submitted_once
 def goal_comment(request, pk, goal_pk):
     return _goal_post(
         request,
@@ -252,6 +257,7 @@ def template_list(request):
 
 
 @manage_required
+@submitted_once
 def template_edit(request, template_pk=None):
     template = get_object_or_404(GoalTemplate, pk=template_pk) if template_pk else None
     form = GoalTemplateForm(request.POST or None, instance=template)
