@@ -44,9 +44,11 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 # Real PostgreSQL and Redis when their programs are here (scripts/with-services), Chromium for the
-# browser tests; Django's checks and a missing-migration check run first.
+# browser tests; the layers contract (lint-imports, pyproject.toml), Django's checks and a
+# missing-migration check run first.
 test: install-dev lint
 	mkdir -p var
+	$(BIN)/lint-imports --no-logo --cache-dir var/import-linter-cache
 	scripts/with-services bash -c '\
 	  DEBUG=true $(BIN)/python manage.py check --fail-level WARNING && \
 	  DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run && \

@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.forms import BoundedForm, BoundedModelForm
-from programmes.models import Reflection, SurveyResponse
 
+from .models import Reflection, SurveyResponse
 from .reasons import EndReason, end_reason_text
 
 

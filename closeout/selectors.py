@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 
 from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair
+from mentorship.figures import round_average
 from people.roles import person_of
-from programmes.models import Cohort, Enrolment, Reflection, SurveyResponse
+from programmes.models import Cohort, Enrolment
 from sessions.selectors import pairings_for
 
+from .models import Reflection, SurveyResponse
 from .reasons import EndReason
 
 # Figures from fewer people than this are withheld, so no one's answer can be singled out.
@@ -201,7 +203,7 @@ def _figures(row: dict, prefix: str, enrolled: int) -> SurveyFigures:
     return SurveyFigures(
         responses=responses,
         enrolled=enrolled,
-        average_satisfaction=round(row[f"{prefix}_satisfaction"], 2),
+        average_satisfaction=round_average(row[f"{prefix}_satisfaction"]),
         nps=nps(promoters, detractors, responses),
         promoters=promoters,
         detractors=detractors,
@@ -313,7 +315,7 @@ def rematch_refusal(mentee: Enrolment, *, active_pairing: Pairing | None = None)
 def reflection_refusal(pairing: Pairing) -> str | None:
     if refusal := closed_refusal(pairing.cohort):
         return refusal
-    if pairing.status != Pairing.Status.ENDED and pairing.cohort.state != Cohort.State.CONCLUDING:
+    if not pairing.accepts_reflection:
         return _("Reflections open when the cohort is concluding or when your mentorship has ended.")
     return None
 

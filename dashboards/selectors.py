@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from matching.models import Pairing
+from mentorship.figures import round_average
 from people.models import Person
 from people.roles import is_programme_admin, person_of, teams_managed_by
 from programmes.models import Enrolment
@@ -45,7 +46,7 @@ class Average:
 
     @property
     def rounded(self) -> float | None:
-        return round(self.value, 2) if self.shown else None
+        return round_average(self.value) if self.shown else None
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,20 @@ def overview(user, today: datetime.date | None = None) -> Overview:
     today = today or timezone.localdate()
     people = people_in_scope(user)
     stayed = Q(leave_date__isnull=True) | Q(leave_date__gt=today)
-    counts = people.annotate(participant=Exists(Enrolment.objects.filter(person=OuterRef("pk")))).aggregate(
+    # "Has ever enrolled" as one hashed set of people, not an EXISTS per person and per figure.
+    participant = Q(pk__in=Enrolment.objects.values("person_id"))
+    counts = people.aggregate(
         total=Count("pk"),
-        participants=Count("pk", filter=Q(participant=True)),
-        participants_stayed=Count("pk", filter=Q(participant=True) & stayed),
-        others=Count("pk", filter=Q(participant=False)),
-        others_stayed=Count("pk", filter=Q(participant=False) & stayed),
+        stayed=Count("pk", filter=stayed),
+        participants=Count("pk", filter=participant),
+        participants_stayed=Count("pk", filter=participant & stayed),
     )
-    pairings = Pairing.objects.filter(mentee__person__in=people)
+    # A programme admin's scope is everyone: no need to join each pairing to its mentee's person.
+    pairings = (
+        Pairing.objects.all()
+        if is_programme_admin(user)
+        else Pairing.objects.filter(mentee__person__in=people)
+    )
     pulse = CheckIn.objects.filter(pairing__in=pairings).aggregate(
         value=Avg("satisfaction"), people=Count("person", distinct=True)
     )
@@ -94,5 +101,7 @@ def overview(user, today: datetime.date | None = None) -> Overview:
         satisfaction=Average(pulse["value"], pulse["people"]),
         session_rating=Average(ratings["value"], ratings["people"]),
         retention_participants=Rate(counts["participants_stayed"], counts["participants"]),
-        retention_others=Rate(counts["others_stayed"], counts["others"]),
+        retention_others=Rate(
+            counts["stayed"] - counts["participants_stayed"], counts["total"] - counts["participants"]
+        ),
     )

@@ -4,7 +4,9 @@ from django.db.models import Exists, OuterRef, Q
 
 from matching.models import Pairing
 from people.models import Person
-from programmes.models import Cohort, Enrolment, Invitation
+from programmes.models import Cohort, Enrolment
+
+from .models import Invitation
 
 # Cohort states in which people may still be invited, enrolled, promoted or moved in.
 OPEN_STATES = (Cohort.State.DRAFT, Cohort.State.ENROLLING, Cohort.State.MATCHING)

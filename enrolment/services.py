@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorship.emails import send_templated_email
+from matching.services import mentor_requests_settle
 from people.models import WORK_STYLE_TRAITS, Person
-from programmes.models import Cohort, Enrolment, Invitation
+from programmes.models import Cohort, Enrolment
 
 from . import selectors
+from .models import Invitation
 
 INVITATION_SALT = "enrolment.invitation"
 JOIN_SALT = "enrolment.join"
@@ -160,14 +161,9 @@ def invitation_send(*, cohort: Cohort, people, role: str, by) -> tuple[list[Invi
             )
             invitation.full_clean()
             invitation.save()
+            _owe_invitation_email(invitation)
             invited.add(person.email)
             created.append(invitation)
-
-    from .tasks import send_invitation  # tasks import this module
-
-    ids = [i.pk for i in created]
-    # After commit, so the worker never looks for a row it cannot see yet.
-    transaction.on_commit(lambda: [send_invitation.delay(pk) for pk in ids])
     return created, skipped
 
 
@@ -180,50 +176,37 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     if invitation.person_id is None:
         raise ValidationError(_("The invited person no longer exists."))
     _require_open(invitation.cohort)
-    invitation.sent_at = None
-    invitation.save(update_fields=["sent_at"])
-    from .tasks import send_invitation
-
-    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    _owe_invitation_email(invitation)
     return invitation
 
 
-def invitation_deliver(*, invitation_id: int) -> bool:
-    """Claim the invitation, then email it. Returns False if it was already sent (or claimed).
+def _owe_invitation_email(invitation: Invitation) -> None:
+    """Write the invitation's email to the outbox, in the caller's transaction. `sent_at` marks
+    this sending; each sending is its own message (keyed by it), so a resend emails again while a
+    repeated task or request for the same sending does not."""
+    from outbox.services import email_enqueue
 
-    Not atomic on purpose: the claim (setting sent_at) commits before the SMTP conversation, so a
-    duplicate task finds it claimed and sends nothing. Trade-off: at most once, not at least once. If
-    sending raises, the claim is released so a retry can send; if the worker dies mid-send, the
-    invitation stays marked sent and the admin re-invites. A lost invitation is visible on the invite
-    page (the person never accepts); a duplicate one is not undoable, so we prefer the former.
-    """
     now = timezone.now()
-    if not Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(sent_at=now):
-        return False
-    invitation = Invitation.objects.select_related("cohort__programme", "person", "invited_by").get(
-        pk=invitation_id
-    )
+    invitation.sent_at = now
+    invitation.save(update_fields=["sent_at"])
     inviter = invitation.invited_by
-    try:
-        send_templated_email(
-            template="invitation",
-            context={
-                "invitation": invitation,
-                "cohort": invitation.cohort,
-                "person": invitation.person,
-                "role": invitation.get_role_display().lower(),
-                "is_mentor": invitation.role == Enrolment.Role.MENTOR,
-                "inviter": (inviter.get_full_name() or inviter.get_username()) if inviter else "",
-                "accept_url": settings.SITE_URL
-                + reverse("enrolment:accept", args=[invitation_token(invitation)]),
-                "expires_on": timezone.localdate(now + INVITATION_MAX_AGE),
-            },
-            to=[invitation.email],
-        )
-    except Exception:
-        Invitation.objects.filter(pk=invitation_id, sent_at=now).update(sent_at=None)
-        raise
-    return True
+    email_enqueue(
+        key=f"invitation:{invitation.pk}:{now.isoformat()}",
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "cohort": invitation.cohort,
+            "person": invitation.person,
+            "role": invitation.get_role_display().lower(),
+            "is_mentor": invitation.role == Enrolment.Role.MENTOR,
+            "inviter": (inviter.get_full_name() or inviter.get_username()) if inviter else "",
+            "accept_url": settings.SITE_URL
+            + reverse("enrolment:accept", args=[invitation_token(invitation)]),
+            "expires_on": timezone.localdate(now + INVITATION_MAX_AGE),
+        },
+        to=invitation.email,
+        cohort_id=invitation.cohort_id,
+    )
 
 
 @transaction.atomic
@@ -435,6 +418,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, reason: str, by=None) -> Enrolme
     enrolment.withdrawn_reason = reason[:200]
     enrolment.full_clean()
     enrolment.save(update_fields=["status", "withdrawn_reason"])
+    mentor_requests_settle(enrolment=enrolment)  # its open mentor requests close with it
     return enrolment
 
 
@@ -485,4 +469,5 @@ def enrolment_move(*, enrolment: Enrolment, to_cohort: Cohort, by=None) -> Enrol
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.withdrawn_reason = (_("Moved to %(cohort)s") % {"cohort": to_cohort.name})[:200]
     enrolment.save(update_fields=["status", "withdrawn_reason"])
+    mentor_requests_settle(enrolment=enrolment)  # its open mentor requests close with it
     return moved

@@ -7,17 +7,19 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from people.models import Person
 from people.roles import person_of
-from programmes.models import Cohort, Enrolment, Invitation
+from programmes.models import Cohort, Enrolment
 from submissions.once import submitted_once
 
 from . import selectors, services
 from .forms import AccountForm, InviteForm, JoinForm, MoveForm, ProfileForm, ReviewForm, WithdrawForm
+from .models import Invitation
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
@@ -72,7 +74,11 @@ def invite(request, cohort_pk):
             form.add_error(None, exc)
         else:
             if created:
-                messages.success(request, _("%(n)d invitation(s) on their way.") % {"n": len(created)})
+                messages.success(
+                    request,
+                    ngettext("%(n)d invitation on its way.", "%(n)d invitations on their way.", len(created))
+                    % {"n": len(created)},
+                )
             for line in skipped:
                 messages.warning(request, _("Skipped: %(why)s") % {"why": line})
             return redirect("enrolment:invite", cohort_pk=cohort.pk)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("Matching")
+
+    def ready(self):
+        # Adds matching's checks to the cohort lifecycle, which programmes (below matching) cannot import.
+        from . import lifecycle  # noqa: F401

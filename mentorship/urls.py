@@ -1,13 +1,35 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
+from dashboards import cohort_views
+from programmes import urls as programme_urls
+
 from . import views
+
+# The admin's cohort page gathers matching, check-ins and close-out, so its view lives in dashboards
+# (above them all, where programmes may not reach); it keeps its place in the programmes namespace.
+programme_patterns = [
+    *programme_urls.urlpatterns,
+    path("cohorts/<int:pk>/", cohort_views.cohort_detail, name="cohort-detail"),
+]
+
+
+@login_not_required
+def _favicon(request):
+    # Resolved per request: the static file's (hashed) address is known only once collected.
+    return redirect(static("favicon.svg"), permanent=True)
+
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    # Pages link the icon; this answers browsers (and the Django admin) that ask the old way.
+    path("favicon.ico", _favicon),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("programmes/", include("programmes.urls")),
+    path("programmes/", include((programme_patterns, programme_urls.app_name))),
     path("people/", include("people.urls")),
     path("enrol/", include("enrolment.urls")),
     path("close-out/", include("closeout.urls")),
@@ -15,6 +37,7 @@ urlpatterns = [
     path("choose/", include("matching.choice_urls")),
     path("pairings/", include("sessions.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("emails/", include("outbox.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from programmes.models import Cohort, Enrolment
 
 from .importing import Existing
-from .models import ImportJob, Person
+from .models import ImportJob, Person, Team
 
 SORTS = {
     "name": ("full_name", "pk"),
@@ -36,7 +36,10 @@ def person_list(
     )
     if q := q.strip():
         people = people.filter(
-            Q(full_name__icontains=q) | Q(email__icontains=q) | Q(employee_id__icontains=q)
+            Q(full_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(employee_id__icontains=q)
+            | Q(team__name__icontains=q)
         )
     if team is not None:
         people = people.filter(team=team)
@@ -56,6 +59,44 @@ def person_list(
     elif status == "left":
         people = people.filter(leave_date__lte=today)
     return people.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+# How many people the picker offers for what has been typed so far: enough to recognise someone,
+# few enough that every keystroke stays a small answer.
+SEARCH_LIMIT = 20
+
+
+def person_search(q: str, *, people: QuerySet[Person] | None = None) -> list[Person]:
+    """Who the person picker offers for `q` (name, email, employee id or team), among `people`
+    (default: everyone who has not left). Only programme admins reach the picker's endpoint."""
+    q = q.strip()
+    if len(q) < 2:
+        return []
+    if people is None:
+        people = Person.objects.filter(leave_date__isnull=True)
+    # The matching teams first (a short list): an OR across a join to teams would stop PostgreSQL
+    # from using the person_search_trgm and team indexes, and read every person per keystroke.
+    teams = list(Team.objects.filter(name__icontains=q).values_list("pk", flat=True))
+    return list(
+        people.filter(
+            Q(full_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(employee_id__icontains=q)
+            | Q(team__in=teams)
+        )
+        .select_related("team")
+        .order_by("full_name", "pk")[:SEARCH_LIMIT]
+    )
+
+
+def person_by_handle(handle: str, *, people: QuerySet[Person]) -> list[Person]:
+    """The people of `people` whom `handle` names: an employee id, else an email (case ignored).
+    More than one only when several share an email."""
+    handle = handle.strip()
+    if not handle:
+        return []
+    by_id = list(people.filter(employee_id__iexact=handle)[:1])
+    return by_id or list(people.filter(email__iexact=handle).order_by("pk")[:5])
 
 
 def people_by_ids(ids) -> QuerySet[Person]:

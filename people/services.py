@@ -2,6 +2,7 @@
 
 import contextlib
 import dataclasses
+import datetime
 import logging
 from collections.abc import Callable, Iterable
 
@@ -22,6 +23,8 @@ logger = logging.getLogger(__name__)
 ASYNC_THRESHOLD_ROWS = 2_000
 BATCH_SIZE = 1_000
 UPDATE_BATCH_SIZE = 250
+# A 10,000-row import applies in about a second; a job running for this long has lost its worker.
+IMPORT_LEASE = datetime.timedelta(minutes=15)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,10 +69,63 @@ def import_start(*, job: ImportJob) -> bool:
             status=ImportJob.Status.QUEUED
         )
         if queued:
-            from .tasks import apply_import  # tasks imports this module
-
-            transaction.on_commit(lambda: apply_import.delay(job.pk))
+            # robust: with the broker down the job stays queued and `import_jobs_sweep` queues it
+            # again, instead of the admin's click ending on an error page.
+            transaction.on_commit(lambda: _queue_import(job.pk), robust=True)
     return False
+
+
+def _queue_import(job_id: int) -> None:
+    from .tasks import apply_import  # tasks imports this module
+
+    apply_import.delay(job_id)
+
+
+def import_jobs_sweep(*, now: datetime.datetime | None = None) -> tuple[list[int], list[int]]:
+    """Run by beat: a running job whose lease has run out lost its worker (its transaction rolled
+    back, so nothing was saved): mark it failed, keeping its file so it can be started again. Queued
+    jobs are queued again, in case the broker lost them or was down; a duplicate finds the job
+    claimed. Returns (ids failed, ids queued again)."""
+    now = now or timezone.now()
+    stale = list(
+        ImportJob.objects.filter(
+            status=ImportJob.Status.RUNNING, started_at__lt=now - IMPORT_LEASE
+        ).values_list("pk", flat=True)
+    )
+    ImportJob.objects.filter(pk__in=stale, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.FAILED,
+        error_message=_("The import stopped before it finished (its worker was stopped); nothing was saved."),
+        finished_at=now,
+    )
+    queued = list(ImportJob.objects.filter(status=ImportJob.Status.QUEUED).values_list("pk", flat=True))
+    for job_id in queued:
+        try:
+            _queue_import(job_id)
+        except Exception:  # noqa: BLE001 - broker still down: the next sweep tries again
+            logger.warning("people import: broker unavailable; %s jobs wait", len(queued))
+            break
+    return stale, queued
+
+
+def import_restart(*, job: ImportJob) -> bool:
+    """Start a job again after its worker died (its file is still kept). Same return as `import_start`."""
+    if not job.can_restart:
+        raise ValidationError(_("This import cannot be started again: upload the file again instead."))
+    restarted = (
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED)
+        .exclude(source="")
+        .update(
+            status=ImportJob.Status.PREVIEWED,
+            error_message="",
+            processed_rows=0,
+            started_at=None,
+            finished_at=None,
+        )
+    )
+    if not restarted:
+        return False
+    job.refresh_from_db()
+    return import_start(job=job)
 
 
 def import_job_run(*, job_id: int, claim_from: str = ImportJob.Status.QUEUED) -> bool:

@@ -9,3 +9,10 @@ from . import services
 def apply_import(job_id: int) -> bool:
     """Queued by services.import_start; a duplicate delivery finds the job claimed and does nothing."""
     return services.import_job_run(job_id=job_id)
+
+
+@shared_task(name="people.tasks.sweep_imports")
+def sweep_imports() -> int:
+    """Run by beat: fail imports whose worker died, queue again those the broker may have lost."""
+    failed, _queued = services.import_jobs_sweep()
+    return len(failed)

@@ -7,8 +7,10 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="person-list"),
     path("bulk/", views.person_bulk, name="person-bulk"),
+    path("search/", views.person_search, name="person-search"),
     path("import/", views.person_import, name="import"),
     path("import/<int:pk>/", views.import_job_detail, name="import-job"),
     path("import/<int:pk>/apply/", views.import_apply, name="import-apply"),
+    path("import/<int:pk>/restart/", views.import_restart, name="import-restart"),
     path("import/<int:pk>/status/", views.import_job_status, name="import-job-status"),
 ]

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,6 +46,28 @@ def person_list(request):
             "filtered": any(request.GET.get(key) for key in ("q", "team", "role", "cohort", "status")),
             "query": request.GET.urlencode(),
         },
+    )
+
+
+@require_GET
+@manage_required
+def person_search(request):
+    """What the person picker offers for `q`, as JSON: only programme admins, who may see everyone."""
+    people = selectors.person_search(request.GET.get("q", "")[:100])
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "value": person.employee_id or person.email,
+                    "label": " · ".join(
+                        part for part in (person.full_name, str(person.team or ""), person.email) if part
+                    ),
+                }
+                for person in people
+                # Someone with neither cannot be named in the field, so is not offered.
+                if person.employee_id or person.email
+            ]
+        }
     )
 
 
@@ -147,6 +170,22 @@ def import_apply(request, pk):
         messages.error(request, job.error_message)
         return redirect("people:import")
     return redirect("people:import-job", pk=job.pk)  # another request claimed it first
+
+
+@require_POST
+@manage_required
+def import_restart(request, pk):
+    job = get_object_or_404(selectors.import_jobs(), pk=pk)
+    try:
+        done = services.import_restart(job=job)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("people:import-job", pk=job.pk)
+    job.refresh_from_db()
+    if done and job.status == ImportJob.Status.DONE:
+        messages.success(request, _("Import applied."))
+        return redirect("people:person-list")
+    return redirect("people:import-job", pk=job.pk)
 
 
 @manage_required

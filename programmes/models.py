@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -7,20 +9,21 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Person, Tag
 
+# The topics a pair can log a session under (support-team defaults); each cohort keeps its own
+# editable copy of the keys.
+SUPPORT_TOPICS = [
+    ("de-escalation", _("De-escalation")),
+    ("product-knowledge", _("Product knowledge")),
+    ("tooling", _("Tooling")),
+    ("ticket-triage", _("Ticket triage")),
+    ("written-tone", _("Written tone")),
+    ("leadership", _("Leadership")),
+]
+DEFAULT_TOPIC_KEYS = tuple(key for key, _label in SUPPORT_TOPICS)
+
 
 def default_topics() -> list[str]:
     return list(DEFAULT_TOPIC_KEYS)
-
-
-# Support-team defaults; each cohort keeps its own editable copy.
-DEFAULT_TOPIC_KEYS = (
-    "de-escalation",
-    "product-knowledge",
-    "tooling",
-    "ticket-triage",
-    "written-tone",
-    "leadership",
-)
 
 
 class Programme(models.Model):
@@ -201,6 +204,33 @@ class Cohort(models.Model):
         return self.state == self.State.CLOSED
 
     @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == self.State.ACTIVE
+
+    @property
+    def is_concluding(self) -> bool:
+        return self.state == self.State.CONCLUDING
+
+    @property
+    def is_closing(self) -> bool:
+        """Concluding or closed: the survey and its results are shown."""
+        return self.state in (self.State.CONCLUDING, self.State.CLOSED)
+
+    @property
+    def is_choice_mode(self) -> bool:
+        return self.matching_mode == self.MatchingMode.CHOICE
+
+    def session_due_since(self, today: datetime.date) -> datetime.date:
+        """A pair whose last session (or start, if it never met) is before this date is overdue for
+        a session: it has gone longer than the cadence. The one definition, used by
+        `Pairing.is_overdue_for_session` and by the queries that list overdue pairs."""
+        return today - datetime.timedelta(days=self.cadence_days)
+
+    @property
     def weights(self) -> dict[str, float]:
         return {
             "work_style": self.weight_work_style,
@@ -273,6 +303,10 @@ class Enrolment(models.Model):
         ordering = ["role", "person__full_name"]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
+        indexes = [
+            # The cohort page's lists and counts, the people list's cohort and role filters.
+            models.Index(fields=["cohort", "role", "status"], name="enrolment_cohort_role_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["cohort", "person"], name="enrolment_once_per_cohort"),
             models.CheckConstraint(
@@ -288,77 +322,3 @@ class Enrolment(models.Model):
     @property
     def profile_complete(self) -> bool:
         return self.profile_completed_at is not None
-
-
-class Invitation(models.Model):
-    """An emailed, signed link that lets one person join one cohort in one role."""
-
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("email"))
-    role = models.CharField(_("role"), max_length=10, choices=Enrolment.Role.choices)
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
-        constraints = [
-            models.UniqueConstraint(fields=["cohort", "email"], name="invitation_once_per_cohort_email"),
-        ]
-
-    def __str__(self):
-        return f"{self.email} → {self.cohort} ({self.role})"
-
-
-class Reflection(models.Model):
-    """Each side's close-out: what was achieved, what was learned."""
-
-    pairing = models.ForeignKey("matching.Pairing", on_delete=models.CASCADE, related_name="reflections")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    achieved = models.TextField(_("what we achieved"))
-    learned = models.TextField(_("what I learned"))
-    created_at = models.DateTimeField(_("written"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("reflection")
-        verbose_name_plural = _("reflections")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["pairing", "person"], name="reflection_once_per_person_per_pairing"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.person} on {self.pairing}"
-
-
-class SurveyResponse(models.Model):
-    """The end-of-cohort survey: overall satisfaction and would-recommend (for an NPS)."""
-
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="survey_responses")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(_("role"), max_length=10, choices=Enrolment.Role.choices)
-    satisfaction = models.PositiveSmallIntegerField(_("overall satisfaction (1-5)"))
-    recommend = models.PositiveSmallIntegerField(_("how likely to recommend (0-10)"))
-    comment = models.TextField(_("anything else"), blank=True)
-    created_at = models.DateTimeField(_("answered"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("survey response")
-        verbose_name_plural = _("survey responses")
-        constraints = [
-            models.UniqueConstraint(fields=["cohort", "person"], name="survey_once_per_person_per_cohort"),
-            models.CheckConstraint(
-                condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5), name="survey_satisfaction_1_to_5"
-            ),
-            models.CheckConstraint(condition=Q(recommend__lte=10), name="survey_recommend_0_to_10"),
-        ]
-
-    def __str__(self):
-        return f"{self.person} on {self.cohort}"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from matching.models import MatchRun, Pairing
 from people.models import Person
 
 from .models import Cohort, Enrolment, Programme
@@ -65,7 +65,7 @@ class Move:
     confirm: str = ""
 
 
-# The lifecycle, in the order the buttons appear. Each move is checked by _check_<from>_<to> if present.
+# The lifecycle, in the order the buttons appear. Each move is checked by the checks registered for it.
 MOVES = {
     State.DRAFT: [Move(State.ENROLLING, gettext_lazy("Open enrolment"))],
     State.ENROLLING: [
@@ -104,63 +104,68 @@ def moves_from(cohort: Cohort) -> list[Move]:
     return MOVES[State(cohort.state)]
 
 
+# The rules of each move. A check returns why the move is refused, or None; a step runs inside the
+# move's transaction. Apps above programmes, which programmes must not import, add their own from
+# their AppConfig.ready() (matching/lifecycle.py: published pairs, unmatched mentees, closing pairings).
+TransitionCheck = Callable[[Cohort], "str | None"]
+_checks: dict[tuple[str, str], list[TransitionCheck]] = {}
+_steps: dict[str, list[Callable[[Cohort], object]]] = {}
+
+
+def transition_check(from_state: str, to: str):
+    """Register a check on the move from `from_state` to `to` (a decorator)."""
+
+    def register(check: TransitionCheck) -> TransitionCheck:
+        checks = _checks.setdefault((State(from_state), State(to)), [])
+        if check not in checks:
+            checks.append(check)
+        return check
+
+    return register
+
+
+def transition_step(to: str):
+    """Register what must happen, in the same transaction, when a cohort moves to `to` (a decorator)."""
+
+    def register(step):
+        steps = _steps.setdefault(State(to), [])
+        if step not in steps:
+            steps.append(step)
+        return step
+
+    return register
+
+
 def _active(cohort, role):
     return cohort.enrolments.filter(role=role, status=Enrolment.Status.ACTIVE)
 
 
-def _check_enrolling_draft(cohort):
+@transition_check(State.ENROLLING, State.DRAFT)
+def _no_enrolments(cohort):
     if cohort.enrolments.exists():
         return _("People are already enrolled; a cohort with enrolments can't go back to draft.")
     return None
 
 
-def _check_enrolling_matching(cohort):
+@transition_check(State.ENROLLING, State.MATCHING)
+def _mentors_and_mentees_enrolled(cohort):
     if not _active(cohort, Enrolment.Role.MENTOR).exists():
         return _("Enrol and approve at least one mentor before matching.")
     if not _active(cohort, Enrolment.Role.MENTEE).exists():
         return _("Enrol at least one mentee before matching.")
     pending = cohort.enrolments.filter(status=Enrolment.Status.APPLIED).count()
     if pending:
-        return _("Review the %(n)d mentor application(s) first: approve or decline them.") % {"n": pending}
-    return None
-
-
-def _check_matching_enrolling(cohort):
-    if cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED).exists():
-        return _("Pairs have been published; enrolment can't be reopened.")
-    return None
-
-
-def unexplained_unmatched_mentees(cohort: Cohort) -> list[Enrolment]:
-    """Active mentees with no active pairing whom the latest run did not account for with a reason."""
-    paired = Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).values("mentee_id")
-    latest = cohort.match_runs.exclude(status=MatchRun.Status.SUPERSEDED).order_by("-created_at").first()
-    explained = {u["enrolment_id"] for u in latest.unmatched} if latest else set()
-    return [
-        e
-        for e in _active(cohort, Enrolment.Role.MENTEE).exclude(pk__in=paired).select_related("person")
-        if e.pk not in explained
-    ]
-
-
-def _check_matching_active(cohort):
-    if not Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).exists():
-        return _("Publish a match run first: no pairs are active yet.")
-    missing = unexplained_unmatched_mentees(cohort)
-    if missing:
-        names = ", ".join(e.person.full_name for e in missing[:5])
-        return _("%(n)d mentee(s) are unmatched without a reason (%(names)s): run matching again.") % {
-            "n": len(missing),
-            "names": names,
-        }
+        return ngettext(
+            "Review the %(n)d mentor application first: approve or decline it.",
+            "Review the %(n)d mentor applications first: approve or decline them.",
+            pending,
+        ) % {"n": pending}
     return None
 
 
 @transaction.atomic
 def cohort_transition(*, cohort: Cohort, to: str, by) -> Cohort:
     """Move a cohort to the next state of its lifecycle, if the move is allowed and its checks pass."""
-    from matching.services import pairings_complete
-
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     allowed = {m.to for m in moves_from(cohort)}
     if to not in allowed:
@@ -168,12 +173,12 @@ def cohort_transition(*, cohort: Cohort, to: str, by) -> Cohort:
             _("A cohort that is %(state)s can't move to %(to)s.")
             % {"state": cohort.get_state_display().lower(), "to": State(to).label.lower()}
         )
-    check = globals().get(f"_check_{cohort.state}_{to}")
-    problem = check(cohort) if check else None
-    if problem:
-        raise ValidationError(problem)
-    if to == State.CLOSED:
-        pairings_complete(cohort=cohort)
+    for check in _checks.get((State(cohort.state), State(to)), []):
+        problem = check(cohort)
+        if problem:
+            raise ValidationError(problem)
+    for step in _steps.get(State(to), []):
+        step(cohort)
     cohort.state = to
     cohort.save(update_fields=["state"])
     return cohort

@@ -4,6 +4,8 @@ from . import views
 
 app_name = "programmes"
 
+# The cohort page itself (cohort-detail) lives in dashboards, above the apps it reads: see mentorship/urls.py.
+
 urlpatterns = [
     path("", views.programme_list, name="programme-list"),
     path("new/", views.programme_form, name="programme-create"),
@@ -11,7 +13,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.programme_form, name="programme-edit"),
     path("cohorts/", views.cohort_list, name="cohort-list"),
     path("cohorts/new/", views.cohort_create, name="cohort-create"),
-    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort-detail"),
     path("cohorts/<int:pk>/settings/", views.cohort_edit, name="cohort-edit"),
     path("cohorts/<int:pk>/move/<str:to>/", views.cohort_transition, name="cohort-transition"),
 ]

@@ -8,12 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
-from closeout.selectors import survey_summary
 from mentorship.forms import parse_id
 from submissions.once import submitted_once
 
 from . import selectors, services
-from .forms import CohortForm, CohortSettingsForm, EnrolmentForm, ProgrammeForm
+from .forms import CohortForm, CohortSettingsForm, ProgrammeForm
 from .models import Cohort, Programme
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
@@ -150,55 +149,6 @@ def cohort_edit(request, pk):
             "form": form,
             "back_url": cohort.get_absolute_url(),
             "back_label": cohort.name,
-        },
-    )
-
-
-@manage_required
-@submitted_once
-def cohort_detail(request, pk):
-    cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
-    form = EnrolmentForm(request.POST or None, cohort=cohort)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            enrolment = services.enrolment_create(
-                cohort=cohort,
-                person=data["person"],
-                role=data["role"],
-                capacity=data["capacity"] or 1,
-                goals=data["goals"],
-                goal_areas=data["goal_areas"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s enrolled as %(role)s.")
-                % {"name": enrolment.person, "role": enrolment.get_role_display().lower()},
-            )
-            return redirect(cohort)
-    enrolments = selectors.cohort_enrolments(cohort)
-    active = [e for e in enrolments if e.status == "active"]
-    closing = cohort.state in (Cohort.State.CONCLUDING, Cohort.State.CLOSED)
-    return render(
-        request,
-        "programmes/cohort_detail.html",
-        {
-            "title": cohort.name,
-            "cohort": cohort,
-            "form": form,
-            "can_enrol": cohort.state in ("draft", "enrolling", "matching"),
-            "overview": selectors.cohort_overview(cohort, enrolments),
-            "mentors": [e for e in active if e.role == "mentor"],
-            "mentees": [e for e in active if e.role == "mentee"],
-            "others": [e for e in enrolments if e.status != "active"],
-            "runs": selectors.cohort_match_runs(cohort),
-            "moves": services.moves_from(cohort),
-            "survey": survey_summary(cohort) if closing else None,
-            "back_url": reverse("programmes:cohort-list"),
-            "back_label": _("Cohorts"),
         },
     )
 

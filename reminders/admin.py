@@ -5,6 +5,6 @@ from .models import Reminder
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["kind", "person", "period_key", "channel", "created_at", "sent_at"]
+    list_display = ["kind", "person", "period_key", "channel", "created_at", "message"]
     list_filter = ["kind", "channel"]
-    raw_id_fields = ["pairing", "person"]
+    raw_id_fields = ["pairing", "person", "message"]

@@ -7,8 +7,8 @@ from people.models import Person
 
 
 class Reminder(models.Model):
-    """One message owed to one person. The unique key makes a send happen once per period,
-    however many scans, retries or workers touch it."""
+    """One reminder owed to one person. The unique key makes it happen once per period, however
+    many scans run; its email goes through the outbox, which sends it once."""
 
     class Kind(models.TextChoices):
         CHECK_IN = "check_in", _("Check-in due")
@@ -25,8 +25,10 @@ class Reminder(models.Model):
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reminders")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Its email, once written to the outbox (which knows whether it was sent).
+    message = models.OneToOneField(
+        "outbox.Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

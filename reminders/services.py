@@ -1,24 +1,23 @@
-"""Writes for reminders: record the reminders that are owed, and send one of them exactly once
-(as far as SMTP allows; see `reminder_send`)."""
+"""Writes for reminders: record the reminders that are owed, once per period, and write each one's
+email into the outbox in the same transaction (the outbox sends it once, after commit)."""
 
 import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Pairing
-from mentorship.emails import send_templated_email
 from people.models import Person
 
 from .models import Reminder
-from .selectors import pairings_due_check_in, pairings_due_pulse, reminders_pending
-
-# How long a claimed reminder belongs to the worker that claimed it. Long enough for any SMTP
-# conversation to finish; short enough that a reminder whose worker died goes out the same hour.
-CLAIM_LEASE = datetime.timedelta(minutes=15)
+from .selectors import (
+    pairings_due_check_in,
+    pairings_due_pulse,
+    reminder_messages_no_longer_owed,
+    reminders_without_message,
+)
 
 
 def check_in_period_key(*, due_on: datetime.date, today: datetime.date, cadence_days: int) -> str:
@@ -74,12 +73,12 @@ def pulse_reminders_record(*, now: datetime.datetime | None = None) -> int:
 
 @transaction.atomic
 def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
-    """Record a check-in reminder for each member of each overdue pairing, then queue a send for
-    every reminder still owed. Returns the ids queued.
+    """Record a check-in reminder for each member of each overdue pairing, then write the email of
+    every reminder not yet in the outbox. Returns the ids of the reminders written.
 
     Safe to run any number of times, even concurrently: the unique (kind, target, period_key)
-    constraint turns a second insert of the same reminder into a no-op, and `reminder_send` claims
-    before sending, so a reminder queued twice is still sent once.
+    constraint turns a second insert of the same reminder into a no-op, and the outbox's unique key
+    (`reminder:<id>`) does the same for its email.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -107,58 +106,52 @@ def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
     # check would cost a query per row for what ON CONFLICT DO NOTHING does in one statement.
     Reminder.objects.bulk_create(owed, ignore_conflicts=True)
 
-    # Every pending reminder, not only the ones inserted now: this is also how a reminder whose
-    # send failed, or whose worker died, is retried once its claim has expired.
-    pending = list(reminders_pending(now=now, lease=CLAIM_LEASE).values_list("pk", flat=True))
-    # Imported here because tasks import this module.
-    from .tasks import send_reminder
-
-    # After commit, so a worker never looks for a row it cannot see yet.
-    transaction.on_commit(lambda: [send_reminder.delay(pk) for pk in pending])
-    return pending
+    written = reminders_write_messages(now=now)
+    reminders_cancel_unowed()
+    return written
 
 
-def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> bool:
-    """Claim the reminder, send it, mark it sent. Returns False if it was sent or is being sent.
+def reminders_cancel_unowed() -> int:
+    """Cancel the emails still waiting for pairings that have ended (or whose cohort stopped
+    running) since their reminder was recorded, e.g. while the broker was down. Returns how many."""
+    from outbox.models import Message
 
-    Deliberately not atomic: the claim must commit before the SMTP conversation starts, so that a
-    second worker handed the same id (a duplicate queue entry, a redelivered message) finds it
-    claimed, and so no row lock is held while we wait on the network.
-
-    Trade-off: delivery is at least once, not exactly once. If the worker dies after the SMTP
-    server accepted the message but before `sent_at` is written, the reminder looks unsent; once
-    the claim's lease (CLAIM_LEASE) runs out, the next scan sends it again. The alternative, marking
-    it sent before sending, would lose the reminder instead; a duplicate nudge is the cheaper error.
-    """
-    now = now or timezone.now()
-    claimed = (
-        Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
-        .update(claimed_at=now)
+    unowed = reminder_messages_no_longer_owed().values("message_id")
+    return Message.objects.filter(pk__in=unowed, status=Message.Status.PENDING).update(
+        status=Message.Status.CANCELLED
     )
-    if not claimed:
-        return False
 
-    reminder = (
-        Reminder.objects.select_related(
-            "person",
-            "pairing__cohort__programme",
-            "pairing__mentor__person",
-            "pairing__mentee__person",
-        )
-        .annotate(last_met_on=Max("pairing__sessions__held_on"))
-        .get(pk=reminder_id)
-    )
+
+def reminders_write_messages(*, now: datetime.datetime) -> list[int]:
+    """Write the email of every reminder recorded but not yet in the outbox, and link it; returns
+    the ids of those reminders. In the caller's transaction: a reminder and its email commit together,
+    and the outbox sends it (once, however often this runs) after commit."""
+    from outbox.services import OwedEmail, emails_enqueue
+
     today = timezone.localdate(now)
-    if reminder.kind == Reminder.Kind.CHECK_IN:
-        template, context = "check_in_due", _check_in_context(reminder, today=today)
-    elif reminder.kind == Reminder.Kind.PULSE:
-        template, context = "pulse_check_in", _pulse_context(reminder)
-    else:
-        raise ValueError(f"No email for reminder kind {reminder.kind!r}")
-    send_templated_email(template=template, context=context, to=[reminder.person.email])
-    Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())
-    return True
+    reminders = list(reminders_without_message())
+    owed = []
+    for reminder in reminders:
+        if reminder.kind == Reminder.Kind.CHECK_IN:
+            template, context = "check_in_due", _check_in_context(reminder, today=today)
+        elif reminder.kind == Reminder.Kind.PULSE:
+            template, context = "pulse_check_in", _pulse_context(reminder)
+        else:
+            raise ValueError(f"No email for reminder kind {reminder.kind!r}")
+        owed.append(
+            OwedEmail(
+                key=f"reminder:{reminder.pk}",
+                template=template,
+                context=context,
+                to=reminder.person.email,
+                cohort_id=reminder.pairing.cohort_id if reminder.pairing else None,
+            )
+        )
+    message_ids = emails_enqueue(owed)
+    for reminder in reminders:
+        reminder.message_id = message_ids.get(f"reminder:{reminder.pk}")
+    Reminder.objects.bulk_update([r for r in reminders if r.message_id], ["message"], batch_size=1000)
+    return [r.pk for r in reminders if r.message_id]
 
 
 def _check_in_context(reminder: Reminder, *, today: datetime.date) -> dict:

@@ -9,11 +9,6 @@ from . import services
 @shared_task(name="reminders.tasks.scan_due_reminders")
 def scan_due_reminders() -> int:
     """Run by beat every REMINDER_SCAN_SECONDS (mentorship/settings.py): record the pulse
-    check-ins owed, then record the check-in-due reminders and queue every pending send."""
+    check-ins owed, then record the check-in-due reminders and write every new email to the outbox."""
     services.pulse_reminders_record()
     return len(services.reminders_scan_due())
-
-
-@shared_task(name="reminders.tasks.send_reminder")
-def send_reminder(reminder_id: int) -> bool:
-    return services.reminder_send(reminder_id=reminder_id)

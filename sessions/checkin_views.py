@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,6 +21,8 @@ from submissions.once import submitted_once
 from . import checkins, selectors
 from .access import own_pairing
 from .models import CheckIn
+
+FLAGS_PER_PAGE = 50
 
 
 class CheckInForm(BoundedModelForm):
@@ -147,9 +150,10 @@ def _link_problem(request, message, *, pairing=None):
 @permission_required("programmes.manage", raise_exception=True)
 def checkin_flags(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
-    pairings = list(checkins.flagged_pairings(cohort))
-    answers = checkins.flagged_checkins(pairings)
-    rows = [(p, answers.get(p.pk)) for p in pairings]
+    # A large cohort can have hundreds of flagged pairs: a page at a time.
+    page = Paginator(checkins.flagged_pairings(cohort), FLAGS_PER_PAGE).get_page(request.GET.get("page"))
+    answers = checkins.flagged_checkins(page.object_list)
+    rows = [(p, answers.get(p.pk)) for p in page.object_list]
     return render(
         request,
         "sessions/checkin_flags.html",
@@ -157,5 +161,7 @@ def checkin_flags(request, cohort_pk):
             "title": _("Flagged check-ins: %(cohort)s") % {"cohort": cohort.name},
             "cohort": cohort,
             "rows": rows,
+            "page": page,
+            "low_satisfaction": CheckIn.LOW_SATISFACTION,
         },
     )

@@ -1,6 +1,5 @@
 import datetime
 import re
-import zoneinfo
 
 from django import forms
 from django.utils import timezone
@@ -8,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mentorship.forms import BoundedForm, BoundedModelForm, ModelIdsField
 from mentorship.widgets import DateInput
+from programmes.models import SUPPORT_TOPICS
 
-from .models import SUPPORT_TOPICS, ActionItem, MentoringSession, ScheduledSession
+from .models import ActionItem, MentoringSession, ScheduledSession
 
 TICKET_FORMATS = (MentoringSession.Format.TICKET_SHADOWING, MentoringSession.Format.TICKET_REVIEW)
 TICKET_ID = re.compile(r"^#?[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -21,17 +21,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None, format="%H:%M"):  # noqa: A002 - Django's argument name
         super().__init__(attrs, format)
-
-
-def zone_of(person) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(person.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
-
-
-def members_of(pairing):
-    return [pairing.mentor.person, pairing.mentee.person]
 
 
 class SessionForm(BoundedModelForm):
@@ -175,7 +164,7 @@ class ScheduleForm(BoundedModelForm):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        self.zone = zone_of(person)
+        self.zone = person.tzinfo
         self.fields["time"].help_text = _("In your time zone (%(zone)s).") % {"zone": person.time_zone}
         if self.instance.pk:
             local = self.instance.starts_at.astimezone(self.zone)
@@ -209,9 +198,16 @@ class ConfirmForm(BoundedForm):
         widget=forms.RadioSelect,
     )
     partner_comment = forms.CharField(label=_("Comment (optional)"), max_length=300, required=False)
-    private_notes = forms.CharField(
-        label=_("Private notes"),
+
+
+class PrivateNoteForm(BoundedForm):
+    """The author's own note on a session; emptying it deletes it."""
+
+    text = forms.CharField(
+        label=_("Your private notes"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only you will ever see these."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Only you will ever see these: not the other side, not the programme admin, not managers."
+        ),
     )

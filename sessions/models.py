@@ -7,15 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matching.models import Pairing
 from people.models import Person
-
-SUPPORT_TOPICS = [
-    ("de-escalation", _("De-escalation")),
-    ("product-knowledge", _("Product knowledge")),
-    ("tooling", _("Tooling")),
-    ("ticket-triage", _("Ticket triage")),
-    ("written-tone", _("Written tone")),
-    ("leadership", _("Leadership")),
-]
+from programmes.models import SUPPORT_TOPICS
 
 
 class ScheduledSession(models.Model):
@@ -31,7 +23,6 @@ class ScheduledSession(models.Model):
     agenda = models.TextField(_("agenda"), blank=True)
     uid = models.UUIDField(_("calendar id"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
-    invite_sent_sequence = models.IntegerField(_("invite sent for revision"), null=True, blank=True)
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
@@ -91,6 +82,11 @@ class MentoringSession(models.Model):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("mentoring session")
         verbose_name_plural = _("mentoring sessions")
+        indexes = [
+            # A pair's latest session (pairing list, workspace timeline, quiet pairs on the
+            # cohort page) without reading the pair's whole history.
+            models.Index(fields=["pairing", "-held_on", "-id"], name="session_pairing_latest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
@@ -109,6 +105,10 @@ class MentoringSession(models.Model):
 
     def __str__(self):
         return f"{self.pairing} on {self.held_on}"
+
+    def awaits_confirmation_by(self, person) -> bool:
+        """Not yet confirmed, and `person` is the side that did not log it."""
+        return self.confirmed_at is None and person is not None and self.logged_by_id != person.pk
 
     @property
     def topic_labels(self) -> list[str]:
@@ -155,12 +155,43 @@ class Goal(models.Model):
         return self.specific
 
     @property
+    def is_in_progress(self) -> bool:
+        return self.status in (self.Status.ON_TRACK, self.Status.AT_RISK)
+
+    @property
+    def is_achieved(self) -> bool:
+        return self.status == self.Status.ACHIEVED
+
+    @property
+    def is_at_risk(self) -> bool:
+        return self.status == self.Status.AT_RISK
+
+    @property
     def is_overdue(self) -> bool:
-        open_ = self.status in (self.Status.ON_TRACK, self.Status.AT_RISK)
-        return open_ and self.due_on < timezone.localdate()
+        return self.is_in_progress and self.due_on < timezone.localdate()
+
+    def is_reached_by(self, value) -> bool:
+        """Whether `value` (a progress update; None for none yet) is at or past the target, in
+        whichever direction the goal runs (a target may be below the baseline)."""
+        if value is None:
+            return False
+        return value >= self.target if self.target > self.baseline else value <= self.target
+
+    def latest_value(self):
+        """The value of the newest progress update, or None."""
+        return self.updates.order_by("-created_at", "-pk").values_list("value", flat=True).first()
 
 
 class CheckIn(models.Model):
+    """One member's answer to a pulse check-in.
+
+    Flagged (the admin should look at the pair): satisfaction at or below LOW_SATISFACTION, not
+    meeting as planned, or a blocker. `flagged` says it of one answer and `FLAGGED` in SQL; they are
+    written side by side, and `clean` strips the blockers so a blank one never counts in either."""
+
+    LOW_SATISFACTION = 2
+    FLAGGED = Q(satisfaction__lte=LOW_SATISFACTION) | Q(meeting_regularly=False) | ~Q(blockers="")
+
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="check_ins"
     )
@@ -177,6 +208,11 @@ class CheckIn(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
+        indexes = [
+            # Each person's latest check-in in a pair: "flagged" is decided on it (pairing list,
+            # cohort page, the admin's flag page).
+            models.Index(fields=["pairing", "person", "-created_at", "-id"], name="checkin_latest_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5), name="checkin_satisfaction_1_to_5"
@@ -191,10 +227,13 @@ class CheckIn(models.Model):
     def __str__(self):
         return f"{self.person} on {self.pairing}: {self.satisfaction}/5"
 
+    def clean(self):
+        self.blockers = self.blockers.strip()
+
     @property
     def flagged(self) -> bool:
-        """Low satisfaction or a blocker: the programme admin should look at this pair."""
-        return self.satisfaction <= 2 or bool(self.blockers.strip()) or not self.meeting_regularly
+        """Low satisfaction, not meeting as planned, or a blocker: the admin should look at this pair."""
+        return self.satisfaction <= self.LOW_SATISFACTION or not self.meeting_regularly or self.blockers != ""
 
 
 class SessionPrivateNote(models.Model):
@@ -252,6 +291,10 @@ class GoalUpdate(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("goal update")
         verbose_name_plural = _("goal updates")
+        indexes = [
+            # A goal's latest value (its progress on the workspace) is one index probe.
+            models.Index(fields=["goal", "-created_at", "-id"], name="goalupdate_latest_idx"),
+        ]
 
     def __str__(self):
         return f"{self.goal}: {self.value}"

@@ -1,13 +1,12 @@
 """Reads for the pair's workspace. Every query starts from what the user may see."""
 
-import datetime
-
 from django.db.models import Avg, Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from matching.models import Pairing
 from people.roles import person_of
+from programmes.models import Enrolment
 
 from .models import ActionItem, CheckIn, Goal, GoalUpdate, MentoringSession, ScheduledSession
 
@@ -15,17 +14,18 @@ from .models import ActionItem, CheckIn, Goal, GoalUpdate, MentoringSession, Sch
 TIMELINE_STEP = 30
 TIMELINE_MAX = 600
 
-# CheckIn.flagged as a query: low satisfaction, not meeting as planned, or a blocker.
-FLAGGED_CHECKIN = Q(satisfaction__lte=2) | Q(meeting_regularly=False) | ~Q(blockers="")
-
 
 def pairings_for(user):
     """Pairings the user is a member of (mentor or mentee), published ones only."""
     person = person_of(user)
     if person is None:
         return Pairing.objects.none()
+    # Through the person's enrolment ids (a few), not an OR across two joins: the planner then
+    # reads the mentor and mentee indexes instead of joining every pairing to its enrolments
+    # (with the ids as a subquery it still guessed thousands of rows and hashed them all).
+    enrolments = list(Enrolment.objects.filter(person=person).values_list("pk", flat=True))
     return (
-        Pairing.objects.filter(Q(mentor__person=person) | Q(mentee__person=person))
+        Pairing.objects.filter(Q(mentor__in=enrolments) | Q(mentee__in=enrolments))
         .exclude(status=Pairing.Status.PROPOSED)
         .select_related("cohort__programme", "mentor__person__team", "mentee__person__team")
     )
@@ -41,8 +41,8 @@ def _count(queryset):
 def pairing_list_for(user):
     """The user's pairings with what needs doing in each, in one query: open action items,
     sessions the other side has not confirmed, the next planned session, and whether the user's
-    own latest check-in was flagged. (Overdue for a session: `Pairing.days_since_last_session`
-    against the cohort's cadence, on `last_session_on`.)"""
+    own latest check-in was flagged. (Overdue for a session: `Pairing.is_overdue_for_session`
+    on `last_session_on`.)"""
     person = person_of(user)
     newest_own = CheckIn.objects.filter(pairing=OuterRef(OuterRef("pk")), person=person).order_by(
         "-created_at", "-pk"
@@ -75,19 +75,11 @@ def pairing_list_for(user):
             own_checkin_flagged=Exists(
                 CheckIn.objects.filter(pairing=OuterRef("pk"), person=person)
                 .filter(pk=Subquery(newest_own.values("pk")[:1]))
-                .filter(FLAGGED_CHECKIN)
+                .filter(CheckIn.FLAGGED)
             ),
         )
         .order_by("status", "-started_on", "pk")
     )
-
-
-def session_overdue(pairing: Pairing, *, today: datetime.date) -> bool:
-    """An active pair that has gone longer than its cohort's cadence without a session."""
-    if pairing.status != Pairing.Status.ACTIVE:
-        return False
-    days = pairing.days_since_last_session(pairing.last_session_on, today=today)
-    return days is not None and days > pairing.cohort.cadence_days
 
 
 def _goal_progress(goal: Goal) -> int | None:

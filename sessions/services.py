@@ -4,7 +4,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,11 +15,11 @@ from .models import ActionItem, MentoringSession, ScheduledSession, SessionPriva
 
 
 def _members(pairing: Pairing) -> tuple[Person, Person]:
-    return pairing.mentor.person, pairing.mentee.person
+    return pairing.members()
 
 
 def _require_member(pairing: Pairing, person: Person) -> None:
-    if person not in _members(pairing):
+    if not pairing.has_member(person):
         raise ValidationError(_("Only the two people in this mentorship can do that."))
 
 
@@ -35,10 +34,36 @@ def _require_in_cohort(pairing: Pairing, starts_at: datetime.datetime) -> None:
         )
 
 
-def _queue_invite(scheduled: ScheduledSession) -> None:
-    from .tasks import send_session_invite
+def _owe_invites(scheduled: ScheduledSession) -> None:
+    """Record the calendar invite for the session's current revision, one email per member, in
+    the outbox: keyed by revision, so the same revision is never emailed twice."""
+    from outbox.services import email_enqueue
 
-    transaction.on_commit(lambda: send_session_invite.delay(scheduled.pk))
+    from .ics import invite_ics, workspace_url
+
+    calendar = invite_ics(scheduled)
+    method = "CANCEL" if scheduled.cancelled_at else "REQUEST"
+    members = _members(scheduled.pairing)
+    for recipient in members:
+        partner = next(p for p in members if p != recipient)
+        email_enqueue(
+            key=f"session-invite:{scheduled.pk}:{scheduled.sequence}:{recipient.pk}",
+            template="session_invite",
+            context={
+                "scheduled": scheduled,
+                "recipient": recipient,
+                "partner": partner,
+                # Naive, so templates show it as is instead of converting to the site's zone.
+                "local_start": scheduled.starts_at.astimezone(_zone(recipient)).replace(tzinfo=None),
+                "time_zone": recipient.time_zone,
+                "cancelled": scheduled.cancelled_at is not None,
+                "updated": scheduled.sequence > 0 and scheduled.cancelled_at is None,
+                "pairing_url": workspace_url(scheduled),
+            },
+            to=recipient.email,
+            attachments=[("invite.ics", calendar, f"text/calendar; charset=utf-8; method={method}")],
+            cohort_id=scheduled.pairing.cohort_id,
+        )
 
 
 # --- scheduling ---------------------------------------------------------------------------------
@@ -68,7 +93,7 @@ def session_schedule(
     )
     scheduled.full_clean()
     scheduled.save()
-    _queue_invite(scheduled)
+    _owe_invites(scheduled)
     return scheduled
 
 
@@ -106,7 +131,7 @@ def session_reschedule(
     scheduled.sequence += 1
     scheduled.full_clean()
     scheduled.save()
-    _queue_invite(scheduled)
+    _owe_invites(scheduled)
     return scheduled
 
 
@@ -118,90 +143,12 @@ def session_cancel(*, scheduled: ScheduledSession, by: Person) -> ScheduledSessi
     scheduled.sequence += 1
     scheduled.full_clean()
     scheduled.save()
-    _queue_invite(scheduled)
+    _owe_invites(scheduled)
     return scheduled
 
 
-def session_invite_send(*, scheduled_id: int) -> int:
-    """Email the calendar invite for the scheduled session's current sequence to both members,
-    once. Returns the number of emails sent (0 when this sequence was sent already).
-
-    The claim is a conditional update from `invite_sent_sequence < sequence` to `sequence`, inside
-    the transaction that sends: a second task waits on the row lock and then updates nothing, and
-    a failed send rolls the claim back so a retry can send it (if the first of the two emails had
-    gone, that member gets it again: the calendar dedupes it by UID and SEQUENCE).
-    """
-    with transaction.atomic():
-        scheduled = (
-            ScheduledSession.objects.select_related(
-                "pairing__cohort__programme",
-                "pairing__mentor__person",
-                "pairing__mentee__person",
-                "created_by",
-            )
-            .filter(pk=scheduled_id)
-            .first()
-        )
-        if scheduled is None:
-            return 0
-        claimed = (
-            ScheduledSession.objects.filter(pk=scheduled.pk, sequence=scheduled.sequence)
-            .filter(Q(invite_sent_sequence__isnull=True) | Q(invite_sent_sequence__lt=F("sequence")))
-            .update(invite_sent_sequence=F("sequence"))
-        )
-        if not claimed:
-            return 0
-        return _send_invite_emails(scheduled)
-
-
-def _send_invite_emails(scheduled: ScheduledSession) -> int:
-    """One email per member: the session_invite subject / text / HTML trio with the .ics attached.
-
-    mentorship.emails.send_templated_email cannot attach files, so the trio is rendered here the
-    same way; the .ics also goes in as a text/calendar alternative so mail clients offer
-    accept/decline."""
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
-
-    from .ics import invite_ics, workspace_url
-
-    calendar = invite_ics(scheduled)
-    method = "CANCEL" if scheduled.cancelled_at else "REQUEST"
-    sent = 0
-    for recipient in _members(scheduled.pairing):
-        if not recipient.email:
-            continue
-        partner = next(p for p in _members(scheduled.pairing) if p != recipient)
-        context = {
-            "scheduled": scheduled,
-            "recipient": recipient,
-            "partner": partner,
-            # Naive, so templates show it as is instead of converting to the site's zone.
-            "local_start": scheduled.starts_at.astimezone(_zone(recipient)).replace(tzinfo=None),
-            "time_zone": recipient.time_zone,
-            "cancelled": scheduled.cancelled_at is not None,
-            "updated": scheduled.sequence > 0 and scheduled.cancelled_at is None,
-            "pairing_url": workspace_url(scheduled),
-        }
-        subject = " ".join(render_to_string("emails/session_invite_subject.txt", context).split())
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("emails/session_invite_body.txt", context),
-            to=[recipient.email],
-        )
-        message.attach_alternative(render_to_string("emails/session_invite_body.html", context), "text/html")
-        message.attach("invite.ics", calendar, f"text/calendar; charset=utf-8; method={method}")
-        sent += message.send()
-    return sent
-
-
 def _zone(person: Person):
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(person.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
+    return person.tzinfo
 
 
 # --- logging and confirming ---------------------------------------------------------------------

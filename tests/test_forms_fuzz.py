@@ -95,10 +95,11 @@ def targets(world):
     """Objects each route acts on, added to the world: an enrolling cohort with an applicant, a
     waitlisted mentee and an invitation; a cohort in matching with a proposed run and a rule; a
     choice cohort with an open request; a goal with a milestone, a scheduled and a logged session."""
+    from enrolment.models import Invitation
     from enrolment.services import cohort_join_token, invitation_token
     from matching.models import MatchRun, MentorRequest, PairRule
     from people.models import ImportJob
-    from programmes.models import Cohort, Enrolment, Invitation
+    from programmes.models import Cohort, Enrolment
     from sessions.checkins import pulse_period, pulse_token
     from sessions.models import GoalTemplate, Milestone, ScheduledSession
     from tests.factories import (

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from closeout.models import Reflection, SurveyResponse
 from matching.models import Pairing
-from programmes.models import Cohort, Reflection, SurveyResponse
+from programmes.models import Cohort
 from programmes.services import cohort_transition
 from sessions.models import Goal, MentoringSession
 from tests.conftest import login

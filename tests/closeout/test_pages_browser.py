@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from programmes.models import Cohort, SurveyResponse
+from closeout.models import SurveyResponse
+from programmes.models import Cohort
 from tests.browser import assert_accessible, login
 from tests.closeout.conftest import enrol_mentor, set_state
 

@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from closeout import services
-from programmes.models import Cohort, Enrolment, SurveyResponse
+from closeout.models import SurveyResponse
+from programmes.models import Cohort, Enrolment
 from tests.closeout.conftest import set_state
 from tests.conftest import login
 

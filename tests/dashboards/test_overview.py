@@ -83,3 +83,17 @@ def test_dashboard_query_count_is_fixed(client, world, django_assert_num_queries
     # session, user, person, admin-group and has-reports checks, teams, then the four aggregates
     with django_assert_num_queries(11):
         assert client.get(reverse("dashboards:overview")).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_admin_dashboard_query_count_is_fixed(client, world, django_assert_num_queries, size):
+    for _ in range(size):
+        pairing = PairingFactory(
+            match_run=world.run, mentee=EnrolmentFactory(cohort=world.cohort, person=PersonFactory())
+        )
+        SessionFactory(pairing=pairing)
+        CheckInFactory(pairing=pairing)
+    login(client, world.admin)
+    # session, user, admin-group check, person, two permission loads, then the four aggregates
+    with django_assert_num_queries(10):
+        assert client.get(reverse("dashboards:overview")).status_code == 200

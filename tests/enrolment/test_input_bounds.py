@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from programmes.models import Invitation
+from enrolment.models import Invitation
 from tests.conftest import login
 
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enrolment import services
+from enrolment.models import Invitation
 from people.models import Tag
-from programmes.models import Enrolment, Invitation
+from programmes.models import Enrolment
 from tests.conftest import login
 from tests.enrolment.conftest import active_mentor, days_ago
 from tests.factories import EnrolmentFactory, PersonFactory, UserFactory
@@ -65,7 +66,7 @@ def test_admin_invites_people_and_sees_them_listed(
     assert response.status_code == 302
     assert len(mail.outbox) == 2
     page = client.get(response.url)
-    assert "2 invitation(s) on their way." in page.text
+    assert "2 invitations on their way." in page.text
     assert page.text.count(">sent<") == 2
 
 

@@ -1,5 +1,7 @@
 """The import pages: upload → preview → apply, inline for small files and by Celery for large ones."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -58,6 +60,14 @@ def test_preview_lists_row_errors_and_offers_no_apply(client, world):
     assert "is not a valid email address" in response.text
     assert "Apply the import" not in response.text
     assert not ImportJob.objects.exists() and not Person.objects.filter(employee_id="E1").exists()
+
+
+def test_preview_counts_in_words_that_agree_with_the_number(client, world):
+    login(client, world.admin)
+    response = preview(client, csv_text("E1,Ada,nope,,,2024-03-01,"))
+    assert "<strong>1</strong> error" in response.text and "1</strong> errors" not in response.text
+    one_good = preview(client, csv_text("E1,Ada Lead,ada@example.com,Tier 9,,2019-01-01,"))
+    assert "The one row passed the checks." in one_good.text
 
 
 @pytest.mark.parametrize(
@@ -191,3 +201,67 @@ def test_progress_is_written_outside_the_imports_open_transaction(world):
         assert ImportJob.objects.get(pk=job.pk).processed_rows == 4
         transaction.set_rollback(True)
     assert ImportJob.objects.get(pk=job.pk).processed_rows == 4
+
+
+def _running_job(world, *, started_minutes_ago):
+    from django.utils import timezone
+
+    return ImportJob.objects.create(
+        created_by=world.admin,
+        filename="x.csv",
+        source=GOOD,
+        total_rows=2,
+        status=ImportJob.Status.RUNNING,
+        started_at=timezone.now() - datetime.timedelta(minutes=started_minutes_ago),
+    )
+
+
+def test_an_import_whose_worker_died_fails_after_its_lease_and_can_be_started_again(client, world):
+    lease_minutes = services.IMPORT_LEASE.total_seconds() / 60
+    alive = _running_job(world, started_minutes_ago=lease_minutes - 1)
+    dead = _running_job(world, started_minutes_ago=lease_minutes + 1)
+
+    failed, _queued = services.import_jobs_sweep()
+
+    assert failed == [dead.pk]
+    alive.refresh_from_db()
+    dead.refresh_from_db()
+    assert alive.status == ImportJob.Status.RUNNING
+    assert dead.status == ImportJob.Status.FAILED and "stopped before it finished" in dead.error_message
+    login(client, world.admin)
+    page = client.get(reverse("people:import-job", args=[dead.pk]))
+    assert "Start the import again" in page.text
+
+    response = client.post(reverse("people:import-restart", args=[dead.pk]))
+
+    assert response.url == reverse("people:person-list")
+    dead.refresh_from_db()
+    assert (dead.status, dead.created_count) == (ImportJob.Status.DONE, 2)
+    assert (
+        client.post(reverse("people:import-restart", args=[dead.pk])).status_code == 302
+    )  # refused in words
+    assert Person.objects.filter(employee_id__in=["E1", "E2"]).count() == 2
+
+
+def test_with_the_broker_down_a_large_import_is_queued_and_the_sweep_sends_it_later(
+    client, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "ASYNC_THRESHOLD_ROWS", 1)
+    login(client, world.admin)
+    preview(client, GOOD)
+    job = ImportJob.objects.get()
+
+    def broker_down(job_id):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(services, "_queue_import", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("people:import-apply", args=[job.pk]))
+
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.QUEUED
+    monkeypatch.undo()
+    assert services.import_jobs_sweep() == ([], [job.pk])
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE

@@ -29,6 +29,12 @@ def test_search_finds_by_name_email_or_employee_id(admin_client, world):
         assert names(admin_client.get(LIST, {"q": q})) == ["Zed Searchable"], q
 
 
+def test_search_finds_people_by_their_team_name(admin_client, world):
+    PersonFactory(full_name="Una Escalations", team=TeamFactory(name="Escalations desk"))
+    assert names(admin_client.get(LIST, {"q": "escalations desk"})) == ["Una Escalations"]
+    assert "Ada Mentee" in names(admin_client.get(LIST, {"q": "tier 1"}))
+
+
 def test_filters_by_team_and_status(admin_client, world, today):
     team = TeamFactory(name="Escalations")
     PersonFactory(full_name="Stays", team=team)

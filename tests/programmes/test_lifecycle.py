@@ -175,8 +175,8 @@ def test_overview_lists_what_needs_attention(client, world):
     login(client, world.admin)
     page = client.get(world.cohort.get_absolute_url())
     attention = page.context["overview"].attention
-    assert "1 mentee(s) without a mentor" in attention
-    assert any("have not met for twice the cadence" in item for item in attention)
+    assert "1 mentee without a mentor" in attention
+    assert page.context["overview"].overdue_count == 2  # neither world pair has met yet
     assert len(page.context["overview"].incomplete_profiles) == 5  # nobody in the world filled a profile
 
 
@@ -219,3 +219,23 @@ def test_programme_pages_save_kpi_targets(client, world):
     assert response.status_code == 302
     detail = client.get(response.url)
     assert "92.0%" in detail.text and "90.0%" in detail.text
+
+
+def test_a_check_registered_from_an_app_above_refuses_the_move_in_its_words(draft, admin_user, monkeypatch):
+    from programmes import services
+
+    # Apps above programmes (matching/lifecycle.py) add their rules this way; programmes cannot import them.
+    monkeypatch.setattr(services, "_checks", {})
+    services.transition_check(State.DRAFT, State.ENROLLING)(lambda cohort: f"{cohort.name} is not ready")
+    with pytest.raises(ValidationError, match="is not ready"):
+        move(draft, State.ENROLLING, admin_user)
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+
+
+def test_matching_rules_are_registered_on_the_lifecycle():
+    from programmes import services
+
+    assert services._checks[(State.MATCHING, State.ENROLLING)]
+    assert services._checks[(State.MATCHING, State.ACTIVE)]
+    assert services._steps[State.CLOSED]

@@ -50,7 +50,7 @@ def test_pulse_is_sent_once_per_period_however_often_the_scan_runs(
             scan_due_reminders()
     pulse_mail = [m for m in mail.outbox if "how is mentoring" in m.subject.lower()]
     assert sorted(m.to[0] for m in pulse_mail) == ["mentee@example.com", "mentor@example.com"]
-    assert pulses().count() == 2 and all(r.sent_at for r in pulses())
+    assert pulses().count() == 2 and all(r.message.sent_at for r in pulses())
 
     # The next period (day 56 onwards) owes a new one each.
     time_machine.move_to(datetime.datetime(2026, 11, 3, 9, 0, tzinfo=datetime.UTC), tick=False)

@@ -5,7 +5,7 @@ import pytest
 from matching.models import Pairing
 from programmes.models import Cohort
 from reminders.models import Reminder
-from reminders.selectors import pairings_due_check_in, reminders_pending
+from reminders.selectors import pairings_due_check_in, reminders_without_message
 from tests.factories import CohortFactory, MatchRunFactory, PairingFactory, SessionFactory
 
 DAY = datetime.timedelta(days=1)
@@ -89,9 +89,8 @@ def test_only_active_pairs_in_active_cohorts_are_due(world, today, pairing_statu
     assert world.pair.pk not in due
 
 
-def test_pending_reminders_are_unsent_and_unclaimed_or_claimed_longer_than_the_lease(world):
-    now = datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)
-    lease = datetime.timedelta(minutes=15)
+def test_reminders_without_message_are_those_not_yet_in_the_outbox(world):
+    from outbox.models import Message
 
     def reminder(name, **fields):
         return Reminder.objects.create(
@@ -99,8 +98,7 @@ def test_pending_reminders_are_unsent_and_unclaimed_or_claimed_longer_than_the_l
         )
 
     fresh = reminder("fresh")
-    stale = reminder("stale", claimed_at=now - lease - datetime.timedelta(seconds=1))
-    reminder("claimed", claimed_at=now - lease + datetime.timedelta(seconds=1))
-    reminder("sent", claimed_at=now - 2 * lease, sent_at=now - 2 * lease)
+    written = Message.objects.create(key="k", kind="check_in_due", to="a@example.com", subject="s", text="t")
+    reminder("written", message=written)
 
-    assert list(reminders_pending(now=now, lease=lease)) == [fresh, stale]
+    assert list(reminders_without_message()) == [fresh]

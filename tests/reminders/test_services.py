@@ -1,14 +1,14 @@
 import datetime
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from matching.models import Pairing
+from outbox.models import Message
+from outbox.services import message_send
 from programmes.models import Cohort
 from reminders.models import Reminder
-from reminders.services import CLAIM_LEASE, reminder_send, reminders_scan_due
+from reminders.services import reminders_scan_due
 from tests.factories import PairingFactory, SessionFactory
 
 DAY = datetime.timedelta(days=1)
@@ -44,7 +44,7 @@ def test_overdue_pair_gets_one_reminder_and_one_email_per_member(
         (world.mentee, f"pairing:{world.pair.pk}/person:{world.mentee.pk}", "2026-09-22/2"),
         (world.mentor, f"pairing:{world.pair.pk}/person:{world.mentor.pk}", "2026-09-22/2"),
     ]
-    assert all(r.sent_at == morning and r.claimed_at == morning for r in reminders)
+    assert all(r.message.status == Message.Status.SENT and r.message.sent_at == morning for r in reminders)
     assert recipients() == ["mentee@example.com", "mentor@example.com"]
 
 
@@ -113,7 +113,7 @@ def test_new_session_stops_reminders_until_the_next_one_is_due(
 
     time_machine.move_to(morning + 14 * DAY, tick=False)
     scan(django_capture_on_commit_callbacks)
-    new_keys = set(Reminder.objects.filter(sent_at__gt=morning).values_list("period_key", flat=True))
+    new_keys = set(Reminder.objects.filter(created_at__gt=morning).values_list("period_key", flat=True))
     assert new_keys == {"2026-11-16/0"}
     assert len(mail.outbox) == 4
 
@@ -142,71 +142,39 @@ def test_scanning_twice_creates_no_duplicates_and_sends_once(
     second = scan(django_capture_on_commit_callbacks)
 
     assert len(first) == 2
-    assert second == []  # both were sent, so nothing is pending
+    assert second == []  # both emails are in the outbox already
+    assert Message.objects.count() == 2
     assert Reminder.objects.count() == 2
     assert len(mail.outbox) == 2
 
 
-def test_reminder_queued_twice_is_sent_once(only_pair_one_due, morning, django_capture_on_commit_callbacks):
-    # Two scans before any worker ran: each queues the same two ids.
+def test_two_scans_before_any_worker_ran_owe_one_email_per_member(
+    only_pair_one_due, morning, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         first = reminders_scan_due()
         second = reminders_scan_due()
-    assert first == second
+    assert len(first) == 2 and second == []
 
-    results = [reminder_send(reminder_id=pk) for pk in first + second]
+    # Every queued send, twice over (a duplicated or redelivered task): one email each.
+    ids = list(Message.objects.values_list("pk", flat=True))
+    results = [message_send(message_id=pk) for pk in ids + ids]
 
     assert results == [True, True, False, False]
     assert len(mail.outbox) == 2
 
 
-def test_claimed_reminder_is_left_to_the_worker_that_claimed_it(
-    only_pair_one_due, morning, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False):
-        ids = reminders_scan_due()
-    # Another worker claimed this one a minute ago and is talking to the SMTP server.
-    Reminder.objects.filter(pk=ids[0]).update(claimed_at=morning - datetime.timedelta(minutes=1))
+def test_a_reminder_and_its_email_commit_together(only_pair_one_due, morning, monkeypatch):
+    from outbox import services as outbox_services
 
-    assert reminder_send(reminder_id=ids[0]) is False
-    assert scan(django_capture_on_commit_callbacks) == [ids[1]]
-    assert len(mail.outbox) == 1
-    assert Reminder.objects.get(pk=ids[0]).sent_at is None
+    def render_fails(owed):
+        raise RuntimeError("template broken")
 
-
-def test_stale_claim_is_retried_by_the_next_scan(
-    only_pair_one_due, morning, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False):
-        ids = reminders_scan_due()
-    # The worker that claimed these died before marking them sent, longer ago than the lease.
-    Reminder.objects.filter(pk__in=ids).update(
-        claimed_at=morning - CLAIM_LEASE - datetime.timedelta(seconds=1)
-    )
-
-    assert sorted(scan(django_capture_on_commit_callbacks)) == sorted(ids)
-    assert len(mail.outbox) == 2
-    assert all(r.sent_at == morning for r in Reminder.objects.all())
-
-
-def test_failed_send_keeps_the_claim_and_is_retried_after_the_lease(
-    only_pair_one_due, morning, time_machine, monkeypatch, django_capture_on_commit_callbacks
-):
-    def smtp_down(**kwargs):
-        raise ConnectionRefusedError("SMTP server unreachable")
-
-    with django_capture_on_commit_callbacks(execute=False):
-        ids = reminders_scan_due()
-    monkeypatch.setattr("reminders.services.send_templated_email", smtp_down)
-    with pytest.raises(ConnectionRefusedError):
-        reminder_send(reminder_id=ids[0])
-    monkeypatch.undo()
-
-    assert Reminder.objects.get(pk=ids[0]).claimed_at == morning
-    assert scan(django_capture_on_commit_callbacks) == [ids[1]]  # still inside the lease
-    time_machine.move_to(morning + CLAIM_LEASE + datetime.timedelta(seconds=1), tick=False)
-    assert scan(django_capture_on_commit_callbacks) == [ids[0]]
-    assert len(mail.outbox) == 2
+    monkeypatch.setattr(outbox_services, "_message", render_fails)
+    with pytest.raises(RuntimeError):
+        reminders_scan_due()
+    # Nothing recorded without its email, so the next scan owes both again.
+    assert not Reminder.objects.exists() and not Message.objects.exists()
 
 
 def test_email_says_how_long_since_they_met_how_often_to_meet_and_links_the_workspace(
@@ -259,42 +227,6 @@ def test_text_parts_are_not_html_escaped(only_pair_one_due, morning, django_capt
     assert "You and Seán O&#x27;Brien &amp; Co were paired" in html  # the HTML part is still escaped
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_workers_racing_for_one_reminder_send_it_once(today, time_machine, monkeypatch):
-    """The claim is one conditional UPDATE: under PostgreSQL's row locking, of several workers
-    handed the same id at the same moment exactly one gets a row back."""
-    from tests.factories import build_world
-
-    world = build_world(today=today)
-    SessionFactory(pairing=world.pair2, held_on=today)
-    time_machine.move_to(datetime.datetime.combine(today, datetime.time(9), tzinfo=datetime.UTC), tick=False)
-    ids = reminders_scan_due()  # autocommit: on_commit runs at once; eager tasks send them
-    assert len(mail.outbox) == 2
-    Reminder.objects.update(sent_at=None, claimed_at=None)
-    mail.outbox.clear()
-
-    workers = 8
-    start = threading.Barrier(workers)
-    results = []
-
-    def worker():
-        try:
-            start.wait()
-            results.append(reminder_send(reminder_id=ids[0]))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert sorted(results) == [False] * (workers - 1) + [True]
-    assert len(mail.outbox) == 1
-
-
 @pytest.mark.parametrize("extra_pairs", [0, 12])
 def test_scan_query_count_does_not_grow_with_pairs_or_sessions(
     world, morning, extra_pairs, django_assert_num_queries, django_capture_on_commit_callbacks
@@ -303,14 +235,12 @@ def test_scan_query_count_does_not_grow_with_pairs_or_sessions(
         pairing = PairingFactory(match_run=world.run)
         SessionFactory.create_batch(3, pairing=pairing, held_on=datetime.date(2026, 9, 20))
 
-    # due pairings, one INSERT .. ON CONFLICT DO NOTHING, pending ids; plus the savepoint pair
-    # of the service's atomic block nested inside the test's transaction.
-    with django_assert_num_queries(5), django_capture_on_commit_callbacks(execute=False) as queued:
+    # due pairings, INSERT reminders ON CONFLICT DO NOTHING, reminders without an email (with all
+    # the email needs), INSERT messages, their ids, the unclaimed ones, link them, cancel the emails
+    # no longer owed; plus the savepoint pair of the service's atomic block inside the test's transaction.
+    with django_assert_num_queries(10), django_capture_on_commit_callbacks(execute=False) as queued:
         ids = reminders_scan_due()
 
     assert len(ids) == 2 * (2 + extra_pairs)
     assert len(queued) == 1  # one callback queues them all
-
-    # claim, load with everything the email needs, mark sent
-    with django_assert_num_queries(3):
-        assert reminder_send(reminder_id=ids[-1]) is True
+    assert Message.objects.count() == len(ids)

@@ -5,25 +5,12 @@ more by hand afterwards), each member gets exactly one email.
 """
 
 import datetime
-import email
-import email.policy
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
-import uuid
-from pathlib import Path
-from urllib.parse import quote
 
 import kombu
 import pytest
-from aiosmtpd.controller import Controller
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from matching.models import Pairing
@@ -39,6 +26,7 @@ from tests.factories import (
     PersonFactory,
     SessionFactory,
 )
+from tests.realservers import subprocess_database_url, wait_until
 
 SITE_URL = "http://mentorship.test"
 EMAIL_WAIT_SECONDS = 60
@@ -50,140 +38,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),  # the worker must see committed rows
     pytest.mark.timeout(180),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class CollectingHandler:
-    """aiosmtpd handler that keeps every message it accepts (called on the controller's thread)."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self._lock:
-            self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-    def count(self) -> int:
-        with self._lock:
-            return len(self.messages)
-
-
-@pytest.fixture
-def smtp_server():
-    handler = CollectingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield handler, controller.port
-    finally:
-        controller.stop()
-
-
-def subprocess_database_url() -> str:
-    """A URL for the database this test runs in (pytest-django's test_<name>), for the subprocesses."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{quote(db['NAME'], safe='')}"
-
-
-class CeleryProcesses:
-    """A real `celery worker` and `celery beat`, logging to files so a full pipe can never block them."""
-
-    def __init__(self, tmp_path: Path):
-        self.tmp_path = tmp_path
-        self.procs: dict[str, subprocess.Popen] = {}
-        self.celery = str(Path(sys.executable).with_name("celery"))
-
-    def start_worker(self, env: dict[str, str]):
-        # Its own hostname, and no mingle/gossip: it must not talk to any other worker on this Redis.
-        self._spawn(
-            "worker",
-            "worker",
-            "--pool=prefork",
-            "--concurrency=2",
-            "--loglevel=INFO",
-            f"--hostname=reminders-it-{uuid.uuid4().hex[:8]}@%h",
-            "--without-mingle",
-            "--without-gossip",
-            env=env,
-        )
-
-    def start_beat(self, env: dict[str, str]):
-        self._spawn(
-            "beat",
-            "beat",
-            "--loglevel=INFO",
-            f"--schedule={self.tmp_path / 'celerybeat-schedule'}",
-            f"--pidfile={self.tmp_path / 'beat.pid'}",
-            env=env,
-        )
-
-    def _spawn(self, name: str, *args: str, env: dict[str, str]):
-        log = (self.tmp_path / f"{name}.log").open("wb")
-        self.procs[name] = subprocess.Popen(
-            [self.celery, "-A", "mentorship", *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            # Own process group, so teardown can reach the prefork children too.
-            start_new_session=True,
-        )
-        log.close()
-
-    def log(self, name: str) -> str:
-        path = self.tmp_path / f"{name}.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-    def dump_logs(self):
-        for name in self.procs:
-            print(f"----- celery {name} (exit code {self.procs[name].poll()}) -----\n{self.log(name)}")
-
-    def assert_running(self):
-        dead = {name: proc.returncode for name, proc in self.procs.items() if proc.poll() is not None}
-        assert not dead, f"celery exited early: {dead}"
-
-    def stop(self):
-        # Beat first, so no new scans are queued while the worker shuts down.
-        for name in ("beat", "worker"):
-            proc = self.procs.get(name)
-            if proc is None or proc.poll() is not None:
-                continue
-            proc.send_signal(signal.SIGTERM)  # warm shutdown: finish the running task
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-
-
-@pytest.fixture
-def celery_processes(tmp_path):
-    processes = CeleryProcesses(tmp_path)
-    try:
-        yield processes
-    finally:
-        processes.stop()
-
-
-def wait_until(condition, *, timeout: float, processes: CeleryProcesses) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        processes.assert_running()
-        time.sleep(0.2)
-    return condition()
 
 
 def overdue_and_recent_pairs(today: datetime.date) -> tuple[Pairing, Pairing]:
@@ -248,7 +102,7 @@ def test_real_worker_and_beat_send_one_email_per_member_however_often_the_scan_r
         return len(re.findall(r"scan_due_reminders\[[^]]+\] succeeded", celery_processes.log("worker")))
 
     def refused_sends() -> int:
-        return len(re.findall(r"send_reminder\[\S+\] succeeded in \S+ False", celery_processes.log("worker")))
+        return len(re.findall(r"send_message\[\S+\] succeeded in \S+ False", celery_processes.log("worker")))
 
     celery_processes.start_worker(env)
     try:
@@ -278,7 +132,7 @@ def test_real_worker_and_beat_send_one_email_per_member_however_often_the_scan_r
         ), "the worker did not run the later scans"
         time.sleep(1)  # any send the last scan wrongly queued would run by now
 
-        print(f"{refused_sends()} queued sends found their reminder already claimed or sent")
+        print(f"{refused_sends()} queued sends found their message already claimed or sent")
         assert handler.count() == 2
         partner_of = {overdue.mentor.person.email: "Kai Mentee", overdue.mentee.person.email: "Rita Mentor"}
         assert sorted(m["To"].addresses[0].addr_spec for m in handler.messages) == sorted(partner_of)
@@ -291,7 +145,7 @@ def test_real_worker_and_beat_send_one_email_per_member_however_often_the_scan_r
 
         reminders = Reminder.objects.filter(pairing=overdue)
         assert reminders.count() == 2
-        assert all(r.sent_at is not None for r in reminders)
+        assert all(r.message.sent_at is not None for r in reminders)
         assert not Reminder.objects.exclude(pairing=overdue).exists()
     except BaseException:
         celery_processes.dump_logs()

@@ -13,7 +13,7 @@ from sessions.models import CheckIn
 from tests.conftest import login
 from tests.factories import CheckInFactory, PairingFactory
 
-FLAG_PAGE_QUERIES = 9
+FLAG_PAGE_QUERIES = 10
 
 # Pairings start on 2026-09-08 and pulse every 28 days: period 1 runs 2026-10-06 .. 2026-11-02,
 # period 2 from 2026-11-03.
@@ -200,13 +200,26 @@ def test_flag_page_is_for_programme_admins_only(client, world, who):
     assert client.get(url).status_code == 403
 
 
-@pytest.mark.parametrize("size", [1, 8])
+def test_flag_page_lists_a_page_of_flagged_pairs_at_a_time(client, world):
+    from sessions.checkin_views import FLAGS_PER_PAGE
+
+    for _ in range(FLAGS_PER_PAGE + 2):
+        CheckInFactory(pairing=PairingFactory(match_run=world.run), blockers="Stuck")
+    login(client, world.admin)
+    url = reverse("mentoring_sessions:checkin-flags", args=[world.cohort.pk])
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert len(first.context["rows"]) == FLAGS_PER_PAGE and len(second.context["rows"]) == 2
+    assert "Page 1 of 2" in first.text
+
+
+@pytest.mark.parametrize("size", [1, 60])
 def test_flag_page_query_count_does_not_grow(client, world, django_assert_num_queries, size):
     for _ in range(size):
         CheckInFactory(pairing=PairingFactory(match_run=world.run), blockers="Stuck")
     login(client, world.admin)
     url = reverse("mentoring_sessions:checkin-flags", args=[world.cohort.pk])
-    # session, user, admin group check, cohort, flagged pairings, their answers; then the nav's checks
+    # session, user, admin group check, cohort, count and page of flagged pairings, their answers;
+    # then the nav's checks
     with django_assert_num_queries(FLAG_PAGE_QUERIES):
         assert client.get(url).status_code == 200
 
@@ -219,3 +232,18 @@ def test_ended_pairing_shows_a_closed_check_in_and_refuses_answers(client, froze
     response = client.post(link(frozen), ANSWER)
     assert response.status_code == 200 and "This check-in is closed" in response.text
     assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("satisfaction", "meeting", "blockers"),
+    [(2, True, ""), (3, True, ""), (3, False, ""), (5, True, "No time on shift"), (4, True, "   ")],
+)
+def test_flagged_means_the_same_in_python_and_in_sql(world, satisfaction, meeting, blockers):
+    """One rule, said twice side by side: the answer's `flagged` and the query the admin's flag page,
+    the cohort page and the mentor's list use must agree on every answer (a blank blocker is none)."""
+    checkin = CheckIn(pairing=world.pair, person=world.mentee, satisfaction=satisfaction)
+    checkin.meeting_regularly, checkin.blockers = meeting, blockers
+    checkin.full_clean()
+    checkin.save()
+    assert checkin.flagged == CheckIn.objects.filter(CheckIn.FLAGGED, pk=checkin.pk).exists()
+    assert checkin.flagged == (satisfaction <= 2 or not meeting or bool(blockers.strip()))

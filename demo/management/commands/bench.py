@@ -16,15 +16,44 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
 from dashboards.selectors import overview
-from demo.services import seed_demo
+from demo import loadtest
+from demo.services import DEMO_PASSWORD, seed_demo
 from matching import solver
+from matching.models import Pairing
 from matching.services import match_run_create
 from people.models import Person
 from programmes.models import Cohort, Enrolment
+from sessions.models import Goal
 
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _main_pages() -> list[tuple[str, str, str]]:
+    """(label, login, path) for each main page, on the demo's named people; None as login: anonymous."""
+    mentee = User.objects.get(username="mentee").person
+    pairing = Pairing.objects.filter(mentee__person=mentee, status=Pairing.Status.ACTIVE).first()
+    goal = Goal.objects.filter(pairing=pairing).order_by("pk").first()
+    cohort = pairing.cohort
+    pair = f"/pairings/{pairing.pk}"
+    pages = [
+        ("/healthz/ (reference)", None, "/healthz/"),
+        ("member: home", "mentee", "/"),
+        ("member: pair workspace", "mentee", f"{pair}/"),
+        ("member: mentor's pairing list", "mentor", "/pairings/"),
+        ("member: goal page", "mentee", f"{pair}/goals/{goal.pk}/" if goal else None),
+        ("member: log a session", "mentee", f"{pair}/sessions/new/"),
+        ("member: schedule a session", "mentee", f"{pair}/sessions/schedule/"),
+        ("manager: dashboard", "manager", "/dashboard/"),
+        ("admin: dashboard", "admin", "/dashboard/"),
+        ("admin: cohort page", "admin", f"/programmes/cohorts/{cohort.pk}/"),
+        ("admin: cohort list", "admin", "/programmes/cohorts/"),
+        ("admin: people list", "admin", "/people/"),
+        ("admin: people list, searched", "admin", "/people/?q=smith"),
+        ("admin: person search (picker)", "admin", "/people/search/?q=smi"),
+    ]
+    return [(label, login, path) for label, login, path in pages if path]
 
 
 class Command(BaseCommand):
@@ -34,6 +63,14 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=20_000)
         parser.add_argument("--mentees", type=int, default=5_000)
         parser.add_argument("--mentors", type=int, default=2_000)
+        parser.add_argument(
+            "--load-seconds", type=float, default=5.0, help="how long each page is loaded (after a warm-up)"
+        )
+        parser.add_argument(
+            "--pages-only",
+            action="store_true",
+            help="only the page-load figures, against the database as it is (seeded by seed_demo)",
+        )
 
     @contextmanager
     def timed(self, label: str, extra=lambda: ""):
@@ -42,14 +79,48 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - start
         self.stdout.write(f"{label:<58} {elapsed:8.2f} s  {extra()}")
 
-    def handle(self, *args, people, mentees, mentors, **options):
+    def page_loads(self, *, seconds: float, clients: int = 8) -> None:
+        """Each main page under load: gunicorn (4 workers) on this database, `clients` logged-in
+        clients requesting it back to back; /healthz/ is the reference measured in the same run."""
+        pages = _main_pages()
+        connection.close()  # gunicorn's workers fork from their own process; this one only reads
+        self.stdout.write(
+            f"\npage loads: gunicorn, 4 workers, {clients} concurrent clients, {seconds:g} s each "
+            f"({Person.objects.count():,} people)"
+        )
+        self.stdout.write(f"{'page':<40} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p95 ms':>8}")
+        with loadtest.gunicorn(workers=4) as port:
+            sessions: dict[str | None, list[loadtest.Client]] = {}
+            reference = None
+            for label, login, path in pages:
+                if login not in sessions:
+                    sessions[login] = [loadtest.Client(port) for _ in range(clients)]
+                    if login:
+                        for client in sessions[login]:
+                            client.login(login, DEMO_PASSWORD)
+                figure = loadtest.measure(sessions[login], path, seconds=seconds)
+                reference = reference or figure.per_second
+                share = f"1/{reference / figure.per_second:.1f}" if figure.per_second else "-"
+                errors = f"  {figure.errors} errors" if figure.errors else ""
+                self.stdout.write(
+                    f"{label:<40} {figure.per_second:8.1f} {share:>7} {figure.percentile(0.5) * 1000:8.0f} "
+                    f"{figure.percentile(0.95) * 1000:8.0f}{errors}"
+                )
+        self.stdout.write("")
+
+    def handle(self, *args, people, mentees, mentors, load_seconds, pages_only, **options):
         call_command("migrate", verbosity=0)
+        if pages_only:
+            self.page_loads(seconds=load_seconds)
+            return
         if Person.objects.exists():
             raise CommandError("bench needs an empty database: run it through `make bench`.")
         self.stdout.write(f"database: {connection.vendor}\n")
 
         with self.timed(f"seed_demo --people {people}"):
             seed_demo(people=people)
+        # Before the blocks below add their own people: the pages at the organisation's size.
+        self.page_loads(seconds=load_seconds)
 
         admin = User.objects.get(username="admin")
         with (

@@ -1,0 +1,93 @@
+"""The admin's cohort page. It shows enrolment, matching runs, check-in flags and the survey together,
+so it lives in dashboards, above every app it reads; its address is still programmes:cohort-detail
+(wired in mentorship/urls.py)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from rules.contrib.views import permission_required
+
+from closeout.selectors import survey_summary
+from mentorship.paging import paginate
+from programmes import services as programme_services
+from programmes.forms import EnrolmentForm
+from programmes.models import Cohort, Enrolment
+from submissions.once import submitted_once
+
+from . import cohort_selectors as selectors
+
+manage_required = permission_required("programmes.manage", raise_exception=True)
+
+ENROLMENTS_PER_PAGE = 25
+
+
+@manage_required
+@submitted_once
+def cohort_detail(request, pk):
+    cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
+    form = EnrolmentForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrolment = programme_services.enrolment_create(
+                cohort=cohort,
+                person=data["person"],
+                role=data["role"],
+                capacity=data["capacity"] or 1,
+                goals=data["goals"],
+                goal_areas=data["goal_areas"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s enrolled as %(role)s.")
+                % {"name": enrolment.person, "role": enrolment.get_role_display().lower()},
+            )
+            return redirect(cohort)
+    # Each list is a page of its own (a cohort can hold thousands): counts come from SQL.
+    mentors = paginate(
+        request,
+        selectors.cohort_enrolments(cohort, role=Enrolment.Role.MENTOR),
+        per_page=ENROLMENTS_PER_PAGE,
+        param="mentors_page",
+        anchor="mentors-heading",
+    )
+    mentees = paginate(
+        request,
+        selectors.cohort_enrolments(cohort, role=Enrolment.Role.MENTEE),
+        per_page=ENROLMENTS_PER_PAGE,
+        param="mentees_page",
+        anchor="mentees-heading",
+    )
+    others = paginate(
+        request,
+        selectors.cohort_enrolments(cohort, active=False),
+        per_page=ENROLMENTS_PER_PAGE,
+        param="others_page",
+        anchor="others-heading",
+    )
+    mentors.object_list = selectors.with_partners(cohort, mentors.object_list)
+    mentees.object_list = selectors.with_partners(cohort, mentees.object_list)
+    return render(
+        request,
+        "dashboards/cohort_detail.html",
+        {
+            "title": cohort.name,
+            "cohort": cohort,
+            "form": form,
+            "can_enrol": cohort.state in ("draft", "enrolling", "matching"),
+            "overview": selectors.cohort_overview(cohort),
+            "mentors": mentors,
+            "mentees": mentees,
+            "others": others,
+            "runs": selectors.cohort_match_runs(cohort),
+            "moves": programme_services.moves_from(cohort),
+            "survey": survey_summary(cohort) if cohort.is_closing else None,
+            "back_url": reverse("programmes:cohort-list"),
+            "back_label": _("Cohorts"),
+        },
+    )

@@ -1,0 +1,64 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Message(models.Model):
+    """One email owed to one address, written in the same transaction as the change that owes it
+    and sent after commit by whichever worker claims it first (outbox.services.message_send).
+
+    The message is rendered when it is recorded, so what goes out is what was true at that moment
+    and a send needs no other table. `key` says what the message is for ("session-invite:12:0:45"):
+    recording the same key twice records nothing new, which is what makes a repeated request,
+    a retried task or a second scan harmless.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=60)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    # [{"filename": ..., "content": ..., "mimetype": ...}]: text attachments (calendar files, CSV).
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # A plain id, not a foreign key: the outbox sits below the apps that own cohorts, and a message
+    # log must outlive what it was about.
+    cohort_id = models.PositiveIntegerField(_("cohort"), null=True, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            # The sweep's question: what is pending and due?
+            models.Index(
+                fields=["next_attempt_at"], name="outbox_pending_due", condition=Q(status="pending")
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | ~Q(status="sent"),
+                name="outbox_sent_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.to} ({self.get_status_display()})"
+
+    @property
+    def can_resend(self) -> bool:
+        return self.status == self.Status.FAILED

@@ -1,0 +1,184 @@
+"""Real servers for tests that cross process boundaries: an SMTP server that collects what it is
+given, a real Celery worker and beat in subprocesses, and the URL of the test's own database for
+them. Used by the reminder and outbox delivery tests."""
+
+import asyncio
+import email
+import email.policy
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import connection
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class CollectingHandler:
+    """aiosmtpd handler that keeps every message it accepts (called on the controller's thread).
+
+    `hold()` makes it stall before answering DATA, as a slow server does, so a test can kill the
+    worker in the middle of a send; a held message is never accepted: its sender is gone by the
+    time `release()` is called, and a server does not deliver what it never acknowledged."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self._lock = threading.Lock()
+        self._holding = False
+        self._released = threading.Event()
+        self.held = 0
+
+    def hold(self):
+        self._holding = True
+        self._released.clear()
+
+    def release(self):
+        self._holding = False
+        self._released.set()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self._holding:
+            with self._lock:
+                self.held += 1
+            while not self._released.is_set():
+                await asyncio.sleep(0.05)
+            return "451 Requested action aborted: the client went away"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.messages)
+
+
+@pytest.fixture
+def smtp_server():
+    handler = CollectingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield handler, controller.port
+    finally:
+        controller.stop()
+
+
+def subprocess_database_url() -> str:
+    """A URL for the database this test runs in (pytest-django's test_<name>), for the subprocesses."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{quote(db['NAME'], safe='')}"
+
+
+class CeleryProcesses:
+    """A real `celery worker` and `celery beat`, logging to files so a full pipe can never block them."""
+
+    def __init__(self, tmp_path: Path):
+        self.tmp_path = tmp_path
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.celery = str(Path(sys.executable).with_name("celery"))
+
+    def kill_worker(self):
+        """SIGKILL the worker and its pool children at once: no warm shutdown, no acknowledgement."""
+        proc = self.procs["worker"]
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        del self.procs["worker"]
+
+    def start_worker(self, env: dict[str, str]):
+        # Its own hostname, and no mingle/gossip: it must not talk to any other worker on this Redis.
+        self._spawn(
+            "worker",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=2",
+            "--loglevel=INFO",
+            f"--hostname=tests-{uuid.uuid4().hex[:8]}@%h",
+            "--without-mingle",
+            "--without-gossip",
+            env=env,
+        )
+
+    def start_beat(self, env: dict[str, str]):
+        self._spawn(
+            "beat",
+            "beat",
+            "--loglevel=INFO",
+            f"--schedule={self.tmp_path / 'celerybeat-schedule'}",
+            f"--pidfile={self.tmp_path / 'beat.pid'}",
+            env=env,
+        )
+
+    def _spawn(self, name: str, *args: str, env: dict[str, str]):
+        log = (self.tmp_path / f"{name}.log").open("wb")
+        self.procs[name] = subprocess.Popen(
+            [self.celery, "-A", "mentorship", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # Own process group, so teardown can reach the prefork children too.
+            start_new_session=True,
+        )
+        log.close()
+
+    def log(self, name: str) -> str:
+        path = self.tmp_path / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def dump_logs(self):
+        for name in self.procs:
+            print(f"----- celery {name} (exit code {self.procs[name].poll()}) -----\n{self.log(name)}")
+
+    def assert_running(self):
+        dead = {name: proc.returncode for name, proc in self.procs.items() if proc.poll() is not None}
+        assert not dead, f"celery exited early: {dead}"
+
+    def stop(self):
+        # Beat first, so no new scans are queued while the worker shuts down.
+        for name in ("beat", "worker"):
+            proc = self.procs.get(name)
+            if proc is None or proc.poll() is not None:
+                continue
+            proc.send_signal(signal.SIGTERM)  # warm shutdown: finish the running task
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+@pytest.fixture
+def celery_processes(tmp_path):
+    processes = CeleryProcesses(tmp_path)
+    try:
+        yield processes
+    finally:
+        processes.stop()
+
+
+def wait_until(condition, *, timeout: float, processes: CeleryProcesses) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        processes.assert_running()
+        time.sleep(0.2)
+    return condition()
