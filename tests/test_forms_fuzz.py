@@ -160,6 +160,16 @@ def targets(world):
         title="Faster first response", specific="Answer faster", metric="FRT"
     )
     job = ImportJob.objects.create(created_by=world.admin, filename="people.csv", source="")
+    from outbox.models import Message
+
+    failed_email = Message.objects.create(
+        key="fuzz:failed",
+        kind="test",
+        to="someone@example.com",
+        subject="Hello",
+        text="Hello",
+        status=Message.Status.FAILED,
+    )
     period = pulse_period(world.pair, today=FROZEN_AT.date())
     return types.SimpleNamespace(
         programme=programme,
@@ -182,6 +192,7 @@ def targets(world):
         logged=logged,
         template=template,
         job=job,
+        failed_email=failed_email,
         pulse_token=pulse_token(pairing_id=world.pair.pk, person_id=world.mentor.pk, period=period or 0),
     )
 
@@ -220,6 +231,7 @@ KWARGS = {
     ("programmes:programme-edit", "pk"): lambda w, t: t.programme.pk,
     ("programmes:cohort-transition", "to"): lambda w, t: "matching",
     ("people", "pk"): lambda w, t: t.job.pk,
+    ("outbox", "pk"): lambda w, t: t.failed_email.pk,
 }
 
 

@@ -132,3 +132,43 @@ def test_a_check_in_and_a_goal_are_created_once(client, frozen):
     first = client.post(url, goal)
     assert client.post(url, goal)["Location"] == first["Location"]
     assert Goal.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_posts_of_one_form_create_one_session(settings):
+    """Four posts of the same rendered form at once (a double click on a slow page): the unique
+    token makes the others wait for the first and then go where it went."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from tests.factories import build_world
+
+    world = build_world(today=NOW.date())
+    url = reverse("mentoring_sessions:session-create", args=[world.pair.pk])
+    data = log_data(world, submission="same-form-rendered-once-0123456789")
+    start = threading.Barrier(4)
+    statuses, errors = [], []
+
+    def post():
+        try:
+            client = Client()
+            client.force_login(world.mentee.user)
+            start.wait()
+            statuses.append(client.post(url, data).status_code)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with time_machine.travel(NOW, tick=True):
+        threads = [threading.Thread(target=post) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert errors == [] and statuses == [302] * 4
+    assert MentoringSession.objects.count() == 1
+    assert Submission.objects.count() == 1
