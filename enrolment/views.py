@@ -20,6 +20,7 @@ from people import selectors as people_selectors
 from people.models import Person
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment
+from submissions.once import submitted_once
 
 from . import selectors, services
 from .forms import (
@@ -68,6 +69,7 @@ def _joined_message(request, enrolment):
 
 
 @manage_required
+@submitted_once
 def invite(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
     query = request.GET.get("q", "")[:100]
@@ -175,6 +177,7 @@ def accept(request, token):
 
 
 @never_cache
+@submitted_once
 def join(request, token):
     try:
         cohort = services.cohort_from_join_token(token)
@@ -448,6 +451,7 @@ def person_list(request):
 
 @require_POST
 @manage_required
+@submitted_once
 def person_bulk(request):
     form = BulkActionForm(request.POST)
     back = list_url(request.POST.get("query", ""))
