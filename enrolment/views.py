@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from matching import selectors as matching_selectors
+from mentorship.forms import search_query
 from people import importing
 from people import selectors as people_selectors
 from people.models import Person
@@ -72,7 +73,7 @@ def _joined_message(request, enrolment):
 @submitted_once
 def invite(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
-    query = request.GET.get("q", "")[:100]
+    query = search_query(request.GET)
     people = selectors.invitable_people(cohort, query)
     # Validate against everyone, so a person invited or enrolled since the page was loaded is skipped
     # by the service with a reason instead of failing as "not a valid choice".

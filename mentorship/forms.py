@@ -107,3 +107,16 @@ class BoundedModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bound_fields(self)
+
+
+class SearchForm(BoundedForm):
+    """A search box's `q`: a CharField refuses NUL characters (PostgreSQL cannot store or compare
+    them) and bounds the length."""
+
+    q = forms.CharField(required=False, max_length=100)
+
+
+def search_query(data) -> str:
+    """What to search for from a query string: the text typed, or nothing when it is not usable."""
+    form = SearchForm(data)
+    return form.cleaned_data["q"].strip() if form.is_valid() else ""

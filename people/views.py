@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
+from mentorship.forms import search_query
+
 from . import importing, selectors, services
 from .forms import ImportUploadForm
 from .models import ImportJob
@@ -22,7 +24,7 @@ PREVIEW_ERRORS = 500
 @manage_required
 def person_search(request):
     """What the person picker offers for `q`, as JSON: only programme admins, who may see everyone."""
-    people = selectors.person_search(request.GET.get("q", "")[:100])
+    people = selectors.person_search(search_query(request.GET))
     return JsonResponse(
         {
             "results": [

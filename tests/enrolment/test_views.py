@@ -468,3 +468,16 @@ def test_the_promote_button_shows_only_for_the_head_of_the_waitlist_when_a_place
     active_mentor(open_cohort, capacity=2)
     page = client.get(url("review", open_cohort.pk)).text
     assert url("promote", first.pk) in page and url("promote", second.pk) not in page
+
+
+@pytest.mark.parametrize("q", ["Sam\x00", "\x00", "x" * 500])
+def test_a_search_with_a_nul_character_or_too_long_lists_everyone_instead_of_failing(
+    client, world, open_cohort, q
+):
+    """PostgreSQL refuses NUL characters in a query; the search boxes read `q` through a form."""
+    login(client, world.admin)
+    invite = client.get(reverse("enrolment:invite", args=[open_cohort.pk]), {"q": q})
+    assert invite.status_code == 200
+    assert "Sam Outsider" in invite.text
+    picker = client.get(reverse("people:person-search"), {"q": q})
+    assert picker.status_code == 200 and picker.json()["results"] == []
