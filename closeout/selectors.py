@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from matching import selectors as matching_selectors
 from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair
 from mentorship.figures import round_average
@@ -63,8 +64,7 @@ def previous_mentor_ids(mentee: Enrolment) -> set[int]:
 
 
 def free_slots(mentor: Enrolment, *, cohort: Cohort) -> int:
-    taken = Pairing.objects.filter(cohort=cohort, mentor=mentor, status=Pairing.Status.ACTIVE).count()
-    return cohort.places_of(mentor.capacity) - taken
+    return matching_selectors.free_slots(mentor, cohort=cohort)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm
+
 from . import selectors
 from .models import Person
 
@@ -48,7 +50,11 @@ class PersonField(forms.CharField):
     def __init__(self, *, queryset, **kwargs):
         kwargs.setdefault("max_length", 254)
         kwargs.setdefault(
-            "help_text", _("Start typing a name, team, email or employee id, then choose from the list.")
+            "help_text",
+            _(
+                "Start typing a name, team, email or employee id and choose from the suggestions, "
+                "or type someone's full email or employee id."
+            ),
         )
         super().__init__(**kwargs)
         self.queryset = queryset
@@ -70,7 +76,7 @@ class PersonField(forms.CharField):
         return found[0]
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(BoundedForm):
     file = forms.FileField(
         label=_("CSV file from the HR system"),
         help_text=_(

@@ -136,7 +136,15 @@ def test_the_readme_stands_alone():
     assert not re.search(r"(DESIGN|STYLE)\.md", readme)
 
 
-PAGE_TEMPLATES = ["templates/sessions", "templates/closeout", "templates/programmes", "templates/dashboards"]
+PAGE_TEMPLATES = [
+    "templates/sessions",
+    "templates/closeout",
+    "templates/programmes",
+    "templates/dashboards",
+    "templates/enrolment",
+    "templates/people",
+    "templates/registration",
+]
 
 
 def _page_templates():
