@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair
+from mentorship.figures import round_average
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment
 from sessions.selectors import pairings_for
@@ -61,13 +62,9 @@ def previous_mentor_ids(mentee: Enrolment) -> set[int]:
     )
 
 
-def _slots(capacity: int, cohort: Cohort) -> int:
-    return min(capacity, cohort.max_mentees_per_mentor)
-
-
 def free_slots(mentor: Enrolment, *, cohort: Cohort) -> int:
     taken = Pairing.objects.filter(cohort=cohort, mentor=mentor, status=Pairing.Status.ACTIVE).count()
-    return _slots(mentor.capacity, cohort) - taken
+    return cohort.places_of(mentor.capacity) - taken
 
 
 @dataclass(frozen=True)
@@ -100,7 +97,7 @@ def rematch_options(mentee: Enrolment, limit: int = TOP_MENTORS) -> list[MentorO
         .select_related("person__team")
         .prefetch_related(Prefetch("person__interests"), Prefetch("person__skills"), "goal_areas")
         .order_by("pk")
-        if _slots(m.capacity, cohort) - m.active > 0
+        if cohort.places_of(m.capacity) - m.active > 0
     ]
     if not mentors:
         return []
@@ -114,7 +111,7 @@ def rematch_options(mentee: Enrolment, limit: int = TOP_MENTORS) -> list[MentorO
             enrolment=mentors[j],
             score=float(scores[0, j]),
             explanation=explain_pair(cohort, mentee_candidate, candidate_for(mentors[j])),
-            free_slots=_slots(mentors[j].capacity, cohort) - mentors[j].active,
+            free_slots=cohort.places_of(mentors[j].capacity) - mentors[j].active,
         )
         for j in ranked
     ]
@@ -202,7 +199,7 @@ def _figures(row: dict, prefix: str, enrolled: int) -> SurveyFigures:
     return SurveyFigures(
         responses=responses,
         enrolled=enrolled,
-        average_satisfaction=round(row[f"{prefix}_satisfaction"], 2),
+        average_satisfaction=round_average(row[f"{prefix}_satisfaction"]),
         nps=nps(promoters, detractors, responses),
         promoters=promoters,
         detractors=detractors,
@@ -314,7 +311,7 @@ def rematch_refusal(mentee: Enrolment, *, active_pairing: Pairing | None = None)
 def reflection_refusal(pairing: Pairing) -> str | None:
     if refusal := closed_refusal(pairing.cohort):
         return refusal
-    if pairing.status != Pairing.Status.ENDED and pairing.cohort.state != Cohort.State.CONCLUDING:
+    if not pairing.accepts_reflection:
         return _("Reflections open when the cohort is concluding or when your mentorship has ended.")
     return None
 

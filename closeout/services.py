@@ -89,7 +89,7 @@ def pairing_rematch(*, mentee: Enrolment, mentor: Enrolment, by) -> Pairing:
 def reflection_save(*, pairing: Pairing, person: Person, achieved: str, learned: str) -> Reflection:
     """Write or rewrite one side's reflection; one per person per pairing."""
     pairing = Pairing.objects.select_related("cohort", "mentor", "mentee").get(pk=pairing.pk)
-    if person.pk not in (pairing.mentor.person_id, pairing.mentee.person_id):
+    if not pairing.has_member(person):
         raise ValidationError(_("Only the two people in a pairing can reflect on it."))
     _refuse(selectors.reflection_refusal(pairing))
     reflection = Reflection.objects.filter(pairing=pairing, person=person).first() or Reflection(

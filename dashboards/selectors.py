@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from matching.models import Pairing
+from mentorship.figures import round_average
 from people.models import Person
 from people.roles import is_programme_admin, person_of, teams_managed_by
 from programmes.models import Enrolment
@@ -45,7 +46,7 @@ class Average:
 
     @property
     def rounded(self) -> float | None:
-        return round(self.value, 2) if self.shown else None
+        return round_average(self.value) if self.shown else None
 
 
 @dataclass(frozen=True)

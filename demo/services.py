@@ -32,9 +32,26 @@ from matching import scoring
 from matching.models import MatchRun, Pairing
 from people.models import WORK_STYLE_TRAITS, Communication, Feedback, Pace, Person, Structure, Tag, Team
 from programmes.models import SUPPORT_TOPICS, Cohort, Enrolment, Programme
-from sessions.models import CheckIn, Goal, MentoringSession
+from sessions.models import ActionItem, CheckIn, Goal, GoalUpdate, MentoringSession, ScheduledSession
 
 PROGRAMME_NAME = "Support mentoring"
+ACTION_ITEMS = (
+    "Draft a macro for partial refunds and share it with the team",
+    "Shadow one tier-2 escalation call",
+    "Re-read the refund policy and list three questions",
+    "Review two of my low-rated tickets before we meet",
+    "Try the new triage view for a full shift",
+    "Write a short summary after each phone escalation this week",
+    "Pair on one API error ticket from the queue",
+    "Ask the billing team how chargebacks are handled",
+)
+PROGRESS_NOTES = (
+    "Measured over the last two weeks.",
+    "Better after the macro work.",
+    "Dipped during the release week.",
+    "Steady; the shadowing helped.",
+    "",
+)
 REFLECTION_ACHIEVED = (
     "Cut my billing escalations to tier 2 by more than half.",
     "Built a macro library for refunds that the whole team now uses.",
@@ -374,6 +391,9 @@ class _Builder:
     def __init__(self, *, people: int, seed: int, today: datetime.date, users: dict[str, User]):
         self.n = people
         self.rng = random.Random(seed)
+        # Plans and progress (upcoming sessions, action items, goal updates) draw from their own
+        # stream, so adding them left every person, pair and session of a seed as it was.
+        self.plan_rng = random.Random(f"{seed}/plans")
         self.seed = seed
         self.today = today
         self.users = users
@@ -860,6 +880,7 @@ class _Builder:
     def _write_activity(self, pairs: list[_Pair]) -> dict:
         rng = self.rng
         sessions, goals, check_ins = [], [], []
+        sessions_of: dict[int, list[MentoringSession]] = {}
         format_choices = [f for f, _w, _d in FORMATS]
         format_weights = [w for _f, w, _d in FORMATS]
         lengths = {f: d for f, _w, d in FORMATS}
@@ -874,25 +895,119 @@ class _Builder:
                 notes = " ".join(rng.choice(TOPIC_NOTES[t]) for t in topics) + rng.choice(NEXT_STEPS)
                 if fmt == MentoringSession.Format.TICKET_SHADOWING:
                     notes = f"Shadowed a live queue shift. {notes}"
-                sessions.append(
-                    MentoringSession(
-                        pairing=pairing,
-                        held_on=day,
-                        duration_minutes=rng.choice(lengths[fmt]),
-                        format=fmt,
-                        topics=topics,
-                        notes=notes,
-                        rating=self._rating(),
-                        logged_by=mentee if rng.random() < 0.6 else mentor,
-                        logged_at=_at(day, rng.randint(9, 18), rng.choice((0, 15, 30, 45))),
-                    )
+                session = MentoringSession(
+                    pairing=pairing,
+                    held_on=day,
+                    duration_minutes=rng.choice(lengths[fmt]),
+                    format=fmt,
+                    topics=topics,
+                    notes=notes,
+                    rating=self._rating(),
+                    logged_by=mentee if rng.random() < 0.6 else mentor,
+                    logged_at=_at(day, rng.randint(9, 18), rng.choice((0, 15, 30, 45))),
                 )
+                sessions.append(session)
+                sessions_of.setdefault(pairing.pk, []).append(session)
             goals.extend(self._goals(pair))
             check_ins.extend(self._check_ins(pair, dates))
         MentoringSession.objects.bulk_create(sessions, batch_size=BATCH_SIZE)
         Goal.objects.bulk_create(goals, batch_size=BATCH_SIZE)
         CheckIn.objects.bulk_create(check_ins, batch_size=BATCH_SIZE)
-        return {"sessions": len(sessions), "goals": len(goals), "check_ins": len(check_ins)}
+        return {
+            "sessions": len(sessions),
+            "goals": len(goals),
+            "check_ins": len(check_ins),
+            **self._write_plans_and_progress(pairs, sessions_of, goals),
+        }
+
+    def _write_plans_and_progress(self, pairs: list[_Pair], sessions_of, goals: list[Goal]) -> dict:
+        """What a workspace shows beyond its log: the next planned session, action items agreed in
+        sessions (done by the next one; the latest still open) and goal progress over time."""
+        rng = self.plan_rng
+        scheduled, items, updates = [], [], []
+        for pair in pairs:
+            pairing = pair.pairing
+            mentee, mentor = pair.mentee.member.person, pair.mentor.member.person
+            done = sessions_of.get(pairing.pk, [])
+            is_login_pair = pair.mentee.member.login in ("mentee", "mentee2")
+            for i, session in enumerate(done):
+                latest = i == len(done) - 1
+                if rng.random() >= 0.5 and not (latest and is_login_pair):
+                    continue
+                later = done[i + 1].logged_at if not latest else None
+                if later is None and pairing.status == Pairing.Status.ENDED:
+                    later = _at(pairing.ended_on, 17) if rng.random() < 0.8 else None
+                items.append(
+                    ActionItem(
+                        pairing=pairing,
+                        session=session,
+                        description=rng.choice(ACTION_ITEMS),
+                        owner=mentee if rng.random() < 0.75 else mentor,
+                        due_on=session.held_on + datetime.timedelta(days=rng.choice((7, 10, 14))),
+                        done_at=later,
+                        created_at=session.logged_at,
+                    )
+                )
+            if pairing.status == Pairing.Status.ACTIVE and (not pair.overdue or is_login_pair):
+                cadence = pairing.cohort.cadence_days
+                last = done[-1].held_on if done else pairing.started_on
+                day = max(last + datetime.timedelta(days=cadence), self.today + datetime.timedelta(days=1))
+                day = min(day, self.today + datetime.timedelta(days=rng.randint(2, cadence)))
+                (fmt,) = rng.choices([f for f, _w, _d in FORMATS], weights=[w for _f, w, _d in FORMATS])
+                scheduled.append(
+                    ScheduledSession(
+                        pairing=pairing,
+                        starts_at=_at(day, rng.randint(9, 16), rng.choice((0, 30))),
+                        duration_minutes=45,
+                        format=fmt,
+                        agenda=rng.choice(NEXT_STEPS).strip(),
+                        created_by=mentor if rng.random() < 0.5 else mentee,
+                        created_at=timezone.now(),
+                    )
+                )
+        for goal in goals:
+            updates.extend(self._goal_updates(goal, rng))
+        ScheduledSession.objects.bulk_create(scheduled, batch_size=BATCH_SIZE)
+        ActionItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
+        GoalUpdate.objects.bulk_create(updates, batch_size=BATCH_SIZE)
+        return {
+            "scheduled_sessions": len(scheduled),
+            "action_items": len(items),
+            "goal_updates": len(updates),
+        }
+
+    def _goal_updates(self, goal: Goal, rng: random.Random) -> list[GoalUpdate]:
+        """Progress recorded every few weeks from the goal's start, ending where its status says:
+        at the target when achieved (a goal is marked achieved when its numbers reach the target)."""
+        start = goal.created_at.date()
+        pairing = goal.pairing
+        end = min(self.today, goal.due_on, pairing.ended_on or self.today)
+        if (end - start).days < 10:
+            return []
+        final = {
+            Goal.Status.ACHIEVED: 1.0,
+            Goal.Status.AT_RISK: rng.uniform(0.15, 0.35),
+            Goal.Status.DROPPED: rng.uniform(0.0, 0.3),
+        }.get(goal.status, rng.uniform(0.45, 0.8))
+        count = min(rng.randint(2, 4), max(1, (end - start).days // 10))
+        span = goal.target - goal.baseline
+        people = (pairing.mentee.person, pairing.mentor.person)
+        updates = []
+        for k in range(1, count + 1):
+            share = final * k / count
+            if k < count:
+                share = max(0.0, min(1.0, share + rng.uniform(-0.05, 0.05)))
+            day = start + datetime.timedelta(days=round((end - start).days * k / count))
+            updates.append(
+                GoalUpdate(
+                    goal=goal,
+                    value=(goal.baseline + span * Decimal(str(round(share, 2)))).quantize(Decimal("0.01")),
+                    note=rng.choice(PROGRESS_NOTES),
+                    created_by=people[0] if rng.random() < 0.8 else people[1],
+                    created_at=min(_at(day, rng.randint(9, 18)), timezone.now()),
+                )
+            )
+        return updates
 
     def _write_closeout(self, pairs: list[_Pair]) -> dict:
         """The closed cohort's close-out: most people answered the survey, about half reflected."""

@@ -1,4 +1,4 @@
-"""Mentee-choice pages: thin views over matching.choice (fetch through a selector, call a service,
+"""Mentee-choice pages: thin views (fetch through a selector, 404 for anyone else, call a service,
 redirect with a message)."""
 
 from django import forms
@@ -13,7 +13,7 @@ from rules.contrib.views import permission_required
 
 from programmes.models import Cohort, Enrolment
 
-from . import choice
+from . import selectors, services
 from .models import MentorRequest
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
@@ -33,15 +33,16 @@ def _errors(request, exc: ValidationError) -> None:
 
 @login_required
 def suggestions(request, enrolment_pk):
-    mentee = choice.mentee_enrolment_for(request.user, enrolment_pk)
-    refusal = choice.choice_refusal(mentee.cohort)
-    pairing = None if refusal else choice.active_pairing_of(mentee)
-    open_request = None if refusal or pairing else choice.open_request_of(mentee)
-    options = [] if refusal or pairing or open_request else choice.suggestions(mentee)
-    declined = list(
-        choice.requests_of_mentee(request.user).filter(mentee=mentee, status=MentorRequest.Status.DECLINED)[
-            :5
-        ]
+    mentee = get_object_or_404(selectors.mentee_enrolments_of(request.user), pk=enrolment_pk)
+    refusal = selectors.choice_refusal(mentee.cohort)
+    pairing = None if refusal else selectors.active_pairing_of(mentee)
+    open_request = None if refusal or pairing else selectors.open_request_of(mentee)
+    unfinished = not (refusal or pairing or open_request or mentee.profile_complete)
+    options = [] if refusal or pairing or open_request or unfinished else selectors.suggestions(mentee)
+    earlier = list(
+        selectors.requests_of_mentee(request.user)
+        .filter(mentee=mentee, status__in=[MentorRequest.Status.DECLINED, MentorRequest.Status.CLOSED])
+        .order_by("-decided_at")[:5]
     )
     return render(
         request,
@@ -52,8 +53,9 @@ def suggestions(request, enrolment_pk):
             "refusal": refusal,
             "pairing": pairing,
             "open_request": open_request,
+            "unfinished": unfinished,
             "options": options,
-            "declined": declined,
+            "earlier": earlier,
         },
     )
 
@@ -61,12 +63,12 @@ def suggestions(request, enrolment_pk):
 @login_required
 @require_POST
 def request_create(request, enrolment_pk):
-    mentee = choice.mentee_enrolment_for(request.user, enrolment_pk)
+    mentee = get_object_or_404(selectors.mentee_enrolments_of(request.user), pk=enrolment_pk)
     mentor = get_object_or_404(
         Enrolment, pk=request.POST.get("mentor") or 0, cohort=mentee.cohort, role=Enrolment.Role.MENTOR
     )
     try:
-        choice.mentor_request_create(mentee=mentee, mentor=mentor, by=request.user)
+        services.mentor_request_create(mentee=mentee, mentor=mentor, by=request.user)
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -81,9 +83,9 @@ def request_create(request, enrolment_pk):
 @login_required
 @require_POST
 def request_withdraw(request, pk):
-    mentor_request = get_object_or_404(choice.requests_of_mentee(request.user), pk=pk)
+    mentor_request = get_object_or_404(selectors.requests_of_mentee(request.user), pk=pk)
     try:
-        choice.mentor_request_withdraw(mentor_request=mentor_request, by=request.user)
+        services.mentor_request_withdraw(mentor_request=mentor_request, by=request.user)
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -93,7 +95,7 @@ def request_withdraw(request, pk):
 
 @login_required
 def requests(request):
-    mine = choice.requests_for_mentor(request.user)
+    mine = selectors.requests_for_mentor(request.user)
     return render(
         request,
         "matching/choice/requests.html",
@@ -109,9 +111,9 @@ def requests(request):
 @login_required
 @require_POST
 def request_accept(request, pk):
-    mentor_request = get_object_or_404(choice.requests_for_mentor(request.user), pk=pk)
+    mentor_request = get_object_or_404(selectors.requests_for_mentor(request.user), pk=pk)
     try:
-        pairing = choice.mentor_request_accept(mentor_request=mentor_request, by=request.user)
+        pairing = services.mentor_request_accept(mentor_request=mentor_request, by=request.user)
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -125,7 +127,7 @@ def request_accept(request, pk):
 @login_required
 @require_POST
 def request_decline(request, pk):
-    mentor_request = get_object_or_404(choice.requests_for_mentor(request.user), pk=pk)
+    mentor_request = get_object_or_404(selectors.requests_for_mentor(request.user), pk=pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -133,7 +135,7 @@ def request_decline(request, pk):
                 messages.error(request, error)
         return redirect("choice:requests")
     try:
-        choice.mentor_request_decline(
+        services.mentor_request_decline(
             mentor_request=mentor_request, note=form.cleaned_data["note"], by=request.user
         )
     except ValidationError as exc:
@@ -149,14 +151,14 @@ def request_decline(request, pk):
 @manage_required
 def overview(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
-    data = choice.cohort_overview(cohort)
+    data = selectors.cohort_overview(cohort)
     return render(
         request,
         "matching/choice/overview.html",
         {
             "title": _("Mentee choice: %(cohort)s") % {"cohort": cohort.name},
             "cohort": cohort,
-            "refusal": choice.choice_refusal(cohort),
+            "refusal": selectors.choice_refusal(cohort),
             "sections": [
                 (status, label, data.by_status[status]) for status, label in MentorRequest.Status.choices
             ],

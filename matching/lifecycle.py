@@ -2,6 +2,7 @@
 because programmes sits below matching and may not import it."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from programmes.models import Cohort, Enrolment
 from programmes.services import transition_check, transition_step
@@ -37,15 +38,20 @@ def _nothing_published(cohort):
 
 @transition_check(State.MATCHING, State.ACTIVE)
 def _every_mentee_paired_or_explained(cohort):
+    if cohort.matching_mode == Cohort.MatchingMode.CHOICE:
+        # Mentees choose their mentor while the cohort is active too: no algorithm run is needed,
+        # and a mentee who has not chosen yet is still choosing, not unmatched.
+        return None
     if not Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).exists():
         return _("Publish a match run first: no pairs are active yet.")
     missing = unexplained_unmatched_mentees(cohort)
     if missing:
         names = ", ".join(e.person.full_name for e in missing[:5])
-        return _("%(n)d mentee(s) are unmatched without a reason (%(names)s): run matching again.") % {
-            "n": len(missing),
-            "names": names,
-        }
+        return ngettext(
+            "%(n)d mentee is unmatched without a reason (%(names)s): run matching again.",
+            "%(n)d mentees are unmatched without a reason (%(names)s): run matching again.",
+            len(missing),
+        ) % {"n": len(missing), "names": names}
     return None
 
 

@@ -11,21 +11,45 @@ from programmes.models import Cohort, Enrolment
 
 
 class MatchRun(models.Model):
+    """One attempt to match a cohort, and the pairs it proposed.
+
+    Lifecycle: a run made inline starts PROPOSED; a large cohort's run is QUEUED, then RUNNING once
+    a worker claims it, then PROPOSED (or FAILED with its error, or FAILED when its lease ran out
+    because the worker died). A new proposal SUPERSEDES the previous one; publishing one makes it
+    PUBLISHED, writing both sides' emails into the outbox as it does. Pairs made one at a time
+    (mentee choice, re-matching) live in published runs of their own kind.
+    """
+
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         PROPOSED = "proposed", _("Proposed")
         PUBLISHED = "published", _("Published")
         SUPERSEDED = "superseded", _("Superseded")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        MATCHER = "matcher", _("Match run")
+        CHOICE = "choice", _("Mentee choice")
+        SINGLE = "single", _("Single pair")
+
+    IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
+
     cohort = models.ForeignKey(
         Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="match_runs"
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MATCHER)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Until this moment a queued or running run belongs to its worker; after it, the sweep
+    # (`services.match_runs_expire`) marks it failed, so a dead worker cannot leave it running forever.
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -40,7 +64,6 @@ class MatchRun(models.Model):
         blank=True,
         help_text=_("mean_score, lowest_score, share_matched, share_top3: filled when the run finishes."),
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=100)
 
     class Meta:
         ordering = ["-created_at"]
@@ -51,6 +74,27 @@ class MatchRun(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="matchrun_published_has_time",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""), name="matchrun_failed_has_error"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["queued", "running"]) | Q(lease_expires_at__isnull=False),
+                name="matchrun_in_progress_has_lease",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="running") | Q(started_at__isnull=False),
+                name="matchrun_running_has_start",
+            ),
+            # One background run at a time per cohort: starting again waits until it ends or fails.
+            models.UniqueConstraint(
+                fields=["cohort"],
+                condition=Q(status__in=["queued", "running"]),
+                name="matchrun_one_in_progress_per_cohort",
+            ),
+            # Accepted mentee requests gather in one run per cohort, not one run per accept.
+            models.UniqueConstraint(
+                fields=["cohort"], condition=Q(kind="choice"), name="matchrun_one_choice_run_per_cohort"
+            ),
         ]
 
     def __str__(self):
@@ -58,6 +102,45 @@ class MatchRun(models.Model):
 
     def get_absolute_url(self):
         return reverse("matching:run-detail", args=[self.pk])
+
+    @property
+    def is_in_progress(self) -> bool:
+        """Queued or running in the background: the page waits for it."""
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def is_editable(self) -> bool:
+        """Only the current proposal can be steered (pins, swaps) and published."""
+        return self.status == self.Status.PROPOSED
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_listed(self) -> bool:
+        """Whether the run has pairs to show (runs in progress or failed have none)."""
+        return self.status not in (*self.IN_PROGRESS, self.Status.FAILED)
+
+    def lease_expired(self, now=None) -> bool:
+        return (
+            self.is_in_progress
+            and self.lease_expires_at is not None
+            and self.lease_expires_at <= (now or timezone.now())
+        )
+
+    @property
+    def pairs_heading(self) -> str:
+        """What the run's table of pairs is: proposed until published."""
+        if self.status == self.Status.PUBLISHED:
+            return _("Published pairs")
+        if self.status == self.Status.PROPOSED:
+            return _("Proposed pairs")
+        return _("Pairs of this run")
 
 
 class Pairing(models.Model):
@@ -129,6 +212,47 @@ class Pairing(models.Model):
         since = last_session_on or self.started_on
         return None if since is None else (today - since).days
 
+    def members(self) -> tuple:
+        """The two people of the pairing: (mentor, mentee)."""
+        return self.mentor.person, self.mentee.person
+
+    def has_member(self, person) -> bool:
+        return person is not None and person.pk in (self.mentor.person_id, self.mentee.person_id)
+
+    def partner_of(self, person):
+        """The other member, seen from `person` (one of the two)."""
+        return self.mentee.person if self.mentor.person_id == person.pk else self.mentor.person
+
+    @property
+    def is_active(self) -> bool:
+        """Active, in a cohort that is not closed: the pair can still write in its workspace.
+        (Closing a cohort ends its pairings; the second test guards against one left active by hand.)"""
+        return self.status == self.Status.ACTIVE and not self.cohort.is_read_only
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status == self.Status.ENDED
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.ENDED and self.outcome == self.Outcome.COMPLETED
+
+    @property
+    def accepts_reflection(self) -> bool:
+        """Reflections open when the cohort is concluding or the pairing has ended, until it closes."""
+        if self.cohort.is_read_only:
+            return False
+        return self.is_ended or self.cohort.is_concluding
+
+    def is_overdue_for_session(self, last_session_on: datetime.date | None, today=None) -> bool:
+        """An active pair that has gone longer than its cohort's cadence without a session (or,
+        never having met, since it started). `Cohort.session_due_since` says the same in SQL."""
+        if self.status != self.Status.ACTIVE:
+            return False
+        since = last_session_on or self.started_on
+        today = today or timezone.localdate()
+        return since is not None and since < self.cohort.session_due_since(today)
+
 
 class PairRule(models.Model):
     """An admin's instruction for matching in one cohort: always pair these two, or never."""
@@ -161,15 +285,26 @@ class PairRule(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.mentor.person} → {self.mentee.person}"
 
+    @property
+    def is_pin(self) -> bool:
+        return self.kind == self.Kind.PIN
+
 
 class MentorRequest(models.Model):
-    """Mentee-choice mode: a mentee asks one suggested mentor; the mentor accepts or declines."""
+    """Mentee-choice mode: a mentee asks one suggested mentor; the mentor accepts or declines.
+
+    One owner moves a request: `matching.services`. Besides the two people's own decisions, a
+    request is CLOSED (with its reason) when a change elsewhere settles it: the mentor has no free
+    place, either person left the cohort, or the mentee was paired another way. Only a mentor's own
+    decline is final; after a closure the mentee may ask the same mentor again.
+    """
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        CLOSED = "closed", _("Closed")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="mentor_requests")
     mentee = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="mentor_requests_made")
@@ -179,6 +314,9 @@ class MentorRequest(models.Model):
     explanation = models.JSONField(_("why this mentor"), default=list, blank=True)
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.CharField(
+        _("reason"), max_length=300, blank=True, help_text=_("Why it was declined or closed.")
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -196,3 +334,7 @@ class MentorRequest(models.Model):
 
     def __str__(self):
         return f"{self.mentee.person} → {self.mentor.person} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.REQUESTED

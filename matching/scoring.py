@@ -189,5 +189,20 @@ def explain(
     return lines
 
 
+# Lines of `explain` that say something the pair has in common; the others ("Work styles not known
+# yet", "No shared interests listed", "Covers 0 of 3 goal areas") describe a gap in the profiles and
+# are for the admin reviewing a run, never for the people paired.
+_REASON_PREFIXES = ("Both prefer ", "Complement each other on ", "Shares ")
+
+
+def reasons_to_share(explanation: Sequence[str]) -> list[str]:
+    """The lines of an explanation worth telling the pair: only what they really have in common."""
+    return [
+        line
+        for line in explanation
+        if line.startswith(_REASON_PREFIXES) or (line.startswith("Covers ") and ": " in line)
+    ]
+
+
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,10 +1,29 @@
-from programmes.models import Enrolment
+"""Reads for matching pages: runs and their pairs, and mentee-choice mode (suggestions, requests).
+Querysets come back already filtered to what the user may see; views turn "not found" into a 404."""
 
-from .models import MatchRun, PairRule
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from people.roles import person_of
+from programmes.models import Cohort, Enrolment
+
+from .models import MatchRun, MentorRequest, Pairing, PairRule
+from .scores import candidate_for, cohort_scores, explain_pair
+
+SUGGESTIONS = 5
+CHOICE_STATES = (Cohort.State.MATCHING, Cohort.State.ACTIVE)
 
 
-def match_run_detail(pk: int) -> MatchRun:
-    return MatchRun.objects.select_related("cohort__programme", "created_by", "published_by").get(pk=pk)
+# --- runs ------------------------------------------------------------------------------------------
+
+
+def match_runs() -> QuerySet[MatchRun]:
+    return MatchRun.objects.select_related("cohort__programme", "created_by", "published_by")
 
 
 def match_run_pairings(run: MatchRun):
@@ -14,10 +33,8 @@ def match_run_pairings(run: MatchRun):
 
 
 def cohort_match_runs(cohort):
-    """Every finished run of a cohort, newest first (placeholders of background runs left out)."""
-    return cohort.match_runs.exclude(status__in=[MatchRun.Status.RUNNING, MatchRun.Status.FAILED]).exclude(
-        quality__has_key="result_run_id"
-    )
+    """Every run of a cohort with pairs to compare, newest first (runs in progress or failed left out)."""
+    return cohort.match_runs.exclude(status__in=[*MatchRun.IN_PROGRESS, MatchRun.Status.FAILED])
 
 
 def cohort_pair_rules(cohort):
@@ -33,4 +50,263 @@ def cohort_active_enrolments(cohort):
         Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
         .select_related("person")
         .order_by("person__full_name", "pk")
+    )
+
+
+def unfinished_profiles(cohort) -> int:
+    """How many active people of the cohort have not finished their profile: the matcher scores
+    their unknown answers as neutral, so their pairs rest on defaults."""
+    return cohort.enrolments.filter(status=Enrolment.Status.ACTIVE, profile_completed_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: float | None
+    percent: bool = False
+
+    @property
+    def shown(self) -> str:
+        if self.value is None:
+            return "–"
+        return f"{round(100 * self.value)}%" if self.percent else f"{self.value:.1f}"
+
+
+def _share_top3(run: MatchRun, pairings: list[Pairing]) -> float | None:
+    """Share of the run's pairs whose mentor is one of the mentee's three best-scoring allowed
+    mentors among the cohort's active mentors (ties count as top 3), as the matcher computes it."""
+    mentors = list(
+        Enrolment.objects.filter(
+            cohort=run.cohort_id, role=Enrolment.Role.MENTOR, status=Enrolment.Status.ACTIVE
+        ).only("pk", "person_id")
+    )
+    column = {m.pk: j for j, m in enumerate(mentors)}
+    counted = [p for p in pairings if p.mentor_id in column]
+    if not counted:
+        return None
+    mentees = [p.mentee for p in counted]
+    scores, allowed, _reasons = cohort_scores(run.cohort, mentees, mentors)
+    options = np.sort(np.where(allowed, scores, -np.inf), axis=1)
+    third = options[:, -3] if options.shape[1] >= 3 else np.full(len(counted), -np.inf)
+    got = np.array([p.score for p in counted])
+    return round(float((got >= third).mean()), 3)
+
+
+def run_figures(run: MatchRun, pairings: list[Pairing]) -> list[Figure]:
+    """The run's headline figures. Mean, lowest and share matched come from its pairs, so every run
+    (published, made before figures were stored, or one pair at a time) shows real numbers; the
+    top-3 share is the matcher's when it stored one, and is worked out from the scores otherwise."""
+    scores = [p.score for p in pairings]
+    matched = len(pairings)
+    stored = run.quality if isinstance(run.quality, dict) else {}
+    top3 = stored.get("share_top3")
+    if top3 is None and pairings:
+        top3 = _share_top3(run, pairings)
+    return [
+        Figure("mean_score", _("Mean score"), round(sum(scores) / matched, 1) if matched else None),
+        Figure("lowest_score", _("Lowest score"), round(min(scores), 1) if matched else None),
+        Figure(
+            "share_matched",
+            _("Mentees matched"),
+            matched / (matched + len(run.unmatched)) if matched or run.unmatched else None,
+            percent=True,
+        ),
+        Figure("share_top3", _("Got a top-3 mentor"), top3, percent=True),
+    ]
+
+
+# --- mentee choice ---------------------------------------------------------------------------------
+
+
+def choice_refusal(cohort: Cohort) -> str | None:
+    """Why mentees cannot choose in this cohort now, or None."""
+    if cohort.matching_mode != Cohort.MatchingMode.CHOICE:
+        return _("In this cohort the programme admin assigns mentors; there is nothing to choose.")
+    if cohort.state not in CHOICE_STATES:
+        return _("Mentees can choose a mentor while the cohort is matching or active (it is %(state)s).") % {
+            "state": cohort.get_state_display()
+        }
+    return None
+
+
+def mentee_enrolments_of(user) -> QuerySet[Enrolment]:
+    """The user's own active mentee enrolments (admins included: this is the mentee's page)."""
+    person = person_of(user)
+    if person is None:
+        return Enrolment.objects.none()
+    return Enrolment.objects.select_related("cohort__programme", "person").filter(
+        person=person, role=Enrolment.Role.MENTEE, status=Enrolment.Status.ACTIVE
+    )
+
+
+def requests_for_mentor(user) -> QuerySet[MentorRequest]:
+    """Every request addressed to the user as a mentor, newest first; none for a user without a person."""
+    person = person_of(user)
+    if person is None:
+        return MentorRequest.objects.none()
+    return MentorRequest.objects.filter(mentor__person=person).select_related(
+        "cohort__programme", "mentee__person__team", "mentor__person"
+    )
+
+
+def requests_of_mentee(user) -> QuerySet[MentorRequest]:
+    person = person_of(user)
+    if person is None:
+        return MentorRequest.objects.none()
+    return MentorRequest.objects.filter(mentee__person=person).select_related("cohort", "mentor__person")
+
+
+def active_pairing_of(mentee: Enrolment) -> Pairing | None:
+    return (
+        Pairing.objects.filter(cohort_id=mentee.cohort_id, mentee=mentee, status=Pairing.Status.ACTIVE)
+        .select_related("mentor__person")
+        .first()
+    )
+
+
+def open_request_of(mentee: Enrolment) -> MentorRequest | None:
+    return (
+        MentorRequest.objects.filter(
+            cohort_id=mentee.cohort_id, mentee=mentee, status=MentorRequest.Status.REQUESTED
+        )
+        .select_related("mentor__person")
+        .first()
+    )
+
+
+def places_of(capacity: int, cohort: Cohort) -> int:
+    return min(capacity, cohort.max_mentees_per_mentor)
+
+
+def mentees_taken(mentor: Enrolment) -> int:
+    return Pairing.objects.filter(
+        cohort_id=mentor.cohort_id, mentor=mentor, status=Pairing.Status.ACTIVE
+    ).count()
+
+
+def free_slots(mentor: Enrolment, *, cohort: Cohort) -> int:
+    """Places the mentor still has. Accepting turns a request into a pairing at once, so only active
+    pairings take places; open requests do not reserve one."""
+    return places_of(mentor.capacity, cohort) - mentees_taken(mentor)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    enrolment: Enrolment
+    score: float
+    explanation: list[str]
+    free_slots: int
+
+
+def _with_profile(queryset: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    return queryset.select_related("person__team").prefetch_related(
+        Prefetch("person__interests"), Prefetch("person__skills"), "goal_areas"
+    )
+
+
+def suggestions(mentee: Enrolment, limit: int | None = SUGGESTIONS) -> list[Suggestion]:
+    """The mentee's best mentors: enrolled, allowed by every rule of the cohort, with a free place, a
+    score above 0, and not someone who declined them (or whom they parted from) in this cohort; best
+    score first. Requests closed for want of a place do not count: a mentor who gains a place is
+    suggested again. A constant number of queries, whatever the number of mentors."""
+    cohort = mentee.cohort
+    mentee = _with_profile(Enrolment.objects.filter(pk=mentee.pk)).get()
+    excluded = set(
+        MentorRequest.objects.filter(
+            cohort=cohort, mentee=mentee, status=MentorRequest.Status.DECLINED
+        ).values_list("mentor_id", flat=True)
+    ) | set(
+        Pairing.objects.filter(cohort=cohort, mentee=mentee, status=Pairing.Status.ENDED).values_list(
+            "mentor_id", flat=True
+        )
+    )
+    mentors = [
+        m
+        for m in _with_profile(
+            Enrolment.objects.filter(
+                cohort=cohort, role=Enrolment.Role.MENTOR, status=Enrolment.Status.ACTIVE
+            )
+            .exclude(pk__in=excluded)
+            .annotate(
+                active=Count("pairings_as_mentor", filter=Q(pairings_as_mentor__status=Pairing.Status.ACTIVE))
+            )
+            .order_by("pk")
+        )
+        if places_of(m.capacity, cohort) - m.active > 0
+    ]
+    if not mentors:
+        return []
+    scores, allowed, _reasons = cohort_scores(cohort, [mentee], mentors)
+    ranked = sorted(
+        (j for j in range(len(mentors)) if allowed[0, j] and scores[0, j] > 0),
+        key=lambda j: (-scores[0, j], mentors[j].person.full_name),
+    )
+    if limit is not None:
+        ranked = ranked[:limit]
+    return [
+        Suggestion(
+            enrolment=mentors[j],
+            score=float(scores[0, j]),
+            explanation=explain_pair(cohort, candidate_for(mentee), candidate_for(mentors[j])),
+            free_slots=places_of(mentors[j].capacity, cohort) - mentors[j].active,
+        )
+        for j in ranked
+    ]
+
+
+def request_refusal(mentee: Enrolment) -> str | None:
+    """Why this mentee cannot ask for a mentor now, or None."""
+    refusal = choice_refusal(mentee.cohort)
+    if refusal:
+        return refusal
+    if not mentee.profile_complete:
+        return _(
+            "Finish your profile first: mentors are suggested from your goals, interests and work style."
+        )
+    pairing = active_pairing_of(mentee)
+    if pairing is not None:
+        return _("You already have a mentor: %(name)s.") % {"name": pairing.mentor.person.full_name}
+    open_request = open_request_of(mentee)
+    if open_request is not None:
+        return _(
+            "You have already asked %(name)s. Wait for their answer, or withdraw the request to ask "
+            "someone else."
+        ) % {"name": open_request.mentor.person.full_name}
+    return None
+
+
+@dataclass(frozen=True)
+class Overview:
+    by_status: dict[str, list[MentorRequest]]
+    counts: dict[str, int]
+    without_request: list[Enrolment]
+
+
+def cohort_overview(cohort: Cohort) -> Overview:
+    """Requests grouped by status, and the active mentees who are unpaired and have no open request.
+    Three queries, whatever the size of the cohort."""
+    requests = list(
+        MentorRequest.objects.filter(cohort=cohort)
+        .select_related("mentee__person", "mentor__person")
+        .order_by("-created_at", "pk")
+    )
+    by_status = {status: [] for status, _label in MentorRequest.Status.choices}
+    for request in requests:
+        by_status[request.status].append(request)
+    busy = Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).values("mentee_id")
+    asking = MentorRequest.objects.filter(cohort=cohort, status=MentorRequest.Status.REQUESTED).values(
+        "mentee_id"
+    )
+    without_request = list(
+        cohort.enrolments.filter(role=Enrolment.Role.MENTEE, status=Enrolment.Status.ACTIVE)
+        .exclude(pk__in=busy)
+        .exclude(pk__in=asking)
+        .select_related("person__team")
+        .order_by("person__full_name")
+    )
+    return Overview(
+        by_status=by_status,
+        counts={status: len(rows) for status, rows in by_status.items()},
+        without_request=without_request,
     )

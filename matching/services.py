@@ -1,284 +1,70 @@
-"""Writes for matching: run the matcher on a cohort, publish a run."""
+"""Writes for matching: run the matcher on a cohort (inline, or in the background under a lease),
+steer and publish a run, start single pairs, and mentee-choice requests (ask, withdraw, accept,
+decline, and settling the requests an enrolment or a capacity change touches).
+
+Reads live in `selectors`, scores loaded from the database in `scores` (re-exported here for
+close-out and the benchmarks), emails in `choice` (requests, through the outbox) and `review`
+(published runs).
+"""
 
 from __future__ import annotations
 
-import inspect
+import datetime
+import logging
 from collections import defaultdict
-from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from people.models import WORK_STYLE_TRAITS, Person
+from people.models import WORK_STYLE_TRAITS
 from programmes.models import Cohort, Enrolment
 
-from . import constraints, scoring, solver
-from .models import MatchRun, Pairing, PairRule
+from . import emails, scoring, selectors, solver
+from .models import MatchRun, MentorRequest, Pairing, PairRule
+from .scores import (  # noqa: F401 - close-out and the benchmarks import these from here
+    allowed_pairs,
+    candidate_for,
+    cohort_scores,
+    explain_pair,
+    pair_refusal,
+    score_cohort,
+)
+
+logger = logging.getLogger(__name__)
+
+# Cohorts with more people than this (mentees + mentors) are matched by a Celery worker, so the
+# admin's request does not wait on the solver. Overridable per deployment in settings.
+DEFAULT_ASYNC_THRESHOLD = 500
+# How long a background run may stay queued or running before the sweep calls it failed: far longer
+# than the solver takes at 20,000 people, short enough that a dead worker is noticed the same hour.
+DEFAULT_RUN_LEASE_SECONDS = 30 * 60
 
 
-def candidate_for(enrolment: Enrolment) -> scoring.Candidate:
-    """One enrolment as the scorer sees it (for one-off pairs; whole cohorts load in bulk)."""
-    person = enrolment.person
-    return scoring.Candidate(
-        key=enrolment.pk,
-        name=person.full_name,
-        work_style=tuple(getattr(person, trait) for trait in WORK_STYLE_TRAITS),
-        interests=frozenset(tag.name for tag in person.interests.all()),
-        skills=frozenset(tag.name for tag in person.skills.all()),
-        goal_areas=frozenset(tag.name for tag in enrolment.goal_areas.all()),
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def _run_lease() -> datetime.timedelta:
+    return datetime.timedelta(
+        seconds=getattr(settings, "MATCHING_RUN_LEASE_SECONDS", DEFAULT_RUN_LEASE_SECONDS)
     )
 
 
-# --- loading a cohort in a fixed number of queries -------------------------------------------------
-
-_PERSON_FIELDS = ("id", "full_name", "hire_date", "team_id", "time_zone", *WORK_STYLE_TRAITS)
-
-
-@dataclass
-class _CohortRows:
-    people: dict[int, tuple]  # person id -> _PERSON_FIELDS
-    interests: dict[int, set[str]]  # person id -> tag names
-    skills: dict[int, set[str]]
-    goal_areas: dict[int, set[str]]  # enrolment id -> tag names
-    managers: dict[int, int | None]  # every person -> manager, to walk management chains
-    pair_rules: list[tuple[int, int, str]]  # (mentee enrolment, mentor enrolment, kind)
-
-
-def _tag_map(rows) -> dict[int, set[str]]:
-    found: dict[int, set[str]] = defaultdict(set)
-    for owner, name in rows:
-        found[owner].add(name)
-    return found
-
-
-def _managers() -> dict[int, int | None]:
-    # One narrow query over everyone: chains leave the cohort (a mentee's manager's manager need
-    # not be enrolled), and walking ids in Python is far cheaper than a query per level.
-    return dict(Person.objects.order_by().values_list("id", "manager_id"))
-
-
-def _load(cohort: Cohort) -> _CohortRows:
-    """Everything scoring and the rules need for the cohort's enrolled people: six queries."""
-    in_cohort = {"enrolments__cohort": cohort}
-    return _CohortRows(
-        people={
-            row[0]: row for row in Person.objects.filter(**in_cohort).order_by().values_list(*_PERSON_FIELDS)
-        },
-        interests=_tag_map(
-            Person.interests.through.objects.filter(person__enrolments__cohort=cohort).values_list(
-                "person_id", "tag__name"
-            )
-        ),
-        skills=_tag_map(
-            Person.skills.through.objects.filter(person__enrolments__cohort=cohort).values_list(
-                "person_id", "tag__name"
-            )
-        ),
-        goal_areas=_tag_map(
-            Enrolment.goal_areas.through.objects.filter(enrolment__cohort=cohort).values_list(
-                "enrolment_id", "tag__name"
-            )
-        ),
-        managers=_managers(),
-        pair_rules=list(PairRule.objects.filter(cohort=cohort).values_list("mentee_id", "mentor_id", "kind")),
-    )
-
-
-def _candidates(enrolments: list[Enrolment], rows: _CohortRows) -> list[scoring.Candidate]:
-    traits = slice(len(_PERSON_FIELDS) - len(WORK_STYLE_TRAITS), None)
-    empty: frozenset[str] = frozenset()
-    return [
-        scoring.Candidate(
-            key=e.pk,
-            name=rows.people[e.person_id][1],
-            work_style=rows.people[e.person_id][traits],
-            interests=frozenset(rows.interests.get(e.person_id, empty)),
-            skills=frozenset(rows.skills.get(e.person_id, empty)),
-            goal_areas=frozenset(rows.goal_areas.get(e.pk, empty)),
-        )
-        for e in enrolments
-    ]
-
-
-def _side(enrolments: list[Enrolment], rows: _CohortRows, chains: dict[int, frozenset[int]]):
-    people = [rows.people[e.person_id] for e in enrolments]
-    return constraints.Side.build(
-        person_ids=[p[0] for p in people],
-        hire_dates=[p[2] for p in people],
-        team_ids=[p[3] for p in people],
-        time_zones=[p[4] for p in people],
-        chains=[chains[p[0]] for p in people],
-    )
-
-
-def _rules_of(cohort: Cohort) -> constraints.Rules:
-    return constraints.Rules(
-        min_tenure_gap_days=cohort.min_tenure_gap_days,
-        team_rule=cohort.team_rule,
-        min_overlap_hours=cohort.min_overlap_hours,
-        reference_date=cohort.starts_on,
-    )
-
-
-def _constraints(
-    cohort: Cohort, mentees: list[Enrolment], mentors: list[Enrolment], rows: _CohortRows
-) -> constraints.Constraints:
-    person_ids = {e.person_id for e in mentees} | {e.person_id for e in mentors}
-    chains = dict(zip(person_ids, constraints.management_chains(rows.managers, person_ids), strict=True))
-    mentee_at = {e.pk: i for i, e in enumerate(mentees)}
-    mentor_at = {e.pk: j for j, e in enumerate(mentors)}
-    forbidden, pins = [], {}
-    for mentee_id, mentor_id, kind in rows.pair_rules:
-        if mentee_id not in mentee_at:
-            continue  # already paired, withdrawn, or not asked about
-        if kind == PairRule.Kind.PIN:
-            pins[mentee_at[mentee_id]] = mentor_at.get(mentor_id, -1)
-        elif mentor_id in mentor_at:
-            forbidden.append((mentee_at[mentee_id], mentor_at[mentor_id]))
-    return constraints.build(
-        _side(mentees, rows, chains),
-        _side(mentors, rows, chains),
-        _rules_of(cohort),
-        forbidden=forbidden,
-        pins=pins,
-    )
-
-
-# --- reasons, in words -----------------------------------------------------------------------------
-
-
-def _rule_phrase(rule: str, cohort: Cohort) -> str:
-    """What breaking one rule means for a single pair (for pins and mixed refusals)."""
-    phrases = {
-        constraints.SELF: _("the same person"),
-        constraints.MANAGER: _("the mentor is in their management chain"),
-        constraints.REPORT: _("the mentor reports to them"),
-        constraints.TENURE: _("less than %(days)d days' extra tenure") % {"days": cohort.min_tenure_gap_days},
-        constraints.TEAM: _("not on their team")
-        if cohort.team_rule == Cohort.TeamRule.SAME
-        else _("on their own team"),
-        constraints.OVERLAP: _("fewer than %(hours)d shared working hours")
-        % {"hours": cohort.min_overlap_hours or 0},
-        constraints.FORBIDDEN: _("forbidden by an admin"),
-    }
-    return phrases[rule]
-
-
-def _exclusion_text(exclusion: constraints.Exclusion, cohort: Cohort, pinned_name: str = "") -> str:
-    every = {
-        constraints.SELF: _("The only mentor is themself"),
-        constraints.MANAGER: _("Every mentor is in their management chain"),
-        constraints.REPORT: _("Every mentor reports to them"),
-        constraints.TENURE: _("No mentor has enough extra tenure (%(days)d days more than theirs)")
-        % {"days": cohort.min_tenure_gap_days},
-        constraints.TEAM: _("No mentor is on their team")
-        if cohort.team_rule == Cohort.TeamRule.SAME
-        else _("Every mentor is on their own team"),
-        constraints.OVERLAP: _("No mentor shares %(hours)d working hours with them")
-        % {"hours": cohort.min_overlap_hours or 0},
-        constraints.FORBIDDEN: _("An admin forbade every mentor for them"),
-    }
-    if exclusion.rule in every:
-        return every[exclusion.rule]
-    if exclusion.rule == constraints.PIN_MISSING:
-        return _("Pinned to a mentor who is not an active mentor of this cohort")
-    if exclusion.rule == constraints.PIN_REFUSED:
-        return _("Pinned to %(mentor)s, but the pair breaks a rule: %(rules)s") % {
-            "mentor": pinned_name,
-            "rules": "; ".join(_rule_phrase(r, cohort) for r in exclusion.failed),
+def _matching_refusal(cohort: Cohort) -> str | None:
+    if not cohort.can_run_matching:
+        return _("Matching can only run while a cohort is enrolling or matching (it is %(state)s).") % {
+            "state": cohort.get_state_display()
         }
-    return _("No mentor meets every rule at once (%(counts)s)") % {
-        "counts": "; ".join(
-            _("%(rule)s: %(n)d") % {"rule": _rule_phrase(rule, cohort), "n": n}
-            for rule, n in exclusion.counts.items()
-        )
-    }
-
-
-def cohort_scores(
-    cohort: Cohort, mentees: list[Enrolment], mentors: list[Enrolment]
-) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
-    """Score every (mentee, mentor) pair of a cohort with all of its rules.
-
-    Returns `scores` (n_mentees x n_mentors, 0-100, one decimal), `allowed` (same shape, bool: the
-    hard rules, the admin's forbidden pairs, and pins — a pinned mentee may only have their pinned
-    mentor) and `reasons`: one entry per mentee, None when some mentor is allowed, otherwise why
-    none is. Capacity is not applied: callers subtract active pairings from each mentor's capacity.
-    Runs a fixed number of queries whatever the size; the enrolments only need `pk` and `person_id`.
-    """
-    scored = _score(cohort, mentees, mentors)
-    return scored.scores, scored.rules.allowed, scored.reasons
-
-
-@dataclass
-class _Scored:
-    scores: np.ndarray
-    rules: constraints.Constraints
-    reasons: list[str | None]
-    mentee_candidates: list[scoring.Candidate]
-    mentor_candidates: list[scoring.Candidate]
-
-
-def _score(cohort: Cohort, mentees: list[Enrolment], mentors: list[Enrolment]) -> _Scored:
-    rows = _load(cohort)
-    mentee_candidates = _candidates(mentees, rows)
-    mentor_candidates = _candidates(mentors, rows)
-    scores = scoring.score_matrix(
-        mentee_candidates,
-        mentor_candidates,
-        cohort.weights,
-        traits=WORK_STYLE_TRAITS,
-        trait_modes=cohort.trait_modes,
-    )
-    rules = _constraints(cohort, mentees, mentors, rows)
-    reasons = [
-        None
-        if exclusion is None
-        else _exclusion_text(
-            exclusion,
-            cohort,
-            mentor_candidates[rules.pins[i]].name if rules.pins.get(i, -1) >= 0 else "",
-        )
-        for i, exclusion in enumerate(rules.exclusions)
-    ]
-    return _Scored(scores, rules, reasons, mentee_candidates, mentor_candidates)
-
-
-def allowed_pairs(
-    mentees: list[Enrolment], mentors: list[Enrolment], *, cohort: Cohort | None = None
-) -> np.ndarray:
-    """Which pairs may be made. Without `cohort`: no one mentors themself, anyone in their management
-    chain, or anyone they manage (directly or further down). With `cohort`: every rule of the
-    cohort, pins and forbidden pairs included (as in `cohort_scores`)."""
-    if cohort is not None:
-        return _constraints(cohort, mentees, mentors, _load(cohort)).allowed
-    managers = _managers()
-    person_ids = [e.person_id for e in mentees + mentors]
-    chains = dict(zip(person_ids, constraints.management_chains(managers, person_ids), strict=True))
-
-    def side(enrolments):
-        return constraints.Side.build(
-            person_ids=[e.person_id for e in enrolments],
-            hire_dates=[timezone.localdate()] * len(enrolments),
-            team_ids=[0] * len(enrolments),
-            time_zones=["UTC"] * len(enrolments),
-            chains=[chains[e.person_id] for e in enrolments],
-        )
-
-    return constraints.build(side(mentees), side(mentors), constraints.Rules()).allowed
+    return None
 
 
 # --- the match run ---------------------------------------------------------------------------------
-
-
-def _solve(scores: np.ndarray, capacity: np.ndarray, allowed: np.ndarray, *, fair: bool):
-    # The solver gained `fair` in issue 4; stay callable against a solver without it.
-    if "fair" in inspect.signature(solver.assign).parameters:
-        return solver.assign(scores, capacity, allowed, fair=fair)
-    return solver.assign(scores, capacity, allowed)
 
 
 def _quality(scores: np.ndarray, allowed: np.ndarray, pairs: list[tuple[int, int]], n_mentees: int) -> dict:
@@ -310,20 +96,19 @@ def _quality(scores: np.ndarray, allowed: np.ndarray, pairs: list[tuple[int, int
 
 
 @transaction.atomic
-def match_run_create(*, cohort: Cohort, by) -> MatchRun:
+def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> MatchRun:
     """Score every unmatched mentee against every mentor of the cohort and save the best assignment
     as a proposed run, with each pair's explanation, each unmatched mentee's reason and the run's
     quality. Pins are honoured first; earlier proposals of the cohort are superseded.
+
+    `run` is a background run its worker holds (RUNNING): the proposal is written into it, and only
+    if it is still RUNNING at the end (the sweep may have failed it meanwhile), else nothing is kept.
 
     The query count does not grow with the cohort: rows are loaded with a fixed set of narrow
     queries and the pairs are written with one bulk insert.
     """
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
-    if not cohort.can_run_matching:
-        raise ValidationError(
-            _("Matching can only run while a cohort is enrolling or matching (it is %(state)s).")
-            % {"state": cohort.get_state_display()}
-        )
+    _refuse(_matching_refusal(cohort))
     enrolments = list(
         Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
         .only("id", "cohort_id", "person_id", "role", "capacity")
@@ -349,7 +134,7 @@ def match_run_create(*, cohort: Cohort, by) -> MatchRun:
         [max(0, min(m.capacity, cohort.max_mentees_per_mentor) - used[m.pk]) for m in mentors], dtype=np.int64
     )
 
-    scored = _score(cohort, mentees, mentors)
+    scored = score_cohort(cohort, mentees, mentors)
     scores, allowed = scored.scores, scored.rules.allowed
     reasons = list(scored.reasons)
 
@@ -371,7 +156,7 @@ def match_run_create(*, cohort: Cohort, by) -> MatchRun:
         allowed_for_solver[[i for i, _j in pinned], :] = False
     else:
         allowed_for_solver = allowed
-    pairs += _solve(scores, capacity.copy(), allowed_for_solver, fair=cohort.fair_matching)
+    pairs += solver.assign(scores, capacity.copy(), allowed_for_solver, fair=cohort.fair_matching)
     pairs.sort()
 
     matched = {i for i, _j in pairs}
@@ -390,17 +175,29 @@ def match_run_create(*, cohort: Cohort, by) -> MatchRun:
             {"enrolment_id": mentee.pk, "name": scored.mentee_candidates[i].name, "reason": reason}
         )
 
-    MatchRun.objects.filter(cohort=cohort, status=MatchRun.Status.PROPOSED).update(
-        status=MatchRun.Status.SUPERSEDED
-    )
-    run = MatchRun(
-        cohort=cohort,
-        created_by=by,
-        unmatched=unmatched,
-        fair=cohort.fair_matching,
-        quality=_quality(scores, allowed, pairs, len(mentees)),
-    )
-    run.save()
+    proposals = MatchRun.objects.filter(cohort=cohort, status=MatchRun.Status.PROPOSED)
+    if run is not None:
+        proposals = proposals.exclude(pk=run.pk)
+    proposals.update(status=MatchRun.Status.SUPERSEDED)
+    now = timezone.now()
+    outcome = {
+        "status": MatchRun.Status.PROPOSED,
+        "unmatched": unmatched,
+        "fair": cohort.fair_matching,
+        "quality": _quality(scores, allowed, pairs, len(mentees)),
+        "finished_at": now,
+    }
+    if run is None:
+        # No full_clean: its checks are database constraints, and here they would cost eight queries
+        # on a page whose query count is pinned.
+        run = MatchRun(cohort=cohort, created_by=by, created_at=now, started_at=now, **outcome)
+        run.save()
+    elif MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(**outcome):
+        for field, value in outcome.items():
+            setattr(run, field, value)
+    else:
+        # The lease ran out and the sweep marked the run failed: its proposal is not wanted.
+        raise ValidationError(_("This run took longer than its lease and was marked failed."))
     Pairing.objects.bulk_create(
         Pairing(
             cohort=cohort,
@@ -425,9 +222,11 @@ def match_run_create(*, cohort: Cohort, by) -> MatchRun:
 
 @transaction.atomic
 def match_run_publish(*, run: MatchRun, by) -> MatchRun:
-    """Make a proposed run's pairs active and the cohort active."""
+    """Make a proposed run's pairs active and the cohort active. In a choice cohort the requests the
+    new pairs settle are closed in the same transaction: a mentee now paired has no open request,
+    and a mentor now full has none waiting."""
     run = MatchRun.objects.select_for_update().select_related("cohort").get(pk=run.pk)
-    if run.status != MatchRun.Status.PROPOSED:
+    if not run.is_editable:
         raise ValidationError(_("Only the current proposal can be published."))
     if not run.pairings.exists():
         raise ValidationError(_("This run has no pairs to publish."))
@@ -439,16 +238,21 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
             "mentee_id", flat=True
         )
     )
-    newcomers = run.cohort.enrolments.filter(
-        role=Enrolment.Role.MENTEE, status=Enrolment.Status.ACTIVE
-    ).exclude(pk__in=accounted)
-    if newcomers.exists():
+    newcomers = (
+        run.cohort.enrolments.filter(role=Enrolment.Role.MENTEE, status=Enrolment.Status.ACTIVE)
+        .exclude(pk__in=accounted)
+        .count()
+    )
+    if newcomers:
         raise ValidationError(
-            _(
-                "%(n)d mentee(s) enrolled after this run and would be left unmatched without a reason: "
-                "run matching again."
+            ngettext(
+                "%(n)d mentee enrolled after this run and would be left unmatched without a reason: "
+                "run matching again.",
+                "%(n)d mentees enrolled after this run and would be left unmatched without a reason: "
+                "run matching again.",
+                newcomers,
             )
-            % {"n": newcomers.count()}
+            % {"n": newcomers}
         )
     today = timezone.localdate()
     run.pairings.update(status=Pairing.Status.ACTIVE, started_on=today)
@@ -457,10 +261,32 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
     run.published_at = timezone.now()
     run.full_clean()
     run.save(update_fields=["status", "published_by", "published_at"])
+    emails.match_run_emails_owe(run=run)
     cohort = run.cohort
     cohort.state = Cohort.State.ACTIVE
     cohort.save(update_fields=["state"])
+    _settle_after_pairing(
+        cohort=cohort, pairings=list(run.pairings.select_related("mentor__person", "mentee__person"))
+    )
+    _owe_activations(run)
     return run
+
+
+def _owe_activations(run: MatchRun) -> None:
+    """Whoever in the published pairs cannot log in yet (enrolled by an admin, never activated) is
+    emailed a fresh activation link that leads to their pair's workspace (issue 8)."""
+    from django.urls import reverse
+
+    from people.services import activation_owed
+
+    reason = _("Your mentoring pair in %(cohort)s has been published.") % {"cohort": run.cohort.name}
+    seen: set[int] = set()
+    for pairing in run.pairings.select_related("mentor__person__user", "mentee__person__user"):
+        workspace = reverse("mentoring_sessions:pairing-detail", args=[pairing.pk])
+        for person in (pairing.mentor.person, pairing.mentee.person):
+            if person.pk not in seen and not person.can_log_in:
+                activation_owed(person=person, next_url=workspace, cohort=run.cohort, reason=reason)
+            seen.add(person.pk)
 
 
 def pairings_complete(*, cohort: Cohort) -> int:
@@ -473,24 +299,40 @@ def pairings_complete(*, cohort: Cohort) -> int:
 
 
 def pairing_start(
-    *, cohort: Cohort, mentor: Enrolment, mentee: Enrolment, score: float, explanation, by, taken_message: str
+    *,
+    cohort: Cohort,
+    mentor: Enrolment,
+    mentee: Enrolment,
+    score: float,
+    explanation,
+    by,
+    taken_message: str,
+    kind: str = MatchRun.Kind.SINGLE,
 ) -> Pairing:
-    """Start one pair outside a full match run (a re-match, an accepted mentee request): a published
-    run of its own records who made it and when, and the pairing is active from today.
+    """Start one pair outside a full match run, active from today. A re-match (SINGLE) gets a
+    published run of its own that records who made it and when; accepted mentee requests (CHOICE)
+    gather in the cohort's one choice run, so the cohort page lists one run however many accepts.
 
     The caller holds the cohort lock and has checked its own rules; the database still has the
     final word on "one active pairing per mentee", and losing that race says `taken_message`."""
     now = timezone.now()
-    run = MatchRun(
-        cohort=cohort,
-        status=MatchRun.Status.PUBLISHED,
-        created_by=by,
-        created_at=now,
-        published_by=by,
-        published_at=now,
-    )
-    run.full_clean()
-    run.save()
+    run = None
+    if kind == MatchRun.Kind.CHOICE:
+        run = MatchRun.objects.filter(cohort=cohort, kind=MatchRun.Kind.CHOICE).first()
+    if run is None:
+        run = MatchRun(
+            cohort=cohort,
+            kind=kind,
+            status=MatchRun.Status.PUBLISHED,
+            created_by=by,
+            created_at=now,
+            started_at=now,
+            finished_at=now,
+            published_by=by,
+            published_at=now,
+        )
+        run.full_clean()
+        run.save()
     pairing = Pairing(
         cohort=cohort,
         match_run=run,
@@ -510,6 +352,468 @@ def pairing_start(
     return pairing
 
 
-def explain_pair(cohort: Cohort, mentee: scoring.Candidate, mentor: scoring.Candidate) -> list[str]:
-    """The plain-words reasons for one pair, following the cohort's trait modes."""
-    return scoring.explain(mentee, mentor, WORK_STYLE_TRAITS, trait_modes=cohort.trait_modes)
+# --- matching in the background ------------------------------------------------------------------
+
+
+def runs_in_background(cohort: Cohort) -> bool:
+    threshold = getattr(settings, "MATCHING_ASYNC_THRESHOLD", DEFAULT_ASYNC_THRESHOLD)
+    return cohort.enrolments.filter(status=Enrolment.Status.ACTIVE).count() > threshold
+
+
+def _dispatch(run_id: int) -> None:
+    from .tasks import run_matching  # tasks import this module
+
+    try:
+        run_matching.delay(run_id)
+    except Exception:  # noqa: BLE001 - a broker outage must not fail the admin's request
+        # The run stays queued; its lease runs out and the sweep marks it failed, so the admin
+        # sees it and starts again.
+        logger.exception("Could not queue match run %s", run_id)
+
+
+@transaction.atomic
+def match_run_queue(*, cohort: Cohort, by) -> MatchRun:
+    """Record a QUEUED run under a lease and have Celery match the cohort into it once this
+    transaction commits. One background run per cohort at a time (a database constraint)."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    _refuse(_matching_refusal(cohort))
+    if cohort.match_runs.filter(status__in=MatchRun.IN_PROGRESS).exists():
+        raise ValidationError(_("Matching is already running for this cohort: wait for it to finish."))
+    now = timezone.now()
+    run = MatchRun(
+        cohort=cohort,
+        created_by=by,
+        created_at=now,
+        status=MatchRun.Status.QUEUED,
+        lease_expires_at=now + _run_lease(),
+    )
+    run.full_clean()
+    run.save()
+    # After commit, so the worker never looks for a row it cannot see yet.
+    transaction.on_commit(lambda: _dispatch(run.pk))
+    return run
+
+
+def match_run_execute(*, run_id: int) -> MatchRun | None:
+    """Claim a queued run and match its cohort into it. Returns None if there was nothing to claim.
+
+    The claim (QUEUED -> RUNNING, a fresh lease) commits on its own before the matcher starts, so a
+    duplicate or redelivered message finds it taken. While matching, the worker holds the run's
+    row; the sweep skips locked rows, so on PostgreSQL it can only fail a run whose worker is gone
+    (its transaction then rolled back), and the lease covers the rest.
+    """
+    now = timezone.now()
+    claimed = MatchRun.objects.filter(
+        pk=run_id, status=MatchRun.Status.QUEUED, lease_expires_at__gt=now
+    ).update(status=MatchRun.Status.RUNNING, started_at=now, lease_expires_at=now + _run_lease())
+    if not claimed:
+        return None
+    try:
+        with transaction.atomic():
+            run = (
+                MatchRun.objects.select_for_update(of=("self",))
+                .select_related("cohort", "created_by")
+                .filter(pk=run_id, status=MatchRun.Status.RUNNING)
+                .first()
+            )
+            if run is not None:
+                match_run_create(cohort=run.cohort, by=run.created_by, run=run)
+    except ValidationError as exc:
+        MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
+            status=MatchRun.Status.FAILED, error=" ".join(exc.messages), finished_at=timezone.now()
+        )
+    return MatchRun.objects.get(pk=run_id)
+
+
+def match_runs_expire(*, now=None) -> int:
+    """Mark failed every queued or running run whose lease has run out (its worker died, or its
+    message was lost), so the page says so and matching can be started again. Returns how many.
+    Safe to run at any time, as often as wanted (the beat schedule runs it every few minutes)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            MatchRun.objects.select_for_update(skip_locked=True)
+            .filter(status__in=MatchRun.IN_PROGRESS, lease_expires_at__lte=now)
+            .values_list("pk", flat=True)
+        )
+        return MatchRun.objects.filter(pk__in=stale, status__in=MatchRun.IN_PROGRESS).update(
+            status=MatchRun.Status.FAILED,
+            finished_at=now,
+            error=_("The matching worker stopped before finishing. Start matching again."),
+        )
+
+
+# --- steering a proposal -------------------------------------------------------------------------
+
+
+def _check_pair(*, cohort: Cohort, mentor: Enrolment, mentee: Enrolment) -> None:
+    if mentor.cohort_id != cohort.pk or mentee.cohort_id != cohort.pk:
+        raise ValidationError(_("Both people must be enrolled in this cohort."))
+    if mentor.role != Enrolment.Role.MENTOR or mentee.role != Enrolment.Role.MENTEE:
+        raise ValidationError(_("Choose a mentor and a mentee."))
+
+
+@transaction.atomic
+def pair_rule_set(*, cohort: Cohort, mentor: Enrolment, mentee: Enrolment, kind: str, by) -> PairRule:
+    """Pin (always pair) or forbid (never pair) a mentor and a mentee for the next runs.
+
+    Setting a rule on a pair replaces the rule it had; pinning a mentee replaces their earlier pin
+    (a mentee has one mentor). A pin the hard constraints rule out is refused.
+    """
+    _check_pair(cohort=cohort, mentor=mentor, mentee=mentee)
+    if kind == PairRule.Kind.PIN:
+        if not allowed_pairs([mentee], [mentor])[0, 0]:
+            raise ValidationError(
+                _("%(mentee)s cannot be paired with %(mentor)s (themself, their manager or their report).")
+                % {"mentee": mentee.person.full_name, "mentor": mentor.person.full_name}
+            )
+        PairRule.objects.filter(cohort=cohort, mentee=mentee, kind=PairRule.Kind.PIN).exclude(
+            mentor=mentor
+        ).delete()
+    PairRule.objects.filter(cohort=cohort, mentor=mentor, mentee=mentee).delete()
+    rule = PairRule(cohort=cohort, mentor=mentor, mentee=mentee, kind=kind, created_by=by)
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def pair_rule_clear(*, cohort: Cohort, mentor: Enrolment, mentee: Enrolment, by) -> int:
+    """Remove whatever rule the pair has. Returns how many were removed (0 or 1)."""
+    deleted, _detail = PairRule.objects.filter(cohort=cohort, mentor=mentor, mentee=mentee).delete()
+    return deleted
+
+
+def _forbidden_or_pinned_elsewhere(cohort: Cohort, pairs: list[tuple[Enrolment, Enrolment]]) -> str | None:
+    rules = PairRule.objects.filter(
+        cohort=cohort, mentee__in=[mentee for _m, mentee in pairs]
+    ).select_related("mentor__person")
+    for rule in rules:
+        for mentor, mentee in pairs:
+            if rule.mentee_id != mentee.pk:
+                continue
+            if rule.kind == PairRule.Kind.FORBID and rule.mentor_id == mentor.pk:
+                return _("%(mentee)s and %(mentor)s are forbidden as a pair.") % {
+                    "mentee": mentee.person.full_name,
+                    "mentor": mentor.person.full_name,
+                }
+            if rule.kind == PairRule.Kind.PIN and rule.mentor_id != mentor.pk:
+                return _("%(mentee)s is pinned to %(pinned)s, so cannot have %(mentor)s.") % {
+                    "mentee": mentee.person.full_name,
+                    "pinned": rule.mentor.person.full_name,
+                    "mentor": mentor.person.full_name,
+                }
+    return None
+
+
+def _third_best(scores: np.ndarray, allowed: np.ndarray) -> float:
+    """A mentee's third-best allowed score (ties count as top 3, as in _quality)."""
+    options = np.sort(np.where(allowed, scores, -np.inf))
+    return float(options[-3]) if options.size >= 3 else -np.inf
+
+
+@transaction.atomic
+def pairings_swap(*, run: MatchRun, first: Pairing, second: Pairing, by) -> tuple[Pairing, Pairing]:
+    """Give two proposed pairs each other's mentor, with fresh scores and explanations.
+
+    Refused on any run but the current proposal, when the two pairs share a mentor, and when a new
+    pair would break a rule of the cohort, an admin's pin or forbid; the refusal names the rule and
+    the people. Capacity cannot break: each mentor keeps the same number of mentees.
+    """
+    run = MatchRun.objects.select_for_update().select_related("cohort").get(pk=run.pk)
+    if not run.is_editable:
+        raise ValidationError(_("Only the current proposal can be changed."))
+    pairs = {
+        p.pk: p
+        for p in Pairing.objects.select_related("mentor__person", "mentee__person")
+        .prefetch_related(
+            "mentor__person__interests",
+            "mentor__person__skills",
+            "mentor__goal_areas",
+            "mentee__person__interests",
+            "mentee__person__skills",
+            "mentee__goal_areas",
+        )
+        .filter(match_run=run, pk__in=[first.pk, second.pk])
+    }
+    if first.pk == second.pk or len(pairs) != 2:
+        raise ValidationError(_("Choose two different pairs of this run."))
+    first, second = pairs[first.pk], pairs[second.pk]
+    if first.mentor_id == second.mentor_id:
+        raise ValidationError(_("Both pairs have the same mentor: there is nothing to swap."))
+
+    cohort = run.cohort
+    mentees = [first.mentee, second.mentee]
+    mentors = [second.mentor, first.mentor]
+    _refuse(_forbidden_or_pinned_elsewhere(cohort, list(zip(mentors, mentees, strict=True))))
+    # Every rule of the cohort (management chain, tenure, team, time zones, pins, forbids), exactly
+    # as the matcher applies them; the refusal names the pair and the rules it breaks.
+    for mentee, mentor in zip(mentees, mentors, strict=True):
+        broken = pair_refusal(cohort, mentee, mentor)
+        if broken:
+            raise ValidationError(
+                _(
+                    "The swap would pair %(mentee)s with %(mentor)s, which this cohort's rules do not "
+                    "allow: %(rules)s."
+                )
+                % {"mentee": mentee.person.full_name, "mentor": mentor.person.full_name, "rules": broken}
+            )
+
+    # Each mentee against every active mentor, so the run's share of top-3 mentors can follow.
+    pool = list(
+        Enrolment.objects.filter(
+            cohort=cohort, role=Enrolment.Role.MENTOR, status=Enrolment.Status.ACTIVE
+        ).only("pk", "person_id")
+    )
+    column = {e.pk: j for j, e in enumerate(pool)}
+    if any(m.pk not in column for m in mentors):
+        raise ValidationError(_("Both mentors must still be active in this cohort."))
+    scores, allowed_all, _reasons = cohort_scores(cohort, mentees, pool)
+    top3_change = 0
+    for i, (old, new) in enumerate(((first.mentor, mentors[0]), (second.mentor, mentors[1]))):
+        third_best = _third_best(scores[i], allowed_all[i])
+        top3_change += int(scores[i, column[new.pk]] >= third_best) - int(
+            scores[i, column[old.pk]] >= third_best
+        )
+
+    mentee_candidates = [candidate_for(e) for e in mentees]
+    mentor_candidates = [candidate_for(e) for e in mentors]
+    for i, pairing in enumerate((first, second)):
+        pairing.mentor = mentors[i]
+        pairing.score = float(scores[i, column[mentors[i].pk]])
+        pairing.explanation = scoring.explain(
+            mentee_candidates[i], mentor_candidates[i], WORK_STYLE_TRAITS, cohort.trait_modes
+        )
+        pairing.full_clean()
+        pairing.save(update_fields=["mentor", "score", "explanation"])
+
+    # The run's headline figures follow its pairs (the same definitions as _quality).
+    all_scores = list(run.pairings.values_list("score", flat=True))
+    quality = {
+        **run.quality,
+        "mean_score": round(sum(all_scores) / len(all_scores), 1),
+        "lowest_score": round(min(all_scores), 1),
+    }
+    if quality.get("share_top3") is not None:
+        matched = len(all_scores)
+        quality["share_top3"] = round((quality["share_top3"] * matched + top3_change) / matched, 3)
+    run.quality = quality
+    run.save(update_fields=["quality"])
+    return first, second
+
+
+# --- mentee choice: requests -----------------------------------------------------------------------
+
+
+def no_free_place_message(mentor: Enrolment) -> str:
+    return _("%(name)s has no free place any more; pick another mentor.") % {"name": mentor.person.full_name}
+
+
+@transaction.atomic
+def mentor_request_create(*, mentee: Enrolment, mentor: Enrolment, by) -> MentorRequest:
+    """Ask one mentor. Every rule is checked again here, whatever the page showed; the mentor is
+    emailed once the request is committed."""
+    # Locking the mentee's row serialises one mentee's double-clicks; the partial unique constraint
+    # (one open request per mentee) is the final word against any other writer.
+    mentee = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("cohort", "person")
+        .get(pk=mentee.pk, role=Enrolment.Role.MENTEE)
+    )
+    _refuse(selectors.request_refusal(mentee))
+    chosen = next((s for s in selectors.suggestions(mentee, limit=None) if s.enrolment.pk == mentor.pk), None)
+    if chosen is None:
+        raise ValidationError(
+            _("You cannot ask this mentor: they have no free place, or they are not open to you.")
+        )
+    mentor_request = MentorRequest(
+        cohort=mentee.cohort,
+        mentee=mentee,
+        mentor=chosen.enrolment,
+        score=chosen.score,
+        explanation=chosen.explanation,
+    )
+    mentor_request.full_clean()
+    try:
+        with transaction.atomic():
+            mentor_request.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("You already have an open request.")) from exc
+    emails.mentor_request_email_owe(mentor_request=mentor_request, kind="requested")
+    return mentor_request
+
+
+@transaction.atomic
+def mentor_request_withdraw(*, mentor_request: MentorRequest, by) -> None:
+    """The mentee takes back an open request. One conditional update: a request the mentor decided in
+    the meantime stays decided."""
+    changed = MentorRequest.objects.filter(
+        pk=mentor_request.pk, status=MentorRequest.Status.REQUESTED
+    ).update(status=MentorRequest.Status.WITHDRAWN, decided_at=timezone.now())
+    if not changed:
+        raise ValidationError(_("This request is no longer open."))
+
+
+@transaction.atomic
+def mentor_request_decline(*, mentor_request: MentorRequest, note: str = "", by) -> MentorRequest:
+    """The mentor says no. Final for this pair in this cohort: the mentor is not suggested again."""
+    mentor_request = MentorRequest.objects.select_for_update().get(pk=mentor_request.pk)
+    if not mentor_request.is_open:
+        raise ValidationError(_("This request is no longer open."))
+    mentor_request.status = MentorRequest.Status.DECLINED
+    mentor_request.decided_at = timezone.now()
+    mentor_request.reason = note.strip()
+    mentor_request.full_clean()
+    mentor_request.save(update_fields=["status", "decided_at", "reason"])
+    emails.mentor_request_email_owe(
+        mentor_request=mentor_request, kind="declined", note=mentor_request.reason
+    )
+    return mentor_request
+
+
+class NoFreePlace(ValidationError):
+    """The mentor's last place went to someone else; the request has been closed with that reason."""
+
+
+def mentor_request_accept(*, mentor_request: MentorRequest, by) -> Pairing:
+    """Accept: the pairing is active from today. If the mentor has no free place (another accept got
+    there first), the request is closed with that reason, the mentee is told and may ask again,
+    and NoFreePlace is raised, worded for the mentor, once that closure is committed."""
+    pairing, refusal = _accept(mentor_request_id=mentor_request.pk, by=by)
+    if refusal:
+        raise NoFreePlace(refusal)
+    return pairing
+
+
+def _full_for_mentor(mentor: Enrolment, mentee: Enrolment) -> str:
+    return _(
+        "Your places are all taken, so %(mentee)s's request has been closed and they can ask someone "
+        "else. Raise your capacity if you would like to take them on."
+    ) % {"mentee": mentee.person.full_name}
+
+
+@transaction.atomic
+def _accept(*, mentor_request_id: int, by) -> tuple[Pairing | None, str | None]:
+    mentor_id, cohort_id = MentorRequest.objects.values_list("mentor_id", "cohort_id").get(
+        pk=mentor_request_id
+    )
+    # Admin re-matches and match runs lock the cohort row; taking it first serialises accepts with
+    # them too, so nothing else can fill this mentor's place between our count and our insert.
+    Cohort.objects.select_for_update().filter(pk=cohort_id).first()
+    # The lock that makes capacity hold: every accept for this mentor queues here, and counts the
+    # mentor's pairings only once it holds the row, so two accepts cannot both take the last place.
+    mentor = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("cohort", "person").get(pk=mentor_id)
+    )
+    # Read the request only now: a concurrent accept may have closed it while we waited.
+    mentor_request = (
+        MentorRequest.objects.select_for_update(of=("self",))
+        .select_related("mentee__person")
+        .get(pk=mentor_request_id)
+    )
+    cohort = mentor.cohort
+    mentee = mentor_request.mentee
+    already_paired = _("%(name)s already has a mentor.") % {"name": mentee.person.full_name}
+    if not mentor_request.is_open:
+        # Say why in the mentor's words: the mentee was paired meanwhile, or the mentor's last place
+        # went to another accept (which closed this request), or someone else decided it.
+        accepted = mentor_request.status == MentorRequest.Status.ACCEPTED
+        if not accepted and selectors.active_pairing_of(mentee) is not None:
+            raise ValidationError(already_paired)
+        full = selectors.free_slots(mentor, cohort=cohort) <= 0
+        if mentor_request.status == MentorRequest.Status.CLOSED and full:
+            return None, _full_for_mentor(mentor, mentee)
+        raise ValidationError(_("This request is no longer open."))
+    _refuse(selectors.choice_refusal(cohort))
+    if selectors.free_slots(mentor, cohort=cohort) <= 0:
+        _close_open_requests(MentorRequest.objects.filter(mentor=mentor), no_free_place_message(mentor))
+        return None, _full_for_mentor(mentor, mentee)
+    if mentee.status != Enrolment.Status.ACTIVE or mentor.status != Enrolment.Status.ACTIVE:
+        raise ValidationError(_("One of you is no longer enrolled in this cohort."))
+    if selectors.active_pairing_of(mentee) is not None:
+        raise ValidationError(already_paired)
+
+    now = timezone.now()
+    pairing = pairing_start(
+        cohort=cohort,
+        mentor=mentor,
+        mentee=mentee,
+        score=mentor_request.score,
+        explanation=mentor_request.explanation,
+        by=by,
+        taken_message=already_paired,
+        kind=MatchRun.Kind.CHOICE,
+    )
+    mentor_request.status = MentorRequest.Status.ACCEPTED
+    mentor_request.decided_at = now
+    mentor_request.save(update_fields=["status", "decided_at"])
+    emails.mentor_request_email_owe(mentor_request=mentor_request, kind="accepted")
+    _settle_after_pairing(cohort=cohort, pairings=[pairing])
+    return pairing, None
+
+
+def _close_open_requests(requests, reason: str, *, tell_mentee: bool = True) -> int:
+    """Close the open requests among `requests`, recording `reason`; each mentee is emailed it
+    unless `tell_mentee` is False (they left the cohort, or were just told of their new mentor)."""
+    waiting = list(
+        requests.select_for_update(of=("self",))
+        .filter(status=MentorRequest.Status.REQUESTED)
+        .values_list("pk", flat=True)
+    )
+    MentorRequest.objects.filter(pk__in=waiting).update(
+        status=MentorRequest.Status.CLOSED, decided_at=timezone.now(), reason=reason[:300]
+    )
+    if tell_mentee:
+        for closed in MentorRequest.objects.filter(pk__in=waiting):
+            emails.mentor_request_email_owe(mentor_request=closed, kind="closed", note=reason)
+    return len(waiting)
+
+
+def _settle_after_pairing(*, cohort: Cohort, pairings: list[Pairing]) -> None:
+    """New active pairs settle requests: the mentees' own open requests close (they have a mentor
+    now), and a mentor left with no free place has their waiting requests closed for that reason."""
+    if not pairings:
+        return
+    _close_open_requests(
+        MentorRequest.objects.filter(cohort=cohort, mentee__in=[p.mentee_id for p in pairings]),
+        _("You have been paired with a mentor."),
+        tell_mentee=False,
+    )
+    for mentor in {p.mentor_id: p.mentor for p in pairings}.values():
+        if selectors.free_slots(mentor, cohort=cohort) <= 0:
+            _close_open_requests(MentorRequest.objects.filter(mentor=mentor), no_free_place_message(mentor))
+
+
+@transaction.atomic
+def mentor_requests_settle(*, enrolment: Enrolment, reason: str = "") -> int:
+    """Close every open request this enrolment's present state no longer allows; returns how many.
+
+    Call it after any change to an enrolment or a mentor's capacity (withdrawal, a move to another
+    cohort, a new capacity): an enrolment that is no longer active closes every request it is part
+    of (a mentee whose mentor left is told, and may ask someone else); a mentor whose places are
+    all taken closes the requests waiting on them; a mentee who has a mentor closes their own.
+    `reason` overrides the wording sent to mentees.
+    """
+    enrolment = Enrolment.objects.select_related("cohort", "person").get(pk=enrolment.pk)
+    mine = (
+        MentorRequest.objects.filter(mentor=enrolment)
+        if enrolment.role == Enrolment.Role.MENTOR
+        else MentorRequest.objects.filter(mentee=enrolment)
+    )
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        if enrolment.role == Enrolment.Role.MENTOR:
+            said = reason or _("%(name)s is no longer mentoring in %(cohort)s; pick another mentor.") % {
+                "name": enrolment.person.full_name,
+                "cohort": enrolment.cohort.name,
+            }
+            return _close_open_requests(mine, said)
+        return _close_open_requests(mine, reason or _("The mentee left the cohort."), tell_mentee=False)
+    if enrolment.role == Enrolment.Role.MENTOR:
+        if selectors.free_slots(enrolment, cohort=enrolment.cohort) <= 0:
+            return _close_open_requests(mine, reason or no_free_place_message(enrolment))
+        return 0
+    if selectors.active_pairing_of(enrolment) is not None:
+        return _close_open_requests(
+            mine, reason or _("You have been paired with a mentor."), tell_mentee=False
+        )
+    return 0

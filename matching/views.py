@@ -1,10 +1,8 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -12,7 +10,7 @@ from rules.contrib.views import permission_required
 
 from programmes.models import Cohort, Enrolment
 
-from . import review, selectors, services, tasks
+from . import selectors, services
 from .models import MatchRun, Pairing, PairRule
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
@@ -57,30 +55,13 @@ class SwapForm(forms.Form):
             self.fields[name].queryset = run.pairings.all()
 
 
-def _run_or_404(pk):
-    try:
-        return selectors.match_run_detail(pk)
-    except MatchRun.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _percent(value):
-    return "–" if value is None else f"{round(100 * value)}%"
-
-
-def _number(value):
-    return "–" if value is None else f"{value:.1f}"
-
-
-def quality_figures(run: MatchRun) -> list[tuple[str, str, str]]:
-    """(key, label, shown value) for the run's quality, "–" for whatever the matcher did not fill."""
-    quality = run.quality if isinstance(run.quality, dict) else {}
-    return [
-        ("mean_score", _("Mean score"), _number(quality.get("mean_score"))),
-        ("lowest_score", _("Lowest score"), _number(quality.get("lowest_score"))),
-        ("share_matched", _("Mentees matched"), _percent(quality.get("share_matched"))),
-        ("share_top3", _("Got a top-3 mentor"), _percent(quality.get("share_top3"))),
-    ]
+def _run_or_404(pk) -> MatchRun:
+    run = get_object_or_404(selectors.match_runs(), pk=pk)
+    if run.lease_expired():
+        # Checked on read as well as by the sweep, so a dead worker shows at once.
+        services.match_runs_expire()
+        run.refresh_from_db()
+    return run
 
 
 def _cohort_people(cohort) -> dict:
@@ -94,29 +75,19 @@ def _cohort_people(cohort) -> dict:
 @manage_required
 def run_detail(request, pk):
     run = _run_or_404(pk)
-    if run.status == MatchRun.Status.RUNNING:
+    if run.is_in_progress:
         return render(
             request,
             "matching/run_running.html",
             {
                 "title": _("Matching %(cohort)s") % {"cohort": run.cohort.name},
                 "run": run,
-                # The polling script fills this in, so what it announces is translated like the page.
-                "status_text": {
-                    "progress": _(
-                        "Matching is running: {progress}% done. "
-                        "This page shows the proposal as soon as it is ready."
-                    )
-                },
                 "back_url": run.cohort.get_absolute_url(),
                 "back_label": run.cohort.name,
             },
         )
-    result_id = review.result_run_id(run)
-    if result_id:
-        return redirect("matching:run-detail", result_id)
-    if run.status == MatchRun.Status.FAILED:
-        messages.error(request, run.quality.get("error") or _("Matching failed."))
+    if run.is_failed:
+        messages.error(request, run.error)
         return redirect(run.cohort)
     pairings = list(selectors.match_run_pairings(run))
     rules = list(selectors.cohort_pair_rules(run.cohort))
@@ -130,11 +101,9 @@ def run_detail(request, pk):
             "title": _("Match run %(n)s") % {"n": run.pk},
             "run": run,
             "pairings": pairings,
-            "quality": quality_figures(run),
+            "figures": selectors.run_figures(run, pairings),
             "rules": rules,
-            "people": _cohort_people(run.cohort) if run.status == MatchRun.Status.PROPOSED else {},
-            "editable": run.status == MatchRun.Status.PROPOSED,
-            "can_rerun": run.cohort.can_run_matching,
+            "people": _cohort_people(run.cohort) if run.is_editable else {},
             "back_url": run.cohort.get_absolute_url(),
             "back_label": run.cohort.name,
         },
@@ -144,20 +113,14 @@ def run_detail(request, pk):
 @manage_required
 @require_GET
 def run_status(request, pk):
+    """What the waiting page polls: the run's status, and where to go once it has finished."""
     run = _run_or_404(pk)
-    result_id = review.result_run_id(run)
-    if result_id:
-        url = reverse("matching:run-detail", args=[result_id])
-    elif run.status != MatchRun.Status.RUNNING:
-        url = run.get_absolute_url()
-    else:
-        url = None
     return JsonResponse(
         {
             "status": run.status,
-            "progress": min(run.progress, 100),
-            "error": run.quality.get("error") if isinstance(run.quality, dict) else None,
-            "redirect": url,
+            "status_label": run.get_status_display(),
+            "error": run.error or None,
+            "redirect": None if run.is_in_progress else run.get_absolute_url(),
         }
     )
 
@@ -166,11 +129,25 @@ def run_status(request, pk):
 @require_POST
 def run_start(request, cohort_pk):
     """Run matching on a cohort: inline for a small one, in Celery for a large one. Pins and
-    forbids are rules of the cohort, so a re-run keeps them."""
+    forbids are rules of the cohort, so a re-run keeps them. While profiles are unfinished the
+    scores rest on defaults, so the admin is asked to confirm first."""
     cohort = get_object_or_404(Cohort, pk=cohort_pk)
+    unfinished = selectors.unfinished_profiles(cohort) if cohort.can_run_matching else 0
+    if unfinished and not request.POST.get("confirm_unfinished"):
+        return render(
+            request,
+            "matching/run_confirm.html",
+            {
+                "title": _("Run matching for %(cohort)s?") % {"cohort": cohort.name},
+                "cohort": cohort,
+                "unfinished": unfinished,
+                "back_url": cohort.get_absolute_url(),
+                "back_label": cohort.name,
+            },
+        )
     try:
-        if review.runs_in_background(cohort):
-            run = review.match_run_queue(cohort=cohort, by=request.user)
+        if services.runs_in_background(cohort):
+            run = services.match_run_queue(cohort=cohort, by=request.user)
             messages.info(request, _("Matching has started. This page updates when it is done."))
             return redirect(run)
         run = services.match_run_create(cohort=cohort, by=request.user)
@@ -202,7 +179,7 @@ def pair_rule_set(request, pk):
     mentee, mentor = form.cleaned_data["mentee"], form.cleaned_data["mentor"]
     kind = form.cleaned_data["kind"]
     try:
-        review.pair_rule_set(cohort=run.cohort, mentor=mentor, mentee=mentee, kind=kind, by=request.user)
+        services.pair_rule_set(cohort=run.cohort, mentor=mentor, mentee=mentee, kind=kind, by=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -224,7 +201,7 @@ def pair_rule_clear(request, pk, rule_pk):
     rule = get_object_or_404(
         PairRule.objects.select_related("mentor__person", "mentee__person"), pk=rule_pk, cohort=run.cohort
     )
-    review.pair_rule_clear(cohort=run.cohort, mentor=rule.mentor, mentee=rule.mentee, by=request.user)
+    services.pair_rule_clear(cohort=run.cohort, mentor=rule.mentor, mentee=rule.mentee, by=request.user)
     messages.success(
         request,
         _("Removed the rule for %(mentee)s and %(mentor)s.")
@@ -242,7 +219,7 @@ def run_swap(request, pk):
         messages.error(request, _("Choose two pairs of this run."))
         return redirect(run)
     try:
-        review.pairings_swap(
+        services.pairings_swap(
             run=run, first=form.cleaned_data["first"], second=form.cleaned_data["second"], by=request.user
         )
     except ValidationError as exc:
@@ -263,7 +240,6 @@ def run_publish(request, pk):
         for message in exc.messages:
             messages.error(request, message)
         return redirect(run)
-    transaction.on_commit(lambda: tasks.notify_published.delay(run.pk))
     messages.success(request, _("Published. The pairs can now see each other and start meeting."))
     return redirect(run.cohort)
 
@@ -306,7 +282,7 @@ def run_compare(request, cohort_pk):
             columns.append(
                 {
                     "run": run,
-                    "quality": quality_figures(run),
+                    "figures": selectors.run_figures(run, list(pairings[run.pk].values())),
                     "pairs": len(pairings[run.pk]),
                     "histogram": _histogram([p.score for p in pairings[run.pk].values()]),
                 }

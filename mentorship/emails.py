@@ -43,8 +43,3 @@ def build_email(
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     return message
-
-
-def send_templated_email(*, template: str, context: dict, to: list[str]) -> int:
-    """Render and send at once. Only for callers not yet on the outbox; being retired."""
-    return build_email(rendered=render_templated_email(template=template, context=context), to=to).send()

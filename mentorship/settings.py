@@ -86,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.roles",
             ],
+            # mentorship is not an installed app (it holds settings), so its filters are named here.
+            "libraries": {"figures": "mentorship.figures"},
         },
     },
 ]
@@ -163,12 +165,15 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     # The transport expects its folders; web, worker and beat all pass through here first.
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Where the worker's broadcast (fanout) bindings live; kombu's default is "control" in the
+        # current directory, which left an untracked folder in the checkout.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -196,6 +201,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.sweep_imports",
         "schedule": 60.0,
     },
+    "matching-run-sweep": {"task": "matching.tasks.expire_stale_runs", "schedule": 60.0},
     "scan-due-reminders": {
         "task": "reminders.tasks.scan_due_reminders",
         "schedule": REMINDER_SCAN_SECONDS,

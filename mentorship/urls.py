@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from dashboards import cohort_views
@@ -13,12 +16,22 @@ programme_patterns = [
     path("cohorts/<int:pk>/", cohort_views.cohort_detail, name="cohort-detail"),
 ]
 
+
+@login_not_required
+def _favicon(request):
+    # Resolved per request: the static file's (hashed) address is known only once collected.
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    # Pages link the icon; this answers browsers (and the Django admin) that ask the old way.
+    path("favicon.ico", _favicon),
+    path("accounts/", include("people.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("programmes/", include((programme_patterns, programme_urls.app_name))),
-    path("people/", include("people.urls")),
+    path("people/", include("enrolment.people_urls")),
     path("enrol/", include("enrolment.urls")),
     path("close-out/", include("closeout.urls")),
     path("matching/", include("matching.urls")),

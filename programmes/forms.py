@@ -1,5 +1,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.widgets import DateInput
@@ -32,16 +34,41 @@ class ProgrammeForm(forms.ModelForm):
 TRAIT_MODE_CHOICES = [("similar", _("Alike")), ("complementary", _("Different (complementary)"))]
 
 
+class TraitModesWidget(forms.MultiWidget):
+    """One select per work-style trait, each with its own visible label (the trait's name), so
+    nobody has to guess which "Alike" is which."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            widgets=[forms.Select(choices=TRAIT_MODE_CHOICES) for _ in WORK_STYLE_TRAITS], attrs=attrs
+        )
+
+    def decompress(self, value):
+        return [(value or {}).get(t, "similar") for t in WORK_STYLE_TRAITS]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        subwidgets = self.get_context(name, value, attrs)["widget"]["subwidgets"]
+        cells = format_html_join(
+            "",
+            '<div class="col-sm-6 col-lg-3"><label class="form-label small mb-1" for="{}">{}</label>{}</div>',
+            (
+                (
+                    sub["attrs"]["id"],
+                    capfirst(Person._meta.get_field(trait).verbose_name),
+                    widget.render(sub["name"], sub["value"], sub["attrs"], renderer),
+                )
+                for sub, widget, trait in zip(subwidgets, self.widgets, WORK_STYLE_TRAITS, strict=True)
+            ),
+        )
+        return format_html('<div class="row g-2">{}</div>', cells)
+
+
 class TraitModesField(forms.MultiValueField):
     """The cohort's `trait_modes` JSON as one alike/different choice per work-style trait."""
 
     def __init__(self, **kwargs):
         fields = [forms.ChoiceField(choices=TRAIT_MODE_CHOICES) for _trait in WORK_STYLE_TRAITS]
-        widget = forms.MultiWidget(
-            widgets=[forms.Select(choices=TRAIT_MODE_CHOICES) for _ in WORK_STYLE_TRAITS]
-        )
-        super().__init__(fields=fields, widget=widget, require_all_fields=True, **kwargs)
-        self.widget.decompress = lambda value: [(value or {}).get(t, "similar") for t in WORK_STYLE_TRAITS]
+        super().__init__(fields=fields, widget=TraitModesWidget(), require_all_fields=True, **kwargs)
 
     def compress(self, data_list):
         return dict(zip(WORK_STYLE_TRAITS, data_list, strict=True)) if data_list else {}
@@ -53,7 +80,7 @@ class CohortSettingsForm(forms.ModelForm):
     trait_modes = TraitModesField(
         label=_("Work style: should pairs be alike or different?"),
         required=False,
-        help_text=_("One choice each for communication, structure, pace and feedback style, in that order."),
+        help_text=_("One choice for each trait of a person's work style."),
     )
     topics = forms.MultipleChoiceField(
         label=_("Session topics"),
@@ -84,12 +111,6 @@ class CohortSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, (low, high) in self.LIMITS.items():
             _limit(self.fields[name], low, high)
-        for subwidget, trait in zip(
-            self.fields["trait_modes"].widget.widgets, WORK_STYLE_TRAITS, strict=True
-        ):
-            subwidget.attrs["aria-label"] = str(_("%(trait)s: alike or different")) % {
-                "trait": trait.capitalize()
-            }
         if self.instance.pk:
             editable = EDITABLE_IN[Cohort.State(self.instance.state)]
             for name, field in self.fields.items():

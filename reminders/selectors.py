@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import DateField, F, Func, Max, QuerySet
+from django.db.models import DateField, F, Func, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from matching.models import Pairing
@@ -34,6 +34,13 @@ class _AddDays(Func):
         )
 
 
+# Only a pairing that is running, in a cohort that is running, is reminded of anything: an ended
+# pairing (ended early by the admin, or completed) or a cohort that is concluding or closed gets no
+# check-in or pulse reminder, and the emails of reminders recorded before it ended and not yet sent
+# are cancelled (reminders.services.reminders_cancel_unowed).
+REMINDED = Q(status=Pairing.Status.ACTIVE, cohort__state=Cohort.State.ACTIVE)
+
+
 def pairings_due_check_in(*, today: datetime.date) -> QuerySet[Pairing]:
     """Active pairings in active cohorts that have not met for `cadence_days` or more.
 
@@ -43,7 +50,7 @@ def pairings_due_check_in(*, today: datetime.date) -> QuerySet[Pairing]:
     and both members' people loaded, so callers can build messages without further queries.
     """
     return (
-        Pairing.objects.filter(status=Pairing.Status.ACTIVE, cohort__state=Cohort.State.ACTIVE)
+        Pairing.objects.filter(REMINDED)
         .annotate(last_met_on=Coalesce(Max("sessions__held_on"), F("started_on")))
         .annotate(due_on=_AddDays("last_met_on", "cohort__cadence_days"))
         .filter(due_on__lte=today)
@@ -60,7 +67,7 @@ def pairings_due_pulse(*, today: datetime.date) -> QuerySet[Pairing]:
     period is due is arithmetic on `started_on` (sessions.checkins.pulse_period).
     """
     return (
-        Pairing.objects.filter(status=Pairing.Status.ACTIVE, cohort__state=Cohort.State.ACTIVE)
+        Pairing.objects.filter(REMINDED)
         .filter(started_on__isnull=False)
         .annotate(first_pulse_on=_AddDays("started_on", "cohort__check_in_interval_days"))
         .filter(first_pulse_on__lte=today)
@@ -82,4 +89,13 @@ def reminders_without_message() -> QuerySet[Reminder]:
         )
         .annotate(last_met_on=Max("pairing__sessions__held_on"))
         .order_by("pk")
+    )
+
+
+def reminder_messages_no_longer_owed() -> QuerySet[Reminder]:
+    """Reminders whose email still waits in the outbox although their pairing is no longer reminded."""
+    from outbox.models import Message
+
+    return Reminder.objects.filter(message__status=Message.Status.PENDING, pairing__isnull=False).exclude(
+        pairing__in=Pairing.objects.filter(REMINDED)
     )

@@ -12,7 +12,12 @@ from matching.models import Pairing
 from people.models import Person
 
 from .models import Reminder
-from .selectors import pairings_due_check_in, pairings_due_pulse, reminders_without_message
+from .selectors import (
+    pairings_due_check_in,
+    pairings_due_pulse,
+    reminder_messages_no_longer_owed,
+    reminders_without_message,
+)
 
 
 def check_in_period_key(*, due_on: datetime.date, today: datetime.date, cadence_days: int) -> str:
@@ -101,7 +106,20 @@ def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
     # check would cost a query per row for what ON CONFLICT DO NOTHING does in one statement.
     Reminder.objects.bulk_create(owed, ignore_conflicts=True)
 
-    return reminders_write_messages(now=now)
+    written = reminders_write_messages(now=now)
+    reminders_cancel_unowed()
+    return written
+
+
+def reminders_cancel_unowed() -> int:
+    """Cancel the emails still waiting for pairings that have ended (or whose cohort stopped
+    running) since their reminder was recorded, e.g. while the broker was down. Returns how many."""
+    from outbox.models import Message
+
+    unowed = reminder_messages_no_longer_owed().values("message_id")
+    return Message.objects.filter(pk__in=unowed, status=Message.Status.PENDING).update(
+        status=Message.Status.CANCELLED
+    )
 
 
 def reminders_write_messages(*, now: datetime.datetime) -> list[int]:

@@ -17,11 +17,7 @@ def own_pairing(request, pk):
 
 def require_active(pairing):
     """Writes in a pairing need it active, in a cohort that is not closed."""
-    from matching.models import Pairing
-
-    # A closed cohort's pairings are all ended by closing it; the second test guards against one
-    # left active by hand (e.g. in the Django admin).
-    if pairing.status != Pairing.Status.ACTIVE or pairing.cohort.is_read_only:
+    if not pairing.is_active:
         raise ValidationError(_("This mentorship has ended; its history is read-only."))
 
 

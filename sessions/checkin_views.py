@@ -158,5 +158,6 @@ def checkin_flags(request, cohort_pk):
             "cohort": cohort,
             "rows": rows,
             "page": page,
+            "low_satisfaction": CheckIn.LOW_SATISFACTION,
         },
     )

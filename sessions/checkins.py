@@ -21,11 +21,8 @@ from people.models import Person
 
 from .access import require_active
 from .models import CheckIn
-from .selectors import FLAGGED_CHECKIN
 
 PULSE_SALT = "mentoring_sessions.pulse-check-in"
-
-FLAGGED = FLAGGED_CHECKIN
 
 
 def pulse_period(pairing: Pairing, *, today: datetime.date) -> int | None:
@@ -112,7 +109,7 @@ def flagged_pairings(cohort) -> QuerySet[Pairing]:
     latest_flagged = (
         CheckIn.objects.filter(pairing=OuterRef("pk"))
         .filter(pk=Subquery(newest_of_person.values("pk")[:1]))
-        .filter(FLAGGED)
+        .filter(CheckIn.FLAGGED)
         .order_by("-created_at", "-pk")
     )
     return (
@@ -152,7 +149,7 @@ def checkin_answer(
     """
     today = today or timezone.localdate()
     require_active(pairing)
-    if by.pk not in (pairing.mentor.person_id, pairing.mentee.person_id):
+    if not pairing.has_member(by):
         raise ValidationError(_("Only the two members of a pairing answer its check-ins."))
     checkin = (
         CheckIn.objects.select_for_update()

@@ -1,6 +1,5 @@
 import datetime
 import re
-import zoneinfo
 
 from django import forms
 from django.utils import timezone
@@ -21,17 +20,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None, format="%H:%M"):  # noqa: A002 - Django's argument name
         super().__init__(attrs, format)
-
-
-def zone_of(person) -> datetime.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(person.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
-
-
-def members_of(pairing):
-    return [pairing.mentor.person, pairing.mentee.person]
 
 
 class SessionForm(forms.ModelForm):
@@ -168,7 +156,7 @@ class ScheduleForm(forms.ModelForm):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        self.zone = zone_of(person)
+        self.zone = person.tzinfo
         self.fields["time"].help_text = _("In your time zone (%(zone)s).") % {"zone": person.time_zone}
         if self.instance.pk:
             local = self.instance.starts_at.astimezone(self.zone)
@@ -202,9 +190,16 @@ class ConfirmForm(forms.Form):
         widget=forms.RadioSelect,
     )
     partner_comment = forms.CharField(label=_("Comment (optional)"), max_length=300, required=False)
-    private_notes = forms.CharField(
-        label=_("Private notes"),
+
+
+class PrivateNoteForm(forms.Form):
+    """The author's own note on a session; emptying it deletes it."""
+
+    text = forms.CharField(
+        label=_("Your private notes"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only you will ever see these."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Only you will ever see these: not the other side, not the programme admin, not managers."
+        ),
     )

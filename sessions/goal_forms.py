@@ -77,6 +77,13 @@ class GoalUpdateForm(forms.ModelForm):
 
 class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Goal.Status.choices)
+    short_of_target_confirmed = forms.BooleanField(
+        label=_("The target is not reached yet: mark the goal achieved anyway"),
+        required=False,
+        help_text=_(
+            "Only for “Achieved”: say so if you agree the goal is met although the numbers fall short."
+        ),
+    )
 
 
 class MilestoneForm(forms.ModelForm):

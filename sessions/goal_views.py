@@ -23,7 +23,7 @@ from .goal_forms import (
     GoalUpdateForm,
     MilestoneForm,
 )
-from .models import GoalTemplate
+from .models import Goal, GoalTemplate
 
 # What a goal template fills in; baseline, target and due date are the pair's own.
 TEMPLATE_FIELDS = ("specific", "metric", "unit", "achievable", "relevant")
@@ -130,6 +130,10 @@ def _goal_page(request, pairing, goal, **bound_forms):
         **bound_forms,
     }
     suggestion = goals.suggested_status(goal, updates, timezone.localdate())
+    reached = goal.is_reached_by(updates[-1].value if updates else None)
+    if reached and "status_form" not in bound_forms:
+        # Nothing to confirm: the numbers say the target is met.
+        del forms["status_form"].fields["short_of_target_confirmed"]
     return render(
         request,
         "sessions/goal_detail.html",
@@ -142,7 +146,8 @@ def _goal_page(request, pairing, goal, **bound_forms):
             "suggestion": suggestion,
             "milestones": list(goal.milestones.all()),
             "comments": list(goal.comments.select_related("author")),
-            "can_write": pairing.status == pairing.Status.ACTIVE and not pairing.cohort.is_read_only,
+            "reached": reached,
+            "can_write": pairing.is_active,
             **forms,
         },
     )
@@ -186,7 +191,9 @@ def goal_update(request, pk, goal_pk):
 @require_POST
 def goal_status(request, pk, goal_pk):
     status = request.POST.get("status")
-    success = _("Goal achieved. Well done!") if status == "achieved" else _("Status updated.")
+    success = (
+        _("Goal marked achieved. Well done!") if status == Goal.Status.ACHIEVED else _("Status updated.")
+    )
     return _goal_post(
         request,
         pk,

@@ -64,9 +64,23 @@ def goal_update_record(*, goal: Goal, by: Person, value: Decimal, note: str = ""
 
 
 @transaction.atomic
-def goal_status_set(*, goal: Goal, by: Person, status: str) -> Goal:
-    """A member sets the status (usually confirming the suggestion); achieving stamps achieved_at."""
+def goal_status_set(*, goal: Goal, by: Person, status: str, short_of_target_confirmed: bool = False) -> Goal:
+    """A member sets the status (usually confirming the suggestion); achieving stamps achieved_at.
+
+    A goal whose latest value has not reached its target is marked achieved only when the member
+    says so explicitly (`short_of_target_confirmed`): a target can be met in spirit, but never by
+    a stray click."""
     require_active(goal.pairing)
+    newly_achieved = status == Goal.Status.ACHIEVED and goal.status != Goal.Status.ACHIEVED
+    if newly_achieved and not short_of_target_confirmed and not goal.is_reached_by(goal.latest_value()):
+        raise ValidationError(
+            {
+                "short_of_target_confirmed": _(
+                    "The latest progress has not reached the target yet. Tick the box to mark the goal "
+                    "achieved anyway, or record the progress first."
+                )
+            }
+        )
     goal.status = status
     if status == Goal.Status.ACHIEVED:
         goal.achieved_at = goal.achieved_at or timezone.now()
@@ -242,7 +256,7 @@ def suggested_status(goal: Goal, updates, today: datetime.date) -> Suggestion:
     latest = updates[-1].value if updates else None
     progress = progress_share(goal, latest)
     elapsed = elapsed_share(goal, today)
-    if latest is not None and progress >= 1.0:
+    if goal.is_reached_by(latest):
         status = Goal.Status.ACHIEVED
     elif elapsed - progress > AT_RISK_LAG:
         status = Goal.Status.AT_RISK

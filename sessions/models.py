@@ -106,6 +106,10 @@ class MentoringSession(models.Model):
     def __str__(self):
         return f"{self.pairing} on {self.held_on}"
 
+    def awaits_confirmation_by(self, person) -> bool:
+        """Not yet confirmed, and `person` is the side that did not log it."""
+        return self.confirmed_at is None and person is not None and self.logged_by_id != person.pk
+
     @property
     def topic_labels(self) -> list[str]:
         labels = dict(SUPPORT_TOPICS)
@@ -151,12 +155,43 @@ class Goal(models.Model):
         return self.specific
 
     @property
+    def is_in_progress(self) -> bool:
+        return self.status in (self.Status.ON_TRACK, self.Status.AT_RISK)
+
+    @property
+    def is_achieved(self) -> bool:
+        return self.status == self.Status.ACHIEVED
+
+    @property
+    def is_at_risk(self) -> bool:
+        return self.status == self.Status.AT_RISK
+
+    @property
     def is_overdue(self) -> bool:
-        open_ = self.status in (self.Status.ON_TRACK, self.Status.AT_RISK)
-        return open_ and self.due_on < timezone.localdate()
+        return self.is_in_progress and self.due_on < timezone.localdate()
+
+    def is_reached_by(self, value) -> bool:
+        """Whether `value` (a progress update; None for none yet) is at or past the target, in
+        whichever direction the goal runs (a target may be below the baseline)."""
+        if value is None:
+            return False
+        return value >= self.target if self.target > self.baseline else value <= self.target
+
+    def latest_value(self):
+        """The value of the newest progress update, or None."""
+        return self.updates.order_by("-created_at", "-pk").values_list("value", flat=True).first()
 
 
 class CheckIn(models.Model):
+    """One member's answer to a pulse check-in.
+
+    Flagged (the admin should look at the pair): satisfaction at or below LOW_SATISFACTION, not
+    meeting as planned, or a blocker. `flagged` says it of one answer and `FLAGGED` in SQL; they are
+    written side by side, and `clean` strips the blockers so a blank one never counts in either."""
+
+    LOW_SATISFACTION = 2
+    FLAGGED = Q(satisfaction__lte=LOW_SATISFACTION) | Q(meeting_regularly=False) | ~Q(blockers="")
+
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="check_ins"
     )
@@ -192,10 +227,13 @@ class CheckIn(models.Model):
     def __str__(self):
         return f"{self.person} on {self.pairing}: {self.satisfaction}/5"
 
+    def clean(self):
+        self.blockers = self.blockers.strip()
+
     @property
     def flagged(self) -> bool:
-        """Low satisfaction or a blocker: the programme admin should look at this pair."""
-        return self.satisfaction <= 2 or bool(self.blockers.strip()) or not self.meeting_regularly
+        """Low satisfaction, not meeting as planned, or a blocker: the admin should look at this pair."""
+        return self.satisfaction <= self.LOW_SATISFACTION or not self.meeting_regularly or self.blockers != ""
 
 
 class SessionPrivateNote(models.Model):

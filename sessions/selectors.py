@@ -1,7 +1,5 @@
 """Reads for the pair's workspace. Every query starts from what the user may see."""
 
-import datetime
-
 from django.db.models import Avg, Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -15,9 +13,6 @@ from .models import ActionItem, CheckIn, Goal, GoalUpdate, MentoringSession, Sch
 # How many timeline entries the workspace shows at first, and how many more each "show more" adds.
 TIMELINE_STEP = 30
 TIMELINE_MAX = 600
-
-# CheckIn.flagged as a query: low satisfaction, not meeting as planned, or a blocker.
-FLAGGED_CHECKIN = Q(satisfaction__lte=2) | Q(meeting_regularly=False) | ~Q(blockers="")
 
 
 def pairings_for(user):
@@ -46,8 +41,8 @@ def _count(queryset):
 def pairing_list_for(user):
     """The user's pairings with what needs doing in each, in one query: open action items,
     sessions the other side has not confirmed, the next planned session, and whether the user's
-    own latest check-in was flagged. (Overdue for a session: `Pairing.days_since_last_session`
-    against the cohort's cadence, on `last_session_on`.)"""
+    own latest check-in was flagged. (Overdue for a session: `Pairing.is_overdue_for_session`
+    on `last_session_on`.)"""
     person = person_of(user)
     newest_own = CheckIn.objects.filter(pairing=OuterRef(OuterRef("pk")), person=person).order_by(
         "-created_at", "-pk"
@@ -80,19 +75,11 @@ def pairing_list_for(user):
             own_checkin_flagged=Exists(
                 CheckIn.objects.filter(pairing=OuterRef("pk"), person=person)
                 .filter(pk=Subquery(newest_own.values("pk")[:1]))
-                .filter(FLAGGED_CHECKIN)
+                .filter(CheckIn.FLAGGED)
             ),
         )
         .order_by("status", "-started_on", "pk")
     )
-
-
-def session_overdue(pairing: Pairing, *, today: datetime.date) -> bool:
-    """An active pair that has gone longer than its cohort's cadence without a session."""
-    if pairing.status != Pairing.Status.ACTIVE:
-        return False
-    days = pairing.days_since_last_session(pairing.last_session_on, today=today)
-    return days is not None and days > pairing.cohort.cadence_days
 
 
 def _goal_progress(goal: Goal) -> int | None:

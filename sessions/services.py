@@ -15,11 +15,11 @@ from .models import ActionItem, MentoringSession, ScheduledSession, SessionPriva
 
 
 def _members(pairing: Pairing) -> tuple[Person, Person]:
-    return pairing.mentor.person, pairing.mentee.person
+    return pairing.members()
 
 
 def _require_member(pairing: Pairing, person: Person) -> None:
-    if person not in _members(pairing):
+    if not pairing.has_member(person):
         raise ValidationError(_("Only the two people in this mentorship can do that."))
 
 
@@ -135,12 +135,7 @@ def session_cancel(*, scheduled: ScheduledSession, by: Person) -> ScheduledSessi
 
 
 def _zone(person: Person):
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(person.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.UTC
+    return person.tzinfo
 
 
 # --- logging and confirming ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
         session_views.session_ics,
         name="session-ics",
     ),
+    path("<int:pk>/sessions/<int:session_pk>/", session_views.session_detail, name="session-detail"),
     path(
         "<int:pk>/sessions/<int:session_pk>/confirm/",
         session_views.session_confirm,

@@ -7,19 +7,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from people.roles import person_of
 
 from . import services
 from .access import own_pairing
-from .forms import ActionItemFormSet, ConfirmForm, ScheduleForm, SessionForm, members_of, zone_of
+from .forms import ActionItemFormSet, ConfirmForm, PrivateNoteForm, ScheduleForm, SessionForm
 from .ics import invite_ics
-from .models import MentoringSession, SessionPrivateNote
-
-
-def _partner(pairing, me):
-    return pairing.mentee.person if pairing.mentor.person_id == me.pk else pairing.mentor.person
+from .models import SessionPrivateNote
 
 
 def _upcoming(pairing):
@@ -31,8 +28,8 @@ def _upcoming(pairing):
 def _in_both_zones(scheduled, me, partner) -> dict:
     return {
         "scheduled": scheduled,
-        "mine": scheduled.starts_at.astimezone(zone_of(me)).replace(tzinfo=None),
-        "theirs": scheduled.starts_at.astimezone(zone_of(partner)).replace(tzinfo=None),
+        "mine": scheduled.starts_at.astimezone(me.tzinfo).replace(tzinfo=None),
+        "theirs": scheduled.starts_at.astimezone(partner.tzinfo).replace(tzinfo=None),
     }
 
 
@@ -50,7 +47,7 @@ def session_schedule(request, pk):
     sessions the other side logged that wait for this user's confirmation."""
     pairing = own_pairing(request, pk)
     me = person_of(request.user)
-    partner = _partner(pairing, me)
+    partner = pairing.partner_of(me)
     form = ScheduleForm(request.POST or None, person=me)
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +79,7 @@ def session_schedule_edit(request, pk, scheduled_pk):
     pairing = own_pairing(request, pk)
     scheduled = get_object_or_404(pairing.scheduled_sessions, pk=scheduled_pk)
     me = person_of(request.user)
-    partner = _partner(pairing, me)
+    partner = pairing.partner_of(me)
     cancelling = request.method == "POST" and "cancel" in request.POST
     form = ScheduleForm(None if cancelling else request.POST or None, instance=scheduled, person=me)
     if request.method == "POST":
@@ -128,7 +125,7 @@ def session_create(request, pk):
     """Log a session, with a private note, new action items and earlier ones ticked off."""
     pairing = own_pairing(request, pk)
     me = person_of(request.user)
-    members = members_of(pairing)
+    members = list(pairing.members())
     upcoming = None
     if request.method == "GET":
         # The earliest planned meeting not yet logged, even if its time has just passed.
@@ -166,38 +163,62 @@ def session_create(request, pk):
     )
 
 
-def session_confirm(request, pk, session_pk):
-    """The member who did not log the session rates and confirms it."""
-    pairing = own_pairing(request, pk)
-    session = get_object_or_404(pairing.sessions.select_related("logged_by"), pk=session_pk)
+def _session_page(request, pairing, session, *, confirm_form=None, note_form=None):
+    """The session page: what was logged, the confirmation (for the side that did not log it) and
+    the user's own private note, which they read and edit here; nobody else's note is ever loaded."""
     me = person_of(request.user)
     own_note = SessionPrivateNote.objects.filter(session=session, author=me).first()
-    form = ConfirmForm(request.POST or None, initial={"private_notes": own_note.text if own_note else ""})
+    can_confirm = session.awaits_confirmation_by(me) and pairing.is_active
+    return render(
+        request,
+        "sessions/session_detail.html",
+        {
+            **_workspace_context(
+                pairing, _("Session on %(date)s") % {"date": date_format(session.held_on, "j F Y")}
+            ),
+            "session": session,
+            "can_confirm": can_confirm,
+            "confirm_form": confirm_form or (ConfirmForm() if can_confirm else None),
+            "own_note": own_note,
+            "can_write": pairing.is_active,
+            "note_form": note_form or PrivateNoteForm(initial={"text": own_note.text if own_note else ""}),
+        },
+    )
+
+
+def _session_of(pairing, session_pk):
+    return get_object_or_404(pairing.sessions.select_related("logged_by"), pk=session_pk)
+
+
+def session_detail(request, pk, session_pk):
+    """GET: the session page. POST: save (or, emptied, delete) the user's private note."""
+    pairing = own_pairing(request, pk)
+    session = _session_of(pairing, session_pk)
+    form = PrivateNoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_confirm(
-                session=session,
-                by=me,
-                partner_rating=form.cleaned_data["partner_rating"],
-                partner_comment=form.cleaned_data["partner_comment"],
+            services.private_note_save(
+                session=session, by=person_of(request.user), text=form.cleaned_data["text"]
             )
-            services.private_note_save(session=session, by=me, text=form.cleaned_data["private_notes"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Private notes saved. Only you can see them."))
+            return redirect("mentoring_sessions:session-detail", pk=pairing.pk, session_pk=session.pk)
+    return _session_page(request, pairing, session, note_form=form if request.method == "POST" else None)
+
+
+def session_confirm(request, pk, session_pk):
+    """The member who did not log the session rates and confirms it (on the session page)."""
+    pairing = own_pairing(request, pk)
+    session = _session_of(pairing, session_pk)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_confirm(session=session, by=person_of(request.user), **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Thanks: session confirmed."))
             return redirect(pairing)
-    return render(
-        request,
-        "sessions/session_confirm.html",
-        {
-            **_workspace_context(pairing, _("Confirm a session")),
-            "form": form,
-            "session": session,
-            "can_confirm": session.confirmed_at is None and session.logged_by_id != me.pk,
-            "own_note": own_note,
-            "format_label": MentoringSession.Format(session.format).label
-            if session.format in MentoringSession.Format.values
-            else session.format,
-        },
-    )
+    return _session_page(request, pairing, session, confirm_form=form)

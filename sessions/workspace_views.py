@@ -22,7 +22,7 @@ def pairing_list(request):
         return redirect(page.object_list[0])
     today = timezone.localdate()
     for pairing in page.object_list:
-        pairing.session_overdue = selectors.session_overdue(pairing, today=today)
+        pairing.session_overdue = pairing.is_overdue_for_session(pairing.last_session_on, today=today)
     return render(request, "sessions/pairing_list.html", {"title": _("My mentoring"), "page": page})
 
 

@@ -16,7 +16,7 @@ from demo.services import PROGRAMME_NAME, seed_demo
 from matching.models import MatchRun, Pairing
 from people.models import Person, Tag, Team
 from programmes.models import Cohort, Enrolment, Programme
-from sessions.models import CheckIn, Goal, MentoringSession
+from sessions.models import ActionItem, CheckIn, Goal, GoalUpdate, MentoringSession, ScheduledSession
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,9 @@ MODELS = (
     MentoringSession,
     Goal,
     CheckIn,
+    ScheduledSession,
+    ActionItem,
+    GoalUpdate,
 )
 
 
@@ -89,6 +92,34 @@ def test_mentees_pairing_has_sessions_a_goal_and_a_readable_explanation(seeded):
     assert pair.goals.count() == 1
     assert 0 <= pair.score <= 100
     assert any(line.startswith("Covers 3 of 3 goal areas") for line in pair.explanation)
+
+
+def test_every_workspace_page_has_something_to_show(seeded, client):
+    """The demo pairs have an upcoming session, open action items and goal progress, so the
+    workspace, the schedule page and a goal page each show real content, not an empty state."""
+    from django.urls import reverse
+
+    now = timezone.now()
+    for username in ("mentee", "mentee2"):
+        pair = active_pairing_of(username)
+        assert pair.scheduled_sessions.filter(starts_at__gt=now, cancelled_at__isnull=True).exists(), username
+        assert pair.action_items.filter(done_at__isnull=True).exists(), username
+        assert GoalUpdate.objects.filter(goal__pairing=pair).exists(), username
+    assert ActionItem.objects.filter(done_at__isnull=False).exists()
+    # A goal marked achieved reached its target, as the product requires without a confirmation.
+    for goal in Goal.objects.filter(status=Goal.Status.ACHIEVED).prefetch_related("updates")[:50]:
+        values = [u.value for u in goal.updates.all()]
+        assert not values or goal.is_reached_by(max(values) if goal.target > goal.baseline else min(values))
+
+    pair = active_pairing_of("mentee")
+    client.force_login(User.objects.get(username="mentee"))
+    page = client.get(pair.get_absolute_url()).text
+    assert "Nothing planned yet." not in page and "Nothing open." not in page
+    goal = pair.goals.get()
+    assert (
+        "No progress recorded yet"
+        not in client.get(reverse("mentoring_sessions:goal-detail", args=[pair.pk, goal.pk])).text
+    )
 
 
 def test_manager_manages_at_least_eight_current_people_including_both_mentees(seeded):
@@ -157,6 +188,9 @@ def test_a_sample_of_every_model_passes_full_clean(seeded):
         MentoringSession,
         Goal,
         CheckIn,
+        ScheduledSession,
+        ActionItem,
+        GoalUpdate,
     ):
         rows = list(model.objects.order_by("?")[:10])
         assert rows, model.__name__

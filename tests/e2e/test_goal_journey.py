@@ -89,7 +89,7 @@ def _write_the_goal(page: Page, live_server, pair) -> None:
     page.get_by_label("Note").fill("Handled refunds alone this week")
     page.get_by_role("button", name="Record progress").click()
     expect(page.get_by_role("status")).to_have_text("Progress recorded.")
-    expect(page.get_by_role("img", name="1 progress updates")).to_be_visible()
+    expect(page.get_by_role("img", name="1 progress update from")).to_be_visible()
     expect(page.get_by_role("cell", name="Handled refunds alone this week")).to_be_visible()
     assert_accessible(page)
     log_out(page)
@@ -117,7 +117,7 @@ def _mentee_reaches_the_target(page: Page, live_server, goal_url: str) -> None:
     assert_accessible(page)
     # The suggestion is only applied when a person confirms it.
     page.get_by_role("button", name="Confirm: Achieved").click()
-    expect(page.get_by_role("status")).to_have_text("Goal achieved. Well done!")
+    expect(page.get_by_role("status")).to_have_text("Goal marked achieved. Well done!")
     expect(page.get_by_role("heading", name="Goal achieved!")).to_be_visible()
     assert_accessible(page)
 

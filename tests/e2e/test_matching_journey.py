@@ -60,6 +60,13 @@ def test_admin_pins_forbids_reruns_and_publishes_then_the_mentee_reads_why(page:
     page.goto(f"{live_server.url}{cohort.cohort.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1, name="Spring intake")).to_be_visible()
     page.get_by_role("button", name="Run matching").click()
+    # Nobody has finished a profile: the admin is warned, with how many and where to see them.
+    expect(page.get_by_role("alert")).to_contain_text(
+        "5 people in this cohort have not finished their profile."
+    )
+    expect(page.get_by_role("link", name="See who has not finished their profile")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Run matching anyway").click()
     expect(page.get_by_role("heading", level=1, name=re.compile(r"^Match run \d+$"))).to_be_visible()
     expect(_row(page, "Ada Mentee")).to_contain_text("Omar Mentor")
     expect(_row(page, "Bo Mentee")).to_contain_text("Lin Mentor")
@@ -85,6 +92,7 @@ def test_admin_pins_forbids_reruns_and_publishes_then_the_mentee_reads_why(page:
     assert_accessible(page)
 
     page.get_by_role("button", name="Run matching again").click()
+    page.get_by_role("button", name="Run matching anyway").click()
     expect(page.get_by_role("status")).to_have_text("Matching proposed 2 pairs. Review them, then publish.")
     assert page.url != first_run_url
     expect(_row(page, "Ada Mentee")).to_contain_text("Omar Mentor")
@@ -118,24 +126,29 @@ def test_admin_pins_forbids_reruns_and_publishes_then_the_mentee_reads_why(page:
     assert_accessible(page)
 
 
-def test_a_background_run_shows_progress_then_moves_on_to_its_proposal(page: Page, live_server, cohort):
+def test_a_background_run_says_it_is_queued_then_moves_on_to_its_proposal(page: Page, live_server, cohort):
+    from django.utils import timezone
+
     from matching import tasks
     from matching.models import MatchRun
 
     admin = UserFactory(username="admin")
-    placeholder = MatchRun.objects.create(
-        cohort=cohort.cohort, created_by=admin, status=MatchRun.Status.RUNNING, progress=0
+    run = MatchRun.objects.create(
+        cohort=cohort.cohort,
+        created_by=admin,
+        status=MatchRun.Status.QUEUED,
+        lease_expires_at=timezone.now() + datetime.timedelta(minutes=30),
     )
     login(page, live_server, "admin")
-    page.goto(f"{live_server.url}{placeholder.get_absolute_url()}")
+    page.goto(f"{live_server.url}{run.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1, name="Matching Spring intake")).to_be_visible()
-    expect(page.get_by_role("progressbar", name="Matching progress")).to_have_attribute("aria-valuenow", "0")
-    expect(page.get_by_text("Matching is running: 0% done.")).to_be_visible()
+    # No percentage: the solver reports none, so the page says only what is true.
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+    expect(page.get_by_text("Matching is queued and starts as soon as a worker is free.")).to_be_visible()
     assert_accessible(page)
 
-    # The worker picks the run up while the page polls.
-    result_id = tasks.run_matching(placeholder.pk)
-    expect(page).to_have_url(re.compile(rf"/matching/runs/{result_id}/$"))
-    expect(page.get_by_role("heading", level=1, name=f"Match run {result_id}")).to_be_visible()
+    # The worker picks the run up while the page polls, and the page moves on to the proposal.
+    assert tasks.run_matching(run.pk) == MatchRun.Status.PROPOSED
+    expect(page.get_by_role("heading", level=1, name=f"Match run {run.pk}")).to_be_visible()
     expect(page.locator("[data-metric='pairs']")).to_have_text("2")
     assert_accessible(page)

@@ -177,7 +177,7 @@ def _opens_enrolment_and_invites(page: Page) -> None:
         page.get_by_role("checkbox", name=re.compile(f"^{name} · ")).check()
         page.get_by_role("radio", name=role, exact=True).check()
         page.get_by_role("button", name="Send invitations").click()
-        expect(_status(page, "1 invitation(s) on their way.")).to_be_visible()
+        expect(_status(page, "1 invitation on its way.")).to_be_visible()
         expect(page.get_by_role("checkbox", name=re.compile(f"^{name} · "))).to_have_count(0)
         assert_accessible(page)
 

@@ -70,7 +70,7 @@ def test_mentor_schedules_mentee_logs_and_mentor_confirms(page, live_server, tra
     login(page, live_server, "mentor")
     page.goto(f"{live_server.url}/pairings/{pair.pk}/sessions/schedule/")
     page.get_by_role("region", name="Waiting for your confirmation").get_by_role("link").click()
-    expect(page.get_by_role("heading", level=1, name="Confirm a session")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Confirm and rate")).to_be_visible()
     expect(page.get_by_text("Reviewed two refund escalations together.")).to_be_visible()
     expect(page.get_by_text("I still freeze on angry calls.")).to_have_count(0)
     assert_accessible(page)
@@ -82,3 +82,14 @@ def test_mentor_schedules_mentee_logs_and_mentor_confirms(page, live_server, tra
     assert_accessible(page)
     session.refresh_from_db()
     assert (session.partner_rating, session.confirmed_at is not None) == (4, True)
+    log_out(page)
+
+    # The mentee opens her session again from the workspace: her private note is there to edit.
+    login(page, live_server, "mentee")
+    page.goto(f"{live_server.url}/pairings/{pair.pk}/")
+    page.get_by_role("link", name=re.compile("Session · Ticket review")).click()
+    expect(page.get_by_label("Your private notes")).to_have_value("I still freeze on angry calls.")
+    assert_accessible(page)
+    page.get_by_label("Your private notes").fill("Less frozen after the review.")
+    page.get_by_role("button", name="Save private notes").click()
+    expect(page.get_by_role("status")).to_have_text("Private notes saved. Only you can see them.")

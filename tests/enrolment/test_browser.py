@@ -53,7 +53,7 @@ def test_invite_accept_questionnaire_and_withdraw(page: Page, live_server, org):
     page.get_by_label(re.compile("Nia Newcomer")).check()
     page.get_by_label("Mentee").check()
     page.get_by_role("button", name="Send invitations").click()
-    expect(page.get_by_text("1 invitation(s) on their way.")).to_be_visible()
+    expect(page.get_by_text("1 invitation on its way.")).to_be_visible()
     assert_accessible(page)
     log_out(page)
 

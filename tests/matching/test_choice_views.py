@@ -122,9 +122,12 @@ def test_the_losing_mentee_is_told_and_can_ask_again(client, c, world, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("choice:request-accept", args=[first.pk]))
         response = client.post(reverse("choice:request-accept", args=[second.pk]), follow=True)
-    assert "Lin Mentor has no free place any more; pick another mentor." in response.content.decode()
+    # Lin reads why, in words for her; Bo is emailed the reason in words for him.
+    page = response.content.decode()
+    assert "Your places are all taken, so Bo Mentee&#x27;s request has been closed" in page
+    assert "pick another mentor" not in page
     second.refresh_from_db()
-    assert second.status == MentorRequest.Status.DECLINED
+    assert second.status == MentorRequest.Status.CLOSED
     assert "Lin Mentor has no free place any more" in mail.outbox[-1].body
 
     login(client, world.mentee2.user)
@@ -145,6 +148,9 @@ def test_decline_with_a_note_and_withdraw(client, c, world, django_capture_on_co
     assert "Full this quarter" in mail.outbox[0].body
 
     login(client, world.mentee.user)
+    # The mentee reads the mentor's note on their page too, not only in the email.
+    page = client.get(suggestions_url(c.ada)).content.decode()
+    assert "Omar Mentor could not take you on" in page and "Full this quarter" in page
     ask(client, c, c.ada, c.lin)
     open_request = MentorRequest.objects.get(mentee=c.ada, status="requested")
     response = client.post(reverse("choice:request-withdraw", args=[open_request.pk]), follow=True)

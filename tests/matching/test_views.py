@@ -6,6 +6,7 @@ import types
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.models import MatchRun, Pairing, PairRule
 from matching.services import match_run_create
@@ -16,11 +17,15 @@ from tests.factories import CohortFactory, EnrolmentFactory, PairingFactory, Per
 MENTOR_HIRED, MENTEE_HIRED = datetime.date(2019, 1, 7), datetime.date(2025, 6, 2)
 
 
-def enrol(cohort, role, name, **person):
+def enrol(cohort, role, name, *, finished=True, **person):
     # Mentors joined years before mentees, so the cohort's tenure rule allows every pair.
     person.setdefault("hire_date", MENTOR_HIRED if role == Enrolment.Role.MENTOR else MENTEE_HIRED)
     return EnrolmentFactory(
-        cohort=cohort, role=role, capacity=1, person=PersonFactory(full_name=name, **person)
+        cohort=cohort,
+        role=role,
+        capacity=1,
+        person=PersonFactory(full_name=name, **person),
+        profile_completed_at=timezone.now() if finished else None,
     )
 
 
@@ -59,20 +64,40 @@ def test_people_who_are_not_admins_get_403_on_every_matching_page(client, world,
     assert small.run.status == MatchRun.Status.PROPOSED
 
 
-def test_run_page_shows_pairs_reasons_unmatched_and_dashes_for_missing_quality(client, world, small):
+def test_run_page_shows_pairs_reasons_unmatched_and_figures_from_the_pairs(client, world, small):
     MatchRun.objects.filter(pk=small.run.pk).update(
-        quality={"mean_score": 61.25, "share_matched": 0.5},
         unmatched=[{"enrolment_id": 0, "name": "Nia Late", "reason": "No mentor with a free slot"}],
     )
+    small.run.pairings.update(score=60)
+    small.run.pairings.filter(pk=small.run.pairings.order_by("pk")[0].pk).update(score=40)
     login(client, world.admin)
     page = client.get(reverse("matching:run-detail", args=[small.run.pk])).text
     for pairing in small.run.pairings.all():
         assert pairing.explanation[0] in page
     assert "Nia Late: <span" in page and "No mentor with a free slot" in page
-    assert 'data-metric="mean_score">61.2<' in page or 'data-metric="mean_score">61.3<' in page
-    assert 'data-metric="share_matched">50%<' in page
-    assert 'data-metric="lowest_score">–<' in page
-    assert 'data-metric="share_top3">–<' in page
+    assert 'data-metric="mean_score">50.0<' in page
+    assert 'data-metric="lowest_score">40.0<' in page
+    assert 'data-metric="share_matched">67%<' in page
+    assert ">Proposed pairs<" in page
+
+
+def test_a_published_run_without_stored_figures_shows_them_and_says_published(client, world, small):
+    """Runs published one pair at a time, or seeded without figures, showed "–" for every figure
+    and still called their pairs "Proposed"."""
+    MatchRun.objects.filter(pk=small.run.pk).update(
+        status=MatchRun.Status.PUBLISHED, published_at=timezone.now(), quality={}
+    )
+    small.run.pairings.update(status=Pairing.Status.ACTIVE, started_on=world.today)
+    login(client, world.admin)
+    page = client.get(reverse("matching:run-detail", args=[small.run.pk])).text
+    scores = list(small.run.pairings.values_list("score", flat=True))
+    assert f'data-metric="mean_score">{sum(scores) / 2:.1f}<' in page
+    assert f'data-metric="lowest_score">{min(scores):.1f}<' in page
+    assert 'data-metric="share_matched">100%<' in page
+    assert 'data-metric="share_top3">100%<' in page  # two mentors: each is in everyone's top 3
+    assert "–<" not in page
+    assert ">Published pairs<" in page and "Proposed pairs" not in page
+    assert "Publish these pairs" not in page and "Swap mentors" not in page
 
 
 def test_admin_pins_and_forbids_from_the_run_page_and_can_remove_a_rule(client, world, small):
@@ -120,7 +145,7 @@ def test_admin_forbids_any_pair_of_the_cohort_with_the_rule_form(client, world, 
 
 def test_a_failed_background_run_sends_the_admin_back_to_the_cohort_with_the_reason(client, world, small):
     failed = MatchRun.objects.create(
-        cohort=small.cohort, status=MatchRun.Status.FAILED, quality={"error": "Enrol at least one mentor."}
+        cohort=small.cohort, status=MatchRun.Status.FAILED, error="Enrol at least one mentor."
     )
     login(client, world.admin)
     status = client.get(reverse("matching:run-status", args=[failed.pk])).json()
@@ -172,28 +197,50 @@ def test_large_cohort_runs_in_celery_and_the_page_follows_it(
 ):
     settings.MATCHING_ASYNC_THRESHOLD = 3
     login(client, world.admin)
-    # Without the commit callbacks the task has not run: the page shows progress and the status
-    # endpoint says "keep waiting".
+    # Without the commit callbacks the task has not run: the page says the run is queued (there is
+    # no real progress to show, so no percentage) and the status endpoint says "keep waiting".
     response = client.post(reverse("matching:run-start", args=[small.cohort.pk]))
-    placeholder = MatchRun.objects.get(cohort=small.cohort, status=MatchRun.Status.RUNNING)
-    assert response.url == placeholder.get_absolute_url() and placeholder.progress == 0
-    page = client.get(placeholder.get_absolute_url())
+    run = MatchRun.objects.get(cohort=small.cohort, status=MatchRun.Status.QUEUED)
+    assert response.url == run.get_absolute_url()
+    page = client.get(run.get_absolute_url())
     assert 'aria-live="polite"' in page.text and '<meta http-equiv="refresh"' in page.text
-    status = client.get(reverse("matching:run-status", args=[placeholder.pk])).json()
-    assert status == {"status": "running", "progress": 0, "error": None, "redirect": None}
+    assert "queued" in page.text and "%" not in page.text.split('id="run-status"')[1].split("</p>")[0]
+    status = client.get(reverse("matching:run-status", args=[run.pk])).json()
+    assert status == {"status": "queued", "status_label": "Queued", "error": None, "redirect": None}
+    # One background run at a time: a second start is refused while this one is queued.
+    refused = client.post(reverse("matching:run-start", args=[small.cohort.pk]), follow=True)
+    assert "already running" in refused.text
 
+    MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.FAILED, error="Worker died.")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("matching:run-start", args=[small.cohort.pk]))
-    second = MatchRun.objects.filter(cohort=small.cohort).exclude(pk=placeholder.pk).order_by("-pk")
     result = MatchRun.objects.get(cohort=small.cohort, status=MatchRun.Status.PROPOSED)
-    done = second.filter(quality__result_run_id=result.pk).get()
-    status = client.get(reverse("matching:run-status", args=[done.pk])).json()
-    assert status["status"] == "superseded" and status["progress"] == 100
-    assert status["redirect"] == result.get_absolute_url()
-    assert client.get(done.get_absolute_url()).url == result.get_absolute_url()
-    # Finished placeholders are not runs to compare.
+    status = client.get(reverse("matching:run-status", args=[result.pk])).json()
+    assert status["status"] == "proposed" and status["redirect"] == result.get_absolute_url()
+    # Failed runs are not runs to compare.
     compare = client.get(reverse("matching:run-compare", args=[small.cohort.pk])).text
-    assert f"Run {done.pk} (" not in compare
+    assert f"Run {run.pk} (" not in compare and f"Run {result.pk} (" in compare
+
+
+def test_running_with_unfinished_profiles_asks_first_and_links_to_them(client, world, small):
+    late = enrol(small.cohort, Enrolment.Role.MENTEE, "Nia Late", finished=False)
+    enrol(small.cohort, Enrolment.Role.MENTOR, "Mentor C", finished=False)
+    login(client, world.admin)
+    url = reverse("matching:run-start", args=[small.cohort.pk])
+    page = client.post(url)
+    assert page.status_code == 200
+    assert "2 people in this cohort have not finished their profile." in page.text
+    assert f'href="{small.cohort.get_absolute_url()}#unfinished-profiles"' in page.text
+    assert MatchRun.objects.filter(cohort=small.cohort).count() == 1  # nothing ran yet
+
+    response = client.post(url, {"confirm_unfinished": "1"})
+    run = MatchRun.objects.get(cohort=small.cohort, status=MatchRun.Status.PROPOSED)
+    assert response.url == run.get_absolute_url()
+    assert late.pk in set(run.pairings.values_list("mentee_id", flat=True)) | {
+        u["enrolment_id"] for u in run.unmatched
+    }
+    cohort_page = client.get(small.cohort.get_absolute_url()).text
+    assert 'id="unfinished-profiles"' in cohort_page
 
 
 def test_small_cohort_runs_inline(client, world, small):
@@ -234,10 +281,12 @@ def test_publish_emails_both_sides_once(client, world, small, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url)
     assert response.url == small.cohort.get_absolute_url()
-    assert len(mail.outbox) == 4
+    # The four people have no login yet, so each also gets an activation email (issue 8).
+    published = [m for m in mail.outbox if "/accounts/activate/" not in m.body]
+    assert len(published) == 4 and len(mail.outbox) == 8
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)  # refused: already published, and nothing is sent again
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 8
 
 
 @pytest.mark.parametrize("size", [2, 12])
@@ -262,3 +311,30 @@ def test_compare_page_query_count_is_fixed(client, world, small, django_assert_n
     # session, user, admin-group check, person, two permission-cache loads, cohort, runs, two pairings
     with django_assert_num_queries(10):
         assert client.get(reverse("matching:run-compare", args=[small.cohort.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_waiting_and_published_run_pages_query_counts_are_fixed(
+    client, world, small, django_assert_num_queries, size
+):
+    for _ in range(size):
+        enrol(small.cohort, Enrolment.Role.MENTEE, "Later")
+    queued = MatchRun.objects.create(
+        cohort=small.cohort,
+        status=MatchRun.Status.QUEUED,
+        lease_expires_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    login(client, world.admin)
+    # session, user, admin-group check, person, two permission-cache loads, run
+    with django_assert_num_queries(7):
+        assert client.get(queued.get_absolute_url()).status_code == 200
+    # the status the page polls: no page around it, so only session, user, admin check and the run
+    with django_assert_num_queries(4):
+        assert client.get(reverse("matching:run-status", args=[queued.pk])).json()["status"] == "queued"
+    queued.delete()
+    MatchRun.objects.filter(pk=small.run.pk).update(
+        status="published", published_at=timezone.now(), quality={}
+    )
+    # the run, its pairs and rules, and the top-3 share worked out from the cohort's scores
+    with django_assert_num_queries(16):
+        assert client.get(small.run.get_absolute_url()).status_code == 200

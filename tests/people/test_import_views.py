@@ -62,6 +62,14 @@ def test_preview_lists_row_errors_and_offers_no_apply(client, world):
     assert not ImportJob.objects.exists() and not Person.objects.filter(employee_id="E1").exists()
 
 
+def test_preview_counts_in_words_that_agree_with_the_number(client, world):
+    login(client, world.admin)
+    response = preview(client, csv_text("E1,Ada,nope,,,2024-03-01,"))
+    assert "<strong>1</strong> error" in response.text and "1</strong> errors" not in response.text
+    one_good = preview(client, csv_text("E1,Ada Lead,ada@example.com,Tier 9,,2019-01-01,"))
+    assert "The one row passed the checks." in one_good.text
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

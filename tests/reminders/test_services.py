@@ -236,9 +236,9 @@ def test_scan_query_count_does_not_grow_with_pairs_or_sessions(
         SessionFactory.create_batch(3, pairing=pairing, held_on=datetime.date(2026, 9, 20))
 
     # due pairings, INSERT reminders ON CONFLICT DO NOTHING, reminders without an email (with all
-    # the email needs), INSERT messages, their ids, the unclaimed ones, link them; plus the
-    # savepoint pair of the service's atomic block nested inside the test's transaction.
-    with django_assert_num_queries(9), django_capture_on_commit_callbacks(execute=False) as queued:
+    # the email needs), INSERT messages, their ids, the unclaimed ones, link them, cancel the emails
+    # no longer owed; plus the savepoint pair of the service's atomic block inside the test's transaction.
+    with django_assert_num_queries(10), django_capture_on_commit_callbacks(execute=False) as queued:
         ids = reminders_scan_due()
 
     assert len(ids) == 2 * (2 + extra_pairs)

@@ -232,3 +232,18 @@ def test_ended_pairing_shows_a_closed_check_in_and_refuses_answers(client, froze
     response = client.post(link(frozen), ANSWER)
     assert response.status_code == 200 and "This check-in is closed" in response.text
     assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("satisfaction", "meeting", "blockers"),
+    [(2, True, ""), (3, True, ""), (3, False, ""), (5, True, "No time on shift"), (4, True, "   ")],
+)
+def test_flagged_means_the_same_in_python_and_in_sql(world, satisfaction, meeting, blockers):
+    """One rule, said twice side by side: the answer's `flagged` and the query the admin's flag page,
+    the cohort page and the mentor's list use must agree on every answer (a blank blocker is none)."""
+    checkin = CheckIn(pairing=world.pair, person=world.mentee, satisfaction=satisfaction)
+    checkin.meeting_regularly, checkin.blockers = meeting, blockers
+    checkin.full_clean()
+    checkin.save()
+    assert checkin.flagged == CheckIn.objects.filter(CheckIn.FLAGGED, pk=checkin.pk).exists()
+    assert checkin.flagged == (satisfaction <= 2 or not meeting or bool(blockers.strip()))

@@ -100,11 +100,45 @@ def test_confirming_achieved_stamps_the_date_and_celebrates(client, goal):
     goal.refresh_from_db()
     assert (goal.status, goal.achieved_at) == (Goal.Status.ACHIEVED, NOW)
     assert "Goal achieved!" in response.text
+    assert (
+        "Goal marked achieved" in response.text
+        and "Marked achieved on 2 Nov 2026, with the target reached" in response.text
+    )
+    assert "Reached on" not in response.text
+
+
+def test_a_goal_short_of_its_target_is_not_marked_achieved_without_saying_so(client, goal):
+    login(client, goal.pairing.mentee.person.user)
+    client.post(goal_url("goal-update", goal), {"value": "86"})  # half way from 82 to 90
+    assert "mark the goal achieved anyway" in client.get(detail_url(goal)).text
+
+    refused = client.post(goal_url("goal-status", goal), {"status": "achieved"})
+    assert refused.status_code == 200 and "has not reached the target yet" in refused.text
+    goal.refresh_from_db()
+    assert (goal.status, goal.achieved_at) == (Goal.Status.ON_TRACK, None)
+
+    response = client.post(
+        goal_url("goal-status", goal), {"status": "achieved", "short_of_target_confirmed": "on"}, follow=True
+    )
+    goal.refresh_from_db()
+    assert (goal.status, goal.achieved_at) == (Goal.Status.ACHIEVED, NOW)
+    assert "Marked achieved on 2 Nov 2026, short of the target of 90" in response.text
+    assert "Reached" not in response.text
+
+
+def test_the_service_refuses_achieved_short_of_target_without_confirmation(goal):
+    from django.core.exceptions import ValidationError
+
+    person = goal.pairing.mentee.person
+    with pytest.raises(ValidationError, match="has not reached the target"):
+        goals.goal_status_set(goal=goal, by=person, status=Goal.Status.ACHIEVED)  # no progress at all
+    GoalUpdate.objects.create(goal=goal, value=Decimal("91"), created_by=person)
+    assert goals.goal_status_set(goal=goal, by=person, status=Goal.Status.ACHIEVED).is_achieved
 
 
 def test_setting_the_status_back_clears_the_achieved_date(goal):
     person = goal.pairing.mentee.person
-    goals.goal_status_set(goal=goal, by=person, status=Goal.Status.ACHIEVED)
+    goals.goal_status_set(goal=goal, by=person, status=Goal.Status.ACHIEVED, short_of_target_confirmed=True)
     goals.goal_status_set(goal=goal, by=person, status=Goal.Status.AT_RISK)
     goal.refresh_from_db()
     assert (goal.status, goal.achieved_at) == (Goal.Status.AT_RISK, None)

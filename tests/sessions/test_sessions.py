@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from matching.models import Pairing
 from outbox.models import Message
 from outbox.tasks import send_message
 from sessions import ics, services
@@ -336,6 +337,7 @@ def test_private_notes_are_seen_by_their_author_only(client, frozen, viewer):
     login(client, user)
     urls = [
         frozen.pair.get_absolute_url(),
+        session_url(frozen, session),
         confirm_url(frozen, session),
         reverse("mentoring_sessions:session-create", args=[frozen.pair.pk]),
         schedule_url(frozen.pair),
@@ -347,7 +349,68 @@ def test_private_notes_are_seen_by_their_author_only(client, frozen, viewer):
         assert "SECRET-MENTEE-NOTE" not in body.decode(), url
 
     login(client, frozen.mentee.user)
-    assert "SECRET-MENTEE-NOTE" in client.get(confirm_url(frozen, session)).text
+    assert "SECRET-MENTEE-NOTE" in client.get(session_url(frozen, session)).text
+
+
+def session_url(world, session):
+    return reverse("mentoring_sessions:session-detail", args=[world.pair.pk, session.pk])
+
+
+def test_author_reaches_their_private_note_from_the_workspace_and_edits_it(client, frozen):
+    login(client, frozen.mentee.user)
+    client.post(reverse("mentoring_sessions:session-create", args=[frozen.pair.pk]), log_data(frozen))
+    session = MentoringSession.objects.get()
+
+    # The one who logged it (and will never confirm it) has a way back to the session.
+    workspace = client.get(frozen.pair.get_absolute_url())
+    assert session_url(frozen, session) in workspace.text
+    page = client.get(session_url(frozen, session))
+    assert "Ada is nervous about phone escalations" in page.text
+    assert "Only you will ever see these" in page.text
+
+    response = client.post(session_url(frozen, session), {"text": "Practise the refund script"})
+    assert response.status_code == 302
+    assert SessionPrivateNote.objects.get().text == "Practise the refund script"
+    assert "Practise the refund script" in client.get(session_url(frozen, session)).text
+
+    client.post(session_url(frozen, session), {"text": "  "})
+    assert not SessionPrivateNote.objects.exists()
+
+
+def test_partner_writes_their_own_note_beside_the_authors_without_seeing_it(client, frozen):
+    session = SessionFactory(pairing=frozen.pair, logged_by=frozen.mentee)
+    SessionPrivateNote.objects.create(session=session, author=frozen.mentee, text="SECRET-MENTEE-NOTE")
+    login(client, frozen.mentor.user)
+
+    assert client.post(session_url(frozen, session), {"text": "Mentor own thought"}).status_code == 302
+
+    notes = dict(SessionPrivateNote.objects.values_list("author__full_name", "text"))
+    assert notes == {"Ada Mentee": "SECRET-MENTEE-NOTE", "Omar Mentor": "Mentor own thought"}
+    page = client.get(session_url(frozen, session)).text
+    assert "Mentor own thought" in page and "SECRET-MENTEE-NOTE" not in page
+
+
+@pytest.mark.parametrize("viewer", ["admin", "manager", "mentee2"])
+def test_only_members_open_a_session_page_or_write_a_note_on_it(client, frozen, viewer):
+    session = SessionFactory(pairing=frozen.pair, logged_by=frozen.mentee)
+    login(client, frozen.admin if viewer == "admin" else getattr(frozen, viewer).user)
+    assert client.get(session_url(frozen, session)).status_code == 404
+    assert client.post(session_url(frozen, session), {"text": "intrusion"}).status_code == 404
+    assert not SessionPrivateNote.objects.exists()
+
+
+def test_after_the_pairing_ends_the_author_still_reads_their_note(client, frozen):
+    session = SessionFactory(pairing=frozen.pair, logged_by=frozen.mentee)
+    SessionPrivateNote.objects.create(session=session, author=frozen.mentee, text="Kept for later")
+    Pairing.objects.filter(pk=frozen.pair.pk).update(
+        status=Pairing.Status.ENDED, ended_on=frozen.today, outcome=Pairing.Outcome.COMPLETED
+    )
+    login(client, frozen.mentee.user)
+
+    page = client.get(session_url(frozen, session))
+    assert "Kept for later" in page.text and "can no longer be changed" in page.text
+    client.post(session_url(frozen, session), {"text": "changed"})
+    assert SessionPrivateNote.objects.get().text == "Kept for later"
 
 
 def test_mentee_moves_the_session_in_her_own_time_zone(client, frozen):
@@ -393,3 +456,27 @@ def test_the_service_refuses_a_session_dated_in_the_future_whatever_the_form_did
     else:
         raise AssertionError("a session in the future was logged")
     assert not MentoringSession.objects.filter(pairing=world.pair).exists()
+
+
+@pytest.mark.parametrize("notes", [1, 12])
+def test_session_page_query_count_does_not_grow_with_notes(client, frozen, notes, django_assert_num_queries):
+    """Other sessions' notes (and other people's) never load: one query for the user's own note."""
+    from tests.factories import PersonFactory
+
+    session = SessionFactory(pairing=frozen.pair, logged_by=frozen.mentor)
+    SessionPrivateNote.objects.create(session=session, author=frozen.mentee, text="Mine")
+    for n in range(notes):
+        other = SessionFactory(pairing=frozen.pair, logged_by=frozen.mentor)
+        SessionPrivateNote.objects.create(session=other, author=frozen.mentee, text=f"Other {n}")
+        SessionPrivateNote.objects.create(session=session, author=PersonFactory(), text=f"Not mine {n}")
+    login(client, frozen.mentee.user)
+    url = reverse("mentoring_sessions:session-detail", args=[frozen.pair.pk, session.pk])
+    client.get(url)
+    with django_assert_num_queries(SESSION_PAGE_QUERIES):
+        page = client.get(url).text
+    assert "Mine" in page and "Other" not in page and "Not mine" not in page
+
+
+# session, user, person, their enrolment ids, pairing (with both people), the session (with its
+# logger), my note, and the navigation's four role checks
+SESSION_PAGE_QUERIES = 11

@@ -27,7 +27,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     "Demo data created in {seconds:.1f} s: {people} people ({left} have left) in {teams} "
                     "teams, {cohorts} cohorts, {enrolments} enrolments, {active_pairings} active pairings "
-                    "({overdue_pairings} overdue), {sessions} sessions, {goals} goals, "
+                    "({overdue_pairings} overdue), {sessions} sessions ({scheduled_sessions} planned), "
+                    "{action_items} action items, {goals} goals ({goal_updates} progress updates), "
                     "{check_ins} check-ins.".format(seconds=elapsed, **summary)
                 )
             )
