@@ -4,11 +4,13 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm, BoundedModelForm
+
 from .models import Reflection, SurveyResponse
 from .reasons import EndReason, end_reason_text
 
 
-class EndPairingForm(forms.Form):
+class EndPairingForm(BoundedForm):
     reason = forms.ChoiceField(
         label=_("Why is it ending?"), choices=EndReason.choices, widget=forms.RadioSelect
     )
@@ -31,7 +33,7 @@ class EndPairingForm(forms.Form):
         return end_reason_text(self.cleaned_data["reason"], self.cleaned_data["details"])
 
 
-class RematchForm(forms.Form):
+class RematchForm(BoundedForm):
     """The mentor the admin confirmed; the choices are the options the page offered."""
 
     mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int, widget=forms.RadioSelect)
@@ -48,7 +50,7 @@ class RematchForm(forms.Form):
         return self.options[self.cleaned_data["mentor"]]
 
 
-class ReflectionForm(forms.ModelForm):
+class ReflectionForm(BoundedModelForm):
     class Meta:
         model = Reflection
         fields = ["achieved", "learned"]
@@ -76,7 +78,7 @@ RECOMMEND_CHOICES = (
 )
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(BoundedModelForm):
     satisfaction = forms.TypedChoiceField(
         label=_("Overall, how satisfied are you with the mentorship programme?"),
         choices=SATISFACTION_CHOICES,

@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from matching import selectors as matching_selectors
 from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair
 from mentorship.figures import round_average
@@ -63,8 +64,7 @@ def previous_mentor_ids(mentee: Enrolment) -> set[int]:
 
 
 def free_slots(mentor: Enrolment, *, cohort: Cohort) -> int:
-    taken = Pairing.objects.filter(cohort=cohort, mentor=mentor, status=Pairing.Status.ACTIVE).count()
-    return cohort.places_of(mentor.capacity) - taken
+    return matching_selectors.free_slots(mentor, cohort=cohort)
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,7 @@ def closed_refusal(cohort: Cohort) -> str | None:
 def end_refusal(pairing: Pairing) -> str | None:
     if refusal := closed_refusal(pairing.cohort):
         return refusal
-    if pairing.status != Pairing.Status.ACTIVE:
+    if not pairing.is_active:
         return _("Only an active pairing can be ended; this one is %(status)s.") % {
             "status": pairing.get_status_display().lower()
         }
@@ -319,7 +319,7 @@ def reflection_refusal(pairing: Pairing) -> str | None:
 def survey_refusal(cohort: Cohort) -> str | None:
     if cohort.is_read_only:
         return _("The survey is closed: this cohort has ended. Thank you to everyone who answered.")
-    if cohort.state != Cohort.State.CONCLUDING:
+    if not cohort.is_concluding:
         return _("The end-of-cohort survey opens when the cohort is concluding (it is %(state)s).") % {
             "state": cohort.get_state_display().lower()
         }

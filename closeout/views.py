@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from people.roles import person_of
+from submissions.once import submitted_once
 
 from . import selectors, services
 from .forms import EndPairingForm, ReflectionForm, RematchForm, SurveyForm
@@ -31,7 +32,7 @@ def pairing_end(request, pairing_pk):
                 % {"mentor": pairing.mentor.person.full_name, "mentee": pairing.mentee.person.full_name},
             )
             return redirect("closeout:pairing-end", pairing_pk=pairing.pk)
-    can_rematch = pairing.status == pairing.Status.ENDED and not selectors.rematch_refusal(
+    can_rematch = pairing.is_ended and not selectors.rematch_refusal(
         pairing.mentee, active_pairing=selectors.active_pairing_of(pairing.mentee)
     )
     return render(
@@ -50,6 +51,7 @@ def pairing_end(request, pairing_pk):
 
 
 @manage_required
+@submitted_once
 def rematch(request, enrolment_pk):
     mentee = selectors.mentee_enrolment(enrolment_pk)
     refusal = selectors.rematch_refusal(mentee, active_pairing=selectors.active_pairing_of(mentee))
@@ -97,6 +99,7 @@ def rematch(request, enrolment_pk):
     )
 
 
+@submitted_once
 def reflection(request, pairing_pk):
     pairing = selectors.reflection_pairing_for(request.user, pairing_pk)
     me = person_of(request.user)
@@ -112,7 +115,7 @@ def reflection(request, pairing_pk):
         else:
             messages.success(request, _("Your reflection is saved. You can edit it until the cohort closes."))
             return redirect("closeout:reflection", pairing_pk=pairing.pk)
-    partner = pairing.mentee.person if pairing.mentor.person_id == me.pk else pairing.mentor.person
+    partner = pairing.partner_of(me)
     return render(
         request,
         "closeout/reflection.html",
@@ -130,6 +133,7 @@ def reflection(request, pairing_pk):
     )
 
 
+@submitted_once
 def survey(request, cohort_pk):
     enrolment = selectors.survey_enrolment_for(request.user, cohort_pk)
     cohort = enrolment.cohort

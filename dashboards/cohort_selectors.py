@@ -40,10 +40,13 @@ def with_partners(cohort: Cohort, enrolments) -> list[Enrolment]:
     cohort shows who completed with whom rather than "not matched"), `completed_partners` (a mentor's)."""
     enrolments = list(enrolments)
     ids = [e.pk for e in enrolments]
+    # The partners' names as columns, not four more model instances per pair; other fields of a
+    # pairing load if a template ever asks for them.
     published = (
         Pairing.objects.filter(cohort=cohort, status__in=[Pairing.Status.ACTIVE, Pairing.Status.ENDED])
         .filter(Q(mentee_id__in=ids) | Q(mentor_id__in=ids))
-        .select_related("cohort", "mentor__person", "mentee__person")
+        .only("pk", "cohort_id", "mentor_id", "mentee_id", "status", "outcome", "started_on")
+        .annotate(mentor_name=F("mentor__person__full_name"), mentee_name=F("mentee__person__full_name"))
         .order_by("started_on", "pk")
     )
     partners: dict[int, list[str]] = {}
@@ -52,13 +55,13 @@ def with_partners(cohort: Cohort, enrolments) -> list[Enrolment]:
     ended_of: dict[int, Pairing] = {}
     for pairing in published if ids else ():
         if pairing.status == Pairing.Status.ACTIVE:
-            partners.setdefault(pairing.mentee_id, []).append(pairing.mentor.person.full_name)
-            partners.setdefault(pairing.mentor_id, []).append(pairing.mentee.person.full_name)
+            partners.setdefault(pairing.mentee_id, []).append(pairing.mentor_name)
+            partners.setdefault(pairing.mentor_id, []).append(pairing.mentee_name)
             pairing_of[pairing.mentee_id] = pairing
         else:
             ended_of[pairing.mentee_id] = pairing  # the latest, by start
             if pairing.is_completed:
-                completed_partners.setdefault(pairing.mentor_id, []).append(pairing.mentee.person.full_name)
+                completed_partners.setdefault(pairing.mentor_id, []).append(pairing.mentee_name)
     for enrolment in enrolments:
         enrolment.partners = partners.get(enrolment.pk, [])
         enrolment.completed_partners = completed_partners.get(enrolment.pk, [])
@@ -172,6 +175,6 @@ def cohort_overview(cohort: Cohort, today: datetime.date | None = None) -> Overv
                 )
                 % {"n": low}
             )
-    if cohort.state == Cohort.State.ACTIVE and cohort.ends_on <= today:
+    if cohort.is_active and cohort.ends_on <= today:
         overview.attention.append(_("The cohort's end date has passed: begin close-out"))
     return overview

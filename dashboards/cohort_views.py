@@ -15,6 +15,7 @@ from mentorship.paging import paginate
 from programmes import services as programme_services
 from programmes.forms import EnrolmentForm
 from programmes.models import Cohort, Enrolment
+from submissions.once import submitted_once
 
 from . import cohort_selectors as selectors
 
@@ -24,6 +25,7 @@ ENROLMENTS_PER_PAGE = 25
 
 
 @manage_required
+@submitted_once
 def cohort_detail(request, pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
     form = EnrolmentForm(request.POST or None, cohort=cohort)

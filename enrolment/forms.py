@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm, ModelIdsField
 from mentorship.widgets import LongModelChoiceField
 from people.models import Communication, Feedback, Pace, Person, Structure, Tag, Team
 from programmes.models import Cohort, Enrolment
@@ -40,8 +41,8 @@ COMMON_TIME_ZONES = (
 )
 
 
-class InviteForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
+class InviteForm(BoundedForm):
+    people = ModelIdsField(
         label=_("People to invite"),
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -59,7 +60,7 @@ class InviteForm(forms.Form):
         )
 
 
-class AccountForm(forms.Form):
+class AccountForm(BoundedForm):
     password1 = forms.CharField(
         label=_("Choose a password"),
         strip=False,
@@ -89,7 +90,7 @@ class AccountForm(forms.Form):
         return cleaned
 
 
-class JoinForm(forms.Form):
+class JoinForm(BoundedForm):
     role = forms.ChoiceField(
         label=_("I want to join as"),
         choices=[
@@ -108,7 +109,7 @@ TRAIT_HELP = {
 }
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(BoundedForm):
     # Work style
     communication = forms.ChoiceField(
         label=_("Communication"),
@@ -132,13 +133,13 @@ class ProfileForm(forms.Form):
         help_text=TRAIT_HELP["feedback"],
     )
     # Interests and skills
-    interests = forms.ModelMultipleChoiceField(
+    interests = ModelIdsField(
         label=_("What interests you"),
         queryset=Tag.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = ModelIdsField(
         label=_("What you are good at"),
         queryset=Tag.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -151,7 +152,7 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("In your own words, e.g. “Stay calm with angry customers on billing tickets”."),
     )
-    goal_areas = forms.ModelMultipleChoiceField(
+    goal_areas = ModelIdsField(
         label=_("Goal areas"), queryset=Tag.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )
     # Mentors
@@ -251,7 +252,7 @@ class ProfileForm(forms.Form):
         return self.section(self.PRACTICAL)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoundedForm):
     checks = forms.MultipleChoiceField(
         label=_("This mentor shows"),
         choices=[
@@ -269,7 +270,7 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(BoundedForm):
     reason = forms.CharField(
         label=_("Reason for withdrawing"),
         max_length=200,
@@ -277,7 +278,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(BoundedForm):
     to_cohort = forms.ModelChoiceField(label=_("Move to cohort"), queryset=Cohort.objects.none())
 
     def __init__(self, *args, cohorts, **kwargs):
@@ -286,7 +287,7 @@ class MoveForm(forms.Form):
         self.fields["to_cohort"].label_from_instance = lambda c: f"{c.name} ({c.get_state_display()})"
 
 
-class CapacityForm(forms.Form):
+class CapacityForm(BoundedForm):
     capacity = forms.IntegerField(label=_("Mentees they can take"), min_value=1, max_value=10)
 
     def __init__(self, *args, cohort: Cohort, **kwargs):
@@ -298,7 +299,7 @@ class CapacityForm(forms.Form):
         }
 
 
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(BoundedForm):
     ROLE_CHOICES = [("", _("Any role")), *Enrolment.Role.choices, ("none", _("In no cohort"))]
     STATUS_CHOICES = [("", _("Everyone")), ("current", _("Current staff")), ("left", _("Has left"))]
     LOGIN_CHOICES = [
@@ -315,7 +316,7 @@ class PersonFilterForm(forms.Form):
         ("-hire_date", _("Hire date, latest first")),
     ]
 
-    q = forms.CharField(label=_("Search name, email or employee id"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search name, email, employee id or team"), required=False, max_length=100)
     team = LongModelChoiceField(
         label=_("Team"), queryset=Team.objects.all(), label_field="name", required=False
     )
@@ -349,10 +350,10 @@ class PersonFilterForm(forms.Form):
         }
 
 
-class BulkActionForm(forms.Form):
+class BulkActionForm(BoundedForm):
     ENROL, EXPORT = "enrol", "export"
 
-    people = forms.ModelMultipleChoiceField(
+    people = ModelIdsField(
         label=_("People"),
         queryset=Person.objects.all(),
         error_messages={"required": _("Select at least one person first.")},

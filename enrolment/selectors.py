@@ -29,11 +29,6 @@ def in_active_pairing():
     )
 
 
-def mentees_taken(mentor: Enrolment) -> int:
-    """Mentees a mentor has now: their active pairings (an accepted request is one at once)."""
-    return Pairing.objects.filter(mentor=mentor, status=Pairing.Status.ACTIVE).count()
-
-
 def mentor_applications(cohort: Cohort):
     return (
         Enrolment.objects.filter(cohort=cohort, role=Enrolment.Role.MENTOR, status=Enrolment.Status.APPLIED)
@@ -62,7 +57,7 @@ def cohort_enrolments_for_review(cohort: Cohort):
         .select_related("person__team", "person__user")
         .annotate(
             paired=in_active_pairing(),
-            # The same count as mentees_taken, for every mentor at once.
+            # matching.selectors.mentees_taken, for every mentor at once.
             mentees_taken=Count(
                 "pairings_as_mentor", filter=Q(pairings_as_mentor__status=Pairing.Status.ACTIVE)
             ),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from matching import selectors as matching_selectors
 from matching.services import mentor_requests_settle
 from outbox.services import email_enqueue
 from people.models import WORK_STYLE_TRAITS, Person
@@ -529,7 +530,7 @@ def _check_capacity(mentor: Enrolment, capacity: int) -> None:
         raise ValidationError(
             {"capacity": _("Choose between 1 and %(n)d mentees.") % {"n": cohort.max_mentees_per_mentor}}
         )
-    taken = selectors.mentees_taken(mentor)
+    taken = matching_selectors.mentees_taken(mentor)
     if capacity < taken:
         raise ValidationError(
             {

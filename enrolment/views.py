@@ -14,11 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from matching import selectors as matching_selectors
 from people import importing
 from people import selectors as people_selectors
 from people.models import Person
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment
+from submissions.once import submitted_once
 
 from . import selectors, services
 from .forms import (
@@ -67,6 +69,7 @@ def _joined_message(request, enrolment):
 
 
 @manage_required
+@submitted_once
 def invite(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
     query = request.GET.get("q", "")[:100]
@@ -174,6 +177,7 @@ def accept(request, token):
 
 
 @never_cache
+@submitted_once
 def join(request, token):
     try:
         cohort = services.cohort_from_join_token(token)
@@ -447,6 +451,7 @@ def person_list(request):
 
 @require_POST
 @manage_required
+@submitted_once
 def person_bulk(request):
     form = BulkActionForm(request.POST)
     back = list_url(request.POST.get("query", ""))
@@ -549,7 +554,7 @@ def mentor_capacity(request, enrolment_pk):
         {
             "title": _("Capacity of %(name)s") % {"name": enrolment.person},
             "enrolment": enrolment,
-            "taken": selectors.mentees_taken(enrolment),
+            "taken": matching_selectors.mentees_taken(enrolment),
             "form": form,
             "back_url": reverse("enrolment:review", args=[enrolment.cohort_id]),
             "back_label": _("Enrolment review"),

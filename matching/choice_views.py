@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from mentorship.forms import BoundedForm, parse_id
 from programmes.models import Cohort, Enrolment
+from submissions.once import submitted_once
 
 from . import selectors, services
 from .models import MentorRequest
@@ -20,7 +22,7 @@ manage_required = permission_required("programmes.manage", raise_exception=True)
 RECENT_DECISIONS = 20
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(BoundedForm):
     note = forms.CharField(
         label=gettext_lazy("A note for the mentee (optional)"), max_length=300, required=False
     )
@@ -62,11 +64,14 @@ def suggestions(request, enrolment_pk):
 
 @login_required
 @require_POST
+@submitted_once
 def request_create(request, enrolment_pk):
     mentee = get_object_or_404(selectors.mentee_enrolments_of(request.user), pk=enrolment_pk)
-    mentor = get_object_or_404(
-        Enrolment, pk=request.POST.get("mentor") or 0, cohort=mentee.cohort, role=Enrolment.Role.MENTOR
-    )
+    mentor_id = parse_id(request.POST.get("mentor"))
+    if mentor_id is None:
+        messages.error(request, _("Choose one of the mentors suggested to you."))
+        return redirect("choice:suggestions", mentee.pk)
+    mentor = get_object_or_404(Enrolment, pk=mentor_id, cohort=mentee.cohort, role=Enrolment.Role.MENTOR)
     try:
         services.mentor_request_create(mentee=mentee, mentor=mentor, by=request.user)
     except ValidationError as exc:

@@ -130,9 +130,7 @@ def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> Matc
     used: dict[int, int] = defaultdict(int)
     for _mentee, mentor_id in active:
         used[mentor_id] += 1
-    capacity = np.array(
-        [max(0, min(m.capacity, cohort.max_mentees_per_mentor) - used[m.pk]) for m in mentors], dtype=np.int64
-    )
+    capacity = np.array([max(0, cohort.places_of(m.capacity) - used[m.pk]) for m in mentors], dtype=np.int64)
 
     scored = score_cohort(cohort, mentees, mentors)
     scores, allowed = scored.scores, scored.rules.allowed

@@ -8,7 +8,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
+from mentorship.forms import BoundedForm
 from programmes.models import Cohort, Enrolment
+from submissions.once import submitted_once
 
 from . import selectors, services
 from .models import MatchRun, Pairing, PairRule
@@ -18,7 +20,7 @@ manage_required = permission_required("programmes.manage", raise_exception=True)
 HISTOGRAM_BUCKETS = [(low, low + 10) for low in range(0, 100, 10)]
 
 
-class PairRuleForm(forms.Form):
+class PairRuleForm(BoundedForm):
     """Either a proposed pair of the run (the buttons on each row) or any mentor and mentee of the
     cohort (the form under the rules)."""
 
@@ -45,7 +47,7 @@ class PairRuleForm(forms.Form):
         return data
 
 
-class SwapForm(forms.Form):
+class SwapForm(BoundedForm):
     first = forms.ModelChoiceField(queryset=Pairing.objects.none(), label=_("Swap the mentor of"))
     second = forms.ModelChoiceField(queryset=Pairing.objects.none(), label=_("with the mentor of"))
 
@@ -127,6 +129,7 @@ def run_status(request, pk):
 
 @manage_required
 @require_POST
+@submitted_once
 def run_start(request, cohort_pk):
     """Run matching on a cohort: inline for a small one, in Celery for a large one. Pins and
     forbids are rules of the cohort, so a re-run keeps them. While profiles are unfinished the

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "rules.apps.AutodiscoverRulesConfig",
+    "submissions",
     "outbox",
     "people",
     "programmes",

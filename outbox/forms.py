@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm
+
 from .models import Message
 
 
-class MessageFilterForm(forms.Form):
+class MessageFilterForm(BoundedForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *Message.Status.choices]
     )

@@ -4,6 +4,8 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm
+
 from . import selectors
 from .models import Person
 
@@ -74,7 +76,7 @@ class PersonField(forms.CharField):
         return found[0]
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(BoundedForm):
     file = forms.FileField(
         label=_("CSV file from the HR system"),
         help_text=_(

@@ -17,11 +17,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from mentorship.forms import DATE_MAX, DATE_MIN
+from mentorship.spreadsheets import formula_char, looks_like_formula, neutralised
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
-# Spreadsheet programs run a cell that starts with one of these as a formula when the file is opened
-# again (CSV injection); such a cell is never stored, whatever the column.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Canonical column → accepted header spellings, after `_normalise_header`.
 COLUMNS = {
@@ -209,11 +209,12 @@ def _parse_row(number: int, cells: list[str], positions: Mapping[str, int]) -> P
     row = ParsedRow(row=number)
     for column, index in positions.items():
         raw = cells[index] if index < len(cells) else ""
-        if raw.startswith(FORMULA_PREFIXES):
+        # A formula cell is never stored, whatever the column: it would run when exported again.
+        if looks_like_formula(raw):
             row.error(
                 column,
                 _("looks like a spreadsheet formula; remove the leading “%(char)s”")
-                % {"char": {"\t": "tab", "\r": "carriage return"}.get(raw[0], raw[0])},
+                % {"char": formula_char(raw)},
             )
             continue
         value = raw.strip()
@@ -225,6 +226,13 @@ def _parse_row(number: int, cells: list[str], positions: Mapping[str, int]) -> P
                 parsed = _parse_date(value)
                 if parsed is None:
                     row.error(column, _("“%(value)s” is not a date like 2024-03-31") % {"value": value})
+                elif not DATE_MIN <= parsed <= DATE_MAX:
+                    row.error(
+                        column,
+                        _("“%(value)s” is not between %(min)s and %(max)s")
+                        % {"value": value, "min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()},
+                    )
+                    parsed = None
                 setattr(row, column, parsed)
         elif column == "email" and value:
             try:
@@ -362,7 +370,7 @@ EXPORT_HEADER = ["employee_id", "name", "email", "team", "manager_employee_id", 
 
 def _safe_cell(value: str) -> str:
     # The export is opened in spreadsheets: neutralise a cell that would run as a formula.
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return neutralised(value)
 
 
 def write_csv(people, out) -> None:

@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm, BoundedModelForm, ModelIdsField
 from mentorship.widgets import DateInput
 from people.forms import PersonField
 from people.models import WORK_STYLE_TRAITS, Person, Tag
@@ -18,7 +19,7 @@ def _limit(field: forms.Field, low, high) -> None:
     field.widget.attrs.update({"min": low, "max": high})
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(BoundedModelForm):
     class Meta:
         model = Programme
         fields = ["name", "objectives", "retention_target", "satisfaction_target", "csat_target"]
@@ -74,7 +75,7 @@ class TraitModesField(forms.MultiValueField):
         return dict(zip(WORK_STYLE_TRAITS, data_list, strict=True)) if data_list else {}
 
 
-class CohortSettingsForm(forms.ModelForm):
+class CohortSettingsForm(BoundedModelForm):
     """Every cohort setting; those the cohort's state has locked are shown but disabled."""
 
     trait_modes = TraitModesField(
@@ -168,7 +169,7 @@ class CohortForm(CohortSettingsForm):
         return super().validate_constraints(exclude=exclude)
 
 
-class EnrolmentForm(forms.Form):
+class EnrolmentForm(BoundedForm):
     # A search-as-you-type picker: a <select> of the whole organisation was 20,000 options.
     person = PersonField(label=_("Person"), queryset=Person.objects.filter(leave_date__isnull=True))
     role = forms.ChoiceField(label=_("Role"), choices=Enrolment.Role.choices)
@@ -180,9 +181,7 @@ class EnrolmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    goal_areas = forms.ModelMultipleChoiceField(
-        label=_("Goal areas"), queryset=Tag.objects.all(), required=False
-    )
+    goal_areas = ModelIdsField(label=_("Goal areas"), queryset=Tag.objects.all(), required=False)
 
     def __init__(self, *args, cohort, **kwargs):
         super().__init__(*args, **kwargs)

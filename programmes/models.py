@@ -245,10 +245,7 @@ class Cohort(models.Model):
 
     @property
     def is_read_only(self) -> bool:
-        return self.state == self.State.CLOSED
-
-    @property
-    def is_closed(self) -> bool:
+        """Closed: its history stays for the dashboards and nothing in it changes any more."""
         return self.state == self.State.CLOSED
 
     @property

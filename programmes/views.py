@@ -8,6 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
+from mentorship.forms import parse_id
+from submissions.once import submitted_once
+
 from . import selectors, services
 from .forms import CohortForm, CohortSettingsForm, ProgrammeForm
 from .models import Cohort, Programme
@@ -25,6 +28,7 @@ def programme_list(request):
 
 
 @manage_required
+@submitted_once
 def programme_form(request, pk=None):
     programme = get_object_or_404(Programme, pk=pk) if pk else Programme()
     form = ProgrammeForm(request.POST or None, instance=programme)
@@ -76,10 +80,12 @@ def cohort_list(request):
 
 
 @manage_required
+@submitted_once
 def cohort_create(request):
     initial = {}
-    if request.GET.get("programme", "").isdigit():
-        initial["programme"] = request.GET["programme"]
+    programme_id = parse_id(request.GET.get("programme"))
+    if programme_id is not None:
+        initial["programme"] = programme_id
     form = CohortForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy
 from rules.contrib.views import permission_required
 
 from matching.models import Pairing
+from mentorship.forms import BoundedModelForm
 from people.roles import person_of
 from programmes.models import Cohort
+from submissions.once import submitted_once
 
 from . import checkins, selectors
 from .access import own_pairing
@@ -23,7 +25,7 @@ from .models import CheckIn
 FLAGS_PER_PAGE = 50
 
 
-class CheckInForm(forms.ModelForm):
+class CheckInForm(BoundedModelForm):
     satisfaction = forms.TypedChoiceField(
         label=gettext_lazy(
             "How satisfied are you with the mentoring relationship? (1 = not at all, 5 = very)"
@@ -64,7 +66,7 @@ def _answer(request, pairing: Pairing, period: int):
     me = person_of(request.user)
     today = timezone.localdate()
     existing = checkins.checkin_for_period(pairing=pairing, person=me, period=period)
-    editable = pairing.status == Pairing.Status.ACTIVE and checkins.checkin_editable(
+    editable = pairing.is_active and checkins.checkin_editable(
         existing, pairing=pairing, period=period, today=today
     )
     form = CheckInForm(request.POST or None, instance=existing)
@@ -101,6 +103,7 @@ def _answer(request, pairing: Pairing, period: int):
     )
 
 
+@submitted_once
 def checkin_create(request, pk):
     """A member answers this period's check-in without waiting for the email."""
     pairing = own_pairing(request, pk)
@@ -110,6 +113,7 @@ def checkin_create(request, pk):
     return _answer(request, pairing, period)
 
 
+@submitted_once
 def checkin_answer(request, token):
     """The link in the pulse email. Logged in as its person: the form; logged out: log in and
     come back here; anyone else: 404, as for any pairing that is not theirs."""

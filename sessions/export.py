@@ -11,12 +11,10 @@ import io
 from django.utils.text import slugify
 
 from matching.models import Pairing
+from mentorship.spreadsheets import neutralised
 from people.models import Person
 
 from .models import ActionItem, CheckIn, Goal, GoalUpdate, MentoringSession, SessionPrivateNote
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
@@ -24,13 +22,13 @@ def safe_cell(value):
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str):
+        return neutralised(value)
     return value
 
 
 def export_filename(pairing: Pairing) -> str:
-    names = "-".join(slugify(p.full_name) for p in (pairing.mentor.person, pairing.mentee.person))
+    names = "-".join(slugify(p.full_name) for p in pairing.members())
     return f"mentoring-{names}.csv"
 
 

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm, BoundedModelForm, ModelIdsField
 from mentorship.widgets import DateInput
 from programmes.models import SUPPORT_TOPICS
 
@@ -22,7 +23,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format)
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(BoundedModelForm):
     """Log a session. `pairing` gives the cohort's topics, the members who can own action items,
     and the open action items to tick off; `scheduled` pre-fills from the planned meeting."""
 
@@ -41,7 +42,7 @@ class SessionForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only you will ever see these."),
     )
-    completed_items = forms.ModelMultipleChoiceField(
+    completed_items = ModelIdsField(
         label=_("Open action items: tick the ones that are done"),
         queryset=ActionItem.objects.none(),
         required=False,
@@ -118,7 +119,7 @@ def _item_label(item: ActionItem) -> str:
     return f"{item.description} ({item.owner.full_name}{due})"
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(BoundedForm):
     description = forms.CharField(label=_("What"), max_length=200)
     owner = forms.TypedChoiceField(label=_("Who"), coerce=int)
     due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
@@ -135,10 +136,17 @@ class ActionItemForm(forms.Form):
         return owner
 
 
-ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=2, max_num=10)
+# absolute_max as well as validate_max: a posted TOTAL_FORMS of 100,000,000 builds at most this many forms.
+ActionItemFormSet = forms.formset_factory(
+    ActionItemForm,
+    extra=2,
+    max_num=ActionItem.PER_SESSION_MAX,
+    validate_max=True,
+    absolute_max=ActionItem.PER_SESSION_MAX,
+)
 
 
-class ScheduleForm(forms.ModelForm):
+class ScheduleForm(BoundedModelForm):
     """Date and time as the user reads them in their own time zone; `cleaned_data["starts_at"]`
     is the aware moment."""
 
@@ -182,7 +190,7 @@ class ScheduleForm(forms.ModelForm):
         }
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(BoundedForm):
     partner_rating = forms.TypedChoiceField(
         label=_("How useful was it for you? (1 = not at all, 5 = very)"),
         choices=RATING_CHOICES,
@@ -192,7 +200,7 @@ class ConfirmForm(forms.Form):
     partner_comment = forms.CharField(label=_("Comment (optional)"), max_length=300, required=False)
 
 
-class PrivateNoteForm(forms.Form):
+class PrivateNoteForm(BoundedForm):
     """The author's own note on a session; emptying it deletes it."""
 
     text = forms.CharField(

@@ -2,12 +2,13 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.forms import BoundedForm, BoundedModelForm
 from mentorship.widgets import DateInput
 
 from .models import Goal, GoalComment, GoalTemplate, GoalUpdate, Milestone
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(BoundedModelForm):
     """Every part of a SMART goal. The guided form shows one step's fields at a time (STEPS) and
     carries the others as hidden inputs, so nothing typed is lost between steps."""
 
@@ -68,14 +69,14 @@ STEPS = [
 STEP_KEYS = [key for key, *_rest in STEPS]
 
 
-class GoalUpdateForm(forms.ModelForm):
+class GoalUpdateForm(BoundedModelForm):
     class Meta:
         model = GoalUpdate
         fields = ["value", "note"]
         labels = {"value": _("Where it stands now"), "note": _("Note")}
 
 
-class GoalStatusForm(forms.Form):
+class GoalStatusForm(BoundedForm):
     status = forms.ChoiceField(label=_("Status"), choices=Goal.Status.choices)
     short_of_target_confirmed = forms.BooleanField(
         label=_("The target is not reached yet: mark the goal achieved anyway"),
@@ -86,21 +87,21 @@ class GoalStatusForm(forms.Form):
     )
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(BoundedModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on"]
         widgets = {"due_on": DateInput()}
 
 
-class GoalCommentForm(forms.ModelForm):
+class GoalCommentForm(BoundedModelForm):
     class Meta:
         model = GoalComment
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class GoalTemplateForm(forms.ModelForm):
+class GoalTemplateForm(BoundedModelForm):
     class Meta:
         model = GoalTemplate
         fields = ["title", "specific", "metric", "unit", "achievable", "relevant", "is_active"]

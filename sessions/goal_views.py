@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from mentorship.forms import parse_id
 from people.roles import person_of
+from submissions.once import submitted_once
 
 from . import goals
 from .access import own_pairing
@@ -31,6 +33,7 @@ TEMPLATE_FIELDS = ("specific", "metric", "unit", "achievable", "relevant")
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
 
+@submitted_once
 def goal_create(request, pk):
     """The guided SMART form. GET: pick a template or start blank (`?template=<pk>` or `?step=`).
     POST with `step`: validate that step (and those before it), then show the next one, carrying
@@ -44,9 +47,10 @@ def goal_create(request, pk):
             return _goal_start(request, pairing)
         initial = {}
         if template_pk is not None:
-            if not template_pk.isdigit():
-                raise Http404
-            template = get_object_or_404(goals.active_templates(), pk=template_pk)
+            template_id = parse_id(template_pk)
+            if template_id is None:
+                raise Http404("Not a goal template id.")
+            template = get_object_or_404(goals.active_templates(), pk=template_id)
             initial = {f: getattr(template, f) for f in TEMPLATE_FIELDS}
         return _goal_step(request, pairing, GoalForm(initial=initial, **form_kwargs), 0)
 
@@ -176,6 +180,7 @@ def _goal_post(request, pk, goal_pk, *, form_class, form_name, call, success):
 
 
 @require_POST
+@submitted_once
 def goal_update(request, pk, goal_pk):
     return _goal_post(
         request,
@@ -206,6 +211,7 @@ def goal_status(request, pk, goal_pk):
 
 
 @require_POST
+@submitted_once
 def milestone_add(request, pk, goal_pk):
     return _goal_post(
         request,
@@ -234,6 +240,7 @@ def milestone_complete(request, pk, goal_pk, milestone_pk):
 
 
 @require_POST
+@submitted_once
 def goal_comment(request, pk, goal_pk):
     return _goal_post(
         request,
@@ -257,6 +264,7 @@ def template_list(request):
 
 
 @manage_required
+@submitted_once
 def template_edit(request, template_pk=None):
     template = get_object_or_404(GoalTemplate, pk=template_pk) if template_pk else None
     form = GoalTemplateForm(request.POST or None, instance=template)

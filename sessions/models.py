@@ -258,6 +258,9 @@ class SessionPrivateNote(models.Model):
 class ActionItem(models.Model):
     """A to-do agreed in a session; it stays open (and shows at the next session) until done."""
 
+    # New items one session may add: the form offers this many rows, the service refuses more.
+    PER_SESSION_MAX = 10
+
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="action_items")
     session = models.ForeignKey(
         MentoringSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"

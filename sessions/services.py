@@ -23,6 +23,17 @@ def _require_member(pairing: Pairing, person: Person) -> None:
         raise ValidationError(_("Only the two people in this mentorship can do that."))
 
 
+def _require_in_cohort(pairing: Pairing, starts_at: datetime.datetime) -> None:
+    """A session falls within its cohort's dates (as the person scheduling it reads the date): the
+    bound that also keeps its calendar invite's times inside the calendar."""
+    cohort = pairing.cohort
+    if not cohort.starts_on <= starts_at.date() <= cohort.ends_on:
+        raise ValidationError(
+            _("Pick a date within the cohort, from %(start)s to %(end)s.")
+            % {"start": cohort.starts_on.isoformat(), "end": cohort.ends_on.isoformat()}
+        )
+
+
 def _owe_invites(scheduled: ScheduledSession) -> None:
     """Record the calendar invite for the session's current revision, one email per member, in
     the outbox: keyed by revision, so the same revision is never emailed twice."""
@@ -71,6 +82,7 @@ def session_schedule(
     """Plan the next meeting and email both members a calendar invite (revision 0)."""
     require_active(pairing)
     _require_member(pairing, by)
+    _require_in_cohort(pairing, starts_at)
     scheduled = ScheduledSession(
         pairing=pairing,
         starts_at=starts_at,
@@ -111,6 +123,7 @@ def session_reschedule(
 ) -> ScheduledSession:
     """Move a meeting: same UID, a higher sequence, so calendars update the event they have."""
     scheduled = _editable(scheduled, by)
+    _require_in_cohort(scheduled.pairing, starts_at)
     scheduled.starts_at = starts_at
     scheduled.duration_minutes = duration_minutes
     scheduled.format = format
@@ -176,6 +189,10 @@ def session_log(
     session.save()
     if private_notes.strip():
         private_note_save(session=session, by=by, text=private_notes)
+    if len(action_items) > ActionItem.PER_SESSION_MAX:
+        raise ValidationError(
+            _("Add at most %(max)d action items to one session.") % {"max": ActionItem.PER_SESSION_MAX}
+        )
     members = _members(pairing)
     for item in action_items:
         if item["owner"] not in members:

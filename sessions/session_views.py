@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from people.roles import person_of
+from submissions.once import submitted_once
 
 from . import services
 from .access import own_pairing
@@ -42,6 +43,7 @@ def _workspace_context(pairing, title) -> dict:
     }
 
 
+@submitted_once
 def session_schedule(request, pk):
     """Plan the next meeting; the page lists the upcoming ones in both people's time zones, and the
     sessions the other side logged that wait for this user's confirmation."""
@@ -69,7 +71,7 @@ def session_schedule(request, pk):
             "partner": partner,
             "upcoming": upcoming,
             "to_confirm": to_confirm,
-            "active": pairing.status == pairing.Status.ACTIVE and not pairing.cohort.is_read_only,
+            "active": pairing.is_active,
         },
     )
 
@@ -121,6 +123,7 @@ def session_ics(request, pk, scheduled_pk):
     return response
 
 
+@submitted_once
 def session_create(request, pk):
     """Log a session, with a private note, new action items and earlier ones ticked off."""
     pairing = own_pairing(request, pk)
