@@ -281,7 +281,7 @@ def _owe_activations(run: MatchRun) -> None:
     seen: set[int] = set()
     for pairing in run.pairings.select_related("mentor__person__user", "mentee__person__user"):
         workspace = reverse("mentoring_sessions:pairing-detail", args=[pairing.pk])
-        for person in (pairing.mentor.person, pairing.mentee.person):
+        for person in pairing.members():
             if person.pk not in seen and not person.can_log_in:
                 activation_owed(person=person, next_url=workspace, cohort=run.cohort, reason=reason)
             seen.add(person.pk)
