@@ -81,7 +81,7 @@ def test_dashboard_query_count_is_fixed(client, world, django_assert_num_queries
         CheckInFactory(pairing=pairing)
     login(client, world.manager.user)
     # session, user, person, admin-group and has-reports checks, teams, then the four aggregates
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         assert client.get(reverse("dashboards:overview")).status_code == 200
 
 
@@ -94,6 +94,6 @@ def test_admin_dashboard_query_count_is_fixed(client, world, django_assert_num_q
         SessionFactory(pairing=pairing)
         CheckInFactory(pairing=pairing)
     login(client, world.admin)
-    # session, user, admin-group check, person, two permission loads, then the four aggregates
-    with django_assert_num_queries(10):
+    # session, user, admin-group check, person, then the four aggregates
+    with django_assert_num_queries(8):
         assert client.get(reverse("dashboards:overview")).status_code == 200

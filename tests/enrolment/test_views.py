@@ -356,12 +356,11 @@ def test_my_enrolments_queries_do_not_grow(client, world, n, django_assert_num_q
 
 
 # session, user, admin group, cohort, applications, their skills, mentor capacities, active mentees,
-# waitlist, enrolments, invitations, the nav's person lookup and the rules backend's two permission reads.
-REVIEW_QUERIES = 14
-# session, user, admin group, cohort, the nav's person, the permission reads, the people shown,
-# invitations.
-INVITE_QUERIES = 9
-MINE_QUERIES = 8
+# waitlist, enrolments, invitations and the nav's person lookup.
+REVIEW_QUERIES = 12
+# session, user, admin group, cohort, the nav's person, the people shown, invitations.
+INVITE_QUERIES = 7
+MINE_QUERIES = 6
 
 
 # --- admin enrolment, bulk enrolment and capacity (issue 8) --------------------------------------

@@ -13,7 +13,7 @@ from sessions.models import CheckIn
 from tests.conftest import login
 from tests.factories import CheckInFactory, PairingFactory
 
-FLAG_PAGE_QUERIES = 10
+FLAG_PAGE_QUERIES = 8
 
 # Pairings start on 2026-09-08 and pulse every 28 days: period 1 runs 2026-10-06 .. 2026-11-02,
 # period 2 from 2026-11-03.

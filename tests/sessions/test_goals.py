@@ -204,7 +204,7 @@ def test_goal_page_query_count_does_not_grow_with_history(client, goal, django_a
     login(client, person.user)
     # session, user, person, their enrolment ids, pairing, goal, updates, milestones, comments; then
     # the nav's role checks
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         assert client.get(detail_url(goal)).status_code == 200
 
 

@@ -281,7 +281,7 @@ def test_log_form_query_count_does_not_grow_with_history(client, frozen, history
     # session, user, person, their enrolment ids, pairing, next scheduled session, open action items
     # (with owners),
     # and the navigation's four role checks
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.text.count("Item ") == history
 
@@ -478,5 +478,5 @@ def test_session_page_query_count_does_not_grow_with_notes(client, frozen, notes
 
 
 # session, user, person, their enrolment ids, pairing (with both people), the session (with its
-# logger), my note, and the navigation's four role checks
-SESSION_PAGE_QUERIES = 11
+# logger), my note, and the navigation's two role checks (admin group, has-reports)
+SESSION_PAGE_QUERIES = 9

@@ -169,8 +169,8 @@ def _fill(pairing, n):
 
 # session, user, person, the person's enrolment ids, pairing; stats, next session, open actions,
 # goals, timeline sessions, goal updates, check-ins; then the nav's role checks (admin group,
-# ModelBackend's two permission loads, has-reports)
-WORKSPACE_QUERIES = 16
+# has-reports)
+WORKSPACE_QUERIES = 14
 
 
 @pytest.mark.parametrize("size", [2, 200])
@@ -182,7 +182,7 @@ def test_workspace_query_count_does_not_grow_with_history(client, frozen, django
 
 
 # session, user, person, the person's enrolment ids, count, page of pairings; then the nav's role checks
-PAIRING_LIST_QUERIES = 10
+PAIRING_LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [2, 12])
