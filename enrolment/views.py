@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from mentorship.forms import parse_search
 from people.models import Person
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment
@@ -56,7 +57,7 @@ def _joined_message(request, enrolment):
 @submitted_once
 def invite(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
-    query = request.GET.get("q", "")[:100]
+    query = parse_search(request.GET.get("q"))
     people = selectors.invitable_people(cohort, query)
     # Validate against everyone, so a person invited or enrolled since the page was loaded is skipped
     # by the service with a reason instead of failing as "not a valid choice".

@@ -40,6 +40,12 @@ def parse_id(value) -> int | None:
     return number if 0 < number <= DB_ID_MAX else None
 
 
+def parse_search(value, max_length: int = 100) -> str:
+    """Search text from a query string: at most `max_length` characters, without NUL characters
+    (PostgreSQL refuses them in a string, so `?q=%00` would otherwise be a 500)."""
+    return value.replace("\x00", "")[:max_length] if isinstance(value, str) else ""
+
+
 class IdField(forms.IntegerField):
     """An id typed into a request (a query string, a plain form field), refused in words when it
     is not one."""

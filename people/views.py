@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
+from mentorship.forms import parse_search
 from submissions.once import submitted_once
 
 from . import importing, selectors, services
@@ -53,7 +54,7 @@ def person_list(request):
 @manage_required
 def person_search(request):
     """What the person picker offers for `q`, as JSON: only programme admins, who may see everyone."""
-    people = selectors.person_search(request.GET.get("q", "")[:100])
+    people = selectors.person_search(parse_search(request.GET.get("q")))
     return JsonResponse(
         {
             "results": [
