@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from matching import selectors as matching_selectors
 from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair
 from mentorship.figures import round_average
@@ -62,13 +63,8 @@ def previous_mentor_ids(mentee: Enrolment) -> set[int]:
     )
 
 
-def _slots(capacity: int, cohort: Cohort) -> int:
-    return min(capacity, cohort.max_mentees_per_mentor)
-
-
 def free_slots(mentor: Enrolment, *, cohort: Cohort) -> int:
-    taken = Pairing.objects.filter(cohort=cohort, mentor=mentor, status=Pairing.Status.ACTIVE).count()
-    return _slots(mentor.capacity, cohort) - taken
+    return matching_selectors.free_slots(mentor, cohort=cohort)
 
 
 @dataclass(frozen=True)
@@ -101,7 +97,7 @@ def rematch_options(mentee: Enrolment, limit: int = TOP_MENTORS) -> list[MentorO
         .select_related("person__team")
         .prefetch_related(Prefetch("person__interests"), Prefetch("person__skills"), "goal_areas")
         .order_by("pk")
-        if _slots(m.capacity, cohort) - m.active > 0
+        if cohort.places_of(m.capacity) - m.active > 0
     ]
     if not mentors:
         return []
@@ -115,7 +111,7 @@ def rematch_options(mentee: Enrolment, limit: int = TOP_MENTORS) -> list[MentorO
             enrolment=mentors[j],
             score=float(scores[0, j]),
             explanation=explain_pair(cohort, mentee_candidate, candidate_for(mentors[j])),
-            free_slots=_slots(mentors[j].capacity, cohort) - mentors[j].active,
+            free_slots=cohort.places_of(mentors[j].capacity) - mentors[j].active,
         )
         for j in ranked
     ]
@@ -280,7 +276,7 @@ def closed_refusal(cohort: Cohort) -> str | None:
 def end_refusal(pairing: Pairing) -> str | None:
     if refusal := closed_refusal(pairing.cohort):
         return refusal
-    if pairing.status != Pairing.Status.ACTIVE:
+    if not pairing.is_active:
         return _("Only an active pairing can be ended; this one is %(status)s.") % {
             "status": pairing.get_status_display().lower()
         }
@@ -323,7 +319,7 @@ def reflection_refusal(pairing: Pairing) -> str | None:
 def survey_refusal(cohort: Cohort) -> str | None:
     if cohort.is_read_only:
         return _("The survey is closed: this cohort has ended. Thank you to everyone who answered.")
-    if cohort.state != Cohort.State.CONCLUDING:
+    if not cohort.is_concluding:
         return _("The end-of-cohort survey opens when the cohort is concluding (it is %(state)s).") % {
             "state": cohort.get_state_display().lower()
         }

@@ -32,7 +32,7 @@ def pairing_end(request, pairing_pk):
                 % {"mentor": pairing.mentor.person.full_name, "mentee": pairing.mentee.person.full_name},
             )
             return redirect("closeout:pairing-end", pairing_pk=pairing.pk)
-    can_rematch = pairing.status == pairing.Status.ENDED and not selectors.rematch_refusal(
+    can_rematch = pairing.is_ended and not selectors.rematch_refusal(
         pairing.mentee, active_pairing=selectors.active_pairing_of(pairing.mentee)
     )
     return render(
@@ -115,7 +115,7 @@ def reflection(request, pairing_pk):
         else:
             messages.success(request, _("Your reflection is saved. You can edit it until the cohort closes."))
             return redirect("closeout:reflection", pairing_pk=pairing.pk)
-    partner = pairing.mentee.person if pairing.mentor.person_id == me.pk else pairing.mentor.person
+    partner = pairing.partner_of(me)
     return render(
         request,
         "closeout/reflection.html",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from closeout.selectors import survey_summary
+from enrolment import services as enrolment_services
 from mentorship.paging import paginate
 from programmes import services as programme_services
 from programmes.forms import EnrolmentForm
@@ -31,22 +32,20 @@ def cohort_detail(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            enrolment = programme_services.enrolment_create(
+            # The one rule for enrolled or waitlisted, as on every other enrolment path.
+            enrolment = enrolment_services.enrolment_add(
                 cohort=cohort,
                 person=data["person"],
                 role=data["role"],
                 capacity=data["capacity"] or 1,
                 goals=data["goals"],
                 goal_areas=data["goal_areas"],
+                by=request.user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                _("%(name)s enrolled as %(role)s.")
-                % {"name": enrolment.person, "role": enrolment.get_role_display().lower()},
-            )
+            _admitted_message(request, enrolment)
             return redirect(cohort)
     # Each list is a page of its own (a cohort can hold thousands): counts come from SQL.
     mentors = paginate(
@@ -79,7 +78,7 @@ def cohort_detail(request, pk):
             "title": cohort.name,
             "cohort": cohort,
             "form": form,
-            "can_enrol": cohort.state in ("draft", "enrolling", "matching"),
+            "can_enrol": cohort.accepts_enrolment(),
             "overview": selectors.cohort_overview(cohort),
             "mentors": mentors,
             "mentees": mentees,
@@ -91,3 +90,19 @@ def cohort_detail(request, pk):
             "back_label": _("Cohorts"),
         },
     )
+
+
+def _admitted_message(request, enrolment):
+    """The flash after an admin enrols someone (the cohort page): enrolled, or on the waitlist."""
+    if enrolment.status == Enrolment.Status.WAITLISTED:
+        messages.warning(
+            request,
+            _("Every mentor place is taken: %(name)s is on the waitlist, after everyone already waiting.")
+            % {"name": enrolment.person},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s enrolled as %(role)s.")
+            % {"name": enrolment.person, "role": enrolment.get_role_display().lower()},
+        )

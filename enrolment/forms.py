@@ -6,8 +6,11 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.forms import BoundedForm, ModelIdsField
-from people.models import Communication, Feedback, Pace, Person, Structure, Tag
+from mentorship.widgets import LongModelChoiceField
+from people.models import Communication, Feedback, Pace, Person, Structure, Tag, Team
 from programmes.models import Cohort, Enrolment
+
+from . import selectors
 
 # A short list people recognise; a saved zone outside it is still offered so it is never lost.
 COMMON_TIME_ZONES = (
@@ -282,3 +285,95 @@ class MoveForm(BoundedForm):
         super().__init__(*args, **kwargs)
         self.fields["to_cohort"].queryset = cohorts
         self.fields["to_cohort"].label_from_instance = lambda c: f"{c.name} ({c.get_state_display()})"
+
+
+class CapacityForm(BoundedForm):
+    capacity = forms.IntegerField(label=_("Mentees they can take"), min_value=1, max_value=10)
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The cohort's limit is checked by the service (enrolment.services._check_capacity).
+        self.fields["capacity"].widget.attrs["max"] = cohort.max_mentees_per_mentor
+        self.fields["capacity"].help_text = _("At most %(n)d in this cohort.") % {
+            "n": cohort.max_mentees_per_mentor
+        }
+
+
+class PersonFilterForm(BoundedForm):
+    ROLE_CHOICES = [("", _("Any role")), *Enrolment.Role.choices, ("none", _("In no cohort"))]
+    STATUS_CHOICES = [("", _("Everyone")), ("current", _("Current staff")), ("left", _("Has left"))]
+    LOGIN_CHOICES = [
+        ("", _("Any")),
+        ("not_activated", _("Not activated yet")),
+        ("activated", _("Can log in")),
+    ]
+    SORT_CHOICES = [
+        ("name", _("Name A–Z")),
+        ("-name", _("Name Z–A")),
+        ("team", _("Team")),
+        ("-team", _("Team, reversed")),
+        ("hire_date", _("Hire date, earliest first")),
+        ("-hire_date", _("Hire date, latest first")),
+    ]
+
+    q = forms.CharField(label=_("Search name, email, employee id or team"), required=False, max_length=100)
+    team = LongModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), label_field="name", required=False
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, required=False)
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"), queryset=Cohort.objects.select_related("programme"), required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    login = forms.ChoiceField(label=_("Login"), choices=LOGIN_CHOICES, required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].empty_label = _("Any team")
+        self.fields["cohort"].empty_label = _("Any cohort")
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+        self.fields["q"].widget.input_type = "search"
+
+    def filters(self) -> dict:
+        """Keyword arguments for selectors.person_list; an invalid value is ignored, not an error page."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "q": data.get("q") or "",
+            "team": data.get("team"),
+            "role": data.get("role") or "",
+            "cohort": data.get("cohort"),
+            "status": data.get("status") or "",
+            "login": data.get("login") or "",
+            "sort": data.get("sort") or "",
+        }
+
+
+class BulkActionForm(BoundedForm):
+    ENROL, EXPORT = "enrol", "export"
+
+    people = ModelIdsField(
+        label=_("People"),
+        queryset=Person.objects.all(),
+        error_messages={"required": _("Select at least one person first.")},
+    )
+    action = forms.ChoiceField(choices=[(ENROL, _("Enrol")), (EXPORT, _("Export as CSV"))])
+    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none(), required=False)
+    role = forms.ChoiceField(label=_("as"), choices=Enrolment.Role.choices, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = selectors.enrollable_cohorts()
+        self.fields["cohort"].empty_label = _("Choose a cohort")
+        for name in ("cohort", "role"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.ENROL:
+            if not cleaned.get("cohort"):
+                self.add_error("cohort", _("Choose the cohort to enrol them in."))
+            if not cleaned.get("role"):
+                self.add_error("role", _("Choose mentor or mentee."))
+        return cleaned

@@ -1,15 +1,13 @@
 """Reads for enrolment: what a person sees of their own enrolments, and the admin's review lists."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from matching.models import Pairing
-from people.models import Person
+from people.models import Person, Team
 from programmes.models import Cohort, Enrolment
 
 from .models import Invitation
-
-# Cohort states in which people may still be invited, enrolled, promoted or moved in.
-OPEN_STATES = (Cohort.State.DRAFT, Cohort.State.ENROLLING, Cohort.State.MATCHING)
 
 
 def enrolments_for(user):
@@ -29,22 +27,6 @@ def in_active_pairing():
             Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk")), status=Pairing.Status.ACTIVE
         )
     )
-
-
-def mentee_places(cohort: Cohort) -> tuple[int, int]:
-    """(places, taken): places = sum over active mentors of min(capacity, cohort limit); taken = active
-    mentees. Two aggregate-free queries on small columns, so it is cheap to call before every decision."""
-    limit = cohort.max_mentees_per_mentor
-    capacities = (
-        Enrolment.objects.filter(cohort=cohort, role=Enrolment.Role.MENTOR, status=Enrolment.Status.ACTIVE)
-        .order_by()
-        .values_list("capacity", flat=True)
-    )
-    places = sum(min(c, limit) for c in capacities)
-    taken = Enrolment.objects.filter(
-        cohort=cohort, role=Enrolment.Role.MENTEE, status=Enrolment.Status.ACTIVE
-    ).count()
-    return places, taken
 
 
 def mentor_applications(cohort: Cohort):
@@ -72,8 +54,14 @@ def cohort_enrolments_for_review(cohort: Cohort):
     return (
         Enrolment.objects.filter(cohort=cohort)
         .exclude(status__in=(Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED))
-        .select_related("person__team")
-        .annotate(paired=in_active_pairing())
+        .select_related("person__team", "person__user")
+        .annotate(
+            paired=in_active_pairing(),
+            # matching.selectors.mentees_taken, for every mentor at once.
+            mentees_taken=Count(
+                "pairings_as_mentor", filter=Q(pairings_as_mentor__status=Pairing.Status.ACTIVE)
+            ),
+        )
         .order_by("role", "person__full_name")
     )
 
@@ -109,8 +97,82 @@ def invitable_people(cohort: Cohort, query: str = ""):
 def move_targets(enrolment: Enrolment):
     """Other cohorts of the same programme that still take people."""
     return (
-        Cohort.objects.filter(programme_id=enrolment.cohort.programme_id, state__in=OPEN_STATES)
+        Cohort.objects.filter(programme_id=enrolment.cohort.programme_id, state__in=Cohort.ENROLMENT_STATES)
         .exclude(pk=enrolment.cohort_id)
         .select_related("programme")
         .order_by("starts_on", "name")
     )
+
+
+# --- the people list (people/ sits below programmes, so its list with enrolment filters lives here) ---
+
+SORTS = {
+    "name": ("full_name", "pk"),
+    "-name": ("-full_name", "-pk"),
+    "team": ("team__name", "full_name", "pk"),
+    "-team": ("-team__name", "full_name", "pk"),
+    "hire_date": ("hire_date", "full_name", "pk"),
+    "-hire_date": ("-hire_date", "full_name", "pk"),
+}
+# Withdrawn or declined enrolments do not make someone a mentor or mentee.
+HOLDING_ROLE = [Enrolment.Status.ACTIVE, Enrolment.Status.APPLIED, Enrolment.Status.WAITLISTED]
+
+
+def person_list(
+    *,
+    q: str = "",
+    team=None,
+    role: str = "",
+    cohort: Cohort | None = None,
+    status: str = "",
+    login: str = "",
+    sort: str = "",
+) -> QuerySet[Person]:
+    """People filtered as the list's form asks, with their team, manager and current enrolments.
+
+    `role` is "mentor", "mentee" or "none" (in no cohort); with `cohort` both are about that cohort.
+    """
+    people = Person.objects.select_related("team", "manager", "user").prefetch_related(
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.filter(status__in=HOLDING_ROLE).select_related("cohort"),
+            to_attr="current_enrolments",
+        )
+    )
+    if q := q.strip():
+        # Matching teams first, as in people.selectors.person_search: an OR across a join to teams
+        # would keep PostgreSQL from using the people's search index.
+        teams = list(Team.objects.filter(name__icontains=q).values_list("pk", flat=True))
+        people = people.filter(
+            Q(full_name__icontains=q)
+            | Q(email__icontains=q)
+            | Q(employee_id__icontains=q)
+            | Q(team__in=teams)
+        )
+    if team is not None:
+        people = people.filter(team=team)
+    enrolments = Enrolment.objects.filter(person=OuterRef("pk"), status__in=HOLDING_ROLE)
+    if cohort is not None:
+        enrolments = enrolments.filter(cohort=cohort)
+    if role in (Enrolment.Role.MENTOR, Enrolment.Role.MENTEE):
+        people = people.filter(Exists(enrolments.filter(role=role)))
+    elif role == "none":
+        people = people.filter(~Exists(enrolments))
+    elif cohort is not None:
+        people = people.filter(Exists(enrolments))
+    today = timezone.localdate()
+    # The same rule as Person.has_left: someone whose leave date has come has left.
+    if status == "current":
+        people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
+    elif status == "left":
+        people = people.filter(leave_date__lte=today)
+    if login == "activated":
+        people = people.with_login()
+    elif login == "not_activated":
+        people = people.with_login(activated=False)
+    return people.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def enrollable_cohorts() -> QuerySet[Cohort]:
+    """Cohorts that still take enrolments (Cohort.accepts_enrolment)."""
+    return Cohort.objects.filter(state__in=Cohort.ENROLMENT_STATES).select_related("programme")

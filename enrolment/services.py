@@ -1,8 +1,10 @@
 """Writes for enrolment: invitations, self-enrolment, the profile questionnaire, mentor approval, the
 waitlist, withdrawing and moving. Every refusal is a ValidationError whose message a person can act on."""
 
+import dataclasses
 import datetime
 import zoneinfo
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,9 +14,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from matching import selectors as matching_selectors
 from matching.services import mentor_requests_settle
+from outbox.services import email_enqueue
 from people.models import WORK_STYLE_TRAITS, Person
+from people.services import activation_owed
 from programmes.models import Cohort, Enrolment
 
 from . import selectors
@@ -28,9 +34,16 @@ INVITATION_MAX_AGE = datetime.timedelta(days=14)
 # --- signed links ------------------------------------------------------------------------------
 
 
+def _sending(invitation: Invitation) -> str:
+    return invitation.sent_at.isoformat() if invitation.sent_at else ""
+
+
 def invitation_token(invitation: Invitation) -> str:
-    # The email is signed too: if an admin ever re-addresses the row, old links stop working.
-    return signing.dumps({"i": invitation.pk, "e": invitation.email}, salt=INVITATION_SALT)
+    # The email is signed too: if an admin ever re-addresses the row, old links stop working. So is
+    # the sending (sent_at): a resend stamps a new one, so every older link stops working.
+    return signing.dumps(
+        {"i": invitation.pk, "e": invitation.email, "s": _sending(invitation)}, salt=INVITATION_SALT
+    )
 
 
 def invitation_from_token(token: str) -> Invitation:
@@ -57,6 +70,11 @@ def invitation_from_token(token: str) -> Invitation:
     )
     if invitation is None or invitation.person is None:
         raise ValidationError(_("This invitation has been withdrawn. Ask your programme admin."), code="gone")
+    if data.get("s") != _sending(invitation):
+        raise ValidationError(
+            _("A newer invitation has been sent since this one: use the link in the latest email."),
+            code="superseded",
+        )
     return invitation
 
 
@@ -77,7 +95,7 @@ def cohort_from_join_token(token: str) -> Cohort:
 
 
 def _require_open(cohort: Cohort):
-    if cohort.state not in selectors.OPEN_STATES:
+    if not cohort.accepts_enrolment():
         raise ValidationError(
             _("%(cohort)s is %(state)s: people can only join while it is in draft, enrolling or matching.")
             % {"cohort": cohort.name, "state": cohort.get_state_display().lower()}
@@ -90,29 +108,80 @@ def _locked(cohort: Cohort) -> Cohort:
     return Cohort.objects.select_for_update().get(pk=cohort.pk)
 
 
-def _mentee_status(cohort: Cohort) -> str:
-    places, taken = selectors.mentee_places(cohort)
-    return Enrolment.Status.ACTIVE if taken < places else Enrolment.Status.WAITLISTED
+def admission_status(*, cohort: Cohort, role: str, approved: bool = False) -> str:
+    """Enrolled or waitlisted: the one rule for every path (invitation, self-enrolment, an admin,
+    bulk, a move). A mentor is enrolled when an admin adds or approved them, and applies otherwise. A
+    mentee is enrolled only when a place is free and nobody is waiting: the waitlist is first come,
+    first served, so someone who joins later never overtakes it. Call it with the cohort locked."""
+    if role == Enrolment.Role.MENTOR:
+        return Enrolment.Status.ACTIVE if approved else Enrolment.Status.APPLIED
+    if cohort.free_mentee_places() > 0 and not selectors.waitlist(cohort).exists():
+        return Enrolment.Status.ACTIVE
+    return Enrolment.Status.WAITLISTED
 
 
-def _join(*, cohort: Cohort, person: Person, role: str) -> Enrolment:
-    """Create the enrolment, or re-open a withdrawn one; an existing live one is returned as it is."""
+def waitlist_fill(*, cohort: Cohort) -> list[Enrolment]:
+    """Give each free place to the longest-waiting mentee. Called after every change that can free a
+    place (a mentor enrolled or approved, a capacity raised, a mentee withdrawn or moved out)."""
+    cohort = _locked(cohort)
+    if not cohort.admits_from_waitlist():
+        return []
+    free = cohort.free_mentee_places()
+    if free <= 0:
+        return []
+    promoted = list(selectors.waitlist(cohort).select_related("cohort__programme")[:free])
+    Enrolment.objects.filter(pk__in=[e.pk for e in promoted]).update(status=Enrolment.Status.ACTIVE)
+    for enrolment in promoted:
+        enrolment.status = Enrolment.Status.ACTIVE
+        _owe_place_email(enrolment)
+    return promoted
+
+
+def _owe_place_email(enrolment: Enrolment) -> None:
+    """Tell someone who waited that they are in (the waitlist message promised it)."""
+    if not enrolment.person.email:
+        return
+    email_enqueue(
+        # One per time they joined the waitlist: a repeated fill sends nothing new.
+        key=f"waitlist-place:{enrolment.pk}:{enrolment.enrolled_at.isoformat()}",
+        template="waitlist_place",
+        context={
+            "name": enrolment.person.full_name,
+            "cohort": enrolment.cohort,
+            "profile_url": settings.SITE_URL + reverse("enrolment:profile", args=[enrolment.pk]),
+        },
+        to=enrolment.person.email,
+        cohort_id=enrolment.cohort_id,
+    )
+
+
+def _admit(
+    *, cohort: Cohort, person: Person, role: str, approved: bool = False, capacity: int = 1
+) -> tuple[Enrolment, bool]:
+    """Create the enrolment, or re-open a withdrawn one: (enrolment, True). An existing live one is
+    returned as it is: (enrolment, False). Its status comes from admission_status."""
     _require_open(cohort)
+    if role not in Enrolment.Role.values:
+        raise ValidationError(_("Choose mentor or mentee."))
     if person.has_left():
         raise ValidationError(_("%(name)s has left the company.") % {"name": person.full_name})
     cohort = _locked(cohort)
     existing = Enrolment.objects.filter(cohort=cohort, person=person).first()
-    if existing and existing.status not in (Enrolment.Status.WITHDRAWN,):
+    if existing and existing.status != Enrolment.Status.WITHDRAWN:
         if existing.status == Enrolment.Status.DECLINED:
             raise ValidationError(
-                _("Your application to mentor in %(cohort)s was not approved.") % {"cohort": cohort.name}
+                _("%(name)s's application to mentor in %(cohort)s was not approved.")
+                % {"name": person.full_name, "cohort": cohort.name}
             )
-        return existing
-    status = Enrolment.Status.APPLIED if role == Enrolment.Role.MENTOR else _mentee_status(cohort)
+        return existing, False
+    if role == Enrolment.Role.MENTEE:
+        # A place freed where no one looked (the cohort's per-mentor limit raised, say) goes to
+        # whoever waits first, before this newcomer is placed behind them.
+        waitlist_fill(cohort=cohort)
     enrolment = existing or Enrolment(cohort=cohort, person=person)
     enrolment.role = role
-    enrolment.capacity = 1
-    enrolment.status = status
+    enrolment.capacity = cohort.places_of(capacity) if role == Enrolment.Role.MENTOR else 1
+    enrolment.status = admission_status(cohort=cohort, role=role, approved=approved)
     enrolment.withdrawn_reason = ""
     enrolment.enrolled_at = timezone.now()
     enrolment.full_clean()
@@ -120,8 +189,103 @@ def _join(*, cohort: Cohort, person: Person, role: str) -> Enrolment:
         with transaction.atomic():
             enrolment.save()
     except IntegrityError as exc:  # a double click racing itself
-        raise ValidationError(_("You are already enrolled in this cohort.")) from exc
+        raise ValidationError(
+            _("%(name)s is already enrolled in this cohort.") % {"name": person.full_name}
+        ) from exc
+    if enrolment.role == Enrolment.Role.MENTOR and enrolment.status == Enrolment.Status.ACTIVE:
+        waitlist_fill(cohort=cohort)
+    _owe_activation(enrolment)
+    return enrolment, True
+
+
+@transaction.atomic
+def activation_resend(*, enrolment: Enrolment, by=None) -> None:
+    """An admin sends a fresh activation link; the older one stops working."""
+    enrolment = Enrolment.objects.select_related("cohort__programme", "person__user").get(pk=enrolment.pk)
+    if enrolment.person.can_log_in:
+        raise ValidationError(
+            _("%(name)s has set a password already: they can log in.") % {"name": enrolment.person}
+        )
+    if not enrolment.person.email:
+        raise ValidationError(_("%(name)s has no email address.") % {"name": enrolment.person})
+    _owe_activation(enrolment)
+
+
+def _owe_activation(enrolment: Enrolment) -> None:
+    """Someone enrolled without a usable login (an admin, bulk or a move enrolled them) is emailed a
+    link to set a password, which then leads to their profile for the cohort."""
+    reasons = {
+        Enrolment.Status.WAITLISTED: _(
+            "You are on the waitlist of %(cohort)s (%(programme)s) as a %(role)s."
+        ),
+        Enrolment.Status.APPLIED: _("You have applied to mentor in %(cohort)s (%(programme)s)."),
+    }
+    reason = reasons.get(
+        enrolment.status, _("You have been enrolled in %(cohort)s (%(programme)s) as a %(role)s.")
+    ) % {
+        "cohort": enrolment.cohort.name,
+        "programme": enrolment.cohort.programme.name,
+        "role": enrolment.get_role_display().lower(),
+    }
+    activation_owed(
+        person=enrolment.person,
+        next_url=reverse("enrolment:profile", args=[enrolment.pk]),
+        cohort=enrolment.cohort,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def enrolment_add(
+    *,
+    cohort: Cohort,
+    person: Person,
+    role: str,
+    capacity: int = 1,
+    goals: str = "",
+    goal_areas=(),
+    by=None,
+) -> Enrolment:
+    """An admin enrols someone: a mentor is enrolled at once, a mentee takes a free place or waits."""
+    enrolment, created = _admit(cohort=cohort, person=person, role=role, approved=True, capacity=capacity)
+    if not created:
+        raise ValidationError(_("%(name)s is already enrolled in this cohort.") % {"name": person.full_name})
+    if goals:
+        enrolment.goals = goals
+        enrolment.full_clean()
+        enrolment.save(update_fields=["goals"])
+    enrolment.goal_areas.set(goal_areas)
     return enrolment
+
+
+@dataclasses.dataclass(frozen=True)
+class EnrolOutcome:
+    enrolled: list[Person]
+    waitlisted: list[Person]
+    refused: list[tuple[Person, str]]
+
+
+@transaction.atomic
+def people_enrol(*, cohort: Cohort, people: Iterable[Person], role: str, by=None) -> EnrolOutcome:
+    """Bulk enrolment from the people list, person by person through the same rule as everyone else;
+    one refusal (already enrolled, has left, cohort closed) does not stop the others."""
+    if role not in Enrolment.Role.values:
+        raise ValidationError(_("Choose mentor or mentee."))
+    _require_open(cohort)
+    already = set(Enrolment.objects.filter(cohort=cohort).values_list("person_id", flat=True))
+    enrolled, waitlisted, refused = [], [], []
+    for person in people:
+        if person.pk in already:
+            refused.append((person, _("already enrolled in this cohort")))
+            continue
+        try:
+            with transaction.atomic():  # a savepoint, so a refusal leaves nothing half-done
+                enrolment = enrolment_add(cohort=cohort, person=person, role=role, by=by)
+        except ValidationError as exc:
+            refused.append((person, " ".join(exc.messages)))
+        else:
+            (waitlisted if enrolment.status == Enrolment.Status.WAITLISTED else enrolled).append(person)
+    return EnrolOutcome(enrolled=enrolled, waitlisted=waitlisted, refused=refused)
 
 
 # --- invitations -------------------------------------------------------------------------------
@@ -211,8 +375,22 @@ def _owe_invitation_email(invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_create_account(*, invitation: Invitation, password: str):
-    """Create the invited person's login (username = their email) and link it to them."""
-    person = Person.objects.select_for_update().get(pk=invitation.person_id)
+    """Create the invited person's login (username = their email) and link it to them. A login they
+    were given when an admin enrolled them, and never activated, gets the password instead: the
+    invitation link reached their address as an activation link would have."""
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=invitation.person_id)
+    )
+    if (
+        person.user_id
+        and not person.can_log_in
+        and person.user.is_active
+        and person.email == invitation.email
+    ):
+        user = person.user
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        return user
     if person.user_id:
         raise ValidationError(_("You already have an account: log in instead."))
     User = get_user_model()
@@ -232,7 +410,7 @@ def invitation_create_account(*, invitation: Invitation, password: str):
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation) -> Enrolment:
     """Enrol the invited person in the invited role. A second click returns the same enrolment."""
-    enrolment = _join(cohort=invitation.cohort, person=invitation.person, role=invitation.role)
+    enrolment, _created = _admit(cohort=invitation.cohort, person=invitation.person, role=invitation.role)
     if invitation.accepted_at is None:
         Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
             accepted_at=timezone.now()
@@ -265,7 +443,7 @@ def eligibility_problem(*, cohort: Cohort, person: Person, role: str, today=None
 
 @transaction.atomic
 def self_enrol(*, cohort: Cohort, person: Person, role: str) -> Enrolment:
-    if not (cohort.self_enrolment_open and cohort.state == Cohort.State.ENROLLING):
+    if not cohort.self_enrolment_is_open():
         raise ValidationError(_("%(cohort)s is not open for self-enrolment.") % {"cohort": cohort.name})
     if role not in Enrolment.Role.values:
         raise ValidationError(_("Choose mentor or mentee."))
@@ -277,7 +455,8 @@ def self_enrol(*, cohort: Cohort, person: Person, role: str) -> Enrolment:
     )
     if existing.exists():
         raise ValidationError(_("You are already enrolled in %(cohort)s.") % {"cohort": cohort.name})
-    return _join(cohort=cohort, person=person, role=role)
+    enrolment, _created = _admit(cohort=cohort, person=person, role=role)
+    return enrolment
 
 
 # --- profile -----------------------------------------------------------------------------------
@@ -313,10 +492,8 @@ def profile_save(
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ValidationError({"time_zone": _("Choose a time zone from the list.")}) from exc
     is_mentor = enrolment.role == Enrolment.Role.MENTOR
-    if is_mentor and not (1 <= capacity <= cohort.max_mentees_per_mentor):
-        raise ValidationError(
-            {"capacity": _("Choose between 1 and %(n)d mentees.") % {"n": cohort.max_mentees_per_mentor}}
-        )
+    if is_mentor:
+        _check_capacity(enrolment, capacity)
 
     person = enrolment.person
     traits = dict(zip(WORK_STYLE_TRAITS, (communication, structure, pace, feedback), strict=True))
@@ -340,6 +517,52 @@ def profile_save(
     enrolment.save()
     if not is_mentor:
         enrolment.goal_areas.set(goal_areas)
+    elif enrolment.status == Enrolment.Status.ACTIVE:
+        mentor_requests_settle(enrolment=enrolment)  # a mentor now full closes the requests waiting
+        waitlist_fill(cohort=cohort)
+    return enrolment
+
+
+def _check_capacity(mentor: Enrolment, capacity: int) -> None:
+    """A mentor's capacity stays within the cohort's limit and never below the mentees they have."""
+    cohort = mentor.cohort
+    if not (1 <= capacity <= cohort.max_mentees_per_mentor):
+        raise ValidationError(
+            {"capacity": _("Choose between 1 and %(n)d mentees.") % {"n": cohort.max_mentees_per_mentor}}
+        )
+    taken = matching_selectors.mentees_taken(mentor)
+    if capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": ngettext(
+                    "%(name)s already mentors %(n)d mentee: the capacity can't go below that.",
+                    "%(name)s already mentors %(n)d mentees: the capacity can't go below that.",
+                    taken,
+                )
+                % {"name": mentor.person.full_name, "n": taken}
+            }
+        )
+
+
+@transaction.atomic
+def mentor_capacity_set(*, enrolment: Enrolment, capacity: int, by=None) -> Enrolment:
+    """An admin changes how many mentees a mentor takes. Never below the mentees they already have;
+    a raise gives the new places to the waitlist, longest-waiting first."""
+    cohort = _locked(enrolment.cohort)
+    enrolment = Enrolment.objects.select_for_update().select_related("cohort", "person").get(pk=enrolment.pk)
+    if enrolment.role != Enrolment.Role.MENTOR:
+        raise ValidationError(_("Only mentors have a capacity."))
+    if not enrolment.is_current:
+        raise ValidationError(_("This enrolment is no longer active."))
+    if cohort.is_read_only:
+        raise ValidationError(_("The cohort is closed."))
+    _check_capacity(enrolment, capacity)
+    enrolment.capacity = capacity
+    enrolment.full_clean()
+    enrolment.save(update_fields=["capacity"])
+    if enrolment.status == Enrolment.Status.ACTIVE:
+        mentor_requests_settle(enrolment=enrolment)  # a mentor now full closes the requests waiting
+        waitlist_fill(cohort=cohort)
     return enrolment
 
 
@@ -371,17 +594,31 @@ def application_review(*, enrolment: Enrolment, approve: bool, checks=(), note: 
     enrolment.reviewed_at = timezone.now()
     enrolment.full_clean()
     enrolment.save()
+    if approve:
+        waitlist_fill(cohort=enrolment.cohort)
     return enrolment
 
 
 @transaction.atomic
 def waitlist_promote(*, enrolment: Enrolment, by=None) -> Enrolment:
+    """Promote the head of the waitlist by hand (e.g. after the cohort's per-mentor limit was raised).
+    First come, first served: nobody is promoted ahead of someone who has waited longer."""
     cohort = _locked(enrolment.cohort)
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update().select_related("person").get(pk=enrolment.pk)
     if enrolment.status != Enrolment.Status.WAITLISTED:
         raise ValidationError(_("%(name)s is not on the waitlist.") % {"name": enrolment.person})
-    _require_open(cohort)
-    places, taken = selectors.mentee_places(cohort)
+    if not cohort.admits_from_waitlist():
+        raise ValidationError(
+            _("%(cohort)s is %(state)s: nobody joins from the waitlist any more.")
+            % {"cohort": cohort.name, "state": cohort.get_state_display().lower()}
+        )
+    first = selectors.waitlist(cohort).first()
+    if first is not None and first.pk != enrolment.pk:
+        raise ValidationError(
+            _("%(first)s has waited longer than %(name)s: the waitlist is first come, first served.")
+            % {"first": first.person.full_name, "name": enrolment.person.full_name}
+        )
+    places, taken = cohort.mentee_places()
     if taken >= places:
         raise ValidationError(
             _(
@@ -393,6 +630,7 @@ def waitlist_promote(*, enrolment: Enrolment, by=None) -> Enrolment:
     enrolment.status = Enrolment.Status.ACTIVE
     enrolment.full_clean()
     enrolment.save(update_fields=["status"])
+    _owe_place_email(enrolment)
     return enrolment
 
 
@@ -419,6 +657,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, reason: str, by=None) -> Enrolme
     enrolment.full_clean()
     enrolment.save(update_fields=["status", "withdrawn_reason"])
     mentor_requests_settle(enrolment=enrolment)  # its open mentor requests close with it
+    waitlist_fill(cohort=enrolment.cohort)  # a mentee's place is free now
     return enrolment
 
 
@@ -440,19 +679,15 @@ def enrolment_move(*, enrolment: Enrolment, to_cohort: Cohort, by=None) -> Enrol
             % {"name": enrolment.person, "cohort": to_cohort.name}
         )
     to_cohort = _locked(to_cohort)
-    if enrolment.role == Enrolment.Role.MENTOR:
-        status = (
-            Enrolment.Status.ACTIVE
-            if enrolment.status == Enrolment.Status.ACTIVE
-            else Enrolment.Status.APPLIED
-        )
-    else:
-        status = _mentee_status(to_cohort)
+    # An approved mentor stays approved; everyone else is admitted as if they joined now.
+    status = admission_status(
+        cohort=to_cohort, role=enrolment.role, approved=enrolment.status == Enrolment.Status.ACTIVE
+    )
     moved = Enrolment(
         cohort=to_cohort,
         person=enrolment.person,
         role=enrolment.role,
-        capacity=min(enrolment.capacity, to_cohort.max_mentees_per_mentor),
+        capacity=to_cohort.places_of(enrolment.capacity),
         status=status,
         goals=enrolment.goals,
         availability=enrolment.availability,
@@ -466,8 +701,12 @@ def enrolment_move(*, enrolment: Enrolment, to_cohort: Cohort, by=None) -> Enrol
     moved.full_clean()
     moved.save()
     moved.goal_areas.set(enrolment.goal_areas.all())
+    _owe_activation(moved)
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.withdrawn_reason = (_("Moved to %(cohort)s") % {"cohort": to_cohort.name})[:200]
     enrolment.save(update_fields=["status", "withdrawn_reason"])
     mentor_requests_settle(enrolment=enrolment)  # its open mentor requests close with it
+    waitlist_fill(cohort=enrolment.cohort)  # the place they leave
+    if moved.status == Enrolment.Status.ACTIVE and moved.role == Enrolment.Role.MENTOR:
+        waitlist_fill(cohort=to_cohort)  # the places they bring
     return moved

@@ -17,4 +17,6 @@ urlpatterns = [
     path("<int:enrolment_pk>/promote/", views.promote, name="promote"),
     path("<int:enrolment_pk>/admin-withdraw/", views.admin_withdraw, name="admin-withdraw"),
     path("<int:enrolment_pk>/move/", views.move, name="move"),
+    path("<int:enrolment_pk>/capacity/", views.mentor_capacity, name="mentor-capacity"),
+    path("<int:enrolment_pk>/activation/", views.activation_resend, name="activation-resend"),
 ]

@@ -4,6 +4,8 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,14 +14,28 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from mentorship.forms import parse_search
+from matching import selectors as matching_selectors
+from mentorship.forms import search_query
+from people import importing
+from people import selectors as people_selectors
 from people.models import Person
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment
 from submissions.once import submitted_once
 
 from . import selectors, services
-from .forms import AccountForm, InviteForm, JoinForm, MoveForm, ProfileForm, ReviewForm, WithdrawForm
+from .forms import (
+    AccountForm,
+    BulkActionForm,
+    CapacityForm,
+    InviteForm,
+    JoinForm,
+    MoveForm,
+    PersonFilterForm,
+    ProfileForm,
+    ReviewForm,
+    WithdrawForm,
+)
 from .models import Invitation
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
@@ -57,12 +73,12 @@ def _joined_message(request, enrolment):
 @submitted_once
 def invite(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
-    query = parse_search(request.GET.get("q"))
+    query = search_query(request.GET)
     people = selectors.invitable_people(cohort, query)
     # Validate against everyone, so a person invited or enrolled since the page was loaded is skipped
     # by the service with a reason instead of failing as "not a valid choice".
     form = InviteForm(request.POST or None, people=Person.objects.all())
-    can_invite = cohort.state in selectors.OPEN_STATES
+    can_invite = cohort.accepts_enrolment()
     if request.method == "POST" and form.is_valid():
         try:
             created, skipped = services.invitation_send(
@@ -132,7 +148,7 @@ def accept(request, token):
     except ValidationError as exc:
         return _problem(request, _("This link can't be used"), exc.messages[0])
     person = invitation.person
-    if person.user_id is None:
+    if not person.can_log_in and not (person.user_id and request.user.pk == person.user_id):
         form = AccountForm(request.POST or None, email=person.email)
         if not (request.method == "POST" and form.is_valid()):
             return render(
@@ -176,7 +192,7 @@ def join(request, token):
             _("Your login is not linked to an employee record. Ask your programme admin."),
             status=403,
         )
-    if not (cohort.self_enrolment_open and cohort.state == Cohort.State.ENROLLING):
+    if not cohort.self_enrolment_is_open():
         return _problem(
             request,
             _("Enrolment is closed"),
@@ -290,9 +306,9 @@ def _review_context(cohort, *, bound=None):
         application.form = (
             bound[1] if bound and bound[0] == application.pk else ReviewForm(prefix=f"a{application.pk}")
         )
-    places, taken = selectors.mentee_places(cohort)
+    places, taken = cohort.mentee_places()
     join_url = None
-    if cohort.self_enrolment_open and cohort.state == Cohort.State.ENROLLING:
+    if cohort.self_enrolment_is_open():
         join_url = settings.SITE_URL + reverse("enrolment:join", args=[services.cohort_join_token(cohort)])
     return {
         "title": _("Enrolment review: %(cohort)s") % {"cohort": cohort.name},
@@ -303,7 +319,7 @@ def _review_context(cohort, *, bound=None):
         "taken": taken,
         "enrolments": list(selectors.cohort_enrolments_for_review(cohort)),
         "invitations": list(selectors.cohort_invitations(cohort)),
-        "can_resend": cohort.state in selectors.OPEN_STATES,
+        "can_resend": cohort.accepts_enrolment(),
         "join_url": join_url,
         "back_url": cohort.get_absolute_url(),
         "back_label": cohort.name,
@@ -400,3 +416,166 @@ def move(request, enrolment_pk):
             "back_label": _("Enrolment review"),
         },
     )
+
+
+# --- admin: the people list, with its enrolment filters and bulk enrolment -----------------------
+
+PER_PAGE = 50
+FILTERS = ("q", "team", "role", "cohort", "status", "login")
+REFUSALS_LISTED = 20
+
+
+def list_url(query: str = "") -> str:
+    # Re-encoded so only a query string, never another address, can be appended to the list's path.
+    query = QueryDict(query).urlencode()
+    return reverse("people:person-list") + (f"?{query}" if query else "")
+
+
+@manage_required
+def person_list(request):
+    filter_form = PersonFilterForm(request.GET or None)
+    people = selectors.person_list(**filter_form.filters())
+    page = Paginator(people, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enrolment/person_list.html",
+        {
+            "title": _("People"),
+            "page": page,
+            "filter_form": filter_form,
+            "bulk_form": BulkActionForm(auto_id="bulk_%s"),
+            "filtered": any(request.GET.get(key) for key in FILTERS),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_POST
+@manage_required
+@submitted_once
+def person_bulk(request):
+    form = BulkActionForm(request.POST)
+    back = list_url(request.POST.get("query", ""))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    people = people_selectors.people_by_ids([person.pk for person in data["people"]])
+    if data["action"] == BulkActionForm.EXPORT:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="people.csv"'
+        importing.write_csv(people, response)
+        return response
+    cohort, role = data["cohort"], data["role"]
+    try:
+        outcome = services.people_enrol(cohort=cohort, people=people, role=role, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
+    _report_bulk_enrolment(request, outcome, cohort=cohort, role=role)
+    return redirect(back)
+
+
+def _report_bulk_enrolment(request, outcome, *, cohort, role):
+    role_label = Enrolment.Role(role).label.lower()
+    if outcome.enrolled:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d person enrolled in %(cohort)s as %(role)s.",
+                "%(count)d people enrolled in %(cohort)s as %(role)s.",
+                len(outcome.enrolled),
+            )
+            % {"count": len(outcome.enrolled), "cohort": cohort.name, "role": role_label},
+        )
+    if outcome.waitlisted:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d person is on the waitlist of %(cohort)s: every mentor place is taken.",
+                "%(count)d people are on the waitlist of %(cohort)s: every mentor place is taken.",
+                len(outcome.waitlisted),
+            )
+            % {"count": len(outcome.waitlisted), "cohort": cohort.name},
+        )
+    if outcome.refused:
+        listed = "; ".join(
+            f"{person.full_name}: {reason}" for person, reason in outcome.refused[:REFUSALS_LISTED]
+        )
+        more = len(outcome.refused) - REFUSALS_LISTED
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d not enrolled: %(listed)s",
+                "%(count)d not enrolled: %(listed)s",
+                len(outcome.refused),
+            )
+            % {"count": len(outcome.refused), "listed": listed}
+            + (_(" … and %(more)d more.") % {"more": more} if more > 0 else ""),
+        )
+
+
+# --- admin: mentor capacity and activation ---------------------------------------------------------
+
+
+@manage_required
+def mentor_capacity(request, enrolment_pk):
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("cohort__programme", "person"),
+        pk=enrolment_pk,
+        role=Enrolment.Role.MENTOR,
+    )
+    form = CapacityForm(
+        request.POST or None, cohort=enrolment.cohort, initial={"capacity": enrolment.capacity}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentor_capacity_set(
+                enrolment=enrolment, capacity=form.cleaned_data["capacity"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(name)s now takes up to %(n)d mentee.",
+                    "%(name)s now takes up to %(n)d mentees.",
+                    form.cleaned_data["capacity"],
+                )
+                % {"name": enrolment.person, "n": form.cleaned_data["capacity"]},
+            )
+            return redirect("enrolment:review", cohort_pk=enrolment.cohort_id)
+    return render(
+        request,
+        "enrolment/capacity.html",
+        {
+            "title": _("Capacity of %(name)s") % {"name": enrolment.person},
+            "enrolment": enrolment,
+            "taken": matching_selectors.mentees_taken(enrolment),
+            "form": form,
+            "back_url": reverse("enrolment:review", args=[enrolment.cohort_id]),
+            "back_label": _("Enrolment review"),
+        },
+    )
+
+
+@manage_required
+@require_POST
+def activation_resend(request, enrolment_pk):
+    enrolment = _admin_enrolment(enrolment_pk)
+    try:
+        services.activation_resend(enrolment=enrolment, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("A new link to set a password is on its way to %(name)s; the older one no longer works.")
+            % {"name": enrolment.person},
+        )
+    return redirect("enrolment:review", cohort_pk=enrolment.cohort_id)

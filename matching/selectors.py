@@ -175,10 +175,6 @@ def open_request_of(mentee: Enrolment) -> MentorRequest | None:
     )
 
 
-def places_of(capacity: int, cohort: Cohort) -> int:
-    return min(capacity, cohort.max_mentees_per_mentor)
-
-
 def mentees_taken(mentor: Enrolment) -> int:
     return Pairing.objects.filter(
         cohort_id=mentor.cohort_id, mentor=mentor, status=Pairing.Status.ACTIVE
@@ -188,7 +184,7 @@ def mentees_taken(mentor: Enrolment) -> int:
 def free_slots(mentor: Enrolment, *, cohort: Cohort) -> int:
     """Places the mentor still has. Accepting turns a request into a pairing at once, so only active
     pairings take places; open requests do not reserve one."""
-    return places_of(mentor.capacity, cohort) - mentees_taken(mentor)
+    return cohort.places_of(mentor.capacity) - mentees_taken(mentor)
 
 
 @dataclass(frozen=True)
@@ -233,7 +229,7 @@ def suggestions(mentee: Enrolment, limit: int | None = SUGGESTIONS) -> list[Sugg
             )
             .order_by("pk")
         )
-        if places_of(m.capacity, cohort) - m.active > 0
+        if cohort.places_of(m.capacity) - m.active > 0
     ]
     if not mentors:
         return []
@@ -249,7 +245,7 @@ def suggestions(mentee: Enrolment, limit: int | None = SUGGESTIONS) -> list[Sugg
             enrolment=mentors[j],
             score=float(scores[0, j]),
             explanation=explain_pair(cohort, candidate_for(mentee), candidate_for(mentors[j])),
-            free_slots=places_of(mentors[j].capacity, cohort) - mentors[j].active,
+            free_slots=cohort.places_of(mentors[j].capacity) - mentors[j].active,
         )
         for j in ranked
     ]

@@ -130,9 +130,7 @@ def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> Matc
     used: dict[int, int] = defaultdict(int)
     for _mentee, mentor_id in active:
         used[mentor_id] += 1
-    capacity = np.array(
-        [max(0, min(m.capacity, cohort.max_mentees_per_mentor) - used[m.pk]) for m in mentors], dtype=np.int64
-    )
+    capacity = np.array([max(0, cohort.places_of(m.capacity) - used[m.pk]) for m in mentors], dtype=np.int64)
 
     scored = score_cohort(cohort, mentees, mentors)
     scores, allowed = scored.scores, scored.rules.allowed
@@ -268,7 +266,25 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
     _settle_after_pairing(
         cohort=cohort, pairings=list(run.pairings.select_related("mentor__person", "mentee__person"))
     )
+    _owe_activations(run)
     return run
+
+
+def _owe_activations(run: MatchRun) -> None:
+    """Whoever in the published pairs cannot log in yet (enrolled by an admin, never activated) is
+    emailed a fresh activation link that leads to their pair's workspace (issue 8)."""
+    from django.urls import reverse
+
+    from people.services import activation_owed
+
+    reason = _("Your mentoring pair in %(cohort)s has been published.") % {"cohort": run.cohort.name}
+    seen: set[int] = set()
+    for pairing in run.pairings.select_related("mentor__person__user", "mentee__person__user"):
+        workspace = reverse("mentoring_sessions:pairing-detail", args=[pairing.pk])
+        for person in pairing.members():
+            if person.pk not in seen and not person.can_log_in:
+                activation_owed(person=person, next_url=workspace, cohort=run.cohort, reason=reason)
+            seen.add(person.pk)
 
 
 def pairings_complete(*, cohort: Cohort) -> int:

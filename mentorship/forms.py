@@ -40,12 +40,6 @@ def parse_id(value) -> int | None:
     return number if 0 < number <= DB_ID_MAX else None
 
 
-def parse_search(value, max_length: int = 100) -> str:
-    """Search text from a query string: at most `max_length` characters, without NUL characters
-    (PostgreSQL refuses them in a string, so `?q=%00` would otherwise be a 500)."""
-    return value.replace("\x00", "")[:max_length] if isinstance(value, str) else ""
-
-
 class IdField(forms.IntegerField):
     """An id typed into a request (a query string, a plain form field), refused in words when it
     is not one."""
@@ -113,3 +107,16 @@ class BoundedModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bound_fields(self)
+
+
+class SearchForm(BoundedForm):
+    """A search box's `q`: a CharField refuses NUL characters (PostgreSQL cannot store or compare
+    them) and bounds the length."""
+
+    q = forms.CharField(required=False, max_length=100)
+
+
+def search_query(data) -> str:
+    """What to search for from a query string: the text typed, or nothing when it is not usable."""
+    form = SearchForm(data)
+    return form.cleaned_data["q"].strip() if form.is_valid() else ""

@@ -28,9 +28,10 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     # Pages link the icon; this answers browsers (and the Django admin) that ask the old way.
     path("favicon.ico", _favicon),
+    path("accounts/", include("people.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("programmes/", include((programme_patterns, programme_urls.app_name))),
-    path("people/", include("people.urls")),
+    path("people/", include("enrolment.people_urls")),
     path("enrol/", include("enrolment.urls")),
     path("close-out/", include("closeout.urls")),
     path("matching/", include("matching.urls")),

@@ -1,6 +1,7 @@
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
@@ -17,13 +18,41 @@ class LongSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in chosen else "", label)  # noqa: S308 (a constant)
-                for key, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self.choices
         )
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
+        final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{final_attrs}>{options}</select>')  # noqa: S308 (escaped above)
+
+
+class _Rows(BaseChoiceIterator):
+    """The choices of a LongModelChoiceField, read lazily (when the select is drawn) as (pk, label)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.field.queryset.values_list("pk", self.field.label_field)
+
+
+class LongModelChoiceField(forms.ModelChoiceField):
+    """One row of a long list, offered as (pk, `label_field`) pairs rather than model instances
+    (building 1,300 teams per page cost as much as drawing them)."""
+
+    widget = LongSelect
+
+    def __init__(self, queryset, *, label_field: str, **kwargs):
+        self.label_field = label_field
+        super().__init__(queryset, **kwargs)
+
+    @property
+    def choices(self):
+        return _Rows(self)
+
+    @choices.setter
+    def choices(self, value):
+        forms.ChoiceField.choices.fset(self, value)

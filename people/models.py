@@ -2,6 +2,7 @@ import datetime
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -58,6 +59,15 @@ class Feedback(models.TextChoices):
 WORK_STYLE_TRAITS = ("communication", "structure", "pace", "feedback")
 
 
+class PersonQuerySet(models.QuerySet):
+    def with_login(self, activated: bool = True):
+        """People who can log in (activated=True), or who cannot yet: Person.can_log_in in SQL."""
+        can = Q(user__isnull=False, user__is_active=True) & ~Q(
+            user__password__startswith=UNUSABLE_PASSWORD_PREFIX
+        )
+        return self.filter(can if activated else ~can)
+
+
 class Person(models.Model):
     """An employee, enrolled or not: retention compares participants with everyone else."""
 
@@ -96,6 +106,8 @@ class Person(models.Model):
     interests = models.ManyToManyField(Tag, verbose_name=_("interests"), blank=True, related_name="+")
     skills = models.ManyToManyField(Tag, verbose_name=_("skills"), blank=True, related_name="+")
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["full_name"]
         verbose_name = _("person")
@@ -117,6 +129,13 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    @property
+    def can_log_in(self) -> bool:
+        """Has a login with a password they chose (an enrolled person gets an unusable one until they
+        follow their activation link). Load `user` with the person (select_related) on lists; in SQL,
+        Person.objects.with_login()."""
+        return self.user_id is not None and self.user.is_active and self.user.has_usable_password()
 
     def has_left(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()

@@ -1,65 +1,10 @@
-"""Reads for the people pages. Only programme admins reach them (people/views.py)."""
+"""Reads for the people import pages (people/views.py). The people list, which filters by enrolment, is
+enrolment's (enrolment/selectors.py)."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
-
-from programmes.models import Cohort, Enrolment
+from django.db.models import Q, QuerySet
 
 from .importing import Existing
 from .models import ImportJob, Person, Team
-
-SORTS = {
-    "name": ("full_name", "pk"),
-    "-name": ("-full_name", "-pk"),
-    "team": ("team__name", "full_name", "pk"),
-    "-team": ("-team__name", "full_name", "pk"),
-    "hire_date": ("hire_date", "full_name", "pk"),
-    "-hire_date": ("-hire_date", "full_name", "pk"),
-}
-# Withdrawn or declined enrolments do not make someone a mentor or mentee.
-HOLDING_ROLE = [Enrolment.Status.ACTIVE, Enrolment.Status.APPLIED, Enrolment.Status.WAITLISTED]
-
-
-def person_list(
-    *, q: str = "", team=None, role: str = "", cohort: Cohort | None = None, status: str = "", sort: str = ""
-) -> QuerySet[Person]:
-    """People filtered as the list's form asks, with their team, manager and current enrolments.
-
-    `role` is "mentor", "mentee" or "none" (in no cohort); with `cohort` both are about that cohort.
-    """
-    people = Person.objects.select_related("team", "manager").prefetch_related(
-        Prefetch(
-            "enrolments",
-            queryset=Enrolment.objects.filter(status__in=HOLDING_ROLE).select_related("cohort"),
-            to_attr="current_enrolments",
-        )
-    )
-    if q := q.strip():
-        people = people.filter(
-            Q(full_name__icontains=q)
-            | Q(email__icontains=q)
-            | Q(employee_id__icontains=q)
-            | Q(team__name__icontains=q)
-        )
-    if team is not None:
-        people = people.filter(team=team)
-    enrolments = Enrolment.objects.filter(person=OuterRef("pk"), status__in=HOLDING_ROLE)
-    if cohort is not None:
-        enrolments = enrolments.filter(cohort=cohort)
-    if role in (Enrolment.Role.MENTOR, Enrolment.Role.MENTEE):
-        people = people.filter(Exists(enrolments.filter(role=role)))
-    elif role == "none":
-        people = people.filter(~Exists(enrolments))
-    elif cohort is not None:
-        people = people.filter(Exists(enrolments))
-    today = timezone.localdate()
-    # The same rule as Person.has_left: someone whose leave date has come has left.
-    if status == "current":
-        people = people.filter(Q(leave_date__isnull=True) | Q(leave_date__gt=today))
-    elif status == "left":
-        people = people.filter(leave_date__lte=today)
-    return people.order_by(*SORTS.get(sort, SORTS["name"]))
-
 
 # How many people the picker offers for what has been typed so far: enough to recognise someone,
 # few enough that every keystroke stays a small answer.
@@ -101,13 +46,6 @@ def person_by_handle(handle: str, *, people: QuerySet[Person]) -> list[Person]:
 
 def people_by_ids(ids) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=ids).select_related("team", "manager").order_by("full_name", "pk")
-
-
-def enrollable_cohorts() -> QuerySet[Cohort]:
-    """Cohorts that still take enrolments (programmes.services.enrolment_create says the same)."""
-    return Cohort.objects.filter(
-        state__in=[Cohort.State.DRAFT, Cohort.State.ENROLLING, Cohort.State.MATCHING]
-    ).select_related("programme")
 
 
 def import_snapshot() -> dict[str, Existing]:

@@ -1,20 +1,21 @@
-"""Writes for people: the CSV import from the HR system and bulk enrolment from the people list."""
+"""Writes for people: the CSV import from the HR system. (Bulk enrolment from the people list is
+enrolment's: enrolment.services.people_enrol.)"""
 
 import contextlib
 import dataclasses
 import datetime
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes import services as programme_services
-from programmes.models import Cohort, Enrolment
+from outbox.services import email_enqueue
 
-from . import importing, selectors
+from . import accounts, importing, selectors
 from .models import ImportJob, Person, Team
 
 logger = logging.getLogger(__name__)
@@ -332,28 +333,72 @@ def _person_from(
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class EnrolOutcome:
-    enrolled: list[Person]
-    refused: list[tuple[Person, str]]
+# --- logins -------------------------------------------------------------------------------------
+
+
+def _login_for(person: Person):
+    """The person's login, created with an unusable password when they have none. An existing login
+    whose username is their email, linked to nobody, is theirs: it is linked instead of duplicated."""
+    if person.user_id:
+        return person.user
+    User = get_user_model()
+    user = User.objects.filter(username__iexact=person.email, person__isnull=True).first()
+    if user is None:
+        user = User(username=_free_username(person), email=person.email)
+        user.first_name, user.last_name = accounts.full_name_parts(person)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
+def _free_username(person: Person) -> str:
+    """Their email, as for people who accept an invitation; when another login has it (two people
+    share an address) or it is no valid username (too long, odd characters), a name from their id,
+    which the activation email tells them."""
+    User = get_user_model()
+    field = User._meta.get_field(User.USERNAME_FIELD)
+    try:
+        field.run_validators(person.email)
+        if len(person.email) > field.max_length:
+            raise ValidationError("too long")
+    except ValidationError:
+        return f"person-{person.pk}"
+    if User.objects.filter(username__iexact=person.email).exists():
+        return f"person-{person.pk}"
+    return person.email
 
 
 @transaction.atomic
-def people_enrol(*, cohort: Cohort, people: Iterable[Person], role: str) -> EnrolOutcome:
-    """Enrol each person through programmes.services.enrolment_create; one refusal (already
-    enrolled, has left, cohort closed) does not stop the others. Each call runs in its own savepoint."""
-    if role not in Enrolment.Role.values:
-        raise ValidationError(_("Choose mentor or mentee."))
-    already = set(Enrolment.objects.filter(cohort=cohort).values_list("person_id", flat=True))
-    enrolled, refused = [], []
-    for person in people:
-        if person.pk in already:
-            refused.append((person, _("already enrolled in this cohort")))
-            continue
-        try:
-            programme_services.enrolment_create(cohort=cohort, person=person, role=role)
-        except ValidationError as exc:
-            refused.append((person, " ".join(exc.messages)))
-        else:
-            enrolled.append(person)
-    return EnrolOutcome(enrolled=enrolled, refused=refused)
+def activation_owed(*, person: Person, next_url: str = "", cohort=None, reason: str = "") -> bool:
+    """Owe `person` an account activation email if they cannot log in yet (no login, or one never
+    activated); True when one is owed. Call it in the transaction of the change that lets them in
+    (an enrolment, a published match). `next_url` is where the link leads after they set a password;
+    `reason` says in a sentence why they are getting it. Each call sends a fresh link and makes any
+    older one stop working (a new unusable password is a new hash, and the token signs the hash)."""
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    if not person.email or person.has_left():
+        return False
+    if person.can_log_in or (person.user_id and not person.user.is_active):
+        return False  # they can log in, or an admin has switched their login off
+    user = _login_for(person)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    token = accounts.activation_tokens.make_token(user)
+    email_enqueue(
+        key=f"activation:{user.pk}:{token}",
+        template="account_activation",
+        context={
+            "name": person.full_name,
+            "reason": reason,
+            "purpose": accounts.purpose_of(next_url),
+            "username": user.get_username(),
+            "activate_url": accounts.activation_url(user, token, next_url=next_url),
+            "expires_on": timezone.localdate(timezone.now() + accounts.ACTIVATION_MAX_AGE),
+        },
+        to=person.email,
+        cohort_id=getattr(cohort, "pk", None),
+    )
+    return True

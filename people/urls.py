@@ -1,3 +1,5 @@
+"""The people import pages; enrolment/people_urls.py serves them with the people list, as `people:`."""
+
 from django.urls import path
 
 from . import views
@@ -5,8 +7,6 @@ from . import views
 app_name = "people"
 
 urlpatterns = [
-    path("", views.person_list, name="person-list"),
-    path("bulk/", views.person_bulk, name="person-bulk"),
     path("search/", views.person_search, name="person-search"),
     path("import/", views.person_import, name="import"),
     path("import/<int:pk>/", views.import_job_detail, name="import-job"),

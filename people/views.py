@@ -1,60 +1,30 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
-from mentorship.forms import parse_search
-from submissions.once import submitted_once
+from mentorship.forms import search_query
 
 from . import importing, selectors, services
-from .forms import BulkActionForm, ImportUploadForm, PersonFilterForm
+from .forms import ImportUploadForm
 from .models import ImportJob
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
-PER_PAGE = 50
 # A preview of 10,000 rows would be a page nobody reads; errors matter more than the unchanged rows.
 PREVIEW_ROWS = 200
 PREVIEW_ERRORS = 500
-REFUSALS_LISTED = 20
-
-
-def _list_url(query: str = "") -> str:
-    # Re-encoded so only a query string, never another address, can be appended to the list's path.
-    query = QueryDict(query).urlencode()
-    return reverse("people:person-list") + (f"?{query}" if query else "")
-
-
-@manage_required
-def person_list(request):
-    filter_form = PersonFilterForm(request.GET or None)
-    people = selectors.person_list(**filter_form.filters())
-    page = Paginator(people, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "people/person_list.html",
-        {
-            "title": _("People"),
-            "page": page,
-            "filter_form": filter_form,
-            "bulk_form": BulkActionForm(auto_id="bulk_%s"),
-            "filtered": any(request.GET.get(key) for key in ("q", "team", "role", "cohort", "status")),
-            "query": request.GET.urlencode(),
-        },
-    )
 
 
 @require_GET
 @manage_required
 def person_search(request):
     """What the person picker offers for `q`, as JSON: only programme admins, who may see everyone."""
-    people = selectors.person_search(parse_search(request.GET.get("q")))
+    people = selectors.person_search(search_query(request.GET))
     return JsonResponse(
         {
             "results": [
@@ -70,54 +40,6 @@ def person_search(request):
             ]
         }
     )
-
-
-@require_POST
-@manage_required
-@submitted_once
-def person_bulk(request):
-    form = BulkActionForm(request.POST)
-    back = _list_url(request.POST.get("query", ""))
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(back)
-    data = form.cleaned_data
-    people = selectors.people_by_ids([person.pk for person in data["people"]])
-    if data["action"] == BulkActionForm.EXPORT:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="people.csv"'
-        importing.write_csv(people, response)
-        return response
-    cohort, role = data["cohort"], data["role"]
-    outcome = services.people_enrol(cohort=cohort, people=people, role=role)
-    if outcome.enrolled:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d person enrolled in %(cohort)s as %(role)s.",
-                "%(count)d people enrolled in %(cohort)s as %(role)s.",
-                len(outcome.enrolled),
-            )
-            % {"count": len(outcome.enrolled), "cohort": cohort.name, "role": role},
-        )
-    if outcome.refused:
-        listed = "; ".join(
-            f"{person.full_name}: {reason}" for person, reason in outcome.refused[:REFUSALS_LISTED]
-        )
-        more = len(outcome.refused) - REFUSALS_LISTED
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)d not enrolled: %(listed)s",
-                "%(count)d not enrolled: %(listed)s",
-                len(outcome.refused),
-            )
-            % {"count": len(outcome.refused), "listed": listed}
-            + (_(" … and %(more)d more.") % {"more": more} if more > 0 else ""),
-        )
-    return redirect(back)
 
 
 @manage_required

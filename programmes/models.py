@@ -195,16 +195,57 @@ class Cohort(models.Model):
     def get_absolute_url(self):
         return reverse("programmes:cohort-detail", args=[self.pk])
 
+    # States in which people may still be invited, enrolled or moved in.
+    ENROLMENT_STATES = (State.DRAFT, State.ENROLLING, State.MATCHING)
+
+    def accepts_enrolment(self) -> bool:
+        """People may be invited, enrolled (by any path) or moved in."""
+        return self.state in self.ENROLMENT_STATES
+
+    def self_enrolment_is_open(self) -> bool:
+        """The cohort's link lets people apply themselves: switched on, and only while enrolling."""
+        return self.self_enrolment_open and self.state == self.State.ENROLLING
+
+    def admits_from_waitlist(self) -> bool:
+        """A waitlisted mentee may take a freed place: while people can still join, and in an active
+        cohort whose mentees choose their mentor (choice mode keeps pairing people then)."""
+        return self.accepts_enrolment() or (
+            self.state == self.State.ACTIVE and self.matching_mode == self.MatchingMode.CHOICE
+        )
+
+    def places_of(self, capacity: int) -> int:
+        """Mentee places a mentor of this capacity offers: never more than the cohort's limit."""
+        return min(capacity, self.max_mentees_per_mentor)
+
+    def mentee_places(self) -> tuple[int, int]:
+        """(places, taken): places = the sum of places_of(capacity) over active mentors; taken = active
+        mentees. Two small queries, cheap enough to ask before every decision."""
+        capacities = (
+            self.enrolments.filter(role=Enrolment.Role.MENTOR, status=Enrolment.Status.ACTIVE)
+            .order_by()
+            .values_list("capacity", flat=True)
+        )
+        taken = self.enrolments.filter(role=Enrolment.Role.MENTEE, status=Enrolment.Status.ACTIVE).count()
+        return sum(self.places_of(c) for c in capacities), taken
+
+    def free_mentee_places(self) -> int:
+        places, taken = self.mentee_places()
+        return max(places - taken, 0)
+
+    def mentees_choose_now(self) -> bool:
+        """Mentee-choice mode is running: mentees pick and mentors answer while matching or active."""
+        return self.matching_mode == self.MatchingMode.CHOICE and self.state in (
+            self.State.MATCHING,
+            self.State.ACTIVE,
+        )
+
     @property
     def can_run_matching(self) -> bool:
         return self.state in (self.State.ENROLLING, self.State.MATCHING)
 
     @property
     def is_read_only(self) -> bool:
-        return self.state == self.State.CLOSED
-
-    @property
-    def is_closed(self) -> bool:
+        """Closed: its history stays for the dashboards and nothing in it changes any more."""
         return self.state == self.State.CLOSED
 
     @property
@@ -322,3 +363,8 @@ class Enrolment(models.Model):
     @property
     def profile_complete(self) -> bool:
         return self.profile_completed_at is not None
+
+    @property
+    def is_current(self) -> bool:
+        """Still part of the cohort (enrolled, applying or waiting), not withdrawn or declined."""
+        return self.status not in (self.Status.WITHDRAWN, self.Status.DECLINED)

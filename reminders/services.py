@@ -52,7 +52,7 @@ def pulse_reminders_record(*, now: datetime.datetime | None = None) -> int:
         n = pulse_period(pairing, today=today)
         if not n:
             continue
-        for person in (pairing.mentor.person, pairing.mentee.person):
+        for person in pairing.members():
             if not _reachable(person, today):
                 continue
             owed.append(
@@ -88,7 +88,7 @@ def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
         period_key = check_in_period_key(
             due_on=pairing.due_on, today=today, cadence_days=pairing.cohort.cadence_days
         )
-        for person in (pairing.mentor.person, pairing.mentee.person):
+        for person in pairing.members():
             if not _reachable(person, today):
                 continue
             owed.append(
@@ -159,7 +159,7 @@ def _check_in_context(reminder: Reminder, *, today: datetime.date) -> dict:
     is_mentor = reminder.person_id == pairing.mentor.person_id
     return {
         "recipient": reminder.person,
-        "partner": pairing.mentee.person if is_mentor else pairing.mentor.person,
+        "partner": pairing.partner_of(reminder.person),
         "is_mentor": is_mentor,
         "has_met": reminder.last_met_on is not None,
         "days_since": pairing.days_since_last_session(reminder.last_met_on, today=today),
@@ -174,11 +174,10 @@ def _pulse_context(reminder: Reminder) -> dict:
 
     pairing: Pairing = reminder.pairing
     period = int(reminder.period_key)
-    is_mentor = reminder.person_id == pairing.mentor.person_id
     token = pulse_token(pairing_id=pairing.pk, person_id=reminder.person_id, period=period)
     return {
         "recipient": reminder.person,
-        "partner": pairing.mentee.person if is_mentor else pairing.mentor.person,
+        "partner": pairing.partner_of(reminder.person),
         "cohort": pairing.cohort,
         "answer_by": period_ends_on(pairing, period),
         "checkin_url": settings.SITE_URL + reverse("mentoring_sessions:checkin-answer", args=[token]),

@@ -66,7 +66,7 @@ def _answer(request, pairing: Pairing, period: int):
     me = person_of(request.user)
     today = timezone.localdate()
     existing = checkins.checkin_for_period(pairing=pairing, person=me, period=period)
-    editable = pairing.status == Pairing.Status.ACTIVE and checkins.checkin_editable(
+    editable = pairing.is_active and checkins.checkin_editable(
         existing, pairing=pairing, period=period, today=today
     )
     form = CheckInForm(request.POST or None, instance=existing)

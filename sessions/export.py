@@ -28,7 +28,7 @@ def safe_cell(value):
 
 
 def export_filename(pairing: Pairing) -> str:
-    names = "-".join(slugify(p.full_name) for p in (pairing.mentor.person, pairing.mentee.person))
+    names = "-".join(slugify(p.full_name) for p in pairing.members())
     return f"mentoring-{names}.csv"
 
 

@@ -60,7 +60,7 @@ def workspace_url(scheduled: ScheduledSession) -> str:
 def invite_ics(scheduled: ScheduledSession, *, now: datetime.datetime | None = None) -> str:
     """The calendar file for a scheduled session: a REQUEST, or a CANCEL once it is cancelled."""
     pairing = scheduled.pairing
-    mentor, mentee = pairing.mentor.person, pairing.mentee.person
+    mentor, mentee = pairing.members()
     cancelled = scheduled.cancelled_at is not None
     ends_at = scheduled.starts_at + datetime.timedelta(minutes=scheduled.duration_minutes)
     url = workspace_url(scheduled)

@@ -71,7 +71,7 @@ def session_schedule(request, pk):
             "partner": partner,
             "upcoming": upcoming,
             "to_confirm": to_confirm,
-            "active": pairing.status == pairing.Status.ACTIVE and not pairing.cohort.is_read_only,
+            "active": pairing.is_active,
         },
     )
 

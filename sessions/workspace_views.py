@@ -29,7 +29,7 @@ def pairing_list(request):
 def pairing_detail(request, pk):
     pairing = own_pairing(request, pk)
     me = person_of(request.user)
-    partner = pairing.mentee.person if pairing.mentor.person_id == me.pk else pairing.mentor.person
+    partner = pairing.partner_of(me)
     context = {
         "title": _("Mentoring with %(name)s") % {"name": partner.full_name},
         "pairing": pairing,

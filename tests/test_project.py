@@ -136,7 +136,15 @@ def test_the_readme_stands_alone():
     assert not re.search(r"(DESIGN|STYLE)\.md", readme)
 
 
-PAGE_TEMPLATES = ["templates/sessions", "templates/closeout", "templates/programmes", "templates/dashboards"]
+PAGE_TEMPLATES = [
+    "templates/sessions",
+    "templates/closeout",
+    "templates/programmes",
+    "templates/dashboards",
+    "templates/enrolment",
+    "templates/people",
+    "templates/registration",
+]
 
 
 def _page_templates():
@@ -147,7 +155,7 @@ def _page_templates():
 
 def test_page_templates_name_routes_directly_ask_the_model_and_keep_lines_short():
     """A `{% url … as x %}{% if x %}` hides a button when its route is renamed; a test should fail
-    instead. States are asked of the model (`cohort.is_closed`), not compared with strings."""
+    instead. States are asked of the model (`cohort.is_read_only`), not compared with strings."""
     import re
 
     state_string = re.compile(r"\.(state|status|matching_mode)\s*(==|!=)\s*['\"]")

@@ -1,5 +1,6 @@
 """The admin's cohort page, served by dashboards (above the apps it reads) at programmes' address."""
 
+import pytest
 from django.urls import resolve, reverse
 from django.utils import timezone
 
@@ -7,7 +8,8 @@ from closeout.models import SurveyResponse
 from dashboards import cohort_views
 from programmes.models import Cohort, Enrolment
 from tests.conftest import login
-from tests.factories import EnrolmentFactory, PersonFactory
+from tests.enrolment.conftest import active_mentor
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory
 
 
 def test_the_cohort_page_keeps_its_address_and_name(client, world):
@@ -36,6 +38,75 @@ def test_a_concluding_cohort_page_shows_the_survey_from_close_out(client, world)
 def test_people_who_do_not_run_programmes_cannot_open_the_cohort_page(client, world):
     login(client, world.mentor.user)
     assert client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk])).status_code == 403
+
+
+# --- enrolling someone from the cohort page (issue 8) --------------------------------------------
+
+
+@pytest.fixture
+def open_cohort(world):
+    return CohortFactory(
+        programme=world.cohort.programme,
+        name="Spring 2027",
+        state=Cohort.State.ENROLLING,
+        max_mentees_per_mentor=2,
+    )
+
+
+def test_admin_enrols_mentor_and_mentee_from_the_cohort_page_then_runs_matching(client, world, open_cohort):
+    from matching.models import MatchRun
+
+    mentor, mentee = PersonFactory(full_name="Kim Mentor"), PersonFactory(full_name="Lee Mentee")
+    login(client, world.admin)
+    target = open_cohort.get_absolute_url()
+    # The picker fills in an email or employee id.
+    assert client.post(target, {"person": mentor.email, "role": "mentor", "capacity": 2}).status_code == 302
+    assert (
+        client.post(target, {"person": mentee.email, "role": "mentee", "goals": "Refunds"}).status_code == 302
+    )
+    assert set(Enrolment.objects.filter(cohort=open_cohort).values_list("role", "status", "capacity")) == {
+        ("mentor", "active", 2),
+        ("mentee", "active", 1),
+    }
+    # Neither has finished a profile: the admin confirms running on defaults.
+    client.post(reverse("matching:run-start", args=[open_cohort.pk]), {"confirm_unfinished": "1"})
+    run = MatchRun.objects.get(cohort=open_cohort)
+    text = client.get(run.get_absolute_url()).text
+    assert "Kim Mentor" in text and "Lee Mentee" in text
+
+
+def test_enrolling_the_same_person_twice_is_refused_in_words_and_keeps_the_form(client, world, open_cohort):
+    person = PersonFactory()
+    login(client, world.admin)
+    target = open_cohort.get_absolute_url()
+    client.post(target, {"person": person.email, "role": "mentee"})
+    response = client.post(target, {"person": person.email, "role": "mentor", "capacity": 1})
+    assert response.status_code == 200
+    assert f"{person.full_name} is already in this cohort." in response.text
+    assert Enrolment.objects.filter(cohort=open_cohort).count() == 1
+
+
+def test_admin_enrolment_waitlists_a_mentee_when_no_place_is_free(client, world, open_cohort):
+    """Issue 8: the admin's "Enrol someone" put mentees into a cohort with no free places."""
+    active_mentor(open_cohort, capacity=2)
+    EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.ACTIVE)
+    EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.WAITLISTED)
+    late = PersonFactory(full_name="Late Comer")
+    login(client, world.admin)
+    # One place is free, but someone is already waiting for it.
+    response = client.post(
+        open_cohort.get_absolute_url(), {"person": late.email, "role": "mentee"}, follow=True
+    )
+    assert "Late Comer is on the waitlist" in response.text
+    assert Enrolment.objects.get(person=late).status == Enrolment.Status.WAITLISTED
+
+
+def test_the_cohort_page_marks_people_who_have_not_activated_their_login(client, world, open_cohort):
+    active_mentor(open_cohort, capacity=1, full_name="Quiet Mentor")
+    login(client, world.admin)
+    text = client.get(open_cohort.get_absolute_url()).text
+    assert "Quiet Mentor" in text and "not activated" in text
+    assert "not activated" not in client.get(world.cohort.get_absolute_url()).text  # the world has logins
 
 
 def test_cohort_page_lists_a_page_of_each_list_and_keeps_the_other_lists_pages(client, world):

@@ -26,6 +26,16 @@ def days_ago(n: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=n)
 
 
+def waitlisted(cohort, *, days: int):
+    """A mentee who joined the waitlist `days` ago."""
+    return EnrolmentFactory(
+        cohort=cohort,
+        role=Enrolment.Role.MENTEE,
+        status=Enrolment.Status.WAITLISTED,
+        enrolled_at=timezone.now() - datetime.timedelta(days=days),
+    )
+
+
 def active_mentor(cohort, capacity=1, **kwargs):
     return EnrolmentFactory(
         cohort=cohort,

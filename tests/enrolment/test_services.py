@@ -12,7 +12,7 @@ from outbox.models import Message
 from outbox.tasks import send_message
 from people.models import Person
 from programmes.models import Cohort, Enrolment
-from tests.enrolment.conftest import active_mentor, days_ago
+from tests.enrolment.conftest import active_mentor, days_ago, waitlisted
 from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, ProgrammeFactory
 
 # --- invitations -------------------------------------------------------------------------------
@@ -87,6 +87,27 @@ def test_resending_issues_a_fresh_link_but_not_after_acceptance(
         services.invitation_resend(invitation=invitation)
 
 
+def test_a_resent_invitation_makes_the_older_link_stop_working(
+    world, open_cohort, django_capture_on_commit_callbacks
+):
+    """Issue 8: an older invitation link kept working after a resend."""
+    with django_capture_on_commit_callbacks(execute=True):
+        (invitation,), _skipped = services.invitation_send(
+            cohort=open_cohort, people=[world.outsider], role="mentee", by=world.admin
+        )
+    older = Invitation.objects.get(pk=invitation.pk)
+    old_token = services.invitation_token(older)
+    later = timezone.now() + datetime.timedelta(seconds=5)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        services.invitation_resend(invitation=invitation)
+    newer = Invitation.objects.get(pk=invitation.pk)
+    assert services.invitation_from_token(services.invitation_token(newer)) == newer
+    with pytest.raises(ValidationError, match="A newer invitation has been sent") as exc:
+        services.invitation_from_token(old_token)
+    assert exc.value.code == "superseded"
+    assert old_token.split(":")[0] in mail.outbox[0].body  # the link that was emailed is the old one
+
+
 def _invitation(cohort, person, role="mentee"):
     return Invitation.objects.create(cohort=cohort, email=person.email, role=role, person=person)
 
@@ -136,7 +157,7 @@ def test_mentees_are_waitlisted_once_mentor_capacity_is_used_up(world, open_coho
     # Capacity 5 counts as the cohort's limit of 2; an applied mentor adds nothing.
     active_mentor(open_cohort, capacity=5)
     EnrolmentFactory(cohort=open_cohort, role="mentor", capacity=3, status=Enrolment.Status.APPLIED)
-    assert selectors.mentee_places(open_cohort) == (2, 0)
+    assert open_cohort.mentee_places() == (2, 0)
     statuses = [
         services.invitation_accept(invitation=_invitation(open_cohort, PersonFactory())).status
         for _ in range(3)
@@ -303,3 +324,122 @@ def test_moving_is_refused_when_paired_already_enrolled_or_to_the_wrong_cohort(w
     closed = CohortFactory(programme=open_cohort.programme, state=Cohort.State.ACTIVE)
     with pytest.raises(ValidationError, match="draft, enrolling or matching"):
         services.enrolment_move(enrolment=enrolment, to_cohort=closed)
+
+
+# --- one rule for enrolled or waitlisted (issue 8) -----------------------------------------------
+
+
+def test_a_new_mentee_is_waitlisted_while_anyone_waits(world, open_cohort):
+    """Issue 8: people who joined later were enrolled ahead of the waitlist."""
+    active_mentor(open_cohort, capacity=1)
+    waiting = waitlisted(open_cohort, days=2)  # the place came free while they waited
+    late = PersonFactory(hire_date=days_ago(30))
+    enrolment = services.self_enrol(cohort=open_cohort, person=late, role=Enrolment.Role.MENTEE)
+    waiting.refresh_from_db()
+    assert (waiting.status, enrolment.status) == (Enrolment.Status.ACTIVE, Enrolment.Status.WAITLISTED)
+
+
+def test_every_path_admits_through_the_same_rule(world, open_cohort):
+    other = CohortFactory(programme=open_cohort.programme, name="Autumn 2027", state=Cohort.State.ENROLLING)
+    mover = EnrolmentFactory(cohort=other, role="mentee", status=Enrolment.Status.ACTIVE)
+    invited = PersonFactory(email="inv@example.com")
+    invitation = Invitation.objects.create(
+        cohort=open_cohort, email=invited.email, role="mentee", person=invited
+    )
+    admin_added, bulk = PersonFactory(), PersonFactory()
+    # No mentor, no place: every mentee waits, in the order they came.
+    assert services.invitation_accept(invitation=invitation).status == Enrolment.Status.WAITLISTED
+    assert (
+        services.enrolment_add(cohort=open_cohort, person=admin_added, role="mentee").status == "waitlisted"
+    )
+    assert services.people_enrol(cohort=open_cohort, people=[bulk], role="mentee").waitlisted == [bulk]
+    assert services.enrolment_move(enrolment=mover, to_cohort=open_cohort).status == "waitlisted"
+    # A mentor with two places arrives: the two who waited longest are enrolled.
+    services.enrolment_add(cohort=open_cohort, person=PersonFactory(), role="mentor", capacity=2)
+    statuses = list(selectors.waitlist(open_cohort).values_list("person_id", flat=True))
+    assert statuses == [bulk.pk, mover.person_id]
+    assert Enrolment.objects.get(cohort=open_cohort, person=invited).status == Enrolment.Status.ACTIVE
+
+
+def test_a_freed_place_goes_to_the_longest_waiting_who_is_told(
+    world, open_cohort, django_capture_on_commit_callbacks
+):
+    active_mentor(open_cohort, capacity=1)
+    leaving = EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.ACTIVE)
+    older = waitlisted(open_cohort, days=3)
+    newer = waitlisted(open_cohort, days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_withdraw(enrolment=leaving, reason="Changed teams")
+    older.refresh_from_db(), newer.refresh_from_db()
+    assert (older.status, newer.status) == ("active", "waitlisted")
+    assert [m.to for m in mail.outbox] == [[older.person.email]]
+    assert "A place is free for you in Spring 2027" in mail.outbox[0].subject
+    assert f"/enrol/{older.pk}/profile/" in mail.outbox[0].body
+
+
+def test_approving_a_mentor_gives_their_places_to_the_waitlist(world, open_cohort):
+    waiting = EnrolmentFactory(cohort=open_cohort, role="mentee", status="waitlisted")
+    applicant = EnrolmentFactory(
+        cohort=open_cohort, person=PersonFactory(hire_date=days_ago(2000)), role="mentor", status="applied"
+    )
+    services.application_review(
+        enrolment=applicant, approve=True, checks=services.MENTOR_CHECKS, by=world.admin
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == Enrolment.Status.ACTIVE
+
+
+def test_promoting_by_hand_is_first_come_first_served(world, open_cohort):
+    older = waitlisted(open_cohort, days=3)
+    newer = waitlisted(open_cohort, days=1)
+    active_mentor(open_cohort, capacity=1)
+    with pytest.raises(ValidationError, match="has waited longer"):
+        services.waitlist_promote(enrolment=newer)
+    assert services.waitlist_promote(enrolment=older).status == Enrolment.Status.ACTIVE
+
+
+def test_capacity_cannot_go_below_the_mentees_a_mentor_has(world, open_cohort):
+    """Issue 8: a mentor could set a capacity below the mentees already taken."""
+    from tests.factories import MatchRunFactory, PairingFactory
+
+    mentor = active_mentor(open_cohort, capacity=2)
+    run = MatchRunFactory(cohort=open_cohort)
+    for _ in range(2):
+        mentee = EnrolmentFactory(cohort=open_cohort, role="mentee", status="active")
+        PairingFactory(match_run=run, mentor=mentor, mentee=mentee)
+    with pytest.raises(ValidationError, match="already mentors 2 mentees"):
+        services.profile_save(enrolment=mentor, **PROFILE, motivation="Teach", capacity=1)
+    with pytest.raises(ValidationError, match="already mentors 2 mentees"):
+        services.mentor_capacity_set(enrolment=mentor, capacity=1, by=world.admin)
+    mentor.refresh_from_db()
+    assert mentor.capacity == 2
+
+
+def test_the_waitlist_moves_in_an_active_choice_cohort_but_not_in_an_assigned_one(world, open_cohort):
+    """Issue 8: promotion was refused once the cohort was active although choice mode still ran."""
+    active_mentor(open_cohort, capacity=1)
+    waiting = waitlisted(open_cohort, days=1)
+    Cohort.objects.filter(pk=open_cohort.pk).update(state=Cohort.State.ACTIVE)
+    with pytest.raises(ValidationError, match="nobody joins from the waitlist any more"):
+        services.waitlist_promote(enrolment=waiting)
+    Cohort.objects.filter(pk=open_cohort.pk).update(matching_mode=Cohort.MatchingMode.CHOICE)
+    waiting.refresh_from_db()
+    assert services.waitlist_promote(enrolment=waiting).status == Enrolment.Status.ACTIVE
+
+
+def test_a_capacity_cut_to_the_mentees_taken_closes_the_requests_waiting_on_that_mentor(world, open_cohort):
+    from matching.models import MentorRequest
+    from tests.factories import MatchRunFactory, PairingFactory
+
+    Cohort.objects.filter(pk=open_cohort.pk).update(
+        matching_mode=Cohort.MatchingMode.CHOICE, state=Cohort.State.MATCHING
+    )
+    open_cohort.refresh_from_db()
+    mentor = active_mentor(open_cohort, capacity=2)
+    mentee = EnrolmentFactory(cohort=open_cohort, role="mentee", status="active")
+    PairingFactory(match_run=MatchRunFactory(cohort=open_cohort), mentor=mentor, mentee=mentee)
+    asking = EnrolmentFactory(cohort=open_cohort, role="mentee", status="active")
+    request = MentorRequest.objects.create(cohort=open_cohort, mentee=asking, mentor=mentor)
+    services.mentor_capacity_set(enrolment=mentor, capacity=1, by=world.admin)
+    request.refresh_from_db()
+    assert request.status == MentorRequest.Status.CLOSED and "no free place" in request.reason

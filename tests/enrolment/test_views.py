@@ -11,8 +11,8 @@ from enrolment.models import Invitation
 from people.models import Tag
 from programmes.models import Enrolment
 from tests.conftest import login
-from tests.enrolment.conftest import active_mentor, days_ago
-from tests.factories import EnrolmentFactory, PersonFactory, UserFactory
+from tests.enrolment.conftest import active_mentor, days_ago, waitlisted
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, UserFactory
 
 
 def url(name, *args):
@@ -26,7 +26,13 @@ def url(name, *args):
 def test_non_admins_get_403_on_admin_pages(client, world, open_cohort, username):
     login(client, User.objects.get(username=username))
     enrolment = EnrolmentFactory(cohort=open_cohort, status=Enrolment.Status.WAITLISTED)
-    for target in (url("invite", open_cohort.pk), url("review", open_cohort.pk), url("move", enrolment.pk)):
+    mentor = active_mentor(open_cohort)
+    for target in (
+        url("invite", open_cohort.pk),
+        url("review", open_cohort.pk),
+        url("move", enrolment.pk),
+        url("mentor-capacity", mentor.pk),
+    ):
         assert client.get(target).status_code == 403, target
     invitation = Invitation.objects.create(cohort=open_cohort, email="x@example.com", role="mentee")
     for target in (
@@ -34,6 +40,9 @@ def test_non_admins_get_403_on_admin_pages(client, world, open_cohort, username)
         url("application-review", enrolment.pk),
         url("promote", enrolment.pk),
         url("admin-withdraw", enrolment.pk),
+        url("mentor-capacity", mentor.pk),
+        url("activation-resend", enrolment.pk),
+        reverse("people:person-bulk"),
     ):
         assert client.post(target).status_code == 403, target
 
@@ -128,6 +137,21 @@ def test_new_person_sets_a_password_then_lands_on_the_questionnaire(client, worl
     again = client.get(link)
     assert again.url == url("profile", enrolment.pk)
     assert client.get(again.url).status_code == 200
+
+
+def test_an_invitation_activates_a_login_an_admin_enrolment_left_unused(client, world, open_cohort):
+    other = CohortFactory(programme=open_cohort.programme, name="Autumn 2027", state="enrolling")
+    person = PersonFactory(email="una@example.com")
+    services.enrolment_add(cohort=other, person=person, role="mentee")  # a login nobody has used
+    person.refresh_from_db()
+    assert person.user is not None and not person.can_log_in
+    _invitation, link = _invite(open_cohort, person)
+    page = client.get(link)
+    assert page.status_code == 200 and "Set your password" in page.text
+    response = client.post(link, {"password1": "a-long-secret-1", "password2": "a-long-secret-1"})
+    assert response.url == url("profile", Enrolment.objects.get(cohort=open_cohort, person=person).pk)
+    assert User.objects.get(pk=person.user_id).check_password("a-long-secret-1")
+    assert User.objects.filter(username__iexact="una@example.com").count() == 1
 
 
 def test_person_with_a_login_is_asked_to_log_in_first(client, world, open_cohort):
@@ -293,6 +317,10 @@ def _fill(cohort, n):
     for _ in range(n):
         EnrolmentFactory(cohort=cohort, role="mentor", capacity=1, status="applied").person.skills.set(tags)
         EnrolmentFactory(cohort=cohort, status="waitlisted")
+        # An active mentor who has activated a login, for the capacity and login columns.
+        EnrolmentFactory(
+            cohort=cohort, role="mentor", status="active", person=PersonFactory(user=UserFactory())
+        )
         person = PersonFactory()
         Invitation.objects.create(cohort=cohort, email=person.email, role="mentee", person=person)
 
@@ -334,3 +362,122 @@ REVIEW_QUERIES = 14
 # invitations.
 INVITE_QUERIES = 9
 MINE_QUERIES = 8
+
+
+# --- admin enrolment, bulk enrolment and capacity (issue 8) --------------------------------------
+
+
+def test_bulk_enrolment_fills_free_places_then_waitlists_and_reports_refusals(client, world, open_cohort):
+    """Issue 8: bulk enrolment put mentees into a cohort with no free places."""
+    active_mentor(open_cohort, capacity=1)
+    first, second = PersonFactory(full_name="First Comer"), PersonFactory(full_name="Second Comer")
+    leaver = PersonFactory(full_name="Left Already", hire_date=days_ago(2000), leave_date=days_ago(100))
+    EnrolmentFactory(cohort=open_cohort, person=world.outsider, role="mentee", status="waitlisted")
+    login(client, world.admin)
+    response = client.post(
+        reverse("people:person-bulk"),
+        {
+            "action": "enrol",
+            "cohort": open_cohort.pk,
+            "role": "mentee",
+            "people": [first.pk, second.pk, leaver.pk, world.outsider.pk],
+            "query": "team=1&q=x",
+        },
+    )
+    assert response.url == reverse("people:person-list") + "?team=1&q=x"
+    text = client.get(response.url).text
+    # Sam Outsider was waiting first, so the one place was his: both newcomers wait behind him.
+    assert "2 people are on the waitlist of Spring 2027" in text
+    assert "2 not enrolled" in text
+    assert "Left Already has left the company." in text
+    assert "Sam Outsider: already enrolled in this cohort" in text
+    statuses = dict(
+        Enrolment.objects.filter(cohort=open_cohort, role="mentee").values_list("person__full_name", "status")
+    )
+    assert statuses == {"Sam Outsider": "active", "First Comer": "waitlisted", "Second Comer": "waitlisted"}
+
+
+def test_bulk_enrol_needs_a_cohort_and_a_selection(client, world):
+    login(client, world.admin)
+    response = client.post(reverse("people:person-bulk"), {"action": "enrol", "role": "mentor"}, follow=True)
+    assert "Select at least one person first." in response.text
+    assert "Choose the cohort to enrol them in." in response.text
+
+
+def test_bulk_enrol_is_refused_in_a_cohort_that_is_already_active(client, world):
+    login(client, world.admin)
+    response = client.post(
+        reverse("people:person-bulk"),
+        {"action": "enrol", "cohort": world.cohort.pk, "role": "mentee", "people": [world.outsider.pk]},
+        follow=True,
+    )
+    assert "Select a valid choice" in response.text
+    assert not Enrolment.objects.filter(person=world.outsider).exists()
+
+
+def test_admin_raises_a_mentor_capacity_and_the_longest_waiting_mentee_gets_the_place(
+    client, world, open_cohort
+):
+    """Issue 8: the waitlist told the admin to raise a mentor's capacity, but no page allowed it."""
+    mentor = active_mentor(open_cohort, capacity=1)
+    EnrolmentFactory(cohort=open_cohort, role="mentee", status="active")
+    older = waitlisted(open_cohort, days=5)
+    newer = waitlisted(open_cohort, days=1)
+    login(client, world.admin)
+    review = client.get(url("review", open_cohort.pk)).text
+    assert url("mentor-capacity", mentor.pk) in review
+    assert client.get(url("mentor-capacity", mentor.pk)).status_code == 200
+    response = client.post(url("mentor-capacity", mentor.pk), {"capacity": 2})
+    assert response.url == url("review", open_cohort.pk)
+    mentor.refresh_from_db(), older.refresh_from_db(), newer.refresh_from_db()
+    assert (mentor.capacity, older.status, newer.status) == (2, "active", "waitlisted")
+
+
+def test_capacity_above_the_cohort_limit_is_refused_in_words(client, world, open_cohort):
+    mentor = active_mentor(open_cohort, capacity=1)
+    login(client, world.admin)
+    response = client.post(url("mentor-capacity", mentor.pk), {"capacity": 5})
+    assert "Choose between 1 and 2 mentees." in response.text
+    mentor.refresh_from_db()
+    assert mentor.capacity == 1
+
+
+def test_a_declined_applicant_sees_the_reason_on_their_page(client, world, open_cohort):
+    """Issue 8: a declined applicant never saw the reason."""
+    user = UserFactory()
+    person = PersonFactory(user=user)
+    EnrolmentFactory(
+        cohort=open_cohort,
+        person=person,
+        role="mentor",
+        status=Enrolment.Status.DECLINED,
+        review_note="Please get a year of escalations first.",
+    )
+    login(client, user)
+    text = client.get(url("mine")).text
+    assert "Please get a year of escalations first." in text
+
+
+def test_the_promote_button_shows_only_for_the_head_of_the_waitlist_when_a_place_is_free(
+    client, world, open_cohort
+):
+    first, second = waitlisted(open_cohort, days=3), waitlisted(open_cohort, days=1)
+    login(client, world.admin)
+    page = client.get(url("review", open_cohort.pk)).text
+    assert url("promote", first.pk) not in page  # no place is free
+    active_mentor(open_cohort, capacity=2)
+    page = client.get(url("review", open_cohort.pk)).text
+    assert url("promote", first.pk) in page and url("promote", second.pk) not in page
+
+
+@pytest.mark.parametrize("q", ["Sam\x00", "\x00", "x" * 500])
+def test_a_search_with_a_nul_character_or_too_long_lists_everyone_instead_of_failing(
+    client, world, open_cohort, q
+):
+    """PostgreSQL refuses NUL characters in a query; the search boxes read `q` through a form."""
+    login(client, world.admin)
+    invite = client.get(reverse("enrolment:invite", args=[open_cohort.pk]), {"q": q})
+    assert invite.status_code == 200
+    assert "Sam Outsider" in invite.text
+    picker = client.get(reverse("people:person-search"), {"q": q})
+    assert picker.status_code == 200 and picker.json()["results"] == []

@@ -88,11 +88,3 @@ def test_dates_in_model_forms_are_bounded_too(world):
 
     form = MilestoneForm({"title": "Far", "due_on": (datetime.date(9999, 12, 31)).isoformat()})
     assert "due_on" in form.errors
-
-
-def test_parse_search_drops_nul_characters_and_caps_the_length():
-    from mentorship.forms import parse_search
-
-    assert parse_search("a\x00b") == "ab"
-    assert parse_search("x" * 500) == "x" * 100
-    assert parse_search(None) == ""

@@ -1,10 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from matching.models import MatchRun
 from programmes.models import Cohort, Enrolment, Programme
 from tests.conftest import login
-from tests.factories import CohortFactory, PersonFactory
+from tests.factories import CohortFactory
 
 
 def cohort_form_data(**values):
@@ -67,37 +66,6 @@ def test_cohort_form_explains_bad_dates_and_keeps_what_was_typed(client, world):
     assert "must end after it starts" in response.text
     assert 'value="Backwards"' in response.text
     assert not Cohort.objects.filter(name="Backwards").exists()
-
-
-def test_admin_enrols_mentor_and_mentee_then_runs_matching(client, world):
-    cohort = CohortFactory(programme=world.cohort.programme, state=Cohort.State.ENROLLING)
-    mentor, mentee = PersonFactory(full_name="Kim Mentor"), PersonFactory(full_name="Lee Mentee")
-    login(client, world.admin)
-    detail = reverse("programmes:cohort-detail", args=[cohort.pk])
-    # The picker fills in an email or employee id; someone without JavaScript types one.
-    assert client.post(detail, {"person": mentor.email, "role": "mentor", "capacity": 2}).status_code == 302
-    mentee.employee_id = "E-77"
-    mentee.save()
-    assert client.post(detail, {"person": "e-77", "role": "mentee", "goals": "Refunds"}).status_code == 302
-    assert Enrolment.objects.filter(cohort=cohort).count() == 2
-    # Neither has finished a profile: the admin confirms running on defaults.
-    response = client.post(reverse("matching:run-start", args=[cohort.pk]), {"confirm_unfinished": "1"})
-    run = MatchRun.objects.get(cohort=cohort)
-    assert response.url == run.get_absolute_url()
-    page = client.get(run.get_absolute_url())
-    assert "Kim Mentor" in page.text and "Lee Mentee" in page.text
-
-
-def test_enrolling_the_same_person_twice_is_refused_in_words(client, world):
-    cohort = CohortFactory(programme=world.cohort.programme, state=Cohort.State.ENROLLING)
-    person = PersonFactory()
-    login(client, world.admin)
-    detail = reverse("programmes:cohort-detail", args=[cohort.pk])
-    client.post(detail, {"person": person.email, "role": "mentee"})
-    response = client.post(detail, {"person": person.email, "role": "mentor", "capacity": 1})
-    assert response.status_code == 200
-    assert f"{person.full_name} is already in this cohort." in response.text
-    assert Enrolment.objects.filter(cohort=cohort).count() == 1
 
 
 def test_matching_on_an_active_cohort_is_refused_with_a_message(client, world):

@@ -1,4 +1,4 @@
-"""The people list: search, filters, sort, pagination, bulk enrolment and export."""
+"""The people list: search, filters, sort, pagination and export (bulk enrolment: tests/enrolment)."""
 
 import csv
 import datetime
@@ -7,9 +7,10 @@ import io
 import pytest
 from django.urls import reverse
 
+from people.models import Person
 from programmes.models import Cohort, Enrolment
 from tests.conftest import login
-from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, TeamFactory
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, TeamFactory, UserFactory
 
 LIST = reverse("people:person-list")
 
@@ -107,54 +108,6 @@ def enrolling(world):
     return CohortFactory(programme=world.cohort.programme, name="Spring 2027", state=Cohort.State.ENROLLING)
 
 
-def test_bulk_enrol_reports_who_was_enrolled_and_who_was_refused(admin_client, world, enrolling):
-    newcomer = PersonFactory(full_name="New Comer")
-    leaver = PersonFactory(
-        full_name="Left Already", hire_date=datetime.date(2020, 1, 1), leave_date=datetime.date(2021, 1, 1)
-    )
-    EnrolmentFactory(cohort=enrolling, person=world.outsider)
-    response = admin_client.post(
-        reverse("people:person-bulk"),
-        {
-            "action": "enrol",
-            "cohort": enrolling.pk,
-            "role": "mentee",
-            "people": [newcomer.pk, leaver.pk, world.outsider.pk],
-            "query": "team=1&q=x",
-        },
-    )
-    assert response.url == LIST + "?team=1&q=x"
-    text = admin_client.get(response.url).text
-    assert "1 person enrolled in Spring 2027 as mentee." in text
-    assert "2 not enrolled" in text
-    assert "Left Already has left the company." in text
-    assert "Sam Outsider: already enrolled in this cohort" in text
-    assert list(
-        Enrolment.objects.filter(cohort=enrolling, role="mentee").values_list("person__full_name", flat=True)
-    ) == [
-        "New Comer",
-        "Sam Outsider",
-    ]
-
-
-def test_bulk_enrol_needs_a_cohort_and_a_selection(admin_client, world, enrolling):
-    response = admin_client.post(
-        reverse("people:person-bulk"), {"action": "enrol", "role": "mentor"}, follow=True
-    )
-    assert "Select at least one person first." in response.text
-    assert "Choose the cohort to enrol them in." in response.text
-
-
-def test_bulk_enrol_is_refused_in_a_cohort_that_is_already_active(admin_client, world):
-    response = admin_client.post(
-        reverse("people:person-bulk"),
-        {"action": "enrol", "cohort": world.cohort.pk, "role": "mentee", "people": [world.outsider.pk]},
-        follow=True,
-    )
-    assert "Select a valid choice" in response.text
-    assert not Enrolment.objects.filter(person=world.outsider).exists()
-
-
 def test_export_selected_gives_a_csv_the_import_accepts(admin_client, world):
     world.mentor.employee_id, world.manager.employee_id = "E-MENTOR", "E-MANAGER"
     world.mentor.save()
@@ -185,3 +138,19 @@ def test_export_selected_gives_a_csv_the_import_accepts(admin_client, world):
         "2021-05-10",
         "",
     ]
+
+
+def test_filters_by_whether_people_have_activated_their_login(admin_client, world):
+    """Issue 8: admins see who has not activated."""
+    never = PersonFactory(full_name="Never Activated")
+    never_user = UserFactory(username="never")
+    never_user.set_unusable_password()
+    never_user.save()
+    Person.objects.filter(pk=never.pk).update(user=never_user)
+    PersonFactory(full_name="No Login At All")
+    waiting = names(admin_client.get(LIST, {"login": "not_activated"}))
+    assert "Never Activated" in waiting and "No Login At All" in waiting
+    assert "Omar Mentor" not in waiting
+    can = names(admin_client.get(LIST, {"login": "activated"}))
+    assert "Omar Mentor" in can and "Never Activated" not in can
+    assert "not activated" in admin_client.get(LIST, {"q": "Never"}).text
