@@ -31,3 +31,9 @@ def test_profile_goals_have_a_length_limit(client, world):
     assert response.status_code == 200 and "at most 5000 characters" in response.text
     world.pair.mentee.refresh_from_db()
     assert world.pair.mentee.goals == "Handle angry billing customers"
+
+
+def test_a_nul_character_in_the_invite_search_is_ignored_not_a_500(client, world, open_cohort):
+    login(client, world.admin)
+    response = client.get(reverse("enrolment:invite", args=[open_cohort.pk]), {"q": "Sam\x00"})
+    assert response.status_code == 200 and "Sam Outsider" in response.text
