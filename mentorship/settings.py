@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.sweep",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
+    "submissions-forget-old": {
+        "task": "submissions.tasks.forget_old",
+        "schedule": 86400.0,
+    },
     "people-import-sweep": {
         "task": "people.tasks.sweep_imports",
         "schedule": 60.0,

@@ -15,7 +15,7 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     redirect_to = models.CharField(_("went to"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("form submission")

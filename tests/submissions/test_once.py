@@ -172,3 +172,21 @@ def test_concurrent_posts_of_one_form_create_one_session(settings):
     assert errors == [] and statuses == [302] * 4
     assert MentoringSession.objects.count() == 1
     assert Submission.objects.count() == 1
+
+
+def test_claims_older_than_thirty_days_are_forgotten(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from submissions.models import Submission
+    from submissions.services import KEPT_FOR, submissions_forget
+
+    now = timezone.now()
+    Submission.objects.create(token="old" * 6, created_at=now - KEPT_FOR - datetime.timedelta(minutes=1))
+    kept = Submission.objects.create(
+        token="new" * 6, created_at=now - KEPT_FOR + datetime.timedelta(minutes=1)
+    )
+
+    assert submissions_forget(now=now) == 1
+    assert list(Submission.objects.all()) == [kept]
