@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from outbox.services import email_enqueue
+from outbox.services import OwedEmail, email_enqueue, emails_enqueue
 
 from .models import MatchRun, MentorRequest, Pairing
 from .scoring import reasons_to_share
@@ -60,48 +60,55 @@ def mentor_request_email_owe(*, mentor_request: MentorRequest, kind: str, note: 
 
 def match_run_emails_owe(*, run: MatchRun) -> None:
     """Record the emails of a run being published: each mentee their mentor and why, each mentor
-    their mentees. Keyed by pairing and by mentor within the run, so publishing records them once."""
+    their mentees. Keyed by pairing and by mentor within the run, so publishing records them once;
+    written in bulk (a fixed number of queries), since a run can hold thousands of pairs."""
     pairings = list(
         Pairing.objects.filter(match_run=run)
         .select_related("cohort__programme", "mentor__person", "mentee__person")
         .order_by("mentee__person__full_name", "pk")
     )
+    owed = []
     by_mentor: dict[int, list[Pairing]] = {}
     for pairing in pairings:
         by_mentor.setdefault(pairing.mentor_id, []).append(pairing)
         person = pairing.mentee.person
-        email_enqueue(
-            key=f"match-published:pairing:{pairing.pk}:mentee",
-            template="match_published_mentee",
-            context={
-                "recipient": person,
-                "mentor": pairing.mentor.person,
-                "pairing": pairing,
-                # Only what the pair really share: placeholders ("not known yet") stay with the admin.
-                "reasons": reasons_to_share(pairing.explanation),
-                "cohort": pairing.cohort,
-                "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
-            },
-            to=person.email,
-            cohort_id=pairing.cohort_id,
+        owed.append(
+            OwedEmail(
+                key=f"match-published:pairing:{pairing.pk}:mentee",
+                template="match_published_mentee",
+                context={
+                    "recipient": person,
+                    "mentor": pairing.mentor.person,
+                    "pairing": pairing,
+                    # Only what the pair really share: placeholders ("not known yet") stay with the admin.
+                    "reasons": reasons_to_share(pairing.explanation),
+                    "cohort": pairing.cohort,
+                    "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
+                },
+                to=person.email,
+                cohort_id=pairing.cohort_id,
+            )
         )
     for mentor_id, mentor_pairings in by_mentor.items():
         person = mentor_pairings[0].mentor.person
-        email_enqueue(
-            key=f"match-published:run:{run.pk}:mentor:{mentor_id}",
-            template="match_published_mentor",
-            context={
-                "recipient": person,
-                "pairings": [
-                    {
-                        "pairing": p,
-                        "reasons": reasons_to_share(p.explanation),
-                        "url": settings.SITE_URL + p.get_absolute_url(),
-                    }
-                    for p in mentor_pairings
-                ],
-                "cohort": mentor_pairings[0].cohort,
-            },
-            to=person.email,
-            cohort_id=mentor_pairings[0].cohort_id,
+        owed.append(
+            OwedEmail(
+                key=f"match-published:run:{run.pk}:mentor:{mentor_id}",
+                template="match_published_mentor",
+                context={
+                    "recipient": person,
+                    "pairings": [
+                        {
+                            "pairing": p,
+                            "reasons": reasons_to_share(p.explanation),
+                            "url": settings.SITE_URL + p.get_absolute_url(),
+                        }
+                        for p in mentor_pairings
+                    ],
+                    "cohort": mentor_pairings[0].cohort,
+                },
+                to=person.email,
+                cohort_id=mentor_pairings[0].cohort_id,
+            )
         )
+    emails_enqueue(owed)

@@ -1,7 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect
-from django.templatetags.static import static
 from django.urls import include, path
 
 from dashboards import cohort_views
@@ -17,17 +14,11 @@ programme_patterns = [
 ]
 
 
-@login_not_required
-def _favicon(request):
-    # Resolved per request: the static file's (hashed) address is known only once collected.
-    return redirect(static("favicon.svg"), permanent=True)
-
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     # Pages link the icon; this answers browsers (and the Django admin) that ask the old way.
-    path("favicon.ico", _favicon),
+    path("favicon.ico", views.favicon),
     path("accounts/", include("people.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("programmes/", include((programme_patterns, programme_urls.app_name))),

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 
@@ -16,6 +17,13 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+def favicon(request):
+    # Pages link the icon; this answers browsers (and the Django admin) that ask the old way. Resolved
+    # per request: the static file's (hashed) address is known only once collected.
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_not_required

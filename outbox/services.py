@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorship.emails import build_email, render_templated_email
+from mentorship.emails import RenderedEmail, build_email, render_templated_email
 
 from .models import Message
 
@@ -103,15 +103,14 @@ def email_enqueue(
     if existing is not None:
         return existing
     message = _message(OwedEmail(key, template, context, to, tuple(attachments), cohort_id))
-    values = {
-        f.attname: getattr(message, f.attname) for f in Message._meta.concrete_fields if f.attname != "id"
-    }
-    del values["key"]
-    # The unique key, not the lookup above, is what holds under concurrency: a second writer with
-    # the same key waits for the first, then finds its row (get_or_create retries the read).
-    message, created = Message.objects.get_or_create(key=key, defaults=values)
-    if created:
-        _queue_after_commit(message.pk)
+    try:
+        with transaction.atomic():
+            message.save(force_insert=True)
+    except IntegrityError:
+        # The unique key, not the lookup above, is what holds under concurrency: a second writer with
+        # the same key waits for the first to commit, then finds its row.
+        return Message.objects.get(key=key)
+    _queue_after_commit(message.pk)
     return message
 
 
@@ -177,9 +176,7 @@ def message_send(*, message_id: int, now: datetime.datetime | None = None) -> bo
     return True
 
 
-def _rendered(message: Message):
-    from mentorship.emails import RenderedEmail
-
+def _rendered(message: Message) -> RenderedEmail:
     return RenderedEmail(subject=message.subject, text=message.text, html=message.html)
 
 

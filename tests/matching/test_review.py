@@ -305,3 +305,18 @@ def test_queueing_with_the_broker_down_still_answers_and_the_run_fails_after_its
     assert services.match_runs_expire(now=run.lease_expires_at) == 1
     run.refresh_from_db()
     assert run.is_failed
+
+
+@pytest.mark.parametrize("pairs", [2, 20])
+def test_publish_emails_are_written_in_a_fixed_number_of_queries(world, pairs, django_assert_num_queries):
+    from matching.emails import match_run_emails_owe
+    from tests.factories import MatchRunFactory, PairingFactory
+
+    run = MatchRunFactory(cohort=world.cohort)
+    for _ in range(pairs):
+        PairingFactory(match_run=run)
+
+    # the pairs with both people, INSERT the messages, their ids, the unclaimed ones
+    with django_assert_num_queries(4):
+        match_run_emails_owe(run=run)
+    assert Message.objects.filter(kind="match_published_mentee").count() == pairs
