@@ -36,6 +36,7 @@ def test_only_programme_admins_reach_the_people_pages(client, world, username):
         assert client.get(target).status_code == 403, target
     assert client.post(reverse("people:import"), {"file": upload(GOOD)}).status_code == 403
     assert client.post(reverse("people:import-apply", args=[job.pk])).status_code == 403
+    assert client.post(reverse("people:import-restart", args=[job.pk])).status_code == 403
     assert client.post(reverse("people:person-bulk"), {"action": "export"}).status_code == 403
     assert not Person.objects.filter(employee_id="E1").exists()
 
