@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "outbox",
     "people",
     "programmes",
+    "kpis",
     "matching",
     "sessions.apps.MentoringSessionsConfig",
     "reminders",

@@ -1,0 +1,57 @@
+"""Support KPIs: one row per agent per month, as a helpdesk export reports them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Person
+
+
+class AgentMonth(models.Model):
+    """An agent's figures for one calendar month (`month` is its first day). Every figure is optional:
+    exports differ in what they carry, and a missing figure is not a zero."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="kpi_months")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    csat = models.DecimalField(_("CSAT (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    first_response_minutes = models.DecimalField(
+        _("first response time (minutes)"), max_digits=10, decimal_places=1, null=True, blank=True
+    )
+    resolution_minutes = models.DecimalField(
+        _("resolution time (minutes)"), max_digits=11, decimal_places=1, null=True, blank=True
+    )
+    tickets_solved = models.PositiveIntegerField(_("tickets solved"), null=True, blank=True)
+    qa_score = models.DecimalField(_("QA score (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agent month")
+        verbose_name_plural = _("agent months")
+        ordering = ["person", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "month"], name="kpi_one_row_per_agent_month"),
+            models.CheckConstraint(
+                condition=Q(csat__isnull=True) | (Q(csat__gte=0) & Q(csat__lte=100)), name="kpi_csat_percent"
+            ),
+            models.CheckConstraint(
+                condition=Q(qa_score__isnull=True) | (Q(qa_score__gte=0) & Q(qa_score__lte=100)),
+                name="kpi_qa_score_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_response_minutes__isnull=True) | Q(first_response_minutes__gte=0),
+                name="kpi_first_response_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_minutes__isnull=True) | Q(resolution_minutes__gte=0),
+                name="kpi_resolution_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "person"], name="kpi_month_person")]
+
+    def __str__(self):
+        return f"{self.person} {self.month:%Y-%m}"
+
+    def clean(self):
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": _("A month is stored as its first day.")})
