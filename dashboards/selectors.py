@@ -13,9 +13,12 @@ What a figure may show is decided in dashboards/privacy.py.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -37,7 +40,7 @@ from django.utils import timezone
 from closeout.models import SurveyResponse
 from matching.models import Pairing
 from people.models import Tag
-from programmes.models import Enrolment, Programme
+from programmes.models import Enrolment
 from sessions.models import CheckIn, Goal, MentoringSession
 
 from .comparison import comparison_group, participants
@@ -114,22 +117,39 @@ class Retention:
     target: float | None
 
 
+def _days_after(later: str, earlier: str) -> str:
+    """SQL for the whole days from `earlier` to `later` (two date columns)."""
+    if connection.vendor == "sqlite":
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+    return f"({later} - {earlier})"
+
+
 def _retention_of(people, *, role: str, compared: bool, today: datetime.date) -> RetentionGroup:
     """Among `people` (annotated with joined_on), who was still employed N days after joining, for
-    each N whose day has come (someone who joined 100 days ago counts at 90, not at 180)."""
-    aggregates = {"people": Count("pk")}
+    each N whose day has come (someone who joined 100 days ago counts at 90, not at 180).
+
+    One aggregate over the group's rows. Written as SQL around the queryset's own SQL: as 24
+    filtered Counts, Django spent five times longer building the query than PostgreSQL running it."""
+    inner, params = people.values("pk", "joined_on", "leave_date").query.sql_with_params()
+    stayed = _days_after("g.leave_date", "g.joined_on")
+    columns, values = ["COUNT(*)"], []
     for days in CURVE_DAYS:
-        due = Q(joined_on__lte=today - datetime.timedelta(days=days))
-        day_n = ExpressionWrapper(F("joined_on") + datetime.timedelta(days=days), output_field=DateField())
-        stayed = Q(leave_date__isnull=True) | Q(leave_date__gt=day_n)
-        aggregates[f"n{days}"] = Count("pk", filter=due)
-        aggregates[f"s{days}"] = Count("pk", filter=due & stayed)
-    row = people.aggregate(**aggregates)
-    rates = {days: Rate(row[f"s{days}"], row[f"n{days}"]) for days in CURVE_DAYS}
+        due = today - datetime.timedelta(days=days)
+        columns.append("SUM(CASE WHEN g.joined_on <= %s THEN 1 ELSE 0 END)")
+        columns.append(
+            f"SUM(CASE WHEN g.joined_on <= %s AND (g.leave_date IS NULL OR {stayed} > %s) THEN 1 ELSE 0 END)"
+        )
+        values += [due, due, days]
+    sql = f"SELECT {', '.join(columns)} FROM ({inner}) g"  # noqa: S608 - no user text: columns above, values bound
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *params])
+        row = cursor.fetchone()
+    people_count, counts = row[0], [int(v or 0) for v in row[1:]]
+    rates = {days: Rate(counts[2 * i + 1], counts[2 * i]) for i, days in enumerate(CURVE_DAYS)}
     return RetentionGroup(
         role=role,
         compared=compared,
-        people=row["people"],
+        people=people_count,
         at={days: rates[days] for days in HORIZONS},
         curve=[(days, rates[days]) for days in CURVE_DAYS],
     )
@@ -212,6 +232,13 @@ def satisfaction(scope: Scope, publisher: Publisher, *, today: datetime.date | N
     sessions = MentoringSession.objects.filter(
         _in_cohorts(scope, "pairing__cohort"), _in_dates(scope, "held_on")
     )
+    if scope.people_teams is not None:
+        # First the ids of the pairs with someone in scope (one small query), so the per-role tests
+        # below read only their sessions by index rather than every session of the organisation.
+        touching = Pairing.objects.filter(
+            _in_teams(scope, "mentee__person__team") | _in_teams(scope, "mentor__person__team")
+        )
+        sessions = sessions.filter(pairing__in=list(touching.values_list("pk", flat=True)))
     mentor_logged = Q(logged_by_id=F("pairing__mentor__person_id"))
     rated = {}
     for role, own, other in (
@@ -460,14 +487,12 @@ def goals(scope: Scope, *, today: datetime.date | None = None) -> list[GoalArea]
 
 @dataclass
 class Outcomes:
-    scope: Scope
-    people: int
+    scope: Scope | None
     active_pairings: int
     retention: Retention
     satisfaction: Satisfaction
     engagement: Engagement
     goals: list[GoalArea]
-    programmes: list[Programme]
 
 
 def outcomes(scope: Scope, *, today: datetime.date | None = None) -> Outcomes:
@@ -477,13 +502,24 @@ def outcomes(scope: Scope, *, today: datetime.date | None = None) -> Outcomes:
     engaged = engagement(scope, today=today)
     result = Outcomes(
         scope=scope,
-        people=0,
         active_pairings=engaged.active_pairings,
         retention=retention(scope, today=today),
         satisfaction=satisfaction(scope, publisher, today=today),
         engagement=engaged,
         goals=goals(scope, today=today),
-        programmes=[],
     )
     publisher.publish()
     return result
+
+
+def outcomes_cached(scope: Scope, *, seconds: int) -> Outcomes:
+    """`outcomes`, kept for `seconds` under the full scope and filters (and the day): the page says
+    its figures can be that old. The figures are cached as published, so the privacy rule holds."""
+    if seconds <= 0:
+        return outcomes(scope)
+    key = f"dashboards:outcomes:{scope.key()}:{timezone.localdate().isoformat()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = dataclasses.replace(outcomes(scope), scope=None)
+        cache.set(key, cached, seconds)
+    return dataclasses.replace(cached, scope=scope)

@@ -1,5 +1,6 @@
 import csv
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,9 +14,14 @@ from .panels import PANELS, panels
 from .privacy import BANDS, MIN_GROUP
 
 
+def cache_seconds() -> int:
+    """How long the dashboard's figures are kept (the page says so); 0 works them out every time."""
+    return getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
+
+
 def _context(request, title):
     scope, form = scope_for(request.user, request.GET)
-    data = selectors.outcomes(scope)
+    data = selectors.outcomes_cached(scope, seconds=cache_seconds())
     return {
         "title": title,
         "form": form,
@@ -25,6 +31,7 @@ def _context(request, title):
         "min_group": MIN_GROUP,
         "bands": ", ".join(f"{b:,}" for b in BANDS),
         "query": scope.query(),
+        "cache_minutes": cache_seconds() // 60,
     }
 
 

@@ -24,6 +24,12 @@ D = datetime.date
 START = D(2025, 1, 6)  # the cohort's start: 90 days on is 2025-04-06, 180 is 2025-07-05, 365 is 2026-01-06
 
 
+@pytest.fixture(autouse=True)
+def _figures_worked_out_every_time(settings):
+    """No cached figures: each test reads its own data (test_views tests the cache on purpose)."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def org(db):
     a, b = TeamFactory(name="Team A"), TeamFactory(name="Team B")

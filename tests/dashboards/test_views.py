@@ -110,8 +110,9 @@ def test_manager_dashboard_query_count_is_fixed(client, world, django_assert_num
     login(client, world.manager.user)
     client.get(reverse("dashboards:overview"))  # publishes the answer figures once
     # session, user, person, admin-group, has-reports; teams; 4 retention, 4 satisfaction,
-    # 4 engagement, 2 goals; the published figures; the form's programme and cohort options
-    with django_assert_num_queries(23):
+    # 4 engagement, 2 goals; the published figures; the form's programme and cohort options;
+    # the ids of the pairs in the manager's teams (session ratings)
+    with django_assert_num_queries(24):
         assert client.get(reverse("dashboards:overview")).status_code == 200
 
 
@@ -122,3 +123,21 @@ def test_admin_dashboard_query_count_is_fixed(client, world, django_assert_num_q
     client.get(reverse("dashboards:overview"))
     with django_assert_num_queries(21):
         assert client.get(reverse("dashboards:overview")).status_code == 200
+
+
+def test_figures_are_cached_for_the_same_scope_and_filters(
+    client, world, settings, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    login(client, world.admin)
+    first = client.get(reverse("dashboards:overview")).text.split('id="main"')[1]
+    assert "at most every 5 minutes" in first
+    # session, user, admin-group, person, then the form's programme, cohort and team options: no figures
+    with django_assert_num_queries(7):
+        assert client.get(reverse("dashboards:overview")).text.split('id="main"')[1] == first
+    other = client.get(reverse("dashboards:overview") + f"?cohort={world.cohort.pk}")
+    assert other.status_code == 200
+    cache.clear()
