@@ -141,6 +141,8 @@ def satisfaction_panel(data: Outcomes) -> Panel:
             [_("Session ratings (1–5)"), *[_answered(sat.ratings[r]) for r in ROLES], target],
             [_("End-of-cohort survey (1–5)"), *[_answered(sat.survey[r]) for r in ROLES], target],
             [_("Net promoter score (−100 to 100)"), *[_answered(sat.nps[r]) for r in ROLES], "–"],
+            [_("People behind the pulse figures"), *[str(sat.pulse[r].people) for r in ROLES], "–"],
+            [_("People behind the session ratings"), *[str(sat.ratings[r].people) for r in ROLES], "–"],
             [_("People who answered the survey"), *[str(sat.survey_people[r]) for r in ROLES], "–"],
         ],
     )

@@ -93,7 +93,7 @@ class Answered:
     def __str__(self):
         if not self.shown:
             return ""
-        return f"{self.value:.1f}" if self.places == 1 else f"{self.value:+.0f}"
+        return f"{self.value:.1f}" if self.places == 1 else f"{self.value:.0f}"
 
 
 class Publisher:

@@ -105,7 +105,7 @@ def test_satisfaction_by_hand(answers, admin_user):
     assert data.ratings["mentee"].value == 4.0 and data.ratings["mentor"].value == 5.0
     # Survey: 5, 5, 4, 4, 3, 2 -> 3.83 -> 3.8; NPS: promoters 2 (10, 9), detractors 2 (6, 0) of 6 -> 0.
     assert data.survey["mentee"].value == 3.8
-    assert data.nps["mentee"].value == 0 and str(data.nps["mentee"]) == "+0"
+    assert data.nps["mentee"].value == 0 and str(data.nps["mentee"]) == "0"
     month = dict(data.pulse_months)
     assert all(not cells["mentee"].shown for cells in month.values())  # answered in another month
 

@@ -43,6 +43,8 @@ def test_dashboard_report_and_csv_show_the_same_hand_worked_figures(client, answ
     for rows in (_cells(page, "satisfaction"), _cells(report, "satisfaction"), exported, whole):
         assert ["Pulse check-ins (1–5)", "4.2", "too few to show", "4.2"] in rows
         assert ["Session ratings (1–5)", "4.0", "5.0", "4.2"] in rows
+        assert ["People behind the pulse figures", "6", "4", "–"] in rows
+        assert ["Net promoter score (−100 to 100)", "0", "too few to show", "–"] in rows
     retention = _cells(page, "retention")
     # Wilson 95 % for 5 of 6: 43.6 % to 97.0 %; for 4 of 6: 30.0 % to 90.3 % (outward to whole points).
     assert [

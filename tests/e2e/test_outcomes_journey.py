@@ -22,7 +22,8 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def team_in_mentoring(transactional_db):
+def team_in_mentoring(transactional_db, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0  # figures from this test's data, not another test's cache
     today = timezone.localdate()
     world = build_world(today=today)
     world.cohort.starts_on, world.cohort.ends_on = today - 60 * DAY, today + 120 * DAY

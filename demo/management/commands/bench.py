@@ -124,25 +124,33 @@ class Command(BaseCommand):
             ("dashboard, a manager's teams", "manager", "/dashboard/"),
             ("outcome report, whole organisation", "admin", "/dashboard/report/"),
         ]
-        self.stdout.write(f"\ndashboard server time, {requests} requests each")
-        self.stdout.write(f"{'page':<44} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-        with override_settings(ALLOWED_HOSTS=["*"]):
-            for label, login, path in cases:
-                client = Client()
-                client.login(username=login, password=DEMO_PASSWORD)
-                assert client.get(path).status_code == 200
-                with CaptureQueriesContext(connection) as queries:
-                    client.get(path)
-                times = []
-                for _ in range(requests):
-                    start = time.perf_counter()
-                    client.get(path)
-                    times.append((time.perf_counter() - start) * 1000)
-                times.sort()
-                p95 = times[max(0, round(0.95 * len(times)) - 1)]
-                self.stdout.write(
-                    f"{label:<44} {statistics.median(times):10.0f} {p95:8.0f} {len(queries):8d}"
-                )
+        for seconds, mode in ((0, "worked out every time"), (300, "kept 5 minutes, as served")):
+            self.stdout.write(f"\ndashboard server time, {requests} requests each, figures {mode}")
+            self.stdout.write(f"{'page':<44} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+            with override_settings(ALLOWED_HOSTS=["*"], DASHBOARD_CACHE_SECONDS=seconds):
+                for label, login, path in cases:
+                    client = Client()
+                    client.login(username=login, password=DEMO_PASSWORD)
+                    assert client.get(path).status_code == 200
+                    queries = []
+
+                    def count(execute, *args, queries=queries):
+                        queries.append(1)
+                        return execute(*args)
+
+                    # A wrapper, not CaptureQueriesContext: the request closes its connection.
+                    with connection.execute_wrapper(count):
+                        client.get(path)
+                    times = []
+                    for _ in range(requests):
+                        start = time.perf_counter()
+                        client.get(path)
+                        times.append((time.perf_counter() - start) * 1000)
+                    times.sort()
+                    p95 = times[max(0, round(0.95 * len(times)) - 1)]
+                    self.stdout.write(
+                        f"{label:<44} {statistics.median(times):10.0f} {p95:8.0f} {len(queries):8d}"
+                    )
 
     def handle(self, *args, people, mentees, mentors, load_seconds, pages_only, dashboard_only, **options):
         call_command("migrate", verbosity=0)
