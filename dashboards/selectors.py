@@ -39,8 +39,7 @@ from django.utils import timezone
 
 from closeout.models import SurveyResponse
 from matching.models import Pairing
-from people.models import Tag
-from programmes.models import Enrolment
+from programmes.models import Enrolment, Programme
 from sessions.models import CheckIn, Goal, MentoringSession
 
 from .comparison import comparison_group, participants
@@ -155,7 +154,9 @@ def _retention_of(people, *, role: str, compared: bool, today: datetime.date) ->
     )
 
 
-def retention(scope: Scope, *, today: datetime.date | None = None) -> Retention:
+def retention(
+    scope: Scope, *, today: datetime.date | None = None, programme: Programme | None = ...
+) -> Retention:
     today = today or timezone.localdate()
     cohorts = scope.joined_cohorts()
     groups = []
@@ -163,7 +164,7 @@ def retention(scope: Scope, *, today: datetime.date | None = None) -> Retention:
         for compared, select in ((False, participants), (True, comparison_group)):
             people = select(role=role, cohorts=cohorts).filter(_in_teams(scope, "team"))
             groups.append(_retention_of(people, role=role, compared=compared, today=today))
-    programme = scope.target_programme
+    programme = _target_programme(scope) if programme is ... else programme
     target = (
         float(programme.retention_target) if programme and programme.retention_target is not None else None
     )
@@ -191,7 +192,13 @@ def _checkin_role():
     )
 
 
-def satisfaction(scope: Scope, publisher: Publisher, *, today: datetime.date | None = None) -> Satisfaction:
+def satisfaction(
+    scope: Scope,
+    publisher: Publisher,
+    *,
+    today: datetime.date | None = None,
+    programme: Programme | None = ...,
+) -> Satisfaction:
     today = today or timezone.localdate()
     checkins = CheckIn.objects.filter(
         _in_cohorts(scope, "pairing__cohort"),
@@ -290,7 +297,7 @@ def satisfaction(scope: Scope, publisher: Publisher, *, today: datetime.date | N
         nps[role] = publisher.answered(f"nps:{role}", net, people, places=0)
         survey_people[role] = people
 
-    programme = scope.target_programme
+    programme = _target_programme(scope) if programme is ... else programme
     target = (
         float(programme.satisfaction_target)
         if programme and programme.satisfaction_target is not None
@@ -440,46 +447,49 @@ class GoalArea:
 
 
 def goals(scope: Scope, *, today: datetime.date | None = None) -> list[GoalArea]:
-    """Goals by the goal areas their mentee chose when enrolling (a goal counts under each of its
-    mentee's areas, and under "No area given" when there is none). Suppressed by the number of
-    pairings behind a row."""
-    today = today or timezone.localdate()
-    in_progress = Q(status__in=(Goal.Status.ON_TRACK, Goal.Status.AT_RISK))
-    overdue = in_progress & Q(due_on__lt=today)  # Goal.is_overdue in SQL
-    rows = (
-        Goal.objects.filter(
-            _in_cohorts(scope, "pairing__cohort"),
-            _in_teams(scope, "pairing__mentee__person__team"),
-            _in_dates(scope, "created_at__date"),
-        )
-        .values("pairing__mentee__goal_areas")
-        .annotate(
-            set=Count("pk"),
-            on_track=Count("pk", filter=Q(status=Goal.Status.ON_TRACK, due_on__gte=today)),
-            at_risk=Count("pk", filter=Q(status=Goal.Status.AT_RISK, due_on__gte=today)),
-            achieved=Count("pk", filter=Q(status=Goal.Status.ACHIEVED)),
-            overdue=Count("pk", filter=overdue),
-            dropped=Count("pk", filter=Q(status=Goal.Status.DROPPED)),
-            pairings=Count("pairing", distinct=True),
-        )
-    )
-    rows = list(rows)
-    names = dict(
-        Tag.objects.filter(
-            pk__in=[r["pairing__mentee__goal_areas"] for r in rows if r["pairing__mentee__goal_areas"]]
-        ).values_list("pk", "name")
-    )
+    """Goals of the pairs in scope: first all of them, then by the goal areas their mentee chose
+    when enrolling (a goal counts under each of its mentee's areas, and under "No area given" when
+    there is none). A row is suppressed by the number of pairings behind it."""
     from django.utils.translation import gettext as _
 
+    today = today or timezone.localdate()
+    in_progress = Q(status__in=(Goal.Status.ON_TRACK, Goal.Status.AT_RISK))
+    counts = {
+        "set": Count("pk"),
+        "on_track": Count("pk", filter=Q(status=Goal.Status.ON_TRACK, due_on__gte=today)),
+        "at_risk": Count("pk", filter=Q(status=Goal.Status.AT_RISK, due_on__gte=today)),
+        "achieved": Count("pk", filter=Q(status=Goal.Status.ACHIEVED)),
+        "overdue": Count("pk", filter=in_progress & Q(due_on__lt=today)),  # Goal.is_overdue in SQL
+        "dropped": Count("pk", filter=Q(status=Goal.Status.DROPPED)),
+        "pairings": Count("pairing", distinct=True),
+    }
+    in_scope = Goal.objects.filter(
+        _in_cohorts(scope, "pairing__cohort"),
+        _in_teams(scope, "pairing__mentee__person__team"),
+        _in_dates(scope, "created_at__date"),
+    )
+    total = in_scope.aggregate(**counts)
+    area = "pairing__mentee__goal_areas__name"
     areas = [
         GoalArea(
-            name=names.get(r["pairing__mentee__goal_areas"]) or _("No area given"),
-            counts={c: r[c] for c in GOAL_COLUMNS},
-            pairings=r["pairings"],
+            name=row[area] or _("No area given"),
+            counts={c: row[c] for c in GOAL_COLUMNS},
+            pairings=row["pairings"],
         )
-        for r in rows
+        for row in in_scope.values(area).annotate(**counts).order_by()
     ]
-    return sorted(areas, key=lambda a: (-a.counts["set"], a.name))
+    areas.sort(key=lambda a: (-a.counts["set"], a.name))
+    everything = GoalArea(_("All goal areas"), {c: total[c] for c in GOAL_COLUMNS}, total["pairings"])
+    return [everything, *areas] if total["set"] else []
+
+
+def _target_programme(scope: Scope) -> Programme | None:
+    """The programme whose targets the figures are held against: the one filtered to, or the only
+    one there is."""
+    if scope.target_programme is not None:
+        return scope.target_programme
+    only = list(Programme.objects.all()[:2])
+    return only[0] if len(only) == 1 else None
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -500,11 +510,12 @@ def outcomes(scope: Scope, *, today: datetime.date | None = None) -> Outcomes:
     today = today or timezone.localdate()
     publisher = Publisher(scope.key())
     engaged = engagement(scope, today=today)
+    programme = _target_programme(scope)
     result = Outcomes(
         scope=scope,
         active_pairings=engaged.active_pairings,
-        retention=retention(scope, today=today),
-        satisfaction=satisfaction(scope, publisher, today=today),
+        retention=retention(scope, today=today, programme=programme),
+        satisfaction=satisfaction(scope, publisher, today=today, programme=programme),
         engagement=engaged,
         goals=goals(scope, today=today),
     )

@@ -165,6 +165,9 @@ def test_goals_by_area_by_hand(org, admin_user):
         "dropped": 1,
     }
     assert rows["Billing disputes"].shown and not rows["No area given"].shown
+    # Every goal once: the five with an area and the sixth (on track, due today) without one.
+    expected = {"set": 6, "on_track": 2, "at_risk": 0, "achieved": 2, "overdue": 1, "dropped": 1}
+    assert rows["All goal areas"].counts == expected and rows["All goal areas"].pairings == 6
 
 
 def test_a_cohort_filter_narrows_activity(answers, world, admin_user):
