@@ -74,7 +74,7 @@ ASSOCIATION = _(
 def retention_panel(data: Outcomes) -> Panel:
     groups = data.retention.groups
     labels = [str(d) for d in CURVE_DAYS]
-    series = [Series(g.label, [r.percent for _d, r in g.curve]) for g in groups]
+    series = [Series(g.short_label, [r.percent for _d, r in g.curve]) for g in groups]
     title = _("Retention curve: share still employed, by days after joining")
     chart_table = Table(
         caption=title,

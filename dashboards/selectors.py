@@ -109,6 +109,15 @@ class RetentionGroup:
             return _("Comparable non-participants (mentees)") if self.compared else _("Mentees")
         return _("Comparable non-participants (mentors)") if self.compared else _("Mentors")
 
+    @property
+    def short_label(self) -> str:
+        """For a chart's legend."""
+        from django.utils.translation import gettext as _
+
+        if self.role == Enrolment.Role.MENTEE:
+            return _("Comparison (mentees)") if self.compared else _("Mentees")
+        return _("Comparison (mentors)") if self.compared else _("Mentors")
+
 
 @dataclass(frozen=True)
 class Retention:

@@ -2,6 +2,7 @@
 to a cohort, reads a chart's table, exports a panel's CSV and opens the printable report."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -68,3 +69,5 @@ def test_manager_filters_reads_a_chart_table_exports_and_prints(page: Page, live
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print")).to_be_hidden()
     expect(page.locator("header")).to_be_hidden()
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # one printed page
