@@ -5,8 +5,9 @@
 3. A figure made of people's answers (pulse, session ratings, the survey, NPS) is rounded (averages
    to 0.1, NPS to whole points) and *published per size band* of its group (BANDS). While the group
    stays in the same band and the month is the same, every view shows the value published for that
-   band; it is worked out again only when the group moves into another band or a month begins. So
-   one person changing an answer moves nothing, and comparing two views of an unchanged group
+   band; it is worked out again only when the group moves into another band or a month begins. The
+   same set of answers always shows the same figure, whatever filters selected it. So one person
+   changing an answer moves nothing in any view, and comparing two views of an unchanged group
    reveals nothing about anyone.
 """
 
@@ -75,11 +76,20 @@ class Rate:
 class Answered:
     """An answer-based figure (an average or an NPS) over `people` people, as it may be shown.
 
-    `value` is None until `Publisher.publish` has settled it (and stays None when too few)."""
+    `answers` fingerprints the set of answer rows behind it (their count, sum, lowest and highest
+    id: `answer_set` in SQL): a changed answer keeps its row, so the fingerprint stays, whatever
+    filters selected the rows. `value` is None until `Publisher.publish` has settled it (and stays
+    None when too few)."""
 
-    def __init__(self, key: str, raw: float | None, people: int, *, places: int = 1):
-        self.key, self.raw, self.people, self.places = key, raw, people, places
+    def __init__(self, key: str, raw: float | None, people: int, *, places: int = 1, answers: str = ""):
+        self.key, self.raw, self.people, self.places, self.answers = key, raw, people, places, answers
         self.value: float | None = None
+
+    @property
+    def kind(self) -> str:
+        """What is computed, without the month: the same answers give the same figure of a kind."""
+        parts = self.key.split(":")
+        return f"{parts[0]}:{parts[-1]}"
 
     @property
     def shown(self) -> bool:
@@ -96,43 +106,78 @@ class Answered:
         return f"{self.value:.1f}" if self.places == 1 else f"{self.value:.0f}"
 
 
+def answer_set(row: dict, prefix: str = "") -> str:
+    """The fingerprint of a set of answer rows from the aggregates `answer_set_aggregates` adds."""
+    return ":".join(str(row.get(f"{prefix}{name}") or 0) for name in ("n", "sum", "lo", "hi"))
+
+
+def answer_set_aggregates(prefix: str = "", **count_kwargs) -> dict:
+    """Count, Sum, Min and Max of the answer rows' ids (with `filter=` when given): a fingerprint
+    of which rows a figure is made of, computed with the figure."""
+    from django.db.models import Count, Max, Min, Sum
+
+    return {
+        f"{prefix}n": Count("pk", **count_kwargs),
+        f"{prefix}sum": Sum("pk", **count_kwargs),
+        f"{prefix}lo": Min("pk", **count_kwargs),
+        f"{prefix}hi": Max("pk", **count_kwargs),
+    }
+
+
 class Publisher:
-    """Settles the answer-based figures of one page against what was published before (rule 3):
-    one query to read, one to write whatever moved into a new band."""
+    """Settles the answer-based figures of one page against what was published before (rule 3),
+    in one query to read and one to write.
+
+    A figure is looked up twice: by the exact set of answers behind it (the same answers show the
+    same figure in every view, whatever the filters: a re-answered pulse keeps its row), then by
+    this view and the size band of its group (new answers within the band move nothing). Only when
+    neither was published is it worked out from the answers as they are."""
 
     def __init__(self, scope_key: str):
         self.scope_key = scope_key
         self.month = timezone.localdate().strftime("%Y-%m")
         self.figures: list[Answered] = []
 
-    def _stored_key(self, figure: Answered) -> str:
-        text = f"{self.scope_key}|{self.month}|{figure.key}"
-        return hashlib.sha256(text.encode()).hexdigest()
+    def _view_key(self, figure: Answered) -> str:
+        return hashlib.sha256(f"view|{self.scope_key}|{self.month}|{figure.key}".encode()).hexdigest()
 
-    def answered(self, key: str, raw: float | None, people: int, *, places: int = 1) -> Answered:
-        figure = Answered(key, raw, people, places=places)
+    @staticmethod
+    def _set_key(figure: Answered) -> str:
+        return hashlib.sha256(f"set|{figure.kind}|{figure.answers}".encode()).hexdigest()
+
+    def answered(
+        self, key: str, raw: float | None, people: int, *, places: int = 1, answers: str = ""
+    ) -> Answered:
+        figure = Answered(key, raw, people, places=places, answers=answers)
         self.figures.append(figure)
         return figure
 
     def publish(self) -> None:
-        showable = {
-            self._stored_key(f): f for f in self.figures if f.people >= MIN_GROUP and f.raw is not None
-        }
+        showable = [f for f in self.figures if f.people >= MIN_GROUP and f.raw is not None]
         if not showable:
             return
-        stored = {p.key: p for p in PublishedFigure.objects.filter(key__in=list(showable))}
-        changed = []
-        for key, figure in showable.items():
-            band, previous = band_of(figure.people), stored.get(key)
-            if previous is not None and previous.band == band:
-                figure.value = previous.value
+        keys = [self._view_key(f) for f in showable] + [self._set_key(f) for f in showable if f.answers]
+        stored = {p.key: p for p in PublishedFigure.objects.filter(key__in=keys)}
+        changed: dict[str, PublishedFigure] = {}
+        for figure in showable:
+            band, view_key = band_of(figure.people), self._view_key(figure)
+            set_key = self._set_key(figure) if figure.answers else None
+            by_set, by_view = stored.get(set_key), stored.get(view_key)
+            if by_set is not None:
+                figure.value = by_set.value
+            elif by_view is not None and by_view.band == band:
+                figure.value = by_view.value
             else:
                 figure.value = figure.rounded()
-                changed.append(PublishedFigure(key=key, band=band, value=figure.value))
+            for key, previous in ((set_key, by_set), (view_key, by_view)):
+                if key is None:
+                    continue
+                if previous is None or (previous.band, previous.value) != (band, figure.value):
+                    changed[key] = PublishedFigure(key=key, band=band, value=figure.value)
         if changed:
             # Two first views at once publish the same value; the later write wins harmlessly.
             PublishedFigure.objects.bulk_create(
-                changed,
+                list(changed.values()),
                 update_conflicts=True,
                 unique_fields=["key"],
                 update_fields=["band", "value", "published_at"],

@@ -44,7 +44,7 @@ from sessions.models import CheckIn, Goal, MentoringSession
 
 from .comparison import comparison_group, participants
 from .filters import Scope
-from .privacy import MIN_GROUP, Answered, Publisher, Rate, percent
+from .privacy import MIN_GROUP, Answered, Publisher, Rate, answer_set, answer_set_aggregates, percent
 
 HORIZONS = (90, 180, 365)
 # The retention curve's points: every 30 days, then the year.
@@ -217,11 +217,13 @@ def satisfaction(
     pulse_rows = {
         row["role"]: row
         for row in checkins.values("role").annotate(
-            value=Avg("satisfaction"), people=Count("person", distinct=True)
+            value=Avg("satisfaction"), people=Count("person", distinct=True), **answer_set_aggregates()
         )
     }
     pulse = {
-        role: publisher.answered(f"pulse:{role}", row.get("value"), row.get("people", 0))
+        role: publisher.answered(
+            f"pulse:{role}", row.get("value"), row.get("people", 0), answers=answer_set(row)
+        )
         for role in ROLES
         for row in [pulse_rows.get(role, {})]
     }
@@ -232,7 +234,7 @@ def satisfaction(
         for row in checkins.filter(created_at__date__gte=months[0])
         .annotate(month=TruncMonth("created_at", output_field=DateField()))
         .values("month", "role")
-        .annotate(value=Avg("satisfaction"), people=Count("person", distinct=True))
+        .annotate(value=Avg("satisfaction"), people=Count("person", distinct=True), **answer_set_aggregates())
     }
     pulse_months = []
     for month in months:
@@ -240,7 +242,7 @@ def satisfaction(
         for role in ROLES:
             row = by_month.get((month, role), {})
             cells[role] = publisher.answered(
-                f"pulse:{month:%Y-%m}:{role}", row.get("value"), row.get("people", 0)
+                f"pulse:{month:%Y-%m}:{role}", row.get("value"), row.get("people", 0), answers=answer_set(row)
             )
         pulse_months.append((month, cells))
 
@@ -270,12 +272,14 @@ def satisfaction(
         )
         rated[f"{role}_n"] = Count("pk", filter=by_self) + Count("pk", filter=by_partner)
         rated[f"{role}_people"] = Count(person, filter=by_self | by_partner, distinct=True)
+        rated.update(answer_set_aggregates(f"{role}_set_", filter=by_self | by_partner))
     row = sessions.aggregate(**rated)
     ratings = {
         role: publisher.answered(
             f"rating:{role}",
             row[f"{role}_sum"] / row[f"{role}_n"] if row[f"{role}_n"] else None,
             row[f"{role}_people"],
+            answers=answer_set(row, f"{role}_set_"),
         )
         for role in ROLES
     }
@@ -294,6 +298,7 @@ def satisfaction(
             answers=Count("pk"),
             promoters=Count("pk", filter=Q(recommend__gte=9)),
             detractors=Count("pk", filter=Q(recommend__lte=6)),
+            **answer_set_aggregates(),
         )
     }
     survey, nps, survey_people = {}, {}, {}
@@ -301,9 +306,9 @@ def satisfaction(
         row = survey_rows.get(role, {})
         answers = row.get("answers", 0)
         people = row.get("people", 0)
-        survey[role] = publisher.answered(f"survey:{role}", row.get("value"), people)
+        survey[role] = publisher.answered(f"survey:{role}", row.get("value"), people, answers=answer_set(row))
         net = 100 * (row["promoters"] - row["detractors"]) / answers if answers else None
-        nps[role] = publisher.answered(f"nps:{role}", net, people, places=0)
+        nps[role] = publisher.answered(f"nps:{role}", net, people, places=0, answers=answer_set(row))
         survey_people[role] = people
 
     programme = _target_programme(scope) if programme is ... else programme
