@@ -17,7 +17,7 @@ from mentorship.spreadsheets import neutralised
 from submissions.once import submitted_once
 
 from .health_forms import HealthFilterForm, NudgeForm
-from .health_selectors import DEFAULT_SORT, PER_PAGE, HealthFilters, Status, health_rows
+from .health_selectors import DEFAULT_SORT, PER_PAGE, HealthFilters, Status, health_page, health_rows
 from .health_services import pairings_nudge
 
 # (sort key, column heading), in the table's order.
@@ -68,8 +68,8 @@ def _columns(request, sort: str) -> list[dict]:
 def health(request):
     form = HealthFilterForm(request.GET or None)
     filters = form.filters()
-    page = paginate(request, health_rows(filters=filters), per_page=PER_PAGE)
-    page.object_list = _labelled(page.object_list)
+    page = paginate(request, health_rows(filters=filters).values("pk"), per_page=PER_PAGE)
+    page.object_list = _labelled(health_page(page.object_list, sort=filters.sort))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

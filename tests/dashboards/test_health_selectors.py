@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from dashboards.health_selectors import SORTS, HealthFilters, health_rows
+from dashboards.health_selectors import SORTS, HealthFilters, health_page, health_rows
 from matching.models import Pairing
 from sessions.models import FlagResolution
 from tests.dashboards.health_fixtures import EXPECTED, TODAY, build_health
@@ -143,3 +143,13 @@ def test_the_rows_are_one_query_whatever_the_history(world, health, django_asser
     with django_assert_num_queries(1):
         again = rows(sort="-flags")
     assert len(first) == len(again) == 4
+
+
+@pytest.mark.parametrize("sort", [key for name in SORTS for key in (name, f"-{name}")])
+def test_a_page_read_by_its_ids_is_the_same_slice_in_one_query(health, sort, django_assert_num_queries):
+    everything = [row.pk for row in rows(sort=sort)]
+    keys = health_rows(filters=HealthFilters(sort=sort), today=TODAY).values("pk")
+    for start in (0, 2):
+        with django_assert_num_queries(1):
+            page = health_page(keys[start : start + 2], sort=sort, today=TODAY)
+        assert [row.pk for row in page] == everything[start : start + 2]
