@@ -190,9 +190,7 @@ def pairing_flags(request, pk):
         ),
         pk=pk,
     )
-    back_url = (
-        safe_next(request.GET.get("next"), host=request.get_host()) or pairing.cohort.get_absolute_url()
-    )
+    back_url = safe_next(request.GET.get("next"), host=request.get_host())
     open_flags = checkins.open_flags_of_pairing(pairing)
     failed = None  # the form that came back with errors, shown in place of its flag's empty one
     if request.method == "POST":
@@ -231,8 +229,8 @@ def pairing_flags(request, pk):
             # A refused form whose flag is not open any more: its errors go above the list.
             "stray_form": failed,
             "resolutions": checkins.resolutions_of_pairing(pairing),
-            "back_url": back_url,
-            "back_label": _("Back"),
+            "back_url": back_url or pairing.cohort.get_absolute_url(),
+            "back_label": _("Back") if back_url else pairing.cohort.name,
             "low_satisfaction": CheckIn.LOW_SATISFACTION,
         },
     )
