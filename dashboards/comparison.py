@@ -1,47 +1,79 @@
-"""Who programme participants are compared with: one definition for every outcome (retention, the
-support KPIs, ramp-up), so two panels never compare against different people.
+"""Who took part, and who they are compared with: one definition for every outcome figure
+(retention on the dashboard, the support-KPI differences and ramp-up in dashboards/kpi_*).
 
-The comparison group of a group of participants is everyone who
+Participants of a role are the people enrolled (status "enrolled") in that role in the cohorts in
+scope. They are counted once, from `joined_on`: the start of the first of those cohorts.
 
-- has never enrolled in any cohort, in any role or status (an applicant, a waitlisted or a withdrawn
-  person chose the programme, which is exactly what the comparison must not have done);
-- sits in a team of one of the participants (people are compared with their own queue);
-- was hired within HIRE_MARGIN_DAYS of that team's participants' hire dates: on or after the earliest
-  hire date less the margin and on or before the latest plus the margin, so senior mentors are not
-  compared with new hires, and a team with one mentee still has a comparison.
+The comparison group of a role is the people who never enrolled in any cohort (in any status:
+someone who applied and was declined, or withdrew, is in neither group) and who, for at least one
+participant of that role in those cohorts:
 
-A participant without a team widens no comparison. The group is an association's yardstick, not a
-control group: nobody was assigned at random.
+- sit in the same team,
+- were hired within HIRE_WINDOW_DAYS of that participant's hire date (so senior mentors are
+  compared with senior agents, and new-hire mentees with new hires),
+- and were employed on the day that participant's cohort started.
+
+Each is counted once, from `joined_on`: the start of the first such cohort, so both groups are
+followed from the same day. Both querysets are Person querysets annotated with `joined_on`; the
+caller narrows them further (a manager's teams, a team filter) with ordinary filters on Person.
+A comparison shows association, never cause: the groups differ in who chose to take part.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import DateField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet
 
 from people.models import Person
-from programmes.models import Enrolment
+from programmes.models import Cohort, Enrolment
 
-HIRE_MARGIN_DAYS = 90
+HIRE_WINDOW_DAYS = 180
 
-
-def participants() -> QuerySet:
-    """Everyone who ever enrolled in a cohort (ids)."""
-    return Enrolment.objects.order_by().values("person_id")
+_WINDOW = datetime.timedelta(days=HIRE_WINDOW_DAYS)
 
 
-def non_participants(within: QuerySet | None = None) -> QuerySet:
-    people = Person.objects.all() if within is None else within
-    return people.exclude(pk__in=participants())
+def _cohort_filter(cohorts: QuerySet[Cohort] | None, path: str) -> Q:
+    return Q() if cohorts is None else Q(**{f"{path}__in": cohorts})
 
 
-def comparison_group(group: QuerySet, *, within: QuerySet | None = None) -> QuerySet:
-    """The comparison group (a Person queryset) for `group` (a Person queryset), drawn from `within`
-    (everyone by default; a manager's people, a team)."""
-    margin = datetime.timedelta(days=HIRE_MARGIN_DAYS)
-    same_team = group.order_by().filter(team=OuterRef("team"))
-    return non_participants(within).filter(
-        Exists(same_team.filter(hire_date__lte=OuterRef("hire_date") + margin)),
-        Exists(same_team.filter(hire_date__gte=OuterRef("hire_date") - margin)),
+def participants(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> QuerySet[Person]:
+    """People enrolled as `role` in `cohorts` (every cohort when None), with `joined_on`."""
+    return (
+        Person.objects.filter(
+            _cohort_filter(cohorts, "enrolments__cohort"),
+            enrolments__role=role,
+            enrolments__status=Enrolment.Status.ACTIVE,
+        )
+        # Filtered in the same call, the Min reads the same (filtered) enrolment rows.
+        .annotate(joined_on=Min("enrolments__cohort__starts_on"))
+    )
+
+
+def comparison_group(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> QuerySet[Person]:
+    """Non-participants matched to the participants of `role` in `cohorts`, with `joined_on`.
+
+    One join (person -> team -> teammates -> their enrolments -> cohort), grouped by person: no
+    correlated subquery per person, so it stays one plain aggregate at 20,000 people."""
+    mate = "team__people"
+    starts_on = F(f"{mate}__enrolments__cohort__starts_on")
+    never_enrolled = ~Exists(Enrolment.objects.filter(person=OuterRef("pk")))
+    return (
+        Person.objects.filter(never_enrolled)
+        .filter(
+            _cohort_filter(cohorts, f"{mate}__enrolments__cohort"),
+            Q(leave_date__isnull=True) | Q(leave_date__gt=starts_on),
+            **{
+                f"{mate}__enrolments__role": role,
+                f"{mate}__enrolments__status": Enrolment.Status.ACTIVE,
+                f"{mate}__hire_date__gte": ExpressionWrapper(
+                    F("hire_date") - _WINDOW, output_field=DateField()
+                ),
+                f"{mate}__hire_date__lte": ExpressionWrapper(
+                    F("hire_date") + _WINDOW, output_field=DateField()
+                ),
+                "hire_date__lte": starts_on,
+            },
+        )
+        .annotate(joined_on=Min(f"{mate}__enrolments__cohort__starts_on"))
     )

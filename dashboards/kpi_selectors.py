@@ -1,8 +1,9 @@
 """Support KPIs and ramp-up against the comparison group, for the dashboard's panels.
 
-Every figure comes from SQL aggregates (kpis.selectors); this module decides who is a mentee, who is
-compared with them (dashboards.comparison) and what a viewer may see: a manager only their teams,
-nobody a figure from fewer than MIN_GROUP people.
+Every figure comes from SQL aggregates (kpis.selectors). Who took part and who they are compared
+with is dashboards.comparison's one definition (the same as retention's); what a viewer may see is
+the `Scope` of dashboards.filters (a manager: their teams), and no figure from fewer than MIN_GROUP
+people is shown.
 
 The difference in differences, per KPI and period P (during or after mentoring):
 
@@ -20,7 +21,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from scipy import stats
 
@@ -37,53 +38,32 @@ from kpis.selectors import (
     period_summaries,
     pooled,
 )
-from matching.models import Pairing
 from people.models import Person
-from programmes.models import Cohort
+from programmes.models import Cohort, Enrolment
 
-from .comparison import comparison_group, non_participants
-from .selectors import MIN_GROUP, people_in_scope
+from .comparison import comparison_group, participants
+from .filters import Scope
+from .selectors import MIN_GROUP
 
 # Months before the cohort starts and after it ends that are compared with its own months.
 WINDOW_MONTHS = 3
 PERIODS = ("before", "during", "after")
-# A pairing that was published took part, also when it ended early (counted as assigned, not as
-# completed: dropping those who stopped would flatter the programme).
-MENTORED = (Pairing.Status.ACTIVE, Pairing.Status.ENDED)
 # Cohorts whose pairings were published.
 STARTED = (Cohort.State.ACTIVE, Cohort.State.CONCLUDING, Cohort.State.CLOSED)
+MENTEE = Enrolment.Role.MENTEE
 
 
-def _filter(filters, name):
-    return getattr(filters, name, None) if filters is not None else None
+def people_of(scope: Scope) -> QuerySet:
+    """The people whose figures count: the scope's teams (everyone for an admin without a team)."""
+    teams = scope.people_teams
+    return Person.objects.all() if teams is None else Person.objects.filter(team__in=teams)
 
 
-def people_for(user, filters=None) -> QuerySet:
-    """The people a viewer may see aggregates of, narrowed to the filtered team."""
-    people = people_in_scope(user)
-    team = _filter(filters, "team")
-    return people.filter(team=team) if team is not None else people
-
-
-def cohorts_for(filters=None, *, today: datetime.date) -> list[Cohort]:
-    """The cohorts the filters select that have started: one cohort, a programme's, or all; the date
-    range keeps cohorts that start within it."""
-    cohorts = Cohort.objects.filter(state__in=STARTED, starts_on__lte=today).order_by("starts_on", "pk")
-    if (cohort := _filter(filters, "cohort")) is not None:
-        cohorts = cohorts.filter(pk=cohort.pk)
-    if (programme := _filter(filters, "programme")) is not None:
-        cohorts = cohorts.filter(programme=programme)
-    if (start := _filter(filters, "date_from")) is not None:
-        cohorts = cohorts.filter(starts_on__gte=start)
-    if (end := _filter(filters, "date_to")) is not None:
-        cohorts = cohorts.filter(starts_on__lte=end)
-    return list(cohorts)
-
-
-def mentees_of(cohorts) -> QuerySet:
-    """People mentored (a published pairing) in any of `cohorts`."""
-    pairings = Pairing.objects.filter(cohort__in=cohorts, status__in=MENTORED)
-    return Person.objects.filter(pk__in=pairings.order_by().values("mentee__person_id"))
+def cohorts_for(scope: Scope, *, today: datetime.date) -> list[Cohort]:
+    """The cohorts in scope (programme, cohort, started within the date range) that have started."""
+    cohorts = scope.joined_cohorts()
+    cohorts = Cohort.objects.all() if cohorts is None else cohorts
+    return list(cohorts.filter(state__in=STARTED, starts_on__lte=today).order_by("starts_on", "pk"))
 
 
 def periods_of(cohort: Cohort) -> dict[str, tuple[datetime.date, datetime.date]]:
@@ -175,23 +155,24 @@ class KpiOutcome:
         return next(r for r in self.rows if r.kpi.field == kpi_field)
 
 
-def kpi_outcome(user, filters=None, *, today: datetime.date | None = None) -> KpiOutcome:
-    """Each KPI before, during and after mentoring, mentees against their comparison group, over
-    the filtered cohorts: each cohort against its own months and its own comparison group, then the
-    cohorts pooled (someone in two cohorts, or compared for two, counts once for each)."""
+def kpi_outcome(scope: Scope, *, today: datetime.date | None = None) -> KpiOutcome:
+    """Each KPI before, during and after mentoring, a cohort's mentees against its comparison group,
+    over the cohorts in scope: each cohort against its own months and its own comparison group, then
+    the cohorts pooled (someone in two cohorts, or compared for two, counts once for each).
+    Two queries per cohort, plus one for the cohorts."""
     today = today or timezone.localdate()
-    cohorts = cohorts_for(filters, today=today)
+    cohorts = cohorts_for(scope, today=today)
     if not cohorts:
         return KpiOutcome(cohorts=[])
-    within = people_for(user, filters)
+    within = people_of(scope)
     per_group = {"mentees": [], "comparison": []}
     for cohort in cohorts:
-        mentees = within.filter(pk__in=mentees_of([cohort]).values("pk"))
+        this = Cohort.objects.filter(pk=cohort.pk)
         periods = periods_of(cohort)
+        mentees = within.filter(pk__in=participants(role=MENTEE, cohorts=this).values("pk"))
+        others = within.filter(pk__in=comparison_group(role=MENTEE, cohorts=this).values("pk"))
         per_group["mentees"].append(period_summaries(people=mentees, periods=periods))
-        per_group["comparison"].append(
-            period_summaries(people=comparison_group(mentees, within=within), periods=periods)
-        )
+        per_group["comparison"].append(period_summaries(people=others, periods=periods))
     summaries = {
         group: {p: {k.field: pooled(part[p][k.field] for part in parts) for k in KPIS} for p in PERIODS}
         for group, parts in per_group.items()
@@ -286,24 +267,23 @@ class RampUp:
         ]
 
 
-def ramp_up(user, filters=None) -> list[RampUp]:
-    """For people hired within the months that have KPI figures: months from their hire month until
-    they first reach their team's median, mentored (in the filtered cohorts) against people who never
-    took part; people who have not reached it yet are counted as not yet."""
+def ramp_up(scope: Scope) -> list[RampUp]:
+    """For people hired within the months that have KPI figures (and within the date range): months
+    from their hire month until they first reach their team's median, mentees of the cohorts in scope
+    against people who never enrolled; people who have not reached it yet are counted as not yet.
+    Three queries: the months with figures, then one per KPI."""
     first, last = data_months()
     if first is None:
         return []
     hired_from, hired_before = first, add_months(last, 1)
-    if (start := _filter(filters, "date_from")) is not None:
-        hired_from = max(hired_from, start)
-    if (end := _filter(filters, "date_to")) is not None:
-        hired_before = min(hired_before, end + datetime.timedelta(days=1))
-    within = people_for(user, filters).filter(hire_date__gte=hired_from, hire_date__lt=hired_before)
-    if _filter(filters, "cohort") is None and _filter(filters, "programme") is None:
-        mentored = mentees_of(Cohort.objects.all())
-    else:
-        mentored = mentees_of(cohorts_for(filters, today=timezone.localdate()))
-    people = within.filter(pk__in=mentored.values("pk")) | non_participants(within)
+    if scope.start is not None:
+        hired_from = max(hired_from, scope.start)
+    if scope.end is not None:
+        hired_before = min(hired_before, scope.end + datetime.timedelta(days=1))
+    within = people_of(scope).filter(hire_date__gte=hired_from, hire_date__lt=hired_before)
+    mentored = participants(role=MENTEE, cohorts=scope.cohorts())
+    never_enrolled = ~Exists(Enrolment.objects.filter(person=OuterRef("pk")))
+    people = within.filter(pk__in=mentored.values("pk")) | within.filter(never_enrolled)
     result = []
     for kpi_field in RAMP_UP_KPIS:
         counts = months_to_team_median(people=people, marked=mentored, kpi=kpi_field)
