@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import health_views, views
 
 app_name = "dashboards"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("report.csv", views.report_csv, name="report-csv"),
     path("<slug:panel>.csv", views.panel_csv, name="panel-csv"),
+    path("health/", health_views.health, name="health"),
+    path("health/export.csv", health_views.health_csv, name="health-csv"),
+    path("health/nudge/", health_views.health_nudge, name="health-nudge"),
 ]
