@@ -151,25 +151,19 @@ def overdue_for_session(cohort: Cohort, *, today: datetime.date) -> tuple[int, l
 ACTIVITY_CACHE_SECONDS = 60
 
 
-def pair_activity(cohort: Cohort, *, today: datetime.date) -> tuple[int, list[Pairing], int]:
-    """(overdue pairs, the first of them, flagged pairs) for an active cohort, cached for
-    ACTIVITY_CACHE_SECONDS. The key holds everything that scopes them: the cohort, the date a pair
-    is overdue since (today and the cadence) and which pairs are active (their number and newest
-    id, so ending a pair early or publishing new ones shows at once)."""
+def overdue_activity(cohort: Cohort, *, today: datetime.date) -> tuple[int, list[Pairing]]:
+    """(overdue pairs, the first of them) for an active cohort, cached for ACTIVITY_CACHE_SECONDS:
+    finding who has not met is the page's dearest query. The key holds everything that scopes them:
+    the cohort, the date a pair is overdue since (today and the cadence) and which pairs are active
+    (their number and newest id, so ending a pair early or publishing new ones shows at once)."""
     active = Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).aggregate(
         n=Count("pk"), newest=Max("pk")
     )
     key = (
-        f"cohort-activity:v1:{cohort.pk}:{cohort.session_due_since(today).isoformat()}:"
+        f"cohort-overdue:v1:{cohort.pk}:{cohort.session_due_since(today).isoformat()}:"
         f"{active['n']}:{active['newest']}"
     )
-
-    def figures():
-        overdue_count, overdue_first = overdue_for_session(cohort, today=today)
-        # One rule for "flagged" everywhere: the admin's flag page lists exactly these pairs.
-        return overdue_count, overdue_first, flagged_pairings(cohort).count()
-
-    return cache.get_or_set(key, figures, ACTIVITY_CACHE_SECONDS)
+    return cache.get_or_set(key, lambda: overdue_for_session(cohort, today=today), ACTIVITY_CACHE_SECONDS)
 
 
 @dataclass
@@ -259,7 +253,10 @@ def cohort_overview(cohort: Cohort, today: datetime.date | None = None) -> Overv
             ngettext("%(n)d mentee without a mentor", "%(n)d mentees without a mentor", n) % {"n": n}
         )
     if cohort.is_active:
-        overview.overdue_count, overview.overdue_pairings, low = pair_activity(cohort, today=today)
+        overview.overdue_count, overview.overdue_pairings = overdue_activity(cohort, today=today)
+        # Counted live, not cached: an admin who has just resolved a flag expects it gone. One rule for
+        # "flagged" everywhere: the admin's flag page lists exactly these pairs.
+        low = flagged_pairings(cohort).count()
         if low:
             overview.attention.append(
                 ngettext(
