@@ -204,3 +204,13 @@ def test_progress_is_written_outside_the_imports_open_transaction():
         assert KpiImport.objects.get(pk=job.pk).processed_rows == 4
         transaction.set_rollback(True)
     assert KpiImport.objects.get(pk=job.pk).processed_rows == 4
+
+
+def test_two_partial_imports_in_one_transaction_each_replace_their_month(world):
+    header = "Agent email,Month,QA score,Solved tickets"
+    with transaction.atomic():
+        services.kpi_import_apply(text=csv_text("mentor@example.com,2026-03,80,10", header=header))
+        services.kpi_import_apply(text=csv_text("mentor@example.com,2026-04,85,11", header=header))
+        services.kpi_import_apply(text=csv_text("mentor@example.com,2026-03,90,12", header=header))
+    assert figures(world.mentor, MARCH) == (None, None, None, 12, Decimal("90.00"))
+    assert figures(world.mentor, APRIL) == (None, None, None, 11, Decimal("85.00"))
