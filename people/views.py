@@ -42,6 +42,14 @@ def person_search(request):
     )
 
 
+@require_GET
+@manage_required
+def team_search(request):
+    """What the team picker (the people list's team filter) offers for `q`, as JSON."""
+    teams = selectors.team_search(search_query(request.GET))
+    return JsonResponse({"results": [{"value": team.name, "label": team.name} for team in teams]})
+
+
 @manage_required
 def person_import(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
