@@ -16,6 +16,7 @@ hh:mm[:ss] (a bare number is in the unit the column's name gives, else minutes);
 import calendar
 import csv
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -212,6 +213,7 @@ _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _NAMED_MONTH = re.compile(r"^(?:\d{1,2}\s+)?([a-z]+)\.?,?\s*(\d{4})$|^(\d{4})[-\s]([a-z]+)\.?$")
 _CLOCK = re.compile(r"^(\d+):([0-5]?\d)(?::([0-5]?\d(?:\.\d+)?))?$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
+_SIMPLE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 MAX_DURATION_MINUTES = Decimal(10 * 366 * 24 * 60)  # ten years: anything longer is a unit mistake
@@ -352,7 +354,7 @@ def parse(text: str, *, today: datetime.date) -> KpiImportResult:
         rows = [
             reading.row(number, cells)
             for number, cells in enumerate(reader, start=2)
-            if any(cell.strip() for cell in cells)
+            if any(cells) and "".join(cells).strip()
         ]
     except csv.Error as exc:
         raise ImportFileError(_("This file cannot be read as CSV: %(error)s") % {"error": exc}) from exc
@@ -382,55 +384,80 @@ def _check_header(columns: Mapping[str, Column]) -> None:
 
 
 class _RowReader:
-    """Reads cells into a KpiRow. Months repeat on every row, so each spelling is read once."""
+    """Reads cells into a KpiRow. Exports repeat their values (every row has one of a few months, and
+    a figure like "87.5" or "120" comes up again and again), so each column remembers what it has
+    read: at 240,000 rows most cells are a dictionary lookup."""
+
+    CACHE_LIMIT = 100_000  # per column: bounds memory for a file of all-different values
 
     def __init__(self, columns: Mapping[str, Column], *, decimal_comma: bool, latest: datetime.date):
-        self.columns = list(columns.items())
-        self.decimal_comma = decimal_comma
-        self.latest = latest
-        self.months: dict[str, datetime.date | str] = {}
+        self.headers = {name: column.header for name, column in columns.items()}
+        self.readers = [
+            (name, column.index, column.header, self._reader(name, column, decimal_comma, latest), {})
+            for name, column in columns.items()
+        ]
+        self.agent_header = self._header("employee_id", "email")
+        self.month_header = self._header("month")
 
     def row(self, number: int, cells: list[str]) -> KpiRow:
         row = KpiRow(row=number)
-        for name, column in self.columns:
-            raw = cells[column.index].strip() if column.index < len(cells) else ""
-            try:
-                value = self.read(name, column, raw)
-            except ValueError as exc:
-                row.errors.append(RowError(number, column.header, str(exc)))
-                continue
-            setattr(row, name, value)
-        if not row.agent and not row.errors:
-            row.errors.append(RowError(number, self._header("employee_id", "email"), _("names no agent")))
-        if row.month is None and not any(error.column == self._header("month") for error in row.errors):
-            row.errors.append(RowError(number, self._header("month"), _("is required")))
+        width = len(cells)
+        for name, index, header, read, cache in self.readers:
+            raw = cells[index] if index < width else ""
+            hit = cache.get(raw)
+            if hit is None:
+                try:
+                    hit = (read(raw.strip()), "")
+                except ValueError as exc:
+                    hit = (None, str(exc))
+                if len(cache) < self.CACHE_LIMIT:
+                    cache[raw] = hit
+            value, message = hit
+            if message:
+                row.errors.append(RowError(number, header, message))
+            elif value is not None:
+                setattr(row, name, value)
+        if not row.errors and not (row.employee_id or row.email):
+            row.errors.append(RowError(number, self.agent_header, _("names no agent")))
+        if row.month is None and not any(error.column == self.month_header for error in row.errors):
+            row.errors.append(RowError(number, self.month_header, _("is required")))
         return row
 
     def _header(self, *names: str) -> str:
-        headers = dict(self.columns)
-        return " / ".join(headers[name].header for name in names if name in headers)
+        return " / ".join(self.headers[name] for name in names if name in self.headers)
 
-    def read(self, name: str, column: Column, raw: str):
+    @staticmethod
+    def _reader(name: str, column: Column, decimal_comma: bool, latest: datetime.date):
         if name in ("email", "employee_id"):
-            if len(raw) > 254:
-                raise ValueError(_("is longer than %(n)s characters") % {"n": 254})
-            return raw.lower() if name == "email" else raw
+            return functools.partial(_identifier, lower=name == "email")
         if name == "month":
-            month = self.months.get(raw)
-            if month is None:
-                month = self.months[raw] = _month_or_message(raw, latest=self.latest)
-            if isinstance(month, str):
-                raise ValueError(month)
-            return month
-        if raw.lower() in _BLANKS:
-            return None
+            return functools.partial(_month, latest=latest)
         if name in PERCENTAGES:
-            return parse_percentage(raw, decimal_comma=self.decimal_comma)
-        if name in DURATIONS:
-            return parse_duration(
-                raw, minutes_per_unit=column.minutes_per_unit, decimal_comma=self.decimal_comma
+            parse = functools.partial(parse_percentage, decimal_comma=decimal_comma)
+        elif name in DURATIONS:
+            parse = functools.partial(
+                parse_duration, minutes_per_unit=column.minutes_per_unit, decimal_comma=decimal_comma
             )
-        return parse_count(raw, decimal_comma=self.decimal_comma)
+        else:
+            parse = functools.partial(parse_count, decimal_comma=decimal_comma)
+        return functools.partial(_figure, parse=parse)
+
+
+def _identifier(raw: str, *, lower: bool) -> str:
+    if len(raw) > 254:
+        raise ValueError(_("is longer than %(n)s characters") % {"n": 254})
+    return raw.lower() if lower else raw
+
+
+def _figure(raw: str, *, parse):
+    return None if raw.lower() in _BLANKS else parse(raw)
+
+
+def _month(raw: str, *, latest: datetime.date) -> datetime.date:
+    message = _month_or_message(raw, latest=latest)
+    if isinstance(message, str):
+        raise ValueError(message)
+    return message
 
 
 def _month_or_message(raw: str, *, latest: datetime.date) -> datetime.date | str:
@@ -493,6 +520,8 @@ def _valid_day(year: int, month: int, day: int, value: str) -> None:
 
 def _number(raw: str, *, decimal_comma: bool) -> Decimal:
     """A number as a spreadsheet writes it: "1,234.5", or "1.234,5" in a semicolon-separated file."""
+    if _SIMPLE_NUMBER.match(raw) and not (decimal_comma and "." in raw):
+        return Decimal(raw)
     text = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
     if not _PLAIN_NUMBER.match(text):

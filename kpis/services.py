@@ -9,11 +9,13 @@ figure at all is removed. Figures the file has no column for are kept, so a QA t
 scores does not erase the helpdesk's CSAT for the same months. Months not in the file are untouched.
 """
 
+import csv
 import dataclasses
 import datetime
+import io
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +30,7 @@ from .models import AgentMonth, KpiImport
 # Files with more rows than this are applied by a Celery worker while the page shows progress.
 ASYNC_THRESHOLD_ROWS = 5_000
 BATCH_SIZE = 5_000
+COPY_BATCH_SIZE = 40_000
 # 240,000 rows apply in well under a minute; a job running for this long has lost its worker.
 IMPORT_LEASE = datetime.timedelta(minutes=15)
 
@@ -157,15 +160,36 @@ def kpi_import_apply(
         )
     figures = result.figures
     now = timezone.now()
-    named = {(row.person_id, row.month) for row in result.rows if row.action in ("create", "replace")}
+    rows = [row for row in result.rows if row.action in ("create", "replace")]
+    if figures == importing.FIGURES:
+        # The file has every figure, so its months are written afresh: a stored agent-month it does
+        # not name would lose every figure and be removed anyway. Deleting and inserting is several
+        # times faster than updating 240,000 rows in place.
+        AgentMonth.objects.filter(month__in=result.months).delete()
+        _write(rows, figures, now=now, progress=progress, replace=False)
+        return KpiCounts(
+            created=result.count("create"), replaced=result.count("replace"), cleared=result.cleared
+        )
+    named = {(row.person_id, row.month) for row in rows}
     cleared = [pk for key, pk in stored.items() if key not in named]
     emptied = dict.fromkeys(figures) | {"imported_at": now}
     for start in range(0, len(cleared), BATCH_SIZE):
         AgentMonth.objects.filter(pk__in=cleared[start : start + BATCH_SIZE]).update(**emptied)
+    _write(rows, figures, now=now, progress=progress, replace=True)
+    if cleared:
+        # A stored month the file left with no figure at all says nothing any more.
+        AgentMonth.objects.filter(
+            Q(month__in=result.months), *(Q(**{f"{name}__isnull": True}) for name in importing.FIGURES)
+        ).delete()
+    return KpiCounts(created=result.count("create"), replaced=result.count("replace"), cleared=result.cleared)
 
-    processed = 0
-    for start in range(0, len(result.rows), BATCH_SIZE):
-        batch = result.rows[start : start + BATCH_SIZE]
+
+def _write(rows: list[importing.KpiRow], figures: tuple[str, ...], *, now, progress, replace: bool) -> None:
+    """Insert the rows; with `replace`, a stored (agent, month) gets the file's figures instead."""
+    if connection.vendor == "postgresql":
+        _write_postgresql(rows, figures, now=now, progress=progress, replace=replace)
+        return
+    for start in range(0, len(rows), BATCH_SIZE):
         AgentMonth.objects.bulk_create(
             [
                 AgentMonth(
@@ -174,18 +198,66 @@ def kpi_import_apply(
                     imported_at=now,
                     **{name: getattr(row, name) for name in figures},
                 )
-                for row in batch
-                if row.action in ("create", "replace")
+                for row in rows[start : start + BATCH_SIZE]
             ],
-            update_conflicts=True,
-            unique_fields=["person", "month"],
-            update_fields=[*figures, "imported_at"],
+            **(
+                {
+                    "update_conflicts": True,
+                    "unique_fields": ["person", "month"],
+                    "update_fields": [*figures, "imported_at"],
+                }
+                if replace
+                else {}
+            ),
         )
-        processed += len(batch)
-        progress(processed)
-    if cleared:
-        # A stored month the file left with no figure at all says nothing any more.
-        AgentMonth.objects.filter(
-            Q(month__in=result.months), *(Q(**{f"{name}__isnull": True}) for name in importing.FIGURES)
-        ).delete()
-    return KpiCounts(created=result.count("create"), replaced=result.count("replace"), cleared=result.cleared)
+        progress(min(start + BATCH_SIZE, len(rows)))
+
+
+def _write_postgresql(
+    rows: list[importing.KpiRow], figures: tuple[str, ...], *, now, progress, replace: bool
+) -> None:
+    """bulk_create with update_conflicts spent over 40 s of Python on 240,000 rows (model instances,
+    then 2 million parameters). COPY does the same in a few seconds, with a fixed number of
+    statements per batch: straight into the table, or (to replace) into a temporary table and then
+    one INSERT … ON CONFLICT per batch."""
+    qn = connection.ops.quote_name
+    table = qn(AgentMonth._meta.db_table)
+    names = ", ".join(qn(column) for column in ("person_id", "month", *figures))
+    with connection.cursor() as cursor:
+        if replace:
+            fields = [
+                AgentMonth._meta.get_field(name)
+                for name in ("person", "month", *importing.FIGURES, "imported_at")
+            ]
+            definition = ", ".join(f"{qn(field.column)} {field.db_type(connection)}" for field in fields)
+            # ON COMMIT DROP: the table lives as long as this import's transaction.
+            cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS kpi_incoming ({definition}) ON COMMIT DROP")
+            updates = ", ".join(
+                f"{qn(column)} = EXCLUDED.{qn(column)}" for column in (*figures, "imported_at")
+            )
+        stamp = now.isoformat()
+        target = f"{table} ({names}, imported_at)" if not replace else f"kpi_incoming ({names}, imported_at)"
+        for start in range(0, len(rows), COPY_BATCH_SIZE):
+            batch = rows[start : start + COPY_BATCH_SIZE]
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerows(
+                [
+                    row.person_id,
+                    row.month,
+                    *("" if (value := getattr(row, name)) is None else value for name in figures),
+                    stamp,
+                ]
+                for row in batch
+            )
+            buffer.seek(0)
+            if replace:
+                cursor.execute("TRUNCATE kpi_incoming")
+            cursor.copy_expert(f"COPY {target} FROM STDIN WITH (FORMAT csv)", buffer)
+            if replace:
+                cursor.execute(
+                    f"INSERT INTO {table} ({names}, imported_at) "  # noqa: S608 - names come from the model
+                    f"SELECT {names}, imported_at FROM kpi_incoming "
+                    f"ON CONFLICT (person_id, month) DO UPDATE SET {updates}"
+                )
+            progress(start + len(batch))

@@ -410,3 +410,16 @@ def test_validate_says_what_each_row_does_and_counts_what_the_file_clears():
     # E2's row has no figures, and E3 is stored for March but the file names E3 only for April.
     assert result.cleared == 2
     assert (result.count("create"), result.count("replace"), result.count("empty")) == (1, 1, 1)
+
+
+def test_a_semicolon_separated_excel_export_with_decimal_commas_is_read():
+    result = parse(
+        "Agent email;Month;CSAT %;First reply time (hrs);Solved tickets\n"
+        "ada@example.com;03/2026;87,5;1,5;1.234\n"
+    )
+    (row,) = result.rows
+    assert (row.csat, row.first_response_minutes, row.tickets_solved) == (
+        Decimal("87.50"),
+        Decimal("90.0"),
+        1234,
+    )

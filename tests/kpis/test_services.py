@@ -204,3 +204,41 @@ def test_progress_is_written_outside_the_imports_open_transaction():
         assert KpiImport.objects.get(pk=job.pk).processed_rows == 4
         transaction.set_rollback(True)
     assert KpiImport.objects.get(pk=job.pk).processed_rows == 4
+
+
+def test_two_partial_imports_in_one_transaction_each_replace_their_month(world):
+    header = "Agent email,Month,QA score,Solved tickets"
+    with transaction.atomic():
+        services.kpi_import_apply(text=csv_text("mentor@example.com,2026-03,80,10", header=header))
+        services.kpi_import_apply(text=csv_text("mentor@example.com,2026-04,85,11", header=header))
+        services.kpi_import_apply(text=csv_text("mentor@example.com,2026-03,90,12", header=header))
+    assert figures(world.mentor, MARCH) == (None, None, None, 12, Decimal("90.00"))
+    assert figures(world.mentor, APRIL) == (None, None, None, 11, Decimal("85.00"))
+
+
+def test_check_and_apply_take_the_same_queries_whatever_the_files_size(world):
+    """A fixed number of statements per batch of rows: 3 agents and 60 agents cost the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PersonFactory
+
+    def queries(agents: int, month: str) -> tuple[int, int, int]:
+        people = PersonFactory.create_batch(agents)
+        full = csv_text(*(f"{p.email},{month},80,1,1,1,1" for p in people))
+        partial = csv_text(*(f"{p.email},{month},70" for p in people), header="Agent email,Month,QA score")
+        counts = []
+        for step in (
+            lambda: services.kpi_import_check(text=full),
+            lambda: services.kpi_import_apply(text=full),
+            lambda: services.kpi_import_apply(text=partial),
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                step()
+            counts.append(len(captured))
+        assert AgentMonth.objects.filter(month=f"{month}-01", qa_score=70, csat=80).count() == agents
+        return tuple(counts)
+
+    small, large = queries(3, "2026-03"), queries(60, "2026-04")
+    assert small == large
+    assert small[0] == 2  # the people, the stored figures of the file's months
