@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
+from kpis.selectors import trend_of
 from people.roles import person_of
 
 from . import export, selectors
@@ -37,6 +38,7 @@ def pairing_detail(request, pk):
         "i_am_mentor": pairing.mentor.person_id == me.pk,
         "back_url": reverse("mentoring_sessions:pairing-list"),
         "back_label": _("My mentoring"),
+        "mentee_kpis": trend_of(pairing.mentee.person),
         **selectors.pairing_workspace(pairing, person=me, timeline_size=_int(request.GET.get("timeline"))),
     }
     return render(request, "sessions/pairing_detail.html", context)

@@ -2,12 +2,14 @@
 
 import datetime
 import types
+from decimal import Decimal
 
 import factory
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from kpis.models import AgentMonth
 from matching.models import MatchRun, Pairing
 from people.models import Person, Tag, Team
 from programmes.models import Cohort, Enrolment, Programme
@@ -130,6 +132,19 @@ class CheckInFactory(factory.django.DjangoModelFactory):
     pairing = factory.SubFactory(PairingFactory)
     person = factory.SelfAttribute("pairing.mentee.person")
     satisfaction = 4
+
+
+class AgentMonthFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgentMonth
+
+    person = factory.SubFactory(PersonFactory)
+    month = datetime.date(2026, 1, 1)
+    csat = Decimal("85.00")
+    first_response_minutes = Decimal("60.0")
+    resolution_minutes = Decimal("600.0")
+    tickets_solved = 120
+    qa_score = Decimal("90.00")
 
 
 def person_with_login(username: str, full_name: str, **kwargs) -> Person:

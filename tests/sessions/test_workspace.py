@@ -168,9 +168,9 @@ def _fill(pairing, n):
 
 
 # session, user, person, the person's enrolment ids, pairing; stats, next session, open actions,
-# goals, timeline sessions, goal updates, check-ins; then the nav's role checks (admin group,
-# has-reports)
-WORKSPACE_QUERIES = 14
+# goals, timeline sessions, goal updates, check-ins, the mentee's KPI months; then the nav's role
+# checks (admin group, has-reports)
+WORKSPACE_QUERIES = 15
 
 
 @pytest.mark.parametrize("size", [2, 200])

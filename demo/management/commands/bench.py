@@ -57,6 +57,35 @@ def _main_pages() -> list[tuple[str, str, str]]:
     return [(label, login, path) for label, login, path in pages if path]
 
 
+def _kpi_export(rows: int) -> str:
+    """`rows` agent-months for the organisation's people, in the 12 months before the demo's KPI
+    history (so a first import creates them all), with Zendesk Explore's column names and numbers as
+    spread as real ones."""
+    import datetime as _dt
+
+    from demo.kpis import history_months
+
+    emails = list(Person.objects.exclude(email="").order_by("pk").values_list("email", flat=True))
+    per_month = min(len(emails), rows // 12)
+    first = history_months(_dt.date.today(), 30)[:12]
+    months = [first[k % 12] for k in range(rows // per_month + 1)]
+    rng = np.random.default_rng(9)
+    csat, frt = rng.uniform(55, 100, rows).round(1), rng.lognormal(3.5, 0.6, rows).round(1)
+    hours, tickets, qa = (
+        rng.lognormal(2.5, 0.7, rows).round(1),
+        rng.integers(10, 320, rows),
+        rng.uniform(0.6, 1, rows),
+    )
+    lines = ["Assignee email,Month,Satisfaction score,First reply time (min),Full resolution time (hrs),"
+             "Solved tickets,QA score"]  # fmt: skip
+    for k in range(rows):
+        lines.append(
+            f"{emails[k % per_month]},{months[k // per_month]:%Y-%m},{csat[k]}%,{frt[k]},{hours[k]},"
+            f"{tickets[k]},{qa[k]:.3f}"
+        )
+    return "\n".join(lines) + "\n"
+
+
 class Command(BaseCommand):
     help = "Print speed and memory figures at programme scale (needs an empty database)."
 
@@ -114,6 +143,60 @@ class Command(BaseCommand):
                 )
         self.stdout.write("")
 
+    def health_table(self, *, requests: int = 50) -> None:
+        """Programme health (issue 9): the admin's table of every pairing, in process (Django's test
+        client, no server), page 1 of the whole organisation sorted by a computed column."""
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(User.objects.get(username="admin"))
+        pairings = Pairing.objects.exclude(status=Pairing.Status.PROPOSED).count()
+        for path in ("/dashboard/health/", "/dashboard/health/?sort=-flags"):
+            assert client.get(path, secure=True).status_code == 200  # warm-up
+            # Each request empties the query log as it starts: start the capture from an empty one.
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path, secure=True)
+            query_count = len(queries)  # now: the next request empties the log it reads
+            times = []
+            for _ in range(requests):
+                start = time.perf_counter()
+                client.get(path, secure=True)
+                times.append((time.perf_counter() - start) * 1000)
+            times.sort()
+            p95 = times[max(0, round(0.95 * len(times)) - 1)]
+            label = f"programme health {path.removeprefix('/dashboard/health/')}, {pairings:,} pairings"
+            self.stdout.write(
+                f"{label:<58} "
+                f"median {statistics.median(times):.0f} ms, p95 {p95:.0f} ms over {requests}, "
+                f"{query_count} queries"
+            )
+
+    def kpi_import(self, rows: int = 240_000) -> None:
+        """The KPI import (issue 9): a helpdesk export of `rows` agent-months, Zendesk Explore's
+        column names, checked (the preview) and applied as the Apply button's Celery task does it;
+        then the same file again, which replaces every row."""
+        from kpis import services as kpi_services
+
+        text = _kpi_export(rows)
+        for label in ("", ", again (every row replaced)"):
+            with (
+                CaptureQueriesContext(connection) as queries,
+                self.timed(
+                    f"KPI import, {rows:,} rows: check (preview){label}", lambda: f"{len(queries)} queries"
+                ),
+            ):
+                result = kpi_services.kpi_import_check(text=text)
+            with (
+                CaptureQueriesContext(connection) as queries,
+                self.timed(
+                    f"KPI import, {rows:,} rows: check + apply{label}",
+                    lambda queries=queries, result=result: (
+                        f"{len(queries)} queries, {result.count('create'):,} created, "
+                        f"{result.count('replace'):,} replaced"
+                    ),
+                ),
+            ):
+                kpi_services.kpi_import_apply(text=text)
+
     def dashboard_timings(self, requests: int = 50) -> None:
         """The outcomes dashboard's server time in this process (no network): the whole organisation
         and one team, median and p95 over `requests` requests after one that publishes its figures."""
@@ -159,6 +242,7 @@ class Command(BaseCommand):
             return
         if pages_only:
             self.page_loads(seconds=load_seconds)
+            self.health_table()
             return
         if Person.objects.exists():
             raise CommandError("bench needs an empty database: run it through `make bench`.")
@@ -171,6 +255,7 @@ class Command(BaseCommand):
 
         self.dashboard_timings()
         reset_queries()
+        self.health_table()
         admin = User.objects.get(username="admin")
 
         rng = np.random.default_rng(1)
@@ -235,6 +320,8 @@ class Command(BaseCommand):
             people_import_apply(text=out.getvalue())
         with self.timed("people import, 10,000 rows again, every name changed"):
             people_import_apply(text=out.getvalue().replace(",Imported ", ",Renamed "))
+
+        self.kpi_import()
 
         # --- issue 4, matcher: a full match run from database rows at 5,000 x 2,000 --------------
         # Self-contained: its own people (bulk-created, with a management tree, tags, time zones),

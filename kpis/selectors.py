@@ -1,0 +1,213 @@
+"""Reads over the helpdesk figures, as SQL aggregates: a group's KPIs over a period of months, how
+long new hires take to reach their team's median, and one agent's own trend.
+
+This app sits below matching and the cohorts' pairings, so these functions take groups of people
+as querysets; which people are mentees, and who they are compared with, is decided in dashboards.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Avg, Count, F, FloatField, Max, Min, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Person
+
+from .models import AgentMonth
+
+
+@dataclass(frozen=True)
+class Kpi:
+    field: str
+    label: str
+    unit: str
+    # Times are better when shorter: the wording and the chart say "improved" the other way round.
+    lower_is_better: bool
+    places: int
+
+
+KPIS = (
+    Kpi("csat", _("CSAT"), "%", lower_is_better=False, places=1),
+    Kpi("first_response_minutes", _("First response time"), _("min"), lower_is_better=True, places=0),
+    Kpi("resolution_minutes", _("Resolution time"), _("min"), lower_is_better=True, places=0),
+    Kpi("tickets_solved", _("Tickets solved per month"), "", lower_is_better=False, places=0),
+    Kpi("qa_score", _("QA score"), "%", lower_is_better=False, places=1),
+)
+KPI_BY_FIELD = {kpi.field: kpi for kpi in KPIS}
+
+# Ramp-up is measured on the figures a team lead watches for a new hire's first months.
+RAMP_UP_KPIS = ("csat", "tickets_solved")
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(month: datetime.date, months: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One KPI for a group over a period: the mean of each person's own monthly mean (someone with
+    six months of figures counts once, like someone with one), the sample standard deviation of
+    those person means, and the people and agent-months behind it."""
+
+    mean: float | None
+    sd: float | None
+    people: int
+    months: int
+
+    @classmethod
+    def empty(cls) -> Summary:
+        return cls(None, None, 0, 0)
+
+
+def period_summaries(
+    *, people: QuerySet, periods: dict[str, tuple[datetime.date, datetime.date]]
+) -> dict[str, dict[str, Summary]]:
+    """`{period: {kpi field: Summary}}` for `people` (a Person queryset) over each period, given as
+    [first month, first month after it). One query: person means in a subquery, then their mean."""
+    start = min(first for first, _after in periods.values())
+    end = max(after for _first, after in periods.values())
+    inner, outer = {}, {}
+    for name, (first, after) in periods.items():
+        in_period = Q(month__gte=first, month__lt=after)
+        for kpi in KPIS:
+            key = f"{kpi.field}__{name}"
+            inner[f"m_{key}"] = Avg(kpi.field, filter=in_period)
+            inner[f"n_{key}"] = Count(kpi.field, filter=in_period)
+            outer[f"mean_{key}"] = Avg(f"m_{key}")
+            # Sums of squares, not STDDEV_SAMP: SQLite's fails on a group of one.
+            outer[f"squares_{key}"] = Sum(F(f"m_{key}") * F(f"m_{key}"), output_field=FloatField())
+            # COUNT skips the NULL mean of someone without figures in this period.
+            outer[f"people_{key}"] = Count(f"m_{key}")
+            outer[f"months_{key}"] = Sum(f"n_{key}")
+    row = (
+        AgentMonth.objects.filter(person__in=people.values("pk"), month__gte=start, month__lt=end)
+        .values("person")
+        .annotate(**inner)
+        .aggregate(**outer)
+    )
+    return {name: {kpi.field: _summary(row, f"{kpi.field}__{name}") for kpi in KPIS} for name in periods}
+
+
+def _summary(row: dict, key: str) -> Summary:
+    people, mean = row[f"people_{key}"] or 0, _float(row[f"mean_{key}"])
+    sd = None
+    if people > 1:
+        # The sample variance from the sum of squares; rounding can leave a hair below zero.
+        variance = (float(row[f"squares_{key}"]) - people * mean * mean) / (people - 1)
+        sd = math.sqrt(max(variance, 0.0))
+    return Summary(mean=mean, sd=sd, people=people, months=row[f"months_{key}"] or 0)
+
+
+def pooled(parts: Iterable[Summary]) -> Summary:
+    """The summary of the union of disjoint groups, from each group's summary alone (the exact
+    mean and sample variance, as if the person means had been pooled in one query)."""
+    parts = [p for p in parts if p.people]
+    people = sum(p.people for p in parts)
+    if not people:
+        return Summary(None, None, 0, sum(p.months for p in parts))
+    mean = sum(p.people * p.mean for p in parts) / people
+    squares = sum((p.people - 1) * (p.sd or 0.0) ** 2 + p.people * (p.mean - mean) ** 2 for p in parts)
+    sd = math.sqrt(squares / (people - 1)) if people > 1 else None
+    return Summary(mean, sd, people, sum(p.months for p in parts))
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def data_months(people: QuerySet | None = None) -> tuple[datetime.date | None, datetime.date | None]:
+    """The first and last month with figures (for `people`, or anyone)."""
+    rows = AgentMonth.objects.all()
+    if people is not None:
+        rows = rows.filter(person__in=people.values("pk"))
+    found = rows.aggregate(first=Min("month"), last=Max("month"))
+    return found["first"], found["last"]
+
+
+def months_to_team_median(
+    *, people: QuerySet, marked: QuerySet, kpi: str
+) -> dict[tuple[bool, int | None], int]:
+    """How many of `people` first reached their team's median `kpi` in a month, counted by
+    (in `marked`?, whole months from the hire month to that month); `None` months: not yet. Only
+    people with at least one figure of `kpi` count (someone whose figures are not imported has not
+    failed to reach anything).
+
+    Reaching the median means at least as good as half the team that month, the person included:
+    more than half of the team's figures that month are at or below theirs (CUME_DIST > 0.5, exactly
+    "at or above the median" for a figure of the team's own). The team is the person's team today,
+    and the median is over everyone in it with a figure that month, whoever may see them.
+    One query: a window over the team's months, the first month each person reached it, and the
+    counts by group and months.
+    """
+    if kpi not in RAMP_UP_KPIS:
+        raise ValueError(f"no ramp-up for {kpi}")
+    column = connection.ops.quote_name(kpi)
+    people_sql, people_params = people.order_by().values("pk").query.sql_with_params()
+    teams_sql, teams_params = (
+        Person.objects.filter(pk__in=people.values("pk")).order_by().values("team_id").query.sql_with_params()
+    )
+    marked_sql, marked_params = marked.order_by().values("pk").query.sql_with_params()
+    month_index, month_params = _month_index_sql("am.month")
+    hire_index, hire_params = _month_index_sql("p.hire_date")
+    person_hire_index, person_hire_params = _month_index_sql("hired.hire_date")
+    sql = f"""
+        WITH ranked AS (
+            SELECT am.person_id, {month_index} AS month_index,
+                   CUME_DIST() OVER (PARTITION BY p.team_id, am.month ORDER BY am.{column}) AS at_or_below
+            FROM {AgentMonth._meta.db_table} am
+            JOIN {Person._meta.db_table} p ON p.id = am.person_id
+            WHERE am.{column} IS NOT NULL AND p.team_id IN ({teams_sql})
+        ),
+        reached AS (
+            SELECT ranked.person_id, MIN(ranked.month_index) AS month_index
+            FROM ranked JOIN {Person._meta.db_table} p ON p.id = ranked.person_id
+            WHERE ranked.at_or_below > 0.5 AND ranked.month_index >= {hire_index}
+                AND ranked.person_id IN ({people_sql})
+            GROUP BY ranked.person_id
+        )
+        SELECT CASE WHEN hired.id IN ({marked_sql}) THEN 1 ELSE 0 END AS is_marked,
+               reached.month_index - {person_hire_index} AS months,
+               COUNT(*)
+        FROM {Person._meta.db_table} hired
+        LEFT JOIN reached ON reached.person_id = hired.id
+        WHERE hired.id IN ({people_sql}) AND hired.id IN (SELECT person_id FROM ranked)
+        GROUP BY 1, 2
+    """  # noqa: S608 (the names are the models' own; every value is a parameter)
+    # In the order the placeholders appear.
+    params = (
+        *month_params,
+        *teams_params,
+        *hire_params,
+        *people_params,
+        *marked_params,
+        *person_hire_params,
+        *people_params,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(bool(is_marked), months): count for is_marked, months, count in cursor.fetchall()}
+
+
+def _month_index_sql(column: str) -> tuple[str, tuple]:
+    """year * 12 + month of a date column, in this database's dialect, and its parameters."""
+    year, year_params = connection.ops.date_extract_sql("year", column, ())
+    month, month_params = connection.ops.date_extract_sql("month", column, ())
+    return f"(CAST({year} AS INTEGER) * 12 + CAST({month} AS INTEGER))", (*year_params, *month_params)
+
+
+def trend_of(person: Person, *, months: int = 12) -> list[AgentMonth]:
+    """The agent's own last `months` months of figures, oldest first (a short list, for their
+    workspace)."""
+    latest = list(AgentMonth.objects.filter(person=person).order_by("-month")[:months])
+    latest.reverse()
+    return latest

@@ -1,0 +1,98 @@
+import csv
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.conftest import login
+from tests.dashboards.kpi_data import did_world, ramp_world
+
+
+@pytest.fixture
+def figures(world):
+    return did_world(world.manager), ramp_world(world.manager)
+
+
+@time_machine.travel("2026-11-02 10:00:00Z", tick=False)
+def test_admin_reads_the_kpi_and_ramp_up_tables(client, world, figures):
+    did, _ramp = figures
+    login(client, world.admin)
+    response = client.get(reverse("dashboards:kpis"), {"cohort": did.cohort.pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Support KPIs before, during and after mentoring" in html
+    assert "+6.0 (95 % interval +2.1 to +9.9)" in html
+    assert "not that mentoring caused it" in html
+    assert 'role="img"' in html  # the chart
+    # Ramp-up of the cohort in the filter: Spring 2026 has no new hires, so nobody is "mentored".
+    assert "Ramp-up: months until new hires reach their team" in html
+
+
+@time_machine.travel("2026-11-02 10:00:00Z", tick=False)
+def test_kpi_csv_has_the_same_cells(client, world, figures):
+    did, _ramp = figures
+    login(client, world.admin)
+    response = client.get(reverse("dashboards:kpi-csv", args=["support-kpis"]), {"cohort": did.cohort.pk})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    csat = rows.index(["CSAT (%): mean before, during and after mentoring"])
+    assert rows[csat + 2] == ["Mentees", "83.0", "5", "10", "90.0", "5", "5", "92.0", "5", "5"]
+    assert rows[csat + 3] == ["Comparison group", "82.0", "5", "5", "83.0", "5", "5", "84.0", "5", "5"]
+    # A leading "+" would be a formula to a spreadsheet: neutralised.
+    assert rows[csat + 4][4] == "'+6.0 (95 % interval +2.1 to +9.9)"
+
+
+def test_ramp_up_csv_by_hand(client, world, figures):
+    login(client, world.admin)
+    response = client.get(reverse("dashboards:kpi-csv", args=["ramp-up"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    summary = rows.index(["CSAT: months to the team median"])
+    assert rows[summary + 2] == ["Mentored", "5", "4", "1", "2"]
+    assert rows[summary + 3] == ["Not mentored", "5", "2", "3", "not reached by half yet"]
+    curve = rows.index(["CSAT: share at the team median, by months since hire"])
+    assert rows[curve + 2 : curve + 5] == [
+        ["0", "0.0 %", "0.0 %"],
+        ["1", "20.0 %", "0.0 %"],
+        ["2", "60.0 %", "20.0 %"],
+    ]
+
+
+def test_unknown_panel_is_404_and_people_without_a_dashboard_are_refused(client, world):
+    login(client, world.admin)
+    assert client.get(reverse("dashboards:kpi-csv", args=["salaries"])).status_code == 404
+    login(client, world.mentee.user)
+    assert client.get(reverse("dashboards:kpis")).status_code == 403
+    assert client.get(reverse("dashboards:kpi-csv", args=["ramp-up"])).status_code == 403
+
+
+@time_machine.travel("2026-11-02 10:00:00Z", tick=False)
+def test_manager_of_another_team_sees_too_few(client, world, figures):
+    from tests.factories import PersonFactory
+
+    did, _ramp = figures
+    PersonFactory(team=did.other, manager=world.outsider)
+    login(client, world.outsider.user)
+    html = client.get(reverse("dashboards:kpis")).content.decode()
+    assert "+6.0" not in html and "too few to show" in html
+
+
+def test_empty_states_before_any_figures(client, world):
+    login(client, world.admin)
+    html = client.get(reverse("dashboards:kpis")).content.decode()
+    assert "No KPI figures have been imported yet." in html
+
+
+@pytest.mark.parametrize("bigger", [False, True])
+@time_machine.travel("2026-11-02 10:00:00Z", tick=False)
+def test_page_queries_do_not_grow_with_people(client, world, django_assert_num_queries, bigger):
+    did_world(world.manager, mentees=12 if bigger else 5, comparison=12 if bigger else 5)
+    ramp_world(world.manager)
+    login(client, world.manager.user)
+    client.get(reverse("dashboards:kpis"))  # warm the session
+    # Session and user (2); may they see the dashboard: admin group, their person, any reports (3);
+    # their teams (1); the filter form's choices: programmes, cohorts, teams (3); KPI panel: cohorts,
+    # then two per started cohort (the world's, Spring 2026, the ramp-up cohort: 7); ramp-up: the
+    # months with figures and one per KPI (3).
+    with django_assert_num_queries(19):
+        client.get(reverse("dashboards:kpis"))
