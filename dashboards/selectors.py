@@ -229,9 +229,10 @@ def satisfaction(
     }
 
     months = months_of(scope, today)
+    # A date range wholly in the future has no months to show (and nothing to ask for).
     by_month = {
         (row["month"], row["role"]): row
-        for row in checkins.filter(created_at__date__gte=months[0])
+        for row in checkins.filter(created_at__date__gte=months[0] if months else today)
         .annotate(month=TruncMonth("created_at", output_field=DateField()))
         .values("month", "role")
         .annotate(value=Avg("satisfaction"), people=Count("person", distinct=True), **answer_set_aggregates())
@@ -368,7 +369,7 @@ def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagemen
     held = {
         row["month"]: row["sessions"]
         for row in MentoringSession.objects.filter(
-            pairing__in=pairings, held_on__gte=months[0], held_on__lte=today
+            pairing__in=pairings, held_on__gte=months[0] if months else today, held_on__lte=today
         )
         .annotate(month=TruncMonth("held_on", output_field=DateField()))
         .values("month")
