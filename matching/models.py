@@ -177,6 +177,11 @@ class Pairing(models.Model):
         ordering = ["-score", "pk"]
         verbose_name = _("pairing")
         verbose_name_plural = _("pairings")
+        indexes = [
+            # A run's page of pairs, best first: read 50 rows down this index, not sort every pair of
+            # the run joined to both people and teams (100 ms at 20,000 people).
+            models.Index(fields=["match_run", "-score", "id"], name="pairing_run_best_first_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cohort", "mentee"],
