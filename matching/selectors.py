@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.core.cache import cache
-from django.db.models import Avg, Count, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from people.roles import person_of
@@ -67,7 +66,7 @@ class Figure:
         return f"{round(100 * self.value)}%" if self.percent else f"{self.value:.1f}"
 
 
-def _share_top3(run: MatchRun) -> float | None:
+def share_top3(run: MatchRun) -> float | None:
     """Share of the run's pairs whose mentor is one of the mentee's three best-scoring allowed
     mentors among the cohort's active mentors (ties count as top 3), as the matcher computes it."""
     mentors = list(
@@ -92,29 +91,17 @@ def _share_top3(run: MatchRun) -> float | None:
     return round(float((got >= third).mean()), 3)
 
 
-# A run without a stored top-3 share (published one pair at a time, or made before figures were
-# stored) has it worked out by scoring the whole cohort: about a second at 20,000 people. It is kept
-# this long, under a key that changes with the run's pairs; the run page says so.
-TOP3_CACHE_SECONDS = 60
-
-
 def run_figures(run: MatchRun) -> list[Figure]:
     """The run's headline figures. Mean, lowest and share matched come from its pairs (aggregates
     in SQL), so every run (published, made before figures were stored, or one pair at a time) shows
-    real numbers; the top-3 share is the matcher's when it stored one, and is worked out from the
-    scores otherwise (cached, see TOP3_CACHE_SECONDS)."""
-    pairs = run.pairings.aggregate(
-        matched=Count("pk"), mean=Avg("score"), lowest=Min("score"), mentors=Sum("mentor_id")
-    )
+    real numbers; the top-3 share is the matcher's, or for a run without one, the one
+    services.match_run_top3_fill worked out (and said so)."""
+    pairs = run.pairings.aggregate(matched=Count("pk"), mean=Avg("score"), lowest=Min("score"))
     matched = pairs["matched"]
     stored = run.quality if isinstance(run.quality, dict) else {}
-    top3 = stored.get("share_top3")
     top3_note = ""
-    if top3 is None and matched:
-        top3_note = _("Worked out from the current scores, at most a minute ago.")
-        # The pairs' fingerprint: a swap changes the scores' sum, a re-pairing the mentors'.
-        key = f"run-top3:v1:{run.pk}:{matched}:{pairs['mentors']}:{pairs['mean']}"
-        top3 = cache.get_or_set(key, lambda: _share_top3(run), TOP3_CACHE_SECONDS)
+    if stored.get("share_top3_worked_out"):
+        top3_note = _("Worked out from the scores when this run was first shown, not by the matcher.")
     unmatched = len(run.unmatched)
     return [
         Figure("mean_score", _("Mean score"), round(pairs["mean"], 1) if matched else None),
@@ -125,7 +112,7 @@ def run_figures(run: MatchRun) -> list[Figure]:
             matched / (matched + unmatched) if matched or unmatched else None,
             percent=True,
         ),
-        Figure("share_top3", _("Got a top-3 mentor"), top3, percent=True, note=top3_note),
+        Figure("share_top3", _("Got a top-3 mentor"), stored.get("share_top3"), percent=True, note=top3_note),
     ]
 
 

@@ -104,6 +104,14 @@ class SwapForm(BoundedForm):
         return data
 
 
+def _with_top3(run: MatchRun) -> MatchRun:
+    """The run with its top-3 share stored, worked out on its first view (as a dead worker's run is
+    failed on read, above); the related rows the page shows stay loaded."""
+    filled = services.match_run_top3_fill(run=run)
+    run.quality = filled.quality
+    return run
+
+
 def _run_or_404(pk) -> MatchRun:
     run = get_object_or_404(selectors.match_runs(), pk=pk)
     if run.lease_expired():
@@ -137,6 +145,8 @@ def run_detail(request, pk):
     if run.is_failed:
         messages.error(request, run.error)
         return redirect(run.cohort)
+    if run.lacks_top3_share:
+        run = _with_top3(run)
     pairings = paginate(
         request,
         selectors.match_run_pairings(run),
@@ -360,6 +370,8 @@ def run_compare(request, cohort_pk):
             for run in {a.pk: a, b.pk: b}.values()
         }
         for run in (a, b):
+            if run.lacks_top3_share:
+                run = _with_top3(run)
             columns.append(
                 {
                     "run": run,
