@@ -104,10 +104,10 @@ def cohort_match_runs(cohort: Cohort):
     )
 
 
-# The cohort page names this many people whose profile is unfinished, and this many overdue pairs;
-# the counts say the rest.
+# The cohort page names this many people whose profile is unfinished (names only), and this many
+# overdue pairs (a line each, with links); the counts say the rest.
 INCOMPLETE_NAMED = 20
-OVERDUE_SHOWN = 20
+OVERDUE_SHOWN = 10
 
 
 def pairings_overdue_for_session(cohort: Cohort, *, today: datetime.date):

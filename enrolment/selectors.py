@@ -51,9 +51,9 @@ def waitlist(cohort: Cohort):
 
 
 def cohort_enrolments_for_review(cohort: Cohort):
-    """Everyone still in the cohort, with whether they are in an active pairing (withdraw/move need
-    it) and a mentor's mentees taken. Both are subqueries, not a GROUP BY over a join: a paginator's
-    COUNT leaves them out, and only a page's rows compute them."""
+    """Everyone still in the cohort in name order, with whether they are in an active pairing
+    (withdraw/move need it) and a mentor's mentees taken. Both are subqueries, not a GROUP BY over
+    a join: a paginator's COUNT leaves them out, and only a page's rows compute them."""
     mentees_taken = (
         Pairing.objects.filter(mentor=OuterRef("pk"), status=Pairing.Status.ACTIVE)
         .order_by()
@@ -81,7 +81,10 @@ def cohort_enrolments_for_review(cohort: Cohort):
             # matching.selectors.mentees_taken, for a page of mentors at once.
             mentees_taken=Coalesce(Subquery(mentees_taken), 0),
         )
-        .order_by("role", "person__full_name", "pk")
+        # By name, the role in its own column: PostgreSQL then walks the people's name index to
+        # the first page (1 ms at 20,000 people) instead of joining and sorting the whole cohort
+        # by role first (24 ms, whichever page).
+        .order_by("person__full_name", "pk")
     )
 
 

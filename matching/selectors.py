@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from people.roles import person_of
@@ -45,14 +45,6 @@ def cohort_pair_rules(cohort):
     )
 
 
-def cohort_active_enrolments(cohort):
-    return (
-        Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
-        .select_related("person")
-        .order_by("person__full_name", "pk")
-    )
-
-
 def unfinished_profiles(cohort) -> int:
     """How many active people of the cohort have not finished their profile: the matcher scores
     their unknown answers as neutral, so their pairs rest on defaults."""
@@ -65,6 +57,7 @@ class Figure:
     label: str
     value: float | None
     percent: bool = False
+    note: str = ""  # how the figure was arrived at, when the page should say
 
     @property
     def shown(self) -> str:
@@ -73,7 +66,7 @@ class Figure:
         return f"{round(100 * self.value)}%" if self.percent else f"{self.value:.1f}"
 
 
-def _share_top3(run: MatchRun, pairings: list[Pairing]) -> float | None:
+def share_top3(run: MatchRun) -> float | None:
     """Share of the run's pairs whose mentor is one of the mentee's three best-scoring allowed
     mentors among the cohort's active mentors (ties count as top 3), as the matcher computes it."""
     mentors = list(
@@ -82,7 +75,12 @@ def _share_top3(run: MatchRun, pairings: list[Pairing]) -> float | None:
         ).only("pk", "person_id")
     )
     column = {m.pk: j for j, m in enumerate(mentors)}
-    counted = [p for p in pairings if p.mentor_id in column]
+    # The scorer needs only each mentee's pk and person; the pair's mentor and score.
+    # (match_run_id too: the related manager reads it to attach the run to each row.)
+    pairings = run.pairings.select_related("mentee").only(
+        "match_run_id", "mentor_id", "score", "mentee__person_id"
+    )
+    counted = [p for p in pairings.order_by("pk") if p.mentor_id in column]
     if not counted:
         return None
     mentees = [p.mentee for p in counted]
@@ -93,27 +91,36 @@ def _share_top3(run: MatchRun, pairings: list[Pairing]) -> float | None:
     return round(float((got >= third).mean()), 3)
 
 
-def run_figures(run: MatchRun, pairings: list[Pairing]) -> list[Figure]:
-    """The run's headline figures. Mean, lowest and share matched come from its pairs, so every run
-    (published, made before figures were stored, or one pair at a time) shows real numbers; the
-    top-3 share is the matcher's when it stored one, and is worked out from the scores otherwise."""
-    scores = [p.score for p in pairings]
-    matched = len(pairings)
+def run_figures(run: MatchRun) -> list[Figure]:
+    """The run's headline figures. Mean, lowest and share matched come from its pairs (aggregates
+    in SQL), so every run (published, made before figures were stored, or one pair at a time) shows
+    real numbers; the top-3 share is the matcher's, or for a run without one, the one
+    services.match_run_top3_fill worked out (and said so)."""
+    pairs = run.pairings.aggregate(matched=Count("pk"), mean=Avg("score"), lowest=Min("score"))
+    matched = pairs["matched"]
     stored = run.quality if isinstance(run.quality, dict) else {}
-    top3 = stored.get("share_top3")
-    if top3 is None and pairings:
-        top3 = _share_top3(run, pairings)
+    top3_note = ""
+    if stored.get("share_top3_worked_out"):
+        top3_note = _("Worked out from the scores when this run was first shown, not by the matcher.")
+    unmatched = len(run.unmatched)
     return [
-        Figure("mean_score", _("Mean score"), round(sum(scores) / matched, 1) if matched else None),
-        Figure("lowest_score", _("Lowest score"), round(min(scores), 1) if matched else None),
+        Figure("mean_score", _("Mean score"), round(pairs["mean"], 1) if matched else None),
+        Figure("lowest_score", _("Lowest score"), round(pairs["lowest"], 1) if matched else None),
         Figure(
             "share_matched",
             _("Mentees matched"),
-            matched / (matched + len(run.unmatched)) if matched or run.unmatched else None,
+            matched / (matched + unmatched) if matched or unmatched else None,
             percent=True,
         ),
-        Figure("share_top3", _("Got a top-3 mentor"), top3, percent=True),
+        Figure("share_top3", _("Got a top-3 mentor"), stored.get("share_top3"), percent=True, note=top3_note),
     ]
+
+
+def pair_rules_of(cohort, pairings) -> dict[tuple[int, int], PairRule]:
+    """The cohort's pin or forbid on each of `pairings` (a page of a run), by (mentor, mentee)."""
+    mentees = {p.mentee_id for p in pairings}
+    rules = PairRule.objects.filter(cohort=cohort, mentee_id__in=mentees) if mentees else ()
+    return {(r.mentor_id, r.mentee_id): r for r in rules}
 
 
 # --- mentee choice ---------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from mentorship.forms import BoundedForm
+from mentorship.paging import paginate
+from people.forms import PersonField
+from people.models import Person
 from programmes.models import Cohort, Enrolment
 from submissions.once import submitted_once
 
@@ -22,39 +25,91 @@ HISTOGRAM_BUCKETS = [(low, low + 10) for low in range(0, 100, 10)]
 
 class PairRuleForm(BoundedForm):
     """Either a proposed pair of the run (the buttons on each row) or any mentor and mentee of the
-    cohort (the form under the rules)."""
+    cohort: picked by the person pickers under the rules (`mentee_person`, `mentor_person`: an
+    employee id or email), or given as enrolment ids (`mentee`, `mentor`)."""
 
     pairing = forms.ModelChoiceField(queryset=Pairing.objects.none(), required=False)
     mentee = forms.ModelChoiceField(queryset=Enrolment.objects.none(), required=False)
     mentor = forms.ModelChoiceField(queryset=Enrolment.objects.none(), required=False)
+    mentee_person = PersonField(label=_("Mentee"), queryset=Person.objects.none(), required=False)
+    mentor_person = PersonField(label=_("Mentor"), queryset=Person.objects.none(), required=False)
     kind = forms.ChoiceField(choices=PairRule.Kind.choices)
 
     def __init__(self, *args, run, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pairing"].queryset = run.pairings.select_related("mentor__person", "mentee__person")
-        people = Enrolment.objects.filter(cohort=run.cohort, status=Enrolment.Status.ACTIVE).select_related(
-            "person"
-        )
-        self.fields["mentee"].queryset = people.filter(role=Enrolment.Role.MENTEE)
-        self.fields["mentor"].queryset = people.filter(role=Enrolment.Role.MENTOR)
+        self.enrolments = {
+            role: Enrolment.objects.filter(cohort=run.cohort, status=Enrolment.Status.ACTIVE, role=role)
+            .select_related("person")
+            .order_by("pk")
+            for role in Enrolment.Role.values
+        }
+        self.fields["mentee"].queryset = self.enrolments[Enrolment.Role.MENTEE]
+        self.fields["mentor"].queryset = self.enrolments[Enrolment.Role.MENTOR]
+        # Only the cohort's active mentees (mentors) can be picked: anyone else is refused in words.
+        for role in Enrolment.Role.values:
+            self.fields[f"{role}_person"].queryset = Person.objects.filter(
+                pk__in=self.enrolments[role].values("person")
+            )
 
     def clean(self):
         data = super().clean()
         if data.get("pairing"):
             data["mentee"], data["mentor"] = data["pairing"].mentee, data["pairing"].mentor
-        elif not (data.get("mentee") and data.get("mentor")):
+            return data
+        for role in Enrolment.Role.values:
+            person = data.get(f"{role}_person")
+            if not data.get(role) and person is not None:
+                data[role] = self.enrolments[role].filter(person=person).first()
+        if not (data.get("mentee") and data.get("mentor")):
             raise ValidationError(_("Choose a mentee and a mentor of this cohort."))
         return data
 
 
 class SwapForm(BoundedForm):
-    first = forms.ModelChoiceField(queryset=Pairing.objects.none(), label=_("Swap the mentor of"))
-    second = forms.ModelChoiceField(queryset=Pairing.objects.none(), label=_("with the mentor of"))
+    """Two pairs of the run, by pairing id (`first`, `second`) or, from the person pickers, by their
+    mentee (`first_mentee`, `second_mentee`: an employee id or email)."""
+
+    first = forms.ModelChoiceField(
+        queryset=Pairing.objects.none(), label=_("Swap the mentor of"), required=False
+    )
+    second = forms.ModelChoiceField(
+        queryset=Pairing.objects.none(), label=_("with the mentor of"), required=False
+    )
+    first_mentee = PersonField(
+        label=_("Swap the mentor of"), queryset=Person.objects.none(), required=False, help_text=""
+    )
+    second_mentee = PersonField(
+        label=_("with the mentor of"), queryset=Person.objects.none(), required=False, help_text=""
+    )
 
     def __init__(self, *args, run, **kwargs):
         super().__init__(*args, **kwargs)
+        self.run = run
         for name in ("first", "second"):
             self.fields[name].queryset = run.pairings.all()
+            # Only mentees of this run's pairs can be picked: anyone else is refused in words.
+            self.fields[f"{name}_mentee"].queryset = Person.objects.filter(
+                pk__in=run.pairings.values("mentee__person")
+            )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("first", "second"):
+            mentee = data.get(f"{name}_mentee")
+            if not data.get(name) and mentee is not None:
+                data[name] = self.run.pairings.filter(mentee__person=mentee).first()
+        if not (data.get("first") and data.get("second")):
+            raise ValidationError(_("Choose two pairs of this run."))
+        return data
+
+
+def _with_top3(run: MatchRun) -> MatchRun:
+    """The run with its top-3 share stored, worked out on its first view (as a dead worker's run is
+    failed on read, above); the related rows the page shows stay loaded."""
+    filled = services.match_run_top3_fill(run=run)
+    run.quality = filled.quality
+    return run
 
 
 def _run_or_404(pk) -> MatchRun:
@@ -66,12 +121,11 @@ def _run_or_404(pk) -> MatchRun:
     return run
 
 
-def _cohort_people(cohort) -> dict:
-    enrolments = list(selectors.cohort_active_enrolments(cohort))
-    return {
-        "mentees": [e for e in enrolments if e.role == Enrolment.Role.MENTEE],
-        "mentors": [e for e in enrolments if e.role == Enrolment.Role.MENTOR],
-    }
+# A run of thousands of pairs was a 1.4 MB page: its pairs, unmatched mentees and rules are each a
+# page of their own.
+PAIRS_PER_PAGE = 50
+UNMATCHED_PER_PAGE = 50
+RULES_PER_PAGE = 25
 
 
 @manage_required
@@ -91,10 +145,17 @@ def run_detail(request, pk):
     if run.is_failed:
         messages.error(request, run.error)
         return redirect(run.cohort)
-    pairings = list(selectors.match_run_pairings(run))
-    rules = list(selectors.cohort_pair_rules(run.cohort))
-    rule_of = {(r.mentor_id, r.mentee_id): r for r in rules}
-    for pairing in pairings:
+    if run.lacks_top3_share:
+        run = _with_top3(run)
+    pairings = paginate(
+        request,
+        selectors.match_run_pairings(run),
+        per_page=PAIRS_PER_PAGE,
+        param="pairs_page",
+        anchor="pairs-heading",
+    )
+    rule_of = selectors.pair_rules_of(run.cohort, pairings.object_list)
+    for pairing in pairings.object_list:
         pairing.rule = rule_of.get((pairing.mentor_id, pairing.mentee_id))
     return render(
         request,
@@ -103,9 +164,23 @@ def run_detail(request, pk):
             "title": _("Match run %(n)s") % {"n": run.pk},
             "run": run,
             "pairings": pairings,
-            "figures": selectors.run_figures(run, pairings),
-            "rules": rules,
-            "people": _cohort_people(run.cohort) if run.is_editable else {},
+            "unmatched": paginate(
+                request,
+                run.unmatched,
+                per_page=UNMATCHED_PER_PAGE,
+                param="unmatched_page",
+                anchor="unmatched-heading",
+            ),
+            "figures": selectors.run_figures(run),
+            "rules": paginate(
+                request,
+                selectors.cohort_pair_rules(run.cohort),
+                per_page=RULES_PER_PAGE,
+                param="rules_page",
+                anchor="rules-heading",
+            ),
+            "rule_form": PairRuleForm(run=run, auto_id="rule-%s") if run.is_editable else None,
+            "swap_form": SwapForm(run=run, auto_id="swap-%s") if run.is_editable else None,
             "back_url": run.cohort.get_absolute_url(),
             "back_label": run.cohort.name,
         },
@@ -177,7 +252,7 @@ def pair_rule_set(request, pk):
     run = _run_or_404(pk)
     form = PairRuleForm(request.POST, run=run)
     if not form.is_valid():
-        messages.error(request, _("Choose a mentee and a mentor of this cohort."))
+        _form_errors(request, form, _("Choose a mentee and a mentor of this cohort."))
         return redirect(run)
     mentee, mentor = form.cleaned_data["mentee"], form.cleaned_data["mentor"]
     kind = form.cleaned_data["kind"]
@@ -195,6 +270,19 @@ def pair_rule_set(request, pk):
             request, _("%(mentee)s will not be paired with %(mentor)s in the next runs.") % names
         )
     return redirect(run)
+
+
+def _form_errors(request, form, summary: str) -> None:
+    """A refused steering form, in words: what was wrong with a picked person, then the summary."""
+    for name, errors in form.errors.items():
+        if name in PICKERS:
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}: {error}")
+    messages.error(request, summary)
+
+
+# The person pickers of the steering forms: their errors name the person typed, so they are shown.
+PICKERS = ("mentee_person", "mentor_person", "first_mentee", "second_mentee")
 
 
 @manage_required
@@ -219,7 +307,7 @@ def run_swap(request, pk):
     run = _run_or_404(pk)
     form = SwapForm(request.POST, run=run)
     if not form.is_valid():
-        messages.error(request, _("Choose two pairs of this run."))
+        _form_errors(request, form, _("Choose two pairs of this run."))
         return redirect(run)
     try:
         services.pairings_swap(
@@ -282,10 +370,12 @@ def run_compare(request, cohort_pk):
             for run in {a.pk: a, b.pk: b}.values()
         }
         for run in (a, b):
+            if run.lacks_top3_share:
+                run = _with_top3(run)
             columns.append(
                 {
                     "run": run,
-                    "figures": selectors.run_figures(run, list(pairings[run.pk].values())),
+                    "figures": selectors.run_figures(run),
                     "pairs": len(pairings[run.pk]),
                     "histogram": _histogram([p.score for p in pairings[run.pk].values()]),
                 }

@@ -152,3 +152,38 @@ def test_a_background_run_says_it_is_queued_then_moves_on_to_its_proposal(page: 
     expect(page.get_by_role("heading", level=1, name=f"Match run {run.pk}")).to_be_visible()
     expect(page.locator("[data-metric='pairs']")).to_have_text("2")
     assert_accessible(page)
+
+
+def test_admin_picks_people_for_a_rule_and_a_swap_as_they_type(page: Page, live_server, cohort):
+    """No select of the whole cohort: the pickers suggest people from the search as the admin types,
+    and take an email or employee id (what a suggestion fills in)."""
+    from matching.services import match_run_create
+
+    Enrolment.objects.filter(cohort=cohort.cohort).update(
+        profile_completed_at=datetime.datetime.now(datetime.UTC)
+    )
+    run = match_run_create(cohort=cohort.cohort, by=UserFactory._meta.model.objects.get(username="admin"))
+    PersonFactory._meta.model.objects.filter(full_name="Kim Mentor").update(employee_id="E-KIM")
+    login(page, live_server, "admin")
+    page.goto(f"{live_server.url}{run.get_absolute_url()}")
+    rules = page.get_by_role("region", name="Pinned and forbidden pairs")
+    mentee = rules.get_by_role("combobox", name="Mentee")
+    mentee.fill("Ada")
+    # The search's answer fills the picker's list of suggestions.
+    expect(rules.locator("datalist#rule-mentee_person-options option")).to_have_count(1)
+    value = rules.locator("datalist#rule-mentee_person-options option").get_attribute("value")
+    mentee.fill(value)
+    rules.get_by_role("combobox", name="Mentor").fill("e-kim")
+    rules.get_by_label("Rule").select_option("pin")
+    assert_accessible(page)
+    rules.get_by_role("button", name="Add rule").click()
+    expect(page.get_by_role("status")).to_have_text("Pinned Ada Mentee to Kim Mentor for the next runs.")
+
+    swap = page.get_by_role("region", name="Swap two mentors")
+    swap.get_by_role("combobox", name="Swap the mentor of").fill("nobody@nowhere.example")
+    swap.get_by_role("combobox", name="with the mentor of").fill(value)
+    swap.get_by_role("button", name="Swap mentors").click()
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Swap the mentor of: No one who can be chosen here has that email or employee id."
+    )
+    assert_accessible(page)

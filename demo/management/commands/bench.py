@@ -37,6 +37,7 @@ def _main_pages() -> list[tuple[str, str, str]]:
     pairing = Pairing.objects.filter(mentee__person=mentee, status=Pairing.Status.ACTIVE).first()
     goal = Goal.objects.filter(pairing=pairing).order_by("pk").first()
     cohort = pairing.cohort
+    run = pairing.match_run
     pair = f"/pairings/{pairing.pk}"
     pages = [
         ("/healthz/ (reference)", None, "/healthz/"),
@@ -50,6 +51,8 @@ def _main_pages() -> list[tuple[str, str, str]]:
         ("admin: dashboard", "admin", "/dashboard/"),
         ("admin: cohort page", "admin", f"/programmes/cohorts/{cohort.pk}/"),
         ("admin: cohort list", "admin", "/programmes/cohorts/"),
+        ("admin: enrolment review", "admin", f"/enrol/cohorts/{cohort.pk}/review/"),
+        ("admin: match run", "admin", f"/matching/runs/{run.pk}/"),
         ("admin: people list", "admin", "/people/"),
         ("admin: people list, searched", "admin", "/people/?q=smith"),
         ("admin: person search (picker)", "admin", "/people/search/?q=smi"),
