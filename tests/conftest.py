@@ -11,6 +11,8 @@ import shutil
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from mentorship.celery import app as celery_app
 from tests.browser import CHROMIUM, browser, page, phone_page  # noqa: F401 - shared by every browser test
@@ -76,6 +78,30 @@ def _fast_and_offline(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Sessions from the cache whether or not REDIS_URL is set (Redis, or this process's memory, which
+    # is safe in one process), so pinned query counts are the same under plain pytest and with-services.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+def empty_caches() -> None:
+    """Forget everything cached: the database rolls back after each test, and ids are reused, so
+    anything cached about one test's rows would otherwise show in another's. In Redis, only the
+    app's keys (KEY_PREFIX): Celery's queues may share the server with a worker still running."""
+    for cache in caches.all():
+        if isinstance(cache, RedisCache):
+            client = cache._cache.get_client(write=True)
+            keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+        else:
+            cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _caches_start_empty():
+    empty_caches()
+    yield
+    empty_caches()
 
 
 @pytest.fixture(autouse=True)

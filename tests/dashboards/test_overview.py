@@ -80,8 +80,8 @@ def test_dashboard_query_count_is_fixed(client, world, django_assert_num_queries
         SessionFactory(pairing=pairing)
         CheckInFactory(pairing=pairing)
     login(client, world.manager.user)
-    # session, user, person, admin-group and has-reports checks, teams, then the four aggregates
-    with django_assert_num_queries(9):
+    # user (with person and roles), teams, then the four aggregates
+    with django_assert_num_queries(5):
         assert client.get(reverse("dashboards:overview")).status_code == 200
 
 
@@ -94,6 +94,6 @@ def test_admin_dashboard_query_count_is_fixed(client, world, django_assert_num_q
         SessionFactory(pairing=pairing)
         CheckInFactory(pairing=pairing)
     login(client, world.admin)
-    # session, user, admin-group check, person, then the four aggregates
-    with django_assert_num_queries(8):
+    # user (with person and roles), then the four aggregates
+    with django_assert_num_queries(5):
         assert client.get(reverse("dashboards:overview")).status_code == 200

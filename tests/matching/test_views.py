@@ -295,9 +295,9 @@ def test_run_page_query_count_is_fixed(client, world, small, django_assert_num_q
         pairing = PairingFactory(match_run=small.run, status=Pairing.Status.PROPOSED, started_on=None)
         PairRule.objects.create(cohort=small.cohort, mentor=pairing.mentor, mentee=pairing.mentee, kind="pin")
     login(client, world.admin)
-    # session, user, admin-group check, person, run, pairings, rules,
+    # user (with person and roles), run, pairings, rules,
     # the cohort's mentees and mentors for the "add rule" form
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         assert client.get(reverse("matching:run-detail", args=[small.run.pk])).status_code == 200
 
 
@@ -308,8 +308,8 @@ def test_compare_page_query_count_is_fixed(client, world, small, django_assert_n
         for _ in range(size):
             PairingFactory(match_run=run, status=Pairing.Status.PROPOSED, started_on=None)
     login(client, world.admin)
-    # session, user, admin-group check, person, cohort, runs, two pairings
-    with django_assert_num_queries(8):
+    # user (with person and roles), cohort, runs, two pairings
+    with django_assert_num_queries(5):
         assert client.get(reverse("matching:run-compare", args=[small.cohort.pk])).status_code == 200
 
 
@@ -325,16 +325,16 @@ def test_waiting_and_published_run_pages_query_counts_are_fixed(
         lease_expires_at=timezone.now() + datetime.timedelta(minutes=5),
     )
     login(client, world.admin)
-    # session, user, admin-group check, person, run
-    with django_assert_num_queries(5):
+    # user (with person and roles), run
+    with django_assert_num_queries(2):
         assert client.get(queued.get_absolute_url()).status_code == 200
-    # the status the page polls: no page around it, so only session, user, admin check and the run
-    with django_assert_num_queries(4):
+    # the status the page polls: no page around it, so only the user and the run
+    with django_assert_num_queries(2):
         assert client.get(reverse("matching:run-status", args=[queued.pk])).json()["status"] == "queued"
     queued.delete()
     MatchRun.objects.filter(pk=small.run.pk).update(
         status="published", published_at=timezone.now(), quality={}
     )
     # the run, its pairs and rules, and the top-3 share worked out from the cohort's scores
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         assert client.get(small.run.get_absolute_url()).status_code == 200

@@ -79,8 +79,8 @@ def test_cohort_list_query_count_is_fixed(client, world, django_assert_num_queri
     for _ in range(size):
         CohortFactory(programme=world.cohort.programme)
     login(client, world.admin)
-    # session, user, admin-group check, person, count, page
-    with django_assert_num_queries(6):
+    # user (with person and roles), count, page
+    with django_assert_num_queries(3):
         assert client.get(reverse("programmes:cohort-list")).status_code == 200
 
 
@@ -93,11 +93,11 @@ def test_cohort_detail_query_count_is_fixed(client, world, django_assert_num_que
         EnrolmentFactory(cohort=world.cohort, status=Enrolment.Status.WAITLISTED)
         PairingFactory(match_run=world.run)  # overdue: never met since September
     login(client, world.admin)
-    # session, user, admin-group check, person, cohort; a count and a
+    # user (with person and roles), cohort; a count and a
     # page for each of the three lists, partners of the two pages; overview: counts by role and
     # status, unfinished profiles (first names and count), unmatched mentees, overdue pairs (count and
     # the first ones named), flagged pairs; match runs
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(18):
         assert client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk])).status_code == 200
 
 
@@ -110,7 +110,7 @@ def test_match_run_query_count_is_fixed(client, world, django_assert_num_queries
     login(client, world.admin)
     # the run page also loads the cohort's pair rules; this run stored no top-3 share, so it is worked
     # out from the cohort's scores (active mentors and a fixed set of narrow loads, whatever the size)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         assert client.get(reverse("matching:run-detail", args=[world.run.pk])).status_code == 200
 
 
