@@ -12,7 +12,7 @@ from . import selectors
 
 def own_pairing(request, pk):
     """The pairing, if the user is one of its two members; 404 to everyone else."""
-    return get_object_or_404(selectors.pairings_for(request.user), pk=pk)
+    return get_object_or_404(selectors.pairing_for(request.user, pk))
 
 
 def require_active(pairing):

@@ -23,11 +23,22 @@ def pairings_for(user):
     # Through the person's enrolment ids (a few), not an OR across two joins: the planner then
     # reads the mentor and mentee indexes instead of joining every pairing to its enrolments
     # (with the ids as a subquery it still guessed thousands of rows and hashed them all).
-    enrolments = list(Enrolment.objects.filter(person=person).values_list("pk", flat=True))
-    return (
-        Pairing.objects.filter(Q(mentor__in=enrolments) | Q(mentee__in=enrolments))
-        .exclude(status=Pairing.Status.PROPOSED)
-        .select_related("cohort__programme", "mentor__person__team", "mentee__person__team")
+    enrolments = list(Enrolment.objects.filter(person=person).order_by().values_list("pk", flat=True))
+    return _published(Pairing.objects.filter(Q(mentor__in=enrolments) | Q(mentee__in=enrolments)))
+
+
+def pairing_for(user, pk):
+    """The one pairing `pk` if the user is a member (an empty queryset otherwise), in one query:
+    found by its id first, the membership is a check on the joined rows, not a search."""
+    person = person_of(user)
+    if person is None:
+        return Pairing.objects.none()
+    return _published(Pairing.objects.filter(Q(mentor__person=person) | Q(mentee__person=person), pk=pk))
+
+
+def _published(pairings):
+    return pairings.exclude(status=Pairing.Status.PROPOSED).select_related(
+        "cohort__programme", "mentor__person__team", "mentee__person__team"
     )
 
 

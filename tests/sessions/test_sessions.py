@@ -278,9 +278,8 @@ def test_log_form_query_count_does_not_grow_with_history(client, frozen, history
     login(client, frozen.mentee.user)
     url = reverse("mentoring_sessions:session-create", args=[frozen.pair.pk])
     client.get(url)  # warm the session and content-type caches
-    # user (with person and roles), their enrolment ids, pairing, next scheduled session, open action
-    # items (with owners)
-    with django_assert_num_queries(5):
+    # user (with person and roles), pairing, next scheduled session, open action items (with owners)
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert response.text.count("Item ") == history
 
@@ -476,6 +475,5 @@ def test_session_page_query_count_does_not_grow_with_notes(client, frozen, notes
     assert "Mine" in page and "Other" not in page and "Not mine" not in page
 
 
-# user (with person and roles), their enrolment ids, pairing (with both people), the session (with
-# its logger), my note
-SESSION_PAGE_QUERIES = 5
+# user (with person and roles), pairing (with both people), the session (with its logger), my note
+SESSION_PAGE_QUERIES = 4

@@ -167,9 +167,9 @@ def _fill(pairing, n):
         GoalUpdate.objects.create(goal=goal, value=85, created_by=pairing.mentee.person)
 
 
-# user (with person and roles), the person's enrolment ids, pairing; stats, next session, open
-# actions, goals, timeline sessions, goal updates, check-ins
-WORKSPACE_QUERIES = 10
+# user (with person and roles), pairing; stats, next session, open actions, goals, timeline
+# sessions, goal updates, check-ins
+WORKSPACE_QUERIES = 9
 
 
 @pytest.mark.parametrize("size", [2, 200])
