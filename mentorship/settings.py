@@ -135,6 +135,9 @@ if REDIS_URL:
     # so a Redis restart logs nobody out. Only with a cache every web process shares: with a cache
     # per process, a logout in one would leave the session alive in the others' caches.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long rendered parts of a pair's pages are kept (sessions/fragments.py): only in a cache every
+# process shares, since each write replaces a stamp in it that the other processes must see.
+PAIRING_FRAGMENT_SECONDS = 3600 if REDIS_URL else 0
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",

@@ -81,6 +81,8 @@ def _fast_and_offline(settings):
     # Sessions from the cache whether or not REDIS_URL is set (Redis, or this process's memory, which
     # is safe in one process), so pinned query counts are the same under plain pytest and with-services.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Fragments of a pair's pages are cached as with Redis (one process: its memory cache is shared).
+    settings.PAIRING_FRAGMENT_SECONDS = 3600
 
 
 def empty_caches() -> None:
