@@ -63,6 +63,10 @@ def pairing_list_for(user):
     )
     return (
         pairings_for(user)
+        # Only what the list shows: PostgreSQL spent 5 ms planning the eight joins of the workspace's
+        # select_related beside these subqueries, against under 1 ms for these four.
+        .select_related(None)
+        .select_related("cohort", "mentor__person", "mentee__person")
         .annotate(
             session_count=_count(MentoringSession.objects.filter(pairing=OuterRef("pk"))),
             last_session_on=Subquery(
