@@ -15,6 +15,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 from mentorship.celery import app as celery_app
+from sessions.templatetags import blank_forms
 from tests.browser import CHROMIUM, browser, page, phone_page  # noqa: F401 - shared by every browser test
 from tests.realservers import celery_processes, smtp_server  # noqa: F401 - shared by the delivery tests
 
@@ -102,6 +103,7 @@ def empty_caches() -> None:
 @pytest.fixture(autouse=True)
 def _caches_start_empty():
     empty_caches()
+    blank_forms.forget()
     yield
     empty_caches()
 
