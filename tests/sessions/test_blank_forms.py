@@ -1,12 +1,13 @@
 """`crispy_blank` keeps crispy's rendering of a blank form (sessions/templatetags/blank_forms.py)."""
 
 import pytest
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms
+from django.urls import reverse
 
 from sessions.goal_forms import GoalStatusForm, GoalUpdateForm
 from sessions.models import Goal
-from sessions.templatetags.blank_forms import crispy_blank
+from sessions.templatetags.blank_forms import crispy_blank, crispy_blank_field
 from tests.conftest import login
 from tests.factories import GoalFactory
 from tests.sessions.test_goals import detail_url, goal_url
@@ -52,3 +53,37 @@ def test_the_goal_page_shows_the_status_the_goal_has_now(client, goal):
     client.post(goal_url("goal-status", goal), {"status": "at_risk"})
     page = client.get(detail_url(goal)).text
     assert 'value="at_risk" selected' in page and 'value="on_track" selected' not in page
+
+
+def test_each_field_of_the_session_log_renders_as_crispy_renders_it(world):
+    from sessions.forms import SessionForm
+
+    for _ in range(2):  # the second time from what was kept
+        form, fresh = SessionForm(pairing=world.pair), SessionForm(pairing=world.pair)
+        for name in form.fields:
+            assert crispy_blank_field(form[name]) == as_crispy_field(fresh[name]), name
+
+
+def test_one_pairs_open_action_items_never_show_on_anothers_log_form(client, world):
+    from sessions.models import ActionItem
+
+    ActionItem.objects.create(pairing=world.pair, description="PAIR ONE ITEM", owner=world.mentee)
+    ActionItem.objects.create(pairing=world.pair2, description="PAIR TWO ITEM", owner=world.mentee2)
+    for _ in range(2):
+        login(client, world.mentee.user)
+        one = client.get(reverse("mentoring_sessions:session-create", args=[world.pair.pk])).text
+        login(client, world.mentee2.user)
+        two = client.get(reverse("mentoring_sessions:session-create", args=[world.pair2.pk])).text
+        assert "PAIR ONE ITEM" in one and "PAIR TWO ITEM" not in one
+        assert "PAIR TWO ITEM" in two and "PAIR ONE ITEM" not in two
+
+
+def test_the_schedule_form_says_each_persons_own_time_zone(client, world):
+    world.mentor.time_zone = "Europe/Berlin"
+    world.mentor.save()
+    url = reverse("mentoring_sessions:session-schedule", args=[world.pair.pk])
+    for _ in range(2):
+        login(client, world.mentor.user)
+        assert "In your time zone (Europe/Berlin)" in client.get(url).text
+        login(client, world.mentee.user)
+        assert f"In your time zone ({world.mentee.time_zone})" in client.get(url).text
