@@ -10,9 +10,10 @@ from people.roles import person_of
 from . import selectors
 
 
-def own_pairing(request, pk):
-    """The pairing, if the user is one of its two members; 404 to everyone else."""
-    return get_object_or_404(selectors.pairing_for(request.user, pk))
+def own_pairing(request, pk, *, related=()):
+    """The pairing, if the user is one of its two members; 404 to everyone else. `related`: more
+    to read with it (select_related paths)."""
+    return get_object_or_404(selectors.pairing_for(request.user, pk).select_related(*related))
 
 
 def require_active(pairing):

@@ -32,11 +32,21 @@ def pairings_for(user):
 
 def pairing_for(user, pk):
     """The one pairing `pk` if the user is a member (an empty queryset otherwise), in one query:
-    found by its id first, the membership is a check on the joined rows, not a search."""
+    found by its id first, the membership is a check on the joined rows, not a search. With its
+    cohort and both people; the workspace adds what only it shows (`WORKSPACE_RELATED`): each
+    join PostgreSQL plans costs every page of the pair."""
     person = person_of(user)
     if person is None:
         return Pairing.objects.none()
-    return _published(Pairing.objects.filter(Q(mentor__person=person) | Q(mentee__person=person), pk=pk))
+    return (
+        Pairing.objects.filter(Q(mentor__person=person) | Q(mentee__person=person), pk=pk)
+        .exclude(status=Pairing.Status.PROPOSED)
+        .select_related("cohort", "mentor__person", "mentee__person")
+    )
+
+
+# The cohort's programme (the cohort's name says it) and the partner's team.
+WORKSPACE_RELATED = ("cohort__programme", "mentor__person__team", "mentee__person__team")
 
 
 def _published(pairings):
