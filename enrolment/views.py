@@ -163,7 +163,7 @@ def accept(request, token):
             )
         except ValidationError as exc:
             return _problem(request, _("You already have an account"), exc.messages[0], status=409)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="people.backends.RolesModelBackend")
     elif request.user.pk != person.user_id:
         messages.info(
             request,

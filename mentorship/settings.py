@@ -116,9 +116,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache: Redis when REDIS_URL is set (production), which every web process shares; otherwise
+# Django's default, a cache in each process's memory (the embedded set-up).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Every key starts with this, so the cache never touches Celery's keys in a shared Redis
+            # (and the tests empty only these).
+            "KEY_PREFIX": "mentorship",
+            # A Redis that hangs fails the request in seconds instead of holding a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Sessions are read from Redis (no query on every page) and written through to the database,
+    # so a Redis restart logs nobody out. Only with a cache every web process shares: with a cache
+    # per process, a logout in one would leave the session alive in the others' caches.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long rendered parts of a pair's pages are kept (sessions/fragments.py): only in a cache every
+# process shares, since each write replaces a stamp in it that the other processes must see.
+PAIRING_FRAGMENT_SECONDS = 3600 if REDIS_URL else 0
+
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, loading each request's user with their roles in one query.
+    "people.backends.RolesModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

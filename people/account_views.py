@@ -41,7 +41,7 @@ class ActivateView(_SaysWhatNextIs, auth_views.PasswordResetConfirmView):
     token_generator = accounts.activation_tokens
     template_name = "registration/activate.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "people.backends.RolesModelBackend"
     reset_url_token = "set-password"  # noqa: S105 - a path segment, not a secret
     success_url = reverse_lazy("home")
 

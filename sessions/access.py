@@ -10,9 +10,12 @@ from people.roles import person_of
 from . import selectors
 
 
-def own_pairing(request, pk):
-    """The pairing, if the user is one of its two members; 404 to everyone else."""
-    return get_object_or_404(selectors.pairings_for(request.user), pk=pk)
+def own_pairing(request, pk, *, related=()):
+    """The pairing, if the user is one of its two members; 404 to everyone else. `related`: more
+    to read with it (select_related paths)."""
+    pairings = selectors.pairing_for(request.user, pk)
+    # Never select_related() without paths: that would follow every foreign key.
+    return get_object_or_404(pairings.select_related(*related) if related else pairings)
 
 
 def require_active(pairing):

@@ -7,3 +7,20 @@ class MentoringSessionsConfig(AppConfig):
     # Django's own session framework already owns the label "sessions".
     label = "mentoring_sessions"
     verbose_name = _("Mentoring sessions")
+
+    def ready(self):
+        from . import fragments, models
+
+        fragments.connect(
+            [
+                models.ScheduledSession,
+                models.MentoringSession,
+                models.Goal,
+                models.CheckIn,
+                models.SessionPrivateNote,
+                models.ActionItem,
+                models.GoalUpdate,
+                models.Milestone,
+                models.GoalComment,
+            ]
+        )

@@ -27,6 +27,8 @@ class SessionForm(BoundedModelForm):
     """Log a session. `pairing` gives the cohort's topics, the members who can own action items,
     and the open action items to tick off; `scheduled` pre-fills from the planned meeting."""
 
+    RENDERS_FROM_INITIAL = True  # its blank rendering is kept (sessions/templatetags/blank_forms.py)
+
     topics = forms.MultipleChoiceField(
         label=_("Topics"), choices=SUPPORT_TOPICS, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -120,6 +122,8 @@ def _item_label(item: ActionItem) -> str:
 
 
 class ActionItemForm(BoundedForm):
+    RENDERS_FROM_INITIAL = True  # its blank rendering is kept (sessions/templatetags/blank_forms.py)
+
     description = forms.CharField(label=_("What"), max_length=200)
     owner = forms.TypedChoiceField(label=_("Who"), coerce=int)
     due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
@@ -149,6 +153,8 @@ ActionItemFormSet = forms.formset_factory(
 class ScheduleForm(BoundedModelForm):
     """Date and time as the user reads them in their own time zone; `cleaned_data["starts_at"]`
     is the aware moment."""
+
+    RENDERS_FROM_INITIAL = True  # its blank rendering is kept (sessions/templatetags/blank_forms.py)
 
     date = forms.DateField(label=_("Date"), widget=DateInput())
     time = forms.TimeField(label=_("Start time"), widget=TimeInput())

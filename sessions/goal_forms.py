@@ -70,6 +70,8 @@ STEP_KEYS = [key for key, *_rest in STEPS]
 
 
 class GoalUpdateForm(BoundedModelForm):
+    RENDERS_FROM_INITIAL = True  # its blank rendering is kept (sessions/templatetags/blank_forms.py)
+
     class Meta:
         model = GoalUpdate
         fields = ["value", "note"]
@@ -77,6 +79,8 @@ class GoalUpdateForm(BoundedModelForm):
 
 
 class GoalStatusForm(BoundedForm):
+    RENDERS_FROM_INITIAL = True  # its blank rendering is kept (sessions/templatetags/blank_forms.py)
+
     status = forms.ChoiceField(label=_("Status"), choices=Goal.Status.choices)
     short_of_target_confirmed = forms.BooleanField(
         label=_("The target is not reached yet: mark the goal achieved anyway"),
@@ -88,6 +92,8 @@ class GoalStatusForm(BoundedForm):
 
 
 class MilestoneForm(BoundedModelForm):
+    RENDERS_FROM_INITIAL = True  # its blank rendering is kept (sessions/templatetags/blank_forms.py)
+
     class Meta:
         model = Milestone
         fields = ["title", "due_on"]
@@ -95,6 +101,8 @@ class MilestoneForm(BoundedModelForm):
 
 
 class GoalCommentForm(BoundedModelForm):
+    RENDERS_FROM_INITIAL = True  # its blank rendering is kept (sessions/templatetags/blank_forms.py)
+
     class Meta:
         model = GoalComment
         fields = ["text"]

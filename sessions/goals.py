@@ -206,7 +206,9 @@ def goals_for_pairing(pairing: Pairing):
 
 def goal_in_pairing(pairing: Pairing, goal_pk: int) -> Goal:
     """A goal of a pairing already fetched through `own_pairing`; 404 for any other pairing's goal."""
-    return get_object_or_404(Goal.objects.select_related("pairing__cohort"), pairing=pairing, pk=goal_pk)
+    goal = get_object_or_404(Goal, pairing=pairing, pk=goal_pk)
+    goal.pairing = pairing  # already loaded, with its cohort: no second join to them
+    return goal
 
 
 def active_templates():

@@ -10,8 +10,35 @@ from matching.models import Pairing
 from people.models import Person
 from programmes.models import SUPPORT_TOPICS
 
+from . import fragments
 
-class ScheduledSession(models.Model):
+
+class PairingContent(models.Model):
+    """What a pair's pages show: every write to it replaces the pairing's stamp, which the cached
+    fragments of those pages vary on (sessions/fragments.py)."""
+
+    PAIRING_LOOKUP = "pairing_id"
+
+    objects = fragments.PairingContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def pairing_of_content(self):
+        return self.pairing_id
+
+
+class GoalContent(PairingContent):
+    PAIRING_LOOKUP = "goal__pairing_id"
+
+    class Meta:
+        abstract = True
+
+    def pairing_of_content(self):
+        return self.goal.pairing_id
+
+
+class ScheduledSession(PairingContent):
     """A planned meeting. Its UID stays the same when it changes, so a calendar updates the event
     (with `sequence` raised) instead of adding a second one."""
 
@@ -43,7 +70,7 @@ class ScheduledSession(models.Model):
         return f"{self.pairing} at {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-class MentoringSession(models.Model):
+class MentoringSession(PairingContent):
     class Format(models.TextChoices):
         VIDEO = "video", _("Video call")
         IN_PERSON = "in_person", _("In person")
@@ -117,7 +144,7 @@ class MentoringSession(models.Model):
         return [str(labels.get(topic, topic)) for topic in self.topics]
 
 
-class Goal(models.Model):
+class Goal(PairingContent):
     """A SMART goal: each letter is a field, so none can be skipped."""
 
     class Status(models.TextChoices):
@@ -183,7 +210,7 @@ class Goal(models.Model):
         return self.updates.order_by("-created_at", "-pk").values_list("value", flat=True).first()
 
 
-class CheckIn(models.Model):
+class CheckIn(PairingContent):
     """One member's answer to a pulse check-in.
 
     Flagged (the admin should look at the pair): satisfaction at or below LOW_SATISFACTION, not
@@ -276,8 +303,10 @@ class FlagResolution(models.Model):
         self.note = self.note.strip()
 
 
-class SessionPrivateNote(models.Model):
+class SessionPrivateNote(PairingContent):
     """Notes only their author ever sees: not the other side, not admins, not managers."""
+
+    PAIRING_LOOKUP = "session__pairing_id"
 
     session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="private_notes")
     author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
@@ -294,8 +323,11 @@ class SessionPrivateNote(models.Model):
     def __str__(self):
         return f"{self.author}'s note on {self.session}"
 
+    def pairing_of_content(self):
+        return self.session.pairing_id
 
-class ActionItem(models.Model):
+
+class ActionItem(PairingContent):
     """A to-do agreed in a session; it stays open (and shows at the next session) until done."""
 
     # New items one session may add: the form offers this many rows, the service refuses more.
@@ -320,7 +352,7 @@ class ActionItem(models.Model):
         return self.description
 
 
-class GoalUpdate(models.Model):
+class GoalUpdate(GoalContent):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="updates")
     value = models.DecimalField(_("value"), max_digits=10, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -340,7 +372,7 @@ class GoalUpdate(models.Model):
         return f"{self.goal}: {self.value}"
 
 
-class Milestone(models.Model):
+class Milestone(GoalContent):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=200)
     due_on = models.DateField(_("by when"), null=True, blank=True)
@@ -355,7 +387,7 @@ class Milestone(models.Model):
         return self.title
 
 
-class GoalComment(models.Model):
+class GoalComment(GoalContent):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("comment"))

@@ -28,7 +28,7 @@ def pairing_list(request):
 
 
 def pairing_detail(request, pk):
-    pairing = own_pairing(request, pk)
+    pairing = own_pairing(request, pk, related=selectors.WORKSPACE_RELATED)
     me = person_of(request.user)
     partner = pairing.partner_of(me)
     context = {

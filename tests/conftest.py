@@ -11,9 +11,11 @@ import shutil
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from mentorship.celery import app as celery_app
+from sessions.templatetags import blank_forms
 from tests.browser import CHROMIUM, browser, page, phone_page  # noqa: F401 - shared by every browser test
 from tests.realservers import celery_processes, smtp_server  # noqa: F401 - shared by the delivery tests
 
@@ -77,14 +79,33 @@ def _fast_and_offline(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Sessions from the cache whether or not REDIS_URL is set (Redis, or this process's memory, which
+    # is safe in one process), so pinned query counts are the same under plain pytest and with-services.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Fragments of a pair's pages are cached as with Redis (one process: its memory cache is shared).
+    settings.PAIRING_FRAGMENT_SECONDS = 3600
+
+
+def empty_caches() -> None:
+    """Forget everything cached: the database rolls back after each test, and ids are reused, so
+    anything cached about one test's rows would otherwise show in another's. In Redis, only the
+    app's keys (KEY_PREFIX): Celery's queues may share the server with a worker still running."""
+    for cache in caches.all():
+        if isinstance(cache, RedisCache):
+            client = cache._cache.get_client(write=True)
+            keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+        else:
+            cache.clear()
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Cached figures (the cohort page's pair activity) never leak from one test into another."""
-    cache.clear()
+def _caches_start_empty():
+    empty_caches()
+    blank_forms.forget()
     yield
-    cache.clear()
+    empty_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -19,9 +19,8 @@ from tests.factories import PairingFactory, PersonFactory
 HEALTH = reverse("dashboards:health")
 CSV_URL = reverse("dashboards:health-csv")
 NUDGE = reverse("dashboards:health-nudge")
-# session, user, admin group; count and page of rows; the programme, cohort and team filters;
-# the nav's person.
-PAGE_QUERIES = 9
+# user (with person and roles); count and page of rows; the programme, cohort and team filters.
+PAGE_QUERIES = 6
 
 
 @pytest.fixture

@@ -90,9 +90,8 @@ def test_page_queries_do_not_grow_with_people(client, world, django_assert_num_q
     ramp_world(world.manager)
     login(client, world.manager.user)
     client.get(reverse("dashboards:kpis"))  # warm the session
-    # Session and user (2); may they see the dashboard: admin group, their person, any reports (3);
-    # their teams (1); the filter form's choices: programmes, cohorts, teams (3); KPI panel: cohorts,
+    # User with person and roles (1); their teams (1); the filter form's choices: programmes, cohorts, teams (3); KPI panel: cohorts,
     # then two per started cohort (the world's, Spring 2026, the ramp-up cohort: 7); ramp-up: the
     # months with figures and one per KPI (3).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(15):
         client.get(reverse("dashboards:kpis"))

@@ -111,10 +111,10 @@ def test_manager_dashboard_query_count_is_fixed(client, world, django_assert_num
     _grow(world, size)
     login(client, world.manager.user)
     client.get(reverse("dashboards:overview"))  # publishes the answer figures once
-    # session, user, person, admin-group, has-reports; teams; 4 engagement; the programme whose
+    # user (with person and roles); teams; 4 engagement; the programme whose
     # targets apply; 4 retention; 5 satisfaction (with the ids of the pairs in the manager's teams);
     # 2 goals; the published figures; the form's programme, cohort and team options
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(22):
         assert client.get(reverse("dashboards:overview")).status_code == 200
 
 
@@ -123,8 +123,8 @@ def test_admin_dashboard_query_count_is_fixed(client, world, django_assert_num_q
     _grow(world, size)
     login(client, world.admin)
     client.get(reverse("dashboards:overview"))
-    # as the manager's, without has-reports, teams and the pairs' ids
-    with django_assert_num_queries(23):
+    # as the manager's, without teams and the pairs' ids
+    with django_assert_num_queries(20):
         assert client.get(reverse("dashboards:overview")).status_code == 200
 
 
@@ -138,8 +138,8 @@ def test_figures_are_cached_for_the_same_scope_and_filters(
     login(client, world.admin)
     first = client.get(reverse("dashboards:overview")).text.split('id="main"')[1]
     assert "at most every 5 minutes" in first
-    # session, user, admin-group, person, then the form's programme, cohort and team options: no figures
-    with django_assert_num_queries(7):
+    # user (with person and roles), then the form's programme, cohort and team options: no figures
+    with django_assert_num_queries(4):
         assert client.get(reverse("dashboards:overview")).text.split('id="main"')[1] == first
     other = client.get(reverse("dashboards:overview") + f"?cohort={world.cohort.pk}")
     assert other.status_code == 200

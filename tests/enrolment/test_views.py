@@ -426,13 +426,12 @@ def test_my_enrolments_queries_do_not_grow(client, world, n, django_assert_num_q
         assert client.get(url("mine")).status_code == 200
 
 
-# session, user, admin group, cohort, applications, their skills, mentor capacities, active mentees,
-# waitlist, enrolments, invitations (a count and a page of each of these four lists) and the nav's
-# person lookup.
-REVIEW_QUERIES = 16
-# session, user, admin group, cohort, the nav's person, the people shown, invitations (a count and a page).
-INVITE_QUERIES = 8
-MINE_QUERIES = 6
+# user (with person and roles), cohort, applications, their skills, mentor capacities, active mentees,
+# waitlist, enrolments, invitations (a count and a page of each of these four lists).
+REVIEW_QUERIES = 13
+# user (with person and roles), cohort, the people shown, invitations (a count and a page).
+INVITE_QUERIES = 5
+MINE_QUERIES = 2
 
 
 # --- admin enrolment, bulk enrolment and capacity (issue 8) --------------------------------------

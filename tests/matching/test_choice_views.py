@@ -176,7 +176,7 @@ def test_suggestions_query_count_does_not_grow_with_mentors(
 ):
     add_mentors(c.cohort, extra_mentors)
     login(client, world.mentee.user)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(21):
         assert client.get(suggestions_url(c.ada)).status_code == 200
 
 
@@ -188,7 +188,7 @@ def test_requests_query_count_does_not_grow_with_requests(
         MentorRequest.objects.create(cohort=c.cohort, mentee=EnrolmentFactory(cohort=c.cohort), mentor=c.omar)
     MentorRequest.objects.create(cohort=c.cohort, mentee=c.ada, mentor=c.omar, status="declined")
     login(client, world.mentor.user)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(3):
         assert client.get(reverse("choice:requests")).status_code == 200
 
 
@@ -200,7 +200,7 @@ def test_overview_query_count_does_not_grow_with_the_cohort(
         mentee = EnrolmentFactory(cohort=c.cohort, person=PersonFactory())
         MentorRequest.objects.create(cohort=c.cohort, mentee=mentee, mentor=c.omar)
     login(client, world.admin)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(4):
         assert client.get(reverse("choice:overview", args=[c.cohort.pk])).status_code == 200
 
 

@@ -297,10 +297,10 @@ def test_run_page_query_count_is_fixed(client, world, small, django_assert_num_q
         pairing = PairingFactory(match_run=small.run, status=Pairing.Status.PROPOSED, started_on=None)
         PairRule.objects.create(cohort=small.cohort, mentor=pairing.mentor, mentee=pairing.mentee, kind="pin")
     login(client, world.admin)
-    # session, user, admin-group check, person, run; a count and a page of its pairs, the rules on that
+    # user (with person and roles), run; a count and a page of its pairs, the rules on that
     # page, the figures (one aggregate), a count and a page of the cohort's rules. The pickers of the
     # "add rule" and swap forms read nobody: they ask the search as the admin types.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         assert client.get(reverse("matching:run-detail", args=[small.run.pk])).status_code == 200
 
 
@@ -311,12 +311,12 @@ def test_compare_page_query_count_is_fixed(client, world, small, django_assert_n
         for _ in range(size):
             PairingFactory(match_run=run, status=Pairing.Status.PROPOSED, started_on=None)
     login(client, world.admin)
-    # session, user, admin-group check, person, cohort, runs, two pairings, each run's figures
-    with django_assert_num_queries(10):
+    # user (with person and roles), cohort, runs, two pairings, each run's figures
+    with django_assert_num_queries(7):
         assert client.get(reverse("matching:run-compare", args=[small.cohort.pk])).status_code == 200
 
 
-FIRST_VIEW_STORING_TOP3 = 43
+FIRST_VIEW_STORING_TOP3 = 40
 
 
 @pytest.mark.parametrize("size", [2, 12])
@@ -331,11 +331,11 @@ def test_waiting_and_published_run_pages_query_counts_are_fixed(
         lease_expires_at=timezone.now() + datetime.timedelta(minutes=5),
     )
     login(client, world.admin)
-    # session, user, admin-group check, person, run
-    with django_assert_num_queries(5):
+    # user (with person and roles), run
+    with django_assert_num_queries(2):
         assert client.get(queued.get_absolute_url()).status_code == 200
-    # the status the page polls: no page around it, so only session, user, admin check and the run
-    with django_assert_num_queries(4):
+    # the status the page polls: no page around it, so only the user and the run
+    with django_assert_num_queries(2):
         assert client.get(reverse("matching:run-status", args=[queued.pk])).json()["status"] == "queued"
     queued.delete()
     MatchRun.objects.filter(pk=small.run.pk).update(
@@ -346,7 +346,7 @@ def test_waiting_and_published_run_pages_query_counts_are_fixed(
     with django_assert_num_queries(FIRST_VIEW_STORING_TOP3):
         assert client.get(small.run.get_absolute_url()).status_code == 200
     # ...so later views are the run page alone (as pinned above, less the page of rules: none here).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert client.get(small.run.get_absolute_url()).status_code == 200
 
 

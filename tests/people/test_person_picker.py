@@ -61,8 +61,8 @@ def test_search_query_count_is_fixed(client, world, django_assert_num_queries, s
     for n in range(size):
         PersonFactory(full_name=f"Volume {n}", team=TeamFactory())
     login(client, world.admin)
-    # session, user, admin-group check, the matching teams, the search
-    with django_assert_num_queries(5):
+    # user (with person and roles), the matching teams, the search
+    with django_assert_num_queries(3):
         assert client.get(SEARCH, {"q": "volume"}).status_code == 200
 
 

@@ -79,8 +79,8 @@ def test_cohort_list_query_count_is_fixed(client, world, django_assert_num_queri
     for _ in range(size):
         CohortFactory(programme=world.cohort.programme)
     login(client, world.admin)
-    # session, user, admin-group check, person, count, page
-    with django_assert_num_queries(6):
+    # user (with person and roles), count, page
+    with django_assert_num_queries(3):
         assert client.get(reverse("programmes:cohort-list")).status_code == 200
 
 
@@ -94,15 +94,15 @@ def test_cohort_detail_query_count_is_fixed(client, world, django_assert_num_que
         PairingFactory(match_run=world.run)  # overdue: never met since September
     login(client, world.admin)
     page = reverse("programmes:cohort-detail", args=[world.cohort.pk])
-    # session, user, admin-group check, person, cohort; overview: counts by role and status (which
+    # user (with person and roles), cohort; overview: counts by role and status (which
     # are also the three lists' lengths and the unfinished profiles' count), the first unfinished
     # profiles, unmatched mentees; the active pairs (the overdue cache key), overdue pairs (counted
     # with the first ones, then those named), flagged pairs; a page of each of the three lists,
     # partners of both pages; match runs
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         assert client.get(page).status_code == 200
     # Within a minute overdue pairs come from the cache: its key's query, not its three.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         assert client.get(page).status_code == 200
 
 
@@ -113,14 +113,14 @@ def test_match_run_query_count_is_fixed(client, world, django_assert_num_queries
     for _ in range(size):
         PairingFactory(match_run=world.run)
     login(client, world.admin)
-    # session, user, admin check, person, run; a count and a page of its pairs, the rules on that page,
+    # user (with person and roles), run; a count and a page of its pairs, the rules on that page,
     # the figures (one aggregate), a count and a page of the cohort's rules. This run stored no top-3
     # share: the first view works it out from the cohort's scores and stores it (a fixed number of
     # queries whatever the size), later views read it.
     url = reverse("matching:run-detail", args=[world.run.pk])
-    with django_assert_num_queries(44):
+    with django_assert_num_queries(41):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
 
 

@@ -208,6 +208,6 @@ def test_the_pairs_flag_page_query_count_does_not_grow(client, world, django_ass
         FlagResolution.objects.create(checkin=flag, resolved_by=world.admin, note=f"Note {n}")
     CheckInFactory(pairing=world.pair, person=world.mentor, satisfaction=1)
     login(client, world.admin)
-    # session, user, admin group; the pairing, its open flags, its resolutions; the nav's person
-    with django_assert_num_queries(7):
+    # user (with person and roles); the pairing, its open flags, its resolutions
+    with django_assert_num_queries(4):
         assert client.get(flags_url(world)).status_code == 200

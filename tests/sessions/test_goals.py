@@ -202,9 +202,8 @@ def test_goal_page_query_count_does_not_grow_with_history(client, goal, django_a
         Milestone.objects.create(goal=goal, title=f"Step {i}")
         GoalComment.objects.create(goal=goal, author=person, text=f"Note {i}")
     login(client, person.user)
-    # session, user, person, their enrolment ids, pairing, goal, updates, milestones, comments; then
-    # the nav's role checks
-    with django_assert_num_queries(11):
+    # user (with person and roles), pairing, goal, updates, milestones, comments
+    with django_assert_num_queries(6):
         assert client.get(detail_url(goal)).status_code == 200
 
 

@@ -278,10 +278,8 @@ def test_log_form_query_count_does_not_grow_with_history(client, frozen, history
     login(client, frozen.mentee.user)
     url = reverse("mentoring_sessions:session-create", args=[frozen.pair.pk])
     client.get(url)  # warm the session and content-type caches
-    # session, user, person, their enrolment ids, pairing, next scheduled session, open action items
-    # (with owners),
-    # and the navigation's four role checks
-    with django_assert_num_queries(9):
+    # user (with person and roles), pairing, next scheduled session, open action items (with owners)
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert response.text.count("Item ") == history
 
@@ -477,6 +475,5 @@ def test_session_page_query_count_does_not_grow_with_notes(client, frozen, notes
     assert "Mine" in page and "Other" not in page and "Not mine" not in page
 
 
-# session, user, person, their enrolment ids, pairing (with both people), the session (with its
-# logger), my note, and the navigation's two role checks (admin group, has-reports)
-SESSION_PAGE_QUERIES = 9
+# user (with person and roles), pairing (with both people), the session (with its logger), my note
+SESSION_PAGE_QUERIES = 4

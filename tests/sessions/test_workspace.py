@@ -167,10 +167,9 @@ def _fill(pairing, n):
         GoalUpdate.objects.create(goal=goal, value=85, created_by=pairing.mentee.person)
 
 
-# session, user, person, the person's enrolment ids, pairing; stats, next session, open actions,
-# goals, timeline sessions, goal updates, check-ins, the mentee's KPI months; then the nav's role
-# checks (admin group, has-reports)
-WORKSPACE_QUERIES = 15
+# user (with person and roles), pairing; stats, next session, open actions, goals, timeline
+# sessions, goal updates, check-ins, the mentee's KPI months
+WORKSPACE_QUERIES = 10
 
 
 @pytest.mark.parametrize("size", [2, 200])
@@ -181,8 +180,8 @@ def test_workspace_query_count_does_not_grow_with_history(client, frozen, django
         assert client.get(frozen.pair.get_absolute_url()).status_code == 200
 
 
-# session, user, person, the person's enrolment ids, count, page of pairings; then the nav's role checks
-PAIRING_LIST_QUERIES = 8
+# user (with person and roles), the person's enrolment ids, count, page of pairings
+PAIRING_LIST_QUERIES = 4
 
 
 @pytest.mark.parametrize("size", [2, 12])
