@@ -90,8 +90,8 @@ def test_page_queries_do_not_grow_with_people(client, world, django_assert_num_q
     ramp_world(world.manager)
     login(client, world.manager.user)
     client.get(reverse("dashboards:kpis"))  # warm the session
-    # User with person and roles (1); their teams (1); the filter form's choices: programmes, cohorts, teams (3); KPI panel: cohorts,
-    # then two per started cohort (the world's, Spring 2026, the ramp-up cohort: 7); ramp-up: the
-    # months with figures and one per KPI (3).
+    # User with person and roles (1); their teams (1); the filter form's choices: programmes,
+    # cohorts, teams (3); KPI panel: cohorts, then two per started cohort (the world's, Spring 2026,
+    # the ramp-up cohort: 7); ramp-up: the months with figures and one per KPI (3).
     with django_assert_num_queries(15):
         client.get(reverse("dashboards:kpis"))
