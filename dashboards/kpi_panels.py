@@ -23,8 +23,8 @@ from .kpi_selectors import (
     KpiOutcome,
     RampUp,
     RampUpGroup,
-    kpi_outcome,
-    ramp_up,
+    kept_kpi_outcome,
+    kept_ramp_up,
 )
 
 ASSOCIATION = _(
@@ -260,6 +260,6 @@ def _month(month: datetime.date) -> str:
 def panels_for(scope: Scope, *, today: datetime.date | None = None) -> dict[str, Panel]:
     """Both panels for one scope, keyed by slug."""
     return {
-        "support-kpis": kpi_panel(kpi_outcome(scope, today=today)),
-        "ramp-up": rampup_panel(ramp_up(scope)),
+        "support-kpis": kpi_panel(kept_kpi_outcome(scope, today=today)),
+        "ramp-up": rampup_panel(kept_ramp_up(scope)),
     }

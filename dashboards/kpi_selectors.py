@@ -21,6 +21,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from scipy import stats
@@ -33,6 +34,7 @@ from kpis.selectors import (
     Summary,
     add_months,
     data_months,
+    figures_version,
     month_start,
     months_to_team_median,
     period_summaries,
@@ -51,6 +53,10 @@ PERIODS = ("before", "during", "after")
 # Cohorts whose pairings were published.
 STARTED = (Cohort.State.ACTIVE, Cohort.State.CONCLUDING, Cohort.State.CLOSED)
 MENTEE = Enrolment.Role.MENTEE
+# At 20,000 people the figures take seconds (a window over every team's months): they are kept per
+# scope until KPI figures change (kpis.selectors.figures_changed) and at most KEEP_SECONDS, so a
+# new enrolment or cohort shows within that time.
+KEEP_SECONDS = 15 * 60
 
 
 def people_of(scope: Scope) -> QuerySet:
@@ -296,3 +302,23 @@ def ramp_up(scope: Scope) -> list[RampUp]:
             )
         result.append(RampUp(KPI_BY_FIELD[kpi_field], groups[True], groups[False], first, last))
     return result
+
+
+def _kept(kind: str, scope: Scope, compute, *extra):
+    key = ":".join(["kpi-figures", kind, figures_version(), scope.key(), *map(str, extra)])
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, KEEP_SECONDS)
+    return found
+
+
+def kept_kpi_outcome(scope: Scope, *, today: datetime.date | None = None) -> KpiOutcome:
+    """kpi_outcome, kept (see KEEP_SECONDS)."""
+    today = today or timezone.localdate()
+    return _kept("did", scope, lambda: kpi_outcome(scope, today=today), today)
+
+
+def kept_ramp_up(scope: Scope) -> list[RampUp]:
+    """ramp_up, kept (see KEEP_SECONDS)."""
+    return _kept("ramp-up", scope, lambda: ramp_up(scope))

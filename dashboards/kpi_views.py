@@ -16,11 +16,11 @@ from mentorship.spreadsheets import neutralised
 
 from .filters import scope_for
 from .kpi_panels import kpi_panel, rampup_panel
-from .kpi_selectors import MIN_GROUP, kpi_outcome, ramp_up
+from .kpi_selectors import MIN_GROUP, kept_kpi_outcome, kept_ramp_up
 
 PANELS = {
-    "support-kpis": lambda scope: kpi_panel(kpi_outcome(scope)),
-    "ramp-up": lambda scope: rampup_panel(ramp_up(scope)),
+    "support-kpis": lambda scope: kpi_panel(kept_kpi_outcome(scope)),
+    "ramp-up": lambda scope: rampup_panel(kept_ramp_up(scope)),
 }
 
 

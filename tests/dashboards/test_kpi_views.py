@@ -1,12 +1,24 @@
 import csv
+import datetime
 import io
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.db.models import F
 from django.urls import reverse
 
+from kpis.selectors import figures_changed
 from tests.conftest import login
 from tests.dashboards.kpi_data import did_world, ramp_world
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept():
+    # Ids repeat between tests: figures kept by one must not answer another.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -89,10 +101,32 @@ def test_page_queries_do_not_grow_with_people(client, world, django_assert_num_q
     did_world(world.manager, mentees=12 if bigger else 5, comparison=12 if bigger else 5)
     ramp_world(world.manager)
     login(client, world.manager.user)
-    client.get(reverse("dashboards:kpis"))  # warm the session
+    client.get(reverse("dashboards:overview"))  # the session, not the figures
     # Session and user (2); may they see the dashboard: admin group, their person, any reports (3);
     # their teams (1); the filter form's choices: programmes, cohorts, teams (3); KPI panel: cohorts,
     # then two per started cohort (the world's, Spring 2026, the ramp-up cohort: 7); ramp-up: the
     # months with figures and one per KPI (3).
     with django_assert_num_queries(19):
         client.get(reverse("dashboards:kpis"))
+    # Kept: only the page's own queries.
+    with django_assert_num_queries(9):
+        client.get(reverse("dashboards:kpis"))
+
+
+@time_machine.travel("2026-11-02 10:00:00Z", tick=False)
+def test_figures_are_kept_until_kpi_figures_change(client, world, figures):
+    from decimal import Decimal
+
+    from kpis.models import AgentMonth
+
+    did, _ramp = figures
+    login(client, world.admin)
+    url = reverse("dashboards:kpi-csv", args=["support-kpis"])
+    assert "'+6.0 (95 % interval +2.1 to +9.9)" in client.get(url, {"cohort": did.cohort.pk}).content.decode()
+    # A re-import lifts every mentee's April CSAT by 5 points: 5 more for the difference.
+    AgentMonth.objects.filter(person__in=did.mentees, month=datetime.date(2026, 4, 1)).update(
+        csat=F("csat") + Decimal(5)
+    )
+    assert "'+6.0" in client.get(url, {"cohort": did.cohort.pk}).content.decode()
+    figures_changed()
+    assert "'+11.0" in client.get(url, {"cohort": did.cohort.pk}).content.decode()
