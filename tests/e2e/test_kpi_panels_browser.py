@@ -38,15 +38,15 @@ def test_manager_reads_the_kpi_panels_and_exports_a_csv(page: Page, live_server,
         page.get_by_role("heading", name="Support KPIs before, during and after mentoring")
     ).to_be_visible()
     csat = page.locator("table", has_text="CSAT (%): mean before, during and after mentoring")
-    expect(csat.get_by_role("row", name="Mentees")).to_contain_text("83.0")
-    expect(csat.get_by_role("row", name="Difference in differences")).to_contain_text("+6.0")
+    expect(csat.get_by_role("row", name="Before")).to_contain_text("83.0")
+    expect(csat.get_by_role("row", name="During")).to_contain_text("+6.0 (+2.1 to +9.9)")
     expect(page.get_by_role("img", name="CSAT (%)")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Support KPIs before, during and after mentoring as CSV").click()
     with open(download.value.path(), encoding="utf-8") as exported:
         text = exported.read()
-    assert "Mentees,83.0,5,10,90.0,5,5,92.0,5,5" in text
+    assert "Before,83.0,5,10,82.0,5,5,–" in text
 
 
 def test_mentee_reads_their_own_figures_on_the_workspace(page: Page, live_server, org):
