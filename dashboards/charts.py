@@ -7,6 +7,7 @@ None (too few people to show) leaves a gap rather than a zero.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.utils.html import escape, format_html
@@ -63,7 +64,10 @@ def _frame(title: str, labels: list[str], top: float, unit: str, x_of) -> list[s
                 unit,
             )
         )
-    every = max(1, len(labels) // 12)
+    # As many axis labels as fit side by side (every second or third month when they would touch).
+    room = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
+    widest = max((_text_width(label) for label in labels), default=0) + 6
+    every = max(1, math.ceil(widest / room))
     for i, label in enumerate(labels):
         if i % every == 0:
             parts.append(
@@ -77,10 +81,15 @@ def _frame(title: str, labels: list[str], top: float, unit: str, x_of) -> list[s
     return parts
 
 
+def _text_width(text: str) -> float:
+    """Roughly how wide `text` is at font-size 10 (an average glyph is about 5.5 px)."""
+    return 5.5 * len(str(text))
+
+
 def _legend(series: list[Series]) -> list[str]:
     parts = []
+    x = LEFT
     for i, s in enumerate(series):
-        x = LEFT + i * 130
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="{}"/>'
@@ -96,6 +105,7 @@ def _legend(series: list[Series]) -> list[str]:
                 s.name,
             )
         )
+        x += 20 + _text_width(s.name) + 14
     return parts
 
 
