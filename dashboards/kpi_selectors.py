@@ -21,6 +21,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -53,10 +54,6 @@ PERIODS = ("before", "during", "after")
 # Cohorts whose pairings were published.
 STARTED = (Cohort.State.ACTIVE, Cohort.State.CONCLUDING, Cohort.State.CLOSED)
 MENTEE = Enrolment.Role.MENTEE
-# At 20,000 people the figures take seconds (a window over every team's months): they are kept per
-# scope until KPI figures change (kpis.selectors.figures_changed) and at most KEEP_SECONDS, so a
-# new enrolment or cohort shows within that time.
-KEEP_SECONDS = 15 * 60
 
 
 def people_of(scope: Scope) -> QuerySet:
@@ -304,21 +301,33 @@ def ramp_up(scope: Scope) -> list[RampUp]:
     return result
 
 
+def keep_seconds() -> int:
+    """How long figures are kept: as long as the rest of the dashboard's (DASHBOARD_CACHE_SECONDS,
+    which the page states; 0: worked out every time)."""
+    return getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
+
+
 def _kept(kind: str, scope: Scope, compute, *extra):
+    """At 20,000 people these figures take seconds (a window over every team's months), so they are
+    kept per scope and filters until KPI figures change (kpis.selectors.figures_changed, which an
+    import calls) and at most keep_seconds(), so a new enrolment or cohort shows within that time."""
+    seconds = keep_seconds()
+    if seconds <= 0:
+        return compute()
     key = ":".join(["kpi-figures", kind, figures_version(), scope.key(), *map(str, extra)])
     found = cache.get(key)
     if found is None:
         found = compute()
-        cache.set(key, found, KEEP_SECONDS)
+        cache.set(key, found, seconds)
     return found
 
 
 def kept_kpi_outcome(scope: Scope, *, today: datetime.date | None = None) -> KpiOutcome:
-    """kpi_outcome, kept (see KEEP_SECONDS)."""
+    """kpi_outcome, kept (see _kept)."""
     today = today or timezone.localdate()
     return _kept("did", scope, lambda: kpi_outcome(scope, today=today), today)
 
 
 def kept_ramp_up(scope: Scope) -> list[RampUp]:
-    """ramp_up, kept (see KEEP_SECONDS)."""
+    """ramp_up, kept (see _kept)."""
     return _kept("ramp-up", scope, lambda: ramp_up(scope))

@@ -16,7 +16,7 @@ from mentorship.spreadsheets import neutralised
 
 from .filters import scope_for
 from .kpi_panels import kpi_panel, rampup_panel
-from .kpi_selectors import MIN_GROUP, kept_kpi_outcome, kept_ramp_up
+from .kpi_selectors import MIN_GROUP, keep_seconds, kept_kpi_outcome, kept_ramp_up
 
 PANELS = {
     "support-kpis": lambda scope: kpi_panel(kept_kpi_outcome(scope)),
@@ -37,6 +37,7 @@ def kpi_page(request):
             "scope": scope,
             "form": form,
             "min_group": MIN_GROUP,
+            "cache_minutes": keep_seconds() // 60,
         },
     )
 

@@ -14,8 +14,9 @@ from tests.dashboards.kpi_data import did_world, ramp_world
 
 
 @pytest.fixture(autouse=True)
-def _nothing_kept():
+def _nothing_kept(settings):
     # Ids repeat between tests: figures kept by one must not answer another.
+    settings.DASHBOARD_CACHE_SECONDS = 300
     cache.clear()
     yield
     cache.clear()
@@ -132,3 +133,21 @@ def test_figures_are_kept_until_kpi_figures_change(client, world, figures):
     assert "'+6.0" in client.get(url, {"cohort": did.cohort.pk}).content.decode()
     figures_changed()
     assert "'+11.0" in client.get(url, {"cohort": did.cohort.pk}).content.decode()
+
+
+def test_nothing_is_kept_when_the_dashboard_keeps_nothing(client, world, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    ramp_world(world.manager)
+    login(client, world.admin)
+    html = client.get(reverse("dashboards:kpis")).content.decode()
+    assert "at most every" not in html
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("dashboards:kpi-csv", args=["ramp-up"]))
+        counts.append(len(queries))
+    # The months with figures and one query per KPI, every time.
+    assert counts[0] == counts[1] and any("CUME_DIST" in q["sql"] for q in queries.captured_queries)
