@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from rules.contrib.views import permission_required
 
 from mentorship.spreadsheets import neutralised
@@ -24,6 +25,7 @@ PANELS = {
 }
 
 
+@require_safe
 @permission_required("dashboards.view", raise_exception=True)
 def kpi_page(request):
     scope, form = scope_for(request.user, request.GET)
@@ -42,6 +44,7 @@ def kpi_page(request):
     )
 
 
+@require_safe
 @permission_required("dashboards.view", raise_exception=True)
 def kpi_csv(request, panel):
     if panel not in PANELS:

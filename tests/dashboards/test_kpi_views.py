@@ -151,3 +151,25 @@ def test_nothing_is_kept_when_the_dashboard_keeps_nothing(client, world, setting
         counts.append(len(queries))
     # The months with figures and one query per KPI, every time.
     assert counts[0] == counts[1] and any("CUME_DIST" in q["sql"] for q in queries.captured_queries)
+
+
+def test_odd_filters_never_give_a_500(client, world):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    login(client, world.manager.user)
+    names = st.sampled_from(["programme", "cohort", "team", "start", "end"])
+    values = st.one_of(st.text(max_size=40), st.integers().map(str), st.just("2026-02-30"))
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(query=st.dictionaries(names, values, min_size=1))
+    def gets(query):
+        for url in (reverse("dashboards:kpis"), reverse("dashboards:kpi-csv", args=["support-kpis"])):
+            assert client.get(url, query).status_code == 200, query
+
+    gets()
