@@ -176,7 +176,7 @@ def months_to_team_median(
     )
     marked_sql, marked_params = marked.order_by().values("pk").query.sql_with_params()
     month_index, month_params = _month_index_sql("ranked.month")
-    hire_index, hire_params = _month_index_sql("p.hire_date")
+    hire_index, hire_params = _month_index_sql("ranked.hire_date")
     first_index, first_params = _month_index_sql("reached.first_month")
     person_hire_index, person_hire_params = _month_index_sql("hired.hire_date")
     months = connection.ops.quote_name(AgentMonth._meta.db_table)
@@ -192,13 +192,12 @@ def months_to_team_median(
         LEFT JOIN (
             SELECT ranked.person_id, MIN(ranked.month) AS first_month
             FROM (
-                SELECT am.person_id, am.month,
+                SELECT am.person_id, am.month, p.hire_date,
                        CUME_DIST() OVER (PARTITION BY p.team_id, am.month ORDER BY am.{column}) AS at_or_below
                 FROM {months} am
                 JOIN {persons} p ON p.id = am.person_id
                 WHERE am.{column} IS NOT NULL AND p.team_id IN ({teams_sql})
             ) ranked
-            JOIN {persons} p ON p.id = ranked.person_id
             WHERE ranked.at_or_below > 0.5 AND ranked.person_id IN ({people_sql})
                 AND {month_index} >= {hire_index}
             GROUP BY ranked.person_id
