@@ -1,107 +1,489 @@
-"""Aggregates for managers and programme admins, computed in SQL.
+"""The outcomes dashboard's figures, each one SQL aggregate over what the viewer may see.
 
-A figure drawn from fewer than MIN_GROUP people is withheld, so nobody's answers can be singled out.
+Every panel takes a `Scope` (dashboards/filters.py: whose people, which programme, cohort, team and
+dates) and applies it the same way:
+
+- people count when they sit in a team of the scope (a manager: their teams; an admin: everyone);
+- retention follows the people who *joined* a cohort in scope (a cohort starting in the date range);
+- satisfaction, engagement and goals count the *activity* of pairings in the cohorts in scope whose
+  mentee (check-ins and survey: whose answerer) is in scope, dated in the date range.
+
+What a figure may show is decided in dashboards/privacy.py.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from closeout.models import SurveyResponse
 from matching.models import Pairing
-from mentorship.figures import round_average
-from people.models import Person
-from people.roles import is_programme_admin, person_of, teams_managed_by
-from programmes.models import Enrolment
-from sessions.models import CheckIn, MentoringSession
+from people.models import Tag
+from programmes.models import Enrolment, Programme
+from sessions.models import CheckIn, Goal, MentoringSession
 
-MIN_GROUP = 5
+from .comparison import comparison_group, participants
+from .filters import Scope
+from .privacy import MIN_GROUP, Answered, Publisher, Rate, percent
+
+HORIZONS = (90, 180, 365)
+# The retention curve's points: every 30 days, then the year.
+CURVE_DAYS = (30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 330, 365)
+ROLES = (Enrolment.Role.MENTEE, Enrolment.Role.MENTOR)
+# The engagement trend covers at most this many months (the last twelve without a date range).
+MAX_MONTHS = 24
+
+
+def _in_teams(scope: Scope, path: str) -> Q:
+    teams = scope.people_teams
+    return Q() if teams is None else Q(**{f"{path}__in": teams})
+
+
+def _in_cohorts(scope: Scope, path: str) -> Q:
+    cohorts = scope.cohorts()
+    return Q() if cohorts is None else Q(**{f"{path}__in": cohorts})
+
+
+def _in_dates(scope: Scope, path: str) -> Q:
+    q = Q()
+    if scope.start:
+        q &= Q(**{f"{path}__gte": scope.start})
+    if scope.end:
+        q &= Q(**{f"{path}__lte": scope.end})
+    return q
+
+
+def months_of(scope: Scope, today: datetime.date) -> list[datetime.date]:
+    """First days of the months the trends show: the date range's (at most MAX_MONTHS, the
+    latest), or the last twelve up to this month."""
+    end = min(scope.end or today, today)
+    start = scope.start or datetime.date(end.year - 1, end.month, 1) + datetime.timedelta(days=31)
+    first = datetime.date(start.year, start.month, 1)
+    months, month = [], datetime.date(end.year, end.month, 1)
+    while month >= first and len(months) < MAX_MONTHS:
+        months.append(month)
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def _month_end(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+
+
+# --- retention ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Rate:
-    numerator: int
-    denominator: int
-
-    @property
-    def shown(self) -> bool:
-        return self.denominator >= MIN_GROUP
-
-    @property
-    def percent(self) -> float | None:
-        return round(100 * self.numerator / self.denominator, 1) if self.shown else None
-
-
-@dataclass(frozen=True)
-class Average:
-    value: float | None
+class RetentionGroup:
+    role: str
+    compared: bool  # the comparison group of non-participants, not the participants
     people: int
+    at: dict[int, Rate]  # days after joining -> still employed, among those whose day has come
+    curve: list[tuple[int, Rate]]
 
     @property
-    def shown(self) -> bool:
-        return self.people >= MIN_GROUP and self.value is not None
+    def label(self) -> str:
+        from django.utils.translation import gettext as _
 
-    @property
-    def rounded(self) -> float | None:
-        return round_average(self.value) if self.shown else None
+        if self.role == Enrolment.Role.MENTEE:
+            return _("Comparable non-participants (mentees)") if self.compared else _("Mentees")
+        return _("Comparable non-participants (mentors)") if self.compared else _("Mentors")
 
 
 @dataclass(frozen=True)
-class Overview:
-    scope_label: str
+class Retention:
+    groups: list[RetentionGroup]
+    target: float | None
+
+
+def _retention_of(people, *, role: str, compared: bool, today: datetime.date) -> RetentionGroup:
+    """Among `people` (annotated with joined_on), who was still employed N days after joining, for
+    each N whose day has come (someone who joined 100 days ago counts at 90, not at 180)."""
+    aggregates = {"people": Count("pk")}
+    for days in CURVE_DAYS:
+        due = Q(joined_on__lte=today - datetime.timedelta(days=days))
+        day_n = ExpressionWrapper(F("joined_on") + datetime.timedelta(days=days), output_field=DateField())
+        stayed = Q(leave_date__isnull=True) | Q(leave_date__gt=day_n)
+        aggregates[f"n{days}"] = Count("pk", filter=due)
+        aggregates[f"s{days}"] = Count("pk", filter=due & stayed)
+    row = people.aggregate(**aggregates)
+    rates = {days: Rate(row[f"s{days}"], row[f"n{days}"]) for days in CURVE_DAYS}
+    return RetentionGroup(
+        role=role,
+        compared=compared,
+        people=row["people"],
+        at={days: rates[days] for days in HORIZONS},
+        curve=[(days, rates[days]) for days in CURVE_DAYS],
+    )
+
+
+def retention(scope: Scope, *, today: datetime.date | None = None) -> Retention:
+    today = today or timezone.localdate()
+    cohorts = scope.joined_cohorts()
+    groups = []
+    for role in ROLES:
+        for compared, select in ((False, participants), (True, comparison_group)):
+            people = select(role=role, cohorts=cohorts).filter(_in_teams(scope, "team"))
+            groups.append(_retention_of(people, role=role, compared=compared, today=today))
+    programme = scope.target_programme
+    target = (
+        float(programme.retention_target) if programme and programme.retention_target is not None else None
+    )
+    return Retention(groups=groups, target=target)
+
+
+# --- satisfaction ------------------------------------------------------------------------------
+
+
+@dataclass
+class Satisfaction:
+    pulse: dict[str, Answered]
+    pulse_months: list[tuple[datetime.date, dict[str, Answered]]]
+    ratings: dict[str, Answered]
+    survey: dict[str, Answered]
+    nps: dict[str, Answered]
+    survey_people: dict[str, int]
+    target: float | None
+
+
+def _checkin_role():
+    return Case(
+        When(person_id=F("pairing__mentor__person_id"), then=Value(Enrolment.Role.MENTOR)),
+        default=Value(Enrolment.Role.MENTEE),
+    )
+
+
+def satisfaction(scope: Scope, publisher: Publisher, *, today: datetime.date | None = None) -> Satisfaction:
+    today = today or timezone.localdate()
+    checkins = CheckIn.objects.filter(
+        _in_cohorts(scope, "pairing__cohort"),
+        _in_teams(scope, "person__team"),
+        _in_dates(scope, "created_at__date"),
+    ).annotate(role=_checkin_role())
+    pulse_rows = {
+        row["role"]: row
+        for row in checkins.values("role").annotate(
+            value=Avg("satisfaction"), people=Count("person", distinct=True)
+        )
+    }
+    pulse = {
+        role: publisher.answered(f"pulse:{role}", row.get("value"), row.get("people", 0))
+        for role in ROLES
+        for row in [pulse_rows.get(role, {})]
+    }
+
+    months = months_of(scope, today)
+    by_month = {
+        (row["month"], row["role"]): row
+        for row in checkins.filter(created_at__date__gte=months[0])
+        .annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .values("month", "role")
+        .annotate(value=Avg("satisfaction"), people=Count("person", distinct=True))
+    }
+    pulse_months = []
+    for month in months:
+        cells = {}
+        for role in ROLES:
+            row = by_month.get((month, role), {})
+            cells[role] = publisher.answered(
+                f"pulse:{month:%Y-%m}:{role}", row.get("value"), row.get("people", 0)
+            )
+        pulse_months.append((month, cells))
+
+    # Each session holds two ratings: the one who logged it (rating) and the other side's.
+    sessions = MentoringSession.objects.filter(
+        _in_cohorts(scope, "pairing__cohort"), _in_dates(scope, "held_on")
+    )
+    mentor_logged = Q(logged_by_id=F("pairing__mentor__person_id"))
+    rated = {}
+    for role, own, other in (
+        (Enrolment.Role.MENTOR, mentor_logged, ~mentor_logged),
+        (Enrolment.Role.MENTEE, ~mentor_logged, mentor_logged),
+    ):
+        person = f"pairing__{role}__person"
+        in_team = _in_teams(scope, f"{person}__team")
+        by_self = own & Q(rating__isnull=False) & in_team
+        by_partner = other & Q(partner_rating__isnull=False) & in_team
+        rated[f"{role}_sum"] = Coalesce(Sum("rating", filter=by_self), 0) + Coalesce(
+            Sum("partner_rating", filter=by_partner), 0
+        )
+        rated[f"{role}_n"] = Count("pk", filter=by_self) + Count("pk", filter=by_partner)
+        rated[f"{role}_people"] = Count(person, filter=by_self | by_partner, distinct=True)
+    row = sessions.aggregate(**rated)
+    ratings = {
+        role: publisher.answered(
+            f"rating:{role}",
+            row[f"{role}_sum"] / row[f"{role}_n"] if row[f"{role}_n"] else None,
+            row[f"{role}_people"],
+        )
+        for role in ROLES
+    }
+
+    survey_rows = {
+        row["role"]: row
+        for row in SurveyResponse.objects.filter(
+            _in_cohorts(scope, "cohort"),
+            _in_teams(scope, "person__team"),
+            _in_dates(scope, "created_at__date"),
+        )
+        .values("role")
+        .annotate(
+            value=Avg("satisfaction"),
+            people=Count("person", distinct=True),
+            answers=Count("pk"),
+            promoters=Count("pk", filter=Q(recommend__gte=9)),
+            detractors=Count("pk", filter=Q(recommend__lte=6)),
+        )
+    }
+    survey, nps, survey_people = {}, {}, {}
+    for role in ROLES:
+        row = survey_rows.get(role, {})
+        answers = row.get("answers", 0)
+        people = row.get("people", 0)
+        survey[role] = publisher.answered(f"survey:{role}", row.get("value"), people)
+        net = 100 * (row["promoters"] - row["detractors"]) / answers if answers else None
+        nps[role] = publisher.answered(f"nps:{role}", net, people, places=0)
+        survey_people[role] = people
+
+    programme = scope.target_programme
+    target = (
+        float(programme.satisfaction_target)
+        if programme and programme.satisfaction_target is not None
+        else None
+    )
+    return Satisfaction(pulse, pulse_months, ratings, survey, nps, survey_people, target)
+
+
+# --- engagement --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthActivity:
+    month: datetime.date
+    sessions: int
+    pairings: int
+
+    @property
+    def per_pairing(self) -> float | None:
+        if self.pairings < MIN_GROUP:
+            return None
+        return round(self.sessions / self.pairings, 1)
+
+
+@dataclass(frozen=True)
+class Engagement:
+    months: list[MonthActivity]
+    active_pairings: int
+    cadence_kept: Rate
+    since_last: dict[str, int]  # bucket -> active pairings
+    average_days_since: int | None
+    mentors: int
+    capacity: int
+    mentees_taken: int
+    mentors_full: Rate
+
+    @property
+    def load(self) -> int | None:
+        return percent(self.mentees_taken, self.capacity) if self.mentors >= MIN_GROUP else None
+
+
+SINCE_BUCKETS = ("within", "late", "quiet", "never")
+
+
+def _pairings(scope: Scope):
+    return Pairing.objects.filter(_in_cohorts(scope, "cohort"), _in_teams(scope, "mentee__person__team"))
+
+
+def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagement:
+    today = today or timezone.localdate()
+    pairings = _pairings(scope)
+    months = months_of(scope, today)
+
+    held = {
+        row["month"]: row["sessions"]
+        for row in MentoringSession.objects.filter(
+            pairing__in=pairings, held_on__gte=months[0], held_on__lte=today
+        )
+        .annotate(month=TruncMonth("held_on", output_field=DateField()))
+        .values("month")
+        .annotate(sessions=Count("pk"))
+    }
+    # A pairing counts in a month it was running for at least a day of.
+    running = pairings.exclude(started_on__isnull=True).aggregate(
+        **{
+            month.isoformat(): Count(
+                "pk",
+                filter=Q(started_on__lte=_month_end(month))
+                & (Q(ended_on__isnull=True) | Q(ended_on__gte=month)),
+            )
+            for month in months
+        }
+    )
+    activity = [MonthActivity(m, held.get(m, 0), running[m.isoformat()]) for m in months]
+
+    # The active pairs and their last session (or start, never having met). Kept: the next session
+    # was not yet due (Cohort.session_due_since's rule, turned round so SQLite can add the days).
+    last = Coalesce(Max("sessions__held_on"), F("started_on"))
+    # (An IntegerField, not the column's PositiveSmallIntegerField: SQLite multiplies only those.)
+    cadence = ExpressionWrapper(F("cohort__cadence_days"), output_field=IntegerField())
+
+    def after(days: int):
+        span = ExpressionWrapper(cadence * datetime.timedelta(days=days), output_field=DurationField())
+        return ExpressionWrapper(last + span, output_field=DateField())
+
+    active = (
+        pairings.filter(status=Pairing.Status.ACTIVE)
+        .values("pk")
+        .annotate(met=Count("sessions"), due_on=after(1), late_on=after(2))
+    )
+    row = active.aggregate(
+        n=Count("pk"),
+        within=Count("pk", filter=Q(met__gt=0, due_on__gte=today)),
+        late=Count("pk", filter=Q(met__gt=0, due_on__lt=today, late_on__gte=today)),
+        quiet=Count("pk", filter=Q(met__gt=0, late_on__lt=today)),
+        never=Count("pk", filter=Q(met=0)),
+        kept=Count("pk", filter=Q(due_on__gte=today)),
+    )
+    average_gap = None
+
+    mentor_rows = (
+        Enrolment.objects.filter(
+            _in_cohorts(scope, "cohort"),
+            _in_teams(scope, "person__team"),
+            role=Enrolment.Role.MENTOR,
+            status=Enrolment.Status.ACTIVE,
+        )
+        .values("pk", "capacity")
+        .annotate(
+            taken=Count("pairings_as_mentor", filter=Q(pairings_as_mentor__status=Pairing.Status.ACTIVE))
+        )
+    )
+    load = mentor_rows.aggregate(
+        mentors=Count("pk"),
+        total_capacity=Coalesce(Sum("capacity"), 0),
+        total_taken=Coalesce(Sum("taken"), 0),
+        full=Count("pk", filter=Q(taken__gte=F("capacity"))),
+    )
+    return Engagement(
+        months=activity,
+        active_pairings=row["n"],
+        cadence_kept=Rate(row["kept"], row["n"]),
+        since_last={bucket: row[bucket] for bucket in SINCE_BUCKETS},
+        average_days_since=average_gap,
+        mentors=load["mentors"],
+        capacity=load["total_capacity"],
+        mentees_taken=load["total_taken"],
+        mentors_full=Rate(load["full"], load["mentors"]),
+    )
+
+
+# --- goals -------------------------------------------------------------------------------------
+
+
+GOAL_COLUMNS = ("set", "on_track", "at_risk", "achieved", "overdue", "dropped")
+
+
+@dataclass
+class GoalArea:
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)
+    pairings: int = 0
+
+    @property
+    def shown(self) -> bool:
+        return self.pairings >= MIN_GROUP
+
+
+def goals(scope: Scope, *, today: datetime.date | None = None) -> list[GoalArea]:
+    """Goals by the goal areas their mentee chose when enrolling (a goal counts under each of its
+    mentee's areas, and under "No area given" when there is none). Suppressed by the number of
+    pairings behind a row."""
+    today = today or timezone.localdate()
+    in_progress = Q(status__in=(Goal.Status.ON_TRACK, Goal.Status.AT_RISK))
+    overdue = in_progress & Q(due_on__lt=today)  # Goal.is_overdue in SQL
+    rows = (
+        Goal.objects.filter(
+            _in_cohorts(scope, "pairing__cohort"),
+            _in_teams(scope, "pairing__mentee__person__team"),
+            _in_dates(scope, "created_at__date"),
+        )
+        .values("pairing__mentee__goal_areas")
+        .annotate(
+            set=Count("pk"),
+            on_track=Count("pk", filter=Q(status=Goal.Status.ON_TRACK, due_on__gte=today)),
+            at_risk=Count("pk", filter=Q(status=Goal.Status.AT_RISK, due_on__gte=today)),
+            achieved=Count("pk", filter=Q(status=Goal.Status.ACHIEVED)),
+            overdue=Count("pk", filter=overdue),
+            dropped=Count("pk", filter=Q(status=Goal.Status.DROPPED)),
+            pairings=Count("pairing", distinct=True),
+        )
+    )
+    rows = list(rows)
+    names = dict(
+        Tag.objects.filter(
+            pk__in=[r["pairing__mentee__goal_areas"] for r in rows if r["pairing__mentee__goal_areas"]]
+        ).values_list("pk", "name")
+    )
+    from django.utils.translation import gettext as _
+
+    areas = [
+        GoalArea(
+            name=names.get(r["pairing__mentee__goal_areas"]) or _("No area given"),
+            counts={c: r[c] for c in GOAL_COLUMNS},
+            pairings=r["pairings"],
+        )
+        for r in rows
+    ]
+    return sorted(areas, key=lambda a: (-a.counts["set"], a.name))
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcomes:
+    scope: Scope
     people: int
     active_pairings: int
-    satisfaction: Average
-    session_rating: Average
-    retention_participants: Rate
-    retention_others: Rate
+    retention: Retention
+    satisfaction: Satisfaction
+    engagement: Engagement
+    goals: list[GoalArea]
+    programmes: list[Programme]
 
 
-def people_in_scope(user):
-    """Everyone for a programme admin; the people of a manager's teams for a manager."""
-    if is_programme_admin(user):
-        return Person.objects.all()
-    person = person_of(user)
-    if person is None:
-        return Person.objects.none()
-    return Person.objects.filter(team__in=teams_managed_by(person))
-
-
-def overview(user, today: datetime.date | None = None) -> Overview:
+def outcomes(scope: Scope, *, today: datetime.date | None = None) -> Outcomes:
+    """Every panel of the dashboard for `scope`, with its answer figures published (privacy.py)."""
     today = today or timezone.localdate()
-    people = people_in_scope(user)
-    stayed = Q(leave_date__isnull=True) | Q(leave_date__gt=today)
-    # "Has ever enrolled" as one hashed set of people, not an EXISTS per person and per figure.
-    participant = Q(pk__in=Enrolment.objects.values("person_id"))
-    counts = people.aggregate(
-        total=Count("pk"),
-        stayed=Count("pk", filter=stayed),
-        participants=Count("pk", filter=participant),
-        participants_stayed=Count("pk", filter=participant & stayed),
+    publisher = Publisher(scope.key())
+    engaged = engagement(scope, today=today)
+    result = Outcomes(
+        scope=scope,
+        people=0,
+        active_pairings=engaged.active_pairings,
+        retention=retention(scope, today=today),
+        satisfaction=satisfaction(scope, publisher, today=today),
+        engagement=engaged,
+        goals=goals(scope, today=today),
+        programmes=[],
     )
-    # A programme admin's scope is everyone: no need to join each pairing to its mentee's person.
-    pairings = (
-        Pairing.objects.all()
-        if is_programme_admin(user)
-        else Pairing.objects.filter(mentee__person__in=people)
-    )
-    pulse = CheckIn.objects.filter(pairing__in=pairings).aggregate(
-        value=Avg("satisfaction"), people=Count("person", distinct=True)
-    )
-    ratings = MentoringSession.objects.filter(pairing__in=pairings, rating__isnull=False).aggregate(
-        value=Avg("rating"), people=Count("logged_by", distinct=True)
-    )
-    return Overview(
-        scope_label="programme" if is_programme_admin(user) else "team",
-        people=counts["total"],
-        active_pairings=pairings.filter(status=Pairing.Status.ACTIVE).count(),
-        satisfaction=Average(pulse["value"], pulse["people"]),
-        session_rating=Average(ratings["value"], ratings["people"]),
-        retention_participants=Rate(counts["participants_stayed"], counts["participants"]),
-        retention_others=Rate(
-            counts["stayed"] - counts["participants_stayed"], counts["total"] - counts["participants"]
-        ),
-    )
+    publisher.publish()
+    return result

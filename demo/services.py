@@ -28,6 +28,7 @@ from django.utils import timezone
 from faker import Faker
 
 from closeout.models import Reflection, SurveyResponse
+from demo import kpis
 from matching import scoring
 from matching.models import MatchRun, Pairing
 from people.models import WORK_STYLE_TRAITS, Communication, Feedback, Pace, Person, Structure, Tag, Team
@@ -448,6 +449,7 @@ class _Builder:
         counts = self._write_activity(closed_pairs + active_pairs)
         counts.update(self._write_closeout(closed_pairs))
         counts.update(self._write_upcoming_cohort())
+        counts.update(self._write_kpis(closed_pairs + active_pairs))
         return {
             "people": len(self.members),
             "left": sum(1 for m in self.members if m.person.leave_date),
@@ -1042,6 +1044,18 @@ class _Builder:
         SurveyResponse.objects.bulk_create(responses, batch_size=BATCH_SIZE)
         Reflection.objects.bulk_create(reflections, batch_size=BATCH_SIZE)
         return {"survey_responses": len(responses), "reflections": len(reflections)}
+
+    def _write_kpis(self, pairs: list[_Pair]) -> dict:
+        """Helpdesk figures for every agent (demo/kpis.py), from their own random stream."""
+        agents = [m for m in self.members if m.kind == "agent"]
+        rows = kpis.kpi_rows(
+            agents=[m.person for m in agents],
+            team_of=[m.team_index for m in agents],
+            mentored={p.mentee.member.person.pk: (p.pairing.started_on, p.pairing.ended_on) for p in pairs},
+            today=self.today,
+            seed=self.seed,
+        )
+        return {"kpi_months": kpis.write(rows)}
 
     def _write_upcoming_cohort(self) -> dict:
         """Next quarter's cohort, still enrolling: mentees signed up, two mentor applications to

@@ -1,6 +1,7 @@
 """Reads for enrolment: what a person sees of their own enrolments, and the admin's review lists."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from matching.models import Pairing
@@ -50,19 +51,37 @@ def waitlist(cohort: Cohort):
 
 
 def cohort_enrolments_for_review(cohort: Cohort):
-    """Everyone still in the cohort, with whether they are in an active pairing (withdraw/move need it)."""
+    """Everyone still in the cohort, with whether they are in an active pairing (withdraw/move need
+    it) and a mentor's mentees taken. Both are subqueries, not a GROUP BY over a join: a paginator's
+    COUNT leaves them out, and only a page's rows compute them."""
+    mentees_taken = (
+        Pairing.objects.filter(mentor=OuterRef("pk"), status=Pairing.Status.ACTIVE)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Enrolment.objects.filter(cohort=cohort)
         .exclude(status__in=(Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED))
-        .select_related("person__team", "person__user")
+        .select_related("person__user")
+        .only(
+            "cohort_id",
+            "role",
+            "status",
+            "capacity",
+            "profile_completed_at",
+            "person__full_name",
+            "person__email",
+            "person__user__is_active",
+            "person__user__password",  # Person.can_log_in
+        )
         .annotate(
             paired=in_active_pairing(),
-            # matching.selectors.mentees_taken, for every mentor at once.
-            mentees_taken=Count(
-                "pairings_as_mentor", filter=Q(pairings_as_mentor__status=Pairing.Status.ACTIVE)
-            ),
+            # matching.selectors.mentees_taken, for a page of mentors at once.
+            mentees_taken=Coalesce(Subquery(mentees_taken), 0),
         )
-        .order_by("role", "person__full_name")
+        .order_by("role", "person__full_name", "pk")
     )
 
 
@@ -114,6 +133,17 @@ SORTS = {
     "hire_date": ("hire_date", "full_name", "pk"),
     "-hire_date": ("-hire_date", "full_name", "pk"),
 }
+PERSON_LIST_COLUMNS = (
+    "full_name",
+    "email",
+    "employee_id",
+    "hire_date",
+    "leave_date",
+    "team__name",
+    "manager__full_name",
+    "user__is_active",
+    "user__password",  # Person.can_log_in: an unusable password means "not activated yet"
+)
 # Withdrawn or declined enrolments do not make someone a mentor or mentee.
 HOLDING_ROLE = [Enrolment.Status.ACTIVE, Enrolment.Status.APPLIED, Enrolment.Status.WAITLISTED]
 
@@ -132,11 +162,20 @@ def person_list(
 
     `role` is "mentor", "mentee" or "none" (in no cohort); with `cohort` both are about that cohort.
     """
-    people = Person.objects.select_related("team", "manager", "user").prefetch_related(
-        Prefetch(
-            "enrolments",
-            queryset=Enrolment.objects.filter(status__in=HOLDING_ROLE).select_related("cohort"),
-            to_attr="current_enrolments",
+    # Only the columns a row shows: the manager's whole row and the login's (password hash, dates)
+    # were most of what a page of 50 people read.
+    people = (
+        Person.objects.select_related("team", "manager", "user")
+        .only(*PERSON_LIST_COLUMNS)
+        .prefetch_related(
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.filter(status__in=HOLDING_ROLE)
+                .select_related("cohort")
+                .only("person_id", "role", "cohort__name")
+                .order_by("cohort__starts_on", "pk"),
+                to_attr="current_enrolments",
+            )
         )
     )
     if q := q.strip():

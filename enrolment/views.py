@@ -16,6 +16,7 @@ from rules.contrib.views import permission_required
 
 from matching import selectors as matching_selectors
 from mentorship.forms import search_query
+from mentorship.paging import paginate
 from people import importing
 from people import selectors as people_selectors
 from people.models import Person
@@ -116,7 +117,7 @@ def invite(request, cohort_pk):
             "can_resend": can_invite,
             "has_people": bool(shown),
             "truncated": len(shown) > INVITE_LIST_LIMIT,
-            "invitations": selectors.cohort_invitations(cohort),
+            "invitations": _invitations_page(request, cohort),
             "back_url": cohort.get_absolute_url(),
             "back_label": cohort.name,
         },
@@ -300,12 +301,38 @@ def _withdraw(request, enrolment, *, done_url, back_label):
 # --- admin: review -----------------------------------------------------------------------------
 
 
-def _review_context(cohort, *, bound=None):
-    applications = list(selectors.mentor_applications(cohort))
-    for application in applications:
+# The review page's lists, each a page of its own: a cohort of thousands was a 3 MB page.
+APPLICATIONS_PER_PAGE = 10  # each carries its review form
+REVIEW_ROWS_PER_PAGE = 25
+
+
+def _invitations_page(request, cohort):
+    return paginate(
+        request,
+        selectors.cohort_invitations(cohort),
+        per_page=REVIEW_ROWS_PER_PAGE,
+        param="invitations_page",
+        anchor="invitations-heading",
+    )
+
+
+def _review_context(request, cohort, *, bound=None):
+    applications = paginate(
+        request,
+        selectors.mentor_applications(cohort),
+        per_page=APPLICATIONS_PER_PAGE,
+        param="applications_page",
+        anchor="applications-heading",
+    )
+    shown = list(applications.object_list)
+    if bound and bound[0] not in {application.pk for application in shown}:
+        # A refused review is shown with its errors, whichever page the application is on.
+        shown[:0] = selectors.mentor_applications(cohort).filter(pk=bound[0])
+    for application in shown:
         application.form = (
             bound[1] if bound and bound[0] == application.pk else ReviewForm(prefix=f"a{application.pk}")
         )
+    applications.object_list = shown
     places, taken = cohort.mentee_places()
     join_url = None
     if cohort.self_enrolment_is_open():
@@ -314,11 +341,23 @@ def _review_context(cohort, *, bound=None):
         "title": _("Enrolment review: %(cohort)s") % {"cohort": cohort.name},
         "cohort": cohort,
         "applications": applications,
-        "waitlist": list(selectors.waitlist(cohort)),
+        "waitlist": paginate(
+            request,
+            selectors.waitlist(cohort),
+            per_page=REVIEW_ROWS_PER_PAGE,
+            param="waitlist_page",
+            anchor="waitlist-heading",
+        ),
         "places": places,
         "taken": taken,
-        "enrolments": list(selectors.cohort_enrolments_for_review(cohort)),
-        "invitations": list(selectors.cohort_invitations(cohort)),
+        "enrolments": paginate(
+            request,
+            selectors.cohort_enrolments_for_review(cohort),
+            per_page=REVIEW_ROWS_PER_PAGE,
+            param="enrolled_page",
+            anchor="enrolled-heading",
+        ),
+        "invitations": _invitations_page(request, cohort),
         "can_resend": cohort.accepts_enrolment(),
         "join_url": join_url,
         "back_url": cohort.get_absolute_url(),
@@ -329,7 +368,7 @@ def _review_context(cohort, *, bound=None):
 @manage_required
 def review(request, cohort_pk):
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
-    return render(request, "enrolment/review.html", _review_context(cohort))
+    return render(request, "enrolment/review.html", _review_context(request, cohort))
 
 
 def _admin_enrolment(pk):
@@ -362,7 +401,7 @@ def application_review(request, enrolment_pk):
     return render(
         request,
         "enrolment/review.html",
-        _review_context(enrolment.cohort, bound=(enrolment.pk, form)),
+        _review_context(request, enrolment.cohort, bound=(enrolment.pk, form)),
         status=400,
     )
 

@@ -2,10 +2,28 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Person
+from people.models import BackgroundImport, Person
+
+
+class AgentMonthQuerySet(models.QuerySet):
+    def months_on_record(self):
+        """One row per stored month, newest first: how many agents, and how many have each figure
+        (a QA tool's export may fill only one of them)."""
+        return (
+            self.order_by()
+            .values("month")
+            .annotate(
+                agents=Count("id"),
+                **{f"with_{name}": Count(name) for name in FIGURE_FIELDS},
+            )
+            .order_by("-month")
+        )
+
+
+FIGURE_FIELDS = ("csat", "first_response_minutes", "resolution_minutes", "tickets_solved", "qa_score")
 
 
 class AgentMonth(models.Model):
@@ -24,6 +42,8 @@ class AgentMonth(models.Model):
     tickets_solved = models.PositiveIntegerField(_("tickets solved"), null=True, blank=True)
     qa_score = models.DecimalField(_("QA score (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    objects = AgentMonthQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agent month")
@@ -55,3 +75,21 @@ class AgentMonth(models.Model):
     def clean(self):
         if self.month and self.month.day != 1:
             raise ValidationError({"month": _("A month is stored as its first day.")})
+
+
+class KpiImport(BackgroundImport):
+    """One upload of a helpdesk export, through the same lifecycle as the people import
+    (people/import_jobs.py): checked at preview, then applied inline or by a worker under a lease."""
+
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    replaced_count = models.PositiveIntegerField(_("replaced"), default=0)
+    cleared_count = models.PositiveIntegerField(_("cleared"), default=0)
+
+    class Meta(BackgroundImport.Meta):
+        verbose_name = _("KPI import")
+        verbose_name_plural = _("KPI imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=F("total_rows")), name="kpiimport_processed_within_total"
+            ),
+        ]

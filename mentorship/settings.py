@@ -207,6 +207,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.sweep_imports",
         "schedule": 60.0,
     },
+    "kpi-import-sweep": {"task": "kpis.tasks.sweep_imports", "schedule": 60.0},
     "matching-run-sweep": {"task": "matching.tasks.expire_stale_runs", "schedule": 60.0},
     "scan-due-reminders": {
         "task": "reminders.tasks.scan_due_reminders",

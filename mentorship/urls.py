@@ -29,6 +29,7 @@ urlpatterns = [
     path("choose/", include("matching.choice_urls")),
     path("pairings/", include("sessions.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("kpis/", include("kpis.urls")),
     path("emails/", include("outbox.urls")),
     path("django-admin/", admin.site.urls),
 ]

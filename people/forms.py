@@ -7,25 +7,27 @@ from django.utils.translation import gettext_lazy as _
 from mentorship.forms import BoundedForm
 
 from . import selectors
-from .models import Person
+from .models import Person, Team
 
 
 class PersonPickerInput(forms.TextInput):
     """A text input that suggests people as you type (static/js/person-picker.js fills a
     <datalist> from people:person-search, so the browser draws the list, keyboard and screen
-    readers included). Without JavaScript it is a plain text box for an email or employee id."""
+    readers included). Without JavaScript it is a plain text box for an email or employee id.
+    `search_url` points the same picker at another search (people:team-search for teams)."""
 
     class Media:
         js = ("js/person-picker.js",)
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None, *, search_url=None):
         super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.search_url = reverse_lazy("people:person-search") if search_url is None else search_url
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         widget_attrs = context["widget"]["attrs"]
         widget_attrs["list"] = f"{widget_attrs.get('id', name)}-options"
-        widget_attrs["data-person-search"] = reverse_lazy("people:person-search")
+        widget_attrs["data-person-search"] = self.search_url
         return context
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -74,6 +76,30 @@ class PersonField(forms.CharField):
         if len(found) > 1:
             raise ValidationError(self.error_messages["ambiguous"], code="ambiguous")
         return found[0]
+
+
+class TeamField(forms.CharField):
+    """Picks one team by its name (case ignored), suggested as you type from people:team-search:
+    a <select> of every team was 1,300 options, most of the people list's page."""
+
+    default_error_messages = {"unknown": _("No team has that name.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", Team._meta.get_field("name").max_length)
+        kwargs.setdefault("widget", PersonPickerInput(search_url=reverse_lazy("people:team-search")))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value.name if isinstance(value, Team) else value
+
+    def clean(self, value):
+        name = super().clean(value)
+        if not name:
+            return None
+        team = selectors.team_by_name(name)
+        if team is None:
+            raise ValidationError(self.error_messages["unknown"], code="unknown")
+        return team
 
 
 class ImportUploadForm(BoundedForm):

@@ -23,7 +23,7 @@ from mentorship.spreadsheets import formula_char, looks_like_formula, neutralise
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
-# Canonical column → accepted header spellings, after `_normalise_header`.
+# Canonical column → accepted header spellings, after `normalise_header`.
 COLUMNS = {
     "employee_id": (
         "employee_id",
@@ -122,16 +122,17 @@ class ImportResult:
         return sum(1 for row in self.rows if row.action == action)
 
 
-def decode_upload(upload) -> str:
+def decode_upload(upload, *, max_bytes: int = MAX_UPLOAD_BYTES) -> str:
     """The upload's text, or ImportFileError. Checks the size the browser declared before reading."""
-    if upload.size > MAX_UPLOAD_BYTES:
+    limit_mb = max_bytes // 1024 // 1024
+    if upload.size > max_bytes:
         raise ImportFileError(
             _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-            % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": MAX_UPLOAD_BYTES // 1024 // 1024}
+            % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": limit_mb}
         )
-    data = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:  # a size that lied
-        raise ImportFileError(_("The file is larger than the limit of 10 MB."))
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:  # a size that lied
+        raise ImportFileError(_("The file is larger than the limit of %(limit)s MB.") % {"limit": limit_mb})
     return decode_bytes(data)
 
 
@@ -161,7 +162,8 @@ def decode_bytes(data: bytes) -> str:
         ) from exc
 
 
-def _normalise_header(cell: str) -> str:
+def normalise_header(cell: str) -> str:
+    """A header cell as the alias tables spell it: "First reply time (min)" → "first_reply_time_min"."""
     cell = cell.strip().lower().replace("'", "").replace("’", "")
     return re.sub(r"[^a-z0-9]+", "_", cell).strip("_")
 
@@ -169,19 +171,24 @@ def _normalise_header(cell: str) -> str:
 _ALIASES = {spelling: column for column, spellings in COLUMNS.items() for spelling in spellings}
 
 
+def csv_reader(text: str):
+    """A csv.reader over `text` and its delimiter: Excel in many European locales saves "CSV" with
+    semicolons (and then writes decimals with a comma)."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), delimiter
+
+
 def parse(text: str) -> ImportResult:
     """One ParsedRow per non-blank data row, with the errors a row shows on its own."""
-    first_line = text.split("\n", 1)[0]
-    # Excel in many European locales saves "CSV" with semicolons.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader, _delimiter = csv_reader(text)
     try:
         header = next(reader, None)
         if header is None:
             raise ImportFileError(_("The file is empty."))
         positions: dict[str, int] = {}
         for index, cell in enumerate(header):
-            column = _ALIASES.get(_normalise_header(cell))
+            column = _ALIASES.get(normalise_header(cell))
             if column and column not in positions:
                 positions[column] = index
         missing = [COLUMN_LABELS[c] for c in REQUIRED_COLUMNS if c not in positions]

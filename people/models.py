@@ -154,8 +154,9 @@ class Person(models.Model):
             return datetime.UTC
 
 
-class ImportJob(models.Model):
-    """One upload of an HR export: checked at preview, then applied inline or by a Celery worker.
+class BackgroundImport(models.Model):
+    """One upload of a CSV file: checked at preview, then applied inline or by a Celery worker under
+    a lease (people/import_jobs.py). The people import and the KPI import (kpis/) are its kinds.
 
     The CSV text itself is kept (not a path to a file) because the worker may run on another
     machine; it is cleared once the import has been applied.
@@ -176,23 +177,14 @@ class ImportJob(models.Model):
     source = models.TextField(_("CSV text"), blank=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     error_message = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
-        verbose_name = _("people import")
-        verbose_name_plural = _("people imports")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(processed_rows__lte=F("total_rows")), name="importjob_processed_within_total"
-            ),
-        ]
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
@@ -211,3 +203,20 @@ class ImportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ImportJob(BackgroundImport):
+    """One upload of an HR export of people."""
+
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+
+    class Meta(BackgroundImport.Meta):
+        verbose_name = _("people import")
+        verbose_name_plural = _("people imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=F("total_rows")), name="importjob_processed_within_total"
+            ),
+        ]

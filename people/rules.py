@@ -30,5 +30,7 @@ def has_person(user):
 
 rules.add_perm("programmes.manage", is_programme_admin)
 rules.add_perm("dashboards.view", is_programme_admin | is_manager)
+# Programme health names pairs and reads their flags: programme admins only, never managers.
+rules.add_perm("dashboards.view_health", is_programme_admin)
 rules.add_perm("mentoring_sessions.view_own_pairings", has_person)
 rules.add_perm("mentoring_sessions.work_in_pairing", is_pairing_member)

@@ -34,6 +34,19 @@ def person_search(q: str, *, people: QuerySet[Person] | None = None) -> list[Per
     )
 
 
+def team_search(q: str) -> list[Team]:
+    """Teams whose name contains `q`, for the team picker (the people list's filter)."""
+    q = q.strip()
+    if len(q) < 2:
+        return []
+    return list(Team.objects.filter(name__icontains=q).order_by("name", "pk")[:SEARCH_LIMIT])
+
+
+def team_by_name(name: str) -> Team | None:
+    """The team named `name`, case ignored (names are unique)."""
+    return Team.objects.filter(name__iexact=name.strip()).order_by("pk").first()
+
+
 def person_by_handle(handle: str, *, people: QuerySet[Person]) -> list[Person]:
     """The people of `people` whom `handle` names: an employee id, else an email (case ignored).
     More than one only when several share an email."""

@@ -1,7 +1,6 @@
 """Writes for people: the CSV import from the HR system. (Bulk enrolment from the people list is
 enrolment's: enrolment.services.people_enrol.)"""
 
-import contextlib
 import dataclasses
 import datetime
 import logging
@@ -9,13 +8,13 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outbox.services import email_enqueue
 
-from . import accounts, importing, selectors
+from . import accounts, import_jobs, importing, selectors
 from .models import ImportJob, Person, Team
 
 logger = logging.getLogger(__name__)
@@ -35,8 +34,8 @@ class ImportCounts:
     unchanged: int
 
 
-class ImportRejected(Exception):
-    """The file no longer passes the checks it passed at preview (someone changed the people since)."""
+# Kept under its old name: people's callers and tests raise and catch it here.
+ImportRejected = import_jobs.ImportRejected
 
 
 @transaction.atomic
@@ -57,23 +56,10 @@ def import_preview(*, upload, by) -> tuple[importing.ImportResult, ImportJob | N
 
 def import_start(*, job: ImportJob) -> bool:
     """Apply a previewed job: inline when small (True when done here), otherwise queue it for a
-    worker (False: the job page follows its progress).
-
-    Not atomic on purpose: the claim must commit before the import's own transaction starts, so a
-    second click (or a second worker) sees the job taken and does nothing.
-    """
-    if job.total_rows <= ASYNC_THRESHOLD_ROWS:
-        import_job_run(job_id=job.pk, claim_from=ImportJob.Status.PREVIEWED)
-        return True
-    with transaction.atomic():
-        queued = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
-            status=ImportJob.Status.QUEUED
-        )
-        if queued:
-            # robust: with the broker down the job stays queued and `import_jobs_sweep` queues it
-            # again, instead of the admin's click ending on an error page.
-            transaction.on_commit(lambda: _queue_import(job.pk), robust=True)
-    return False
+    worker (False: the job page follows its progress)."""
+    return import_jobs.job_start(
+        job=job, threshold=ASYNC_THRESHOLD_ROWS, run=import_job_run, queue=_queue_import
+    )
 
 
 def _queue_import(job_id: int) -> None:
@@ -83,70 +69,19 @@ def _queue_import(job_id: int) -> None:
 
 
 def import_jobs_sweep(*, now: datetime.datetime | None = None) -> tuple[list[int], list[int]]:
-    """Run by beat: a running job whose lease has run out lost its worker (its transaction rolled
-    back, so nothing was saved): mark it failed, keeping its file so it can be started again. Queued
-    jobs are queued again, in case the broker lost them or was down; a duplicate finds the job
-    claimed. Returns (ids failed, ids queued again)."""
-    now = now or timezone.now()
-    stale = list(
-        ImportJob.objects.filter(
-            status=ImportJob.Status.RUNNING, started_at__lt=now - IMPORT_LEASE
-        ).values_list("pk", flat=True)
-    )
-    ImportJob.objects.filter(pk__in=stale, status=ImportJob.Status.RUNNING).update(
-        status=ImportJob.Status.FAILED,
-        error_message=_("The import stopped before it finished (its worker was stopped); nothing was saved."),
-        finished_at=now,
-    )
-    queued = list(ImportJob.objects.filter(status=ImportJob.Status.QUEUED).values_list("pk", flat=True))
-    for job_id in queued:
-        try:
-            _queue_import(job_id)
-        except Exception:  # noqa: BLE001 - broker still down: the next sweep tries again
-            logger.warning("people import: broker unavailable; %s jobs wait", len(queued))
-            break
-    return stale, queued
+    """Run by beat: fail jobs whose worker died, queue again those the broker may have lost.
+    Returns (ids failed, ids queued again)."""
+    return import_jobs.jobs_sweep(model=ImportJob, lease=IMPORT_LEASE, queue=_queue_import, now=now)
 
 
 def import_restart(*, job: ImportJob) -> bool:
     """Start a job again after its worker died (its file is still kept). Same return as `import_start`."""
-    if not job.can_restart:
-        raise ValidationError(_("This import cannot be started again: upload the file again instead."))
-    restarted = (
-        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED)
-        .exclude(source="")
-        .update(
-            status=ImportJob.Status.PREVIEWED,
-            error_message="",
-            processed_rows=0,
-            started_at=None,
-            finished_at=None,
-        )
-    )
-    if not restarted:
-        return False
-    job.refresh_from_db()
-    return import_start(job=job)
+    return import_jobs.job_restart(job=job, start=import_start)
 
 
 def import_job_run(*, job_id: int, claim_from: str = ImportJob.Status.QUEUED) -> bool:
     """Run one import job once. Returns False when another run has already claimed it."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=claim_from).update(
-        status=ImportJob.Status.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    job = ImportJob.objects.get(pk=job_id)
-    try:
-        with _progress_reporter(job_id) as progress:
-            _import_job_apply(job=job, progress=progress)
-    except (importing.ImportFileError, ImportRejected) as exc:
-        _import_job_fail(job_id, str(exc))
-    except Exception:
-        logger.exception("people import %s failed", job_id)
-        _import_job_fail(job_id, _("The import failed unexpectedly; nothing was saved. Try again."))
-        raise
-    return True
+    return import_jobs.job_run(model=ImportJob, job_id=job_id, claim_from=claim_from, apply=_import_job_apply)
 
 
 @transaction.atomic
@@ -164,34 +99,8 @@ def _import_job_apply(*, job: ImportJob, progress: Callable[[int], None]) -> Non
     )
 
 
-def _import_job_fail(job_id: int, message: str) -> None:
-    ImportJob.objects.filter(pk=job_id).update(
-        status=ImportJob.Status.FAILED, error_message=message, source="", finished_at=timezone.now()
-    )
-
-
-@contextlib.contextmanager
 def _progress_reporter(job_id: int):
-    """Progress has to be seen while the import's transaction is still open, so on PostgreSQL it is
-    written through a second connection in autocommit. SQLite has one writer at a time, so there the
-    page shows progress only at the end."""
-    if connection.vendor != "postgresql":
-        yield lambda processed: None
-        return
-    side = connections.create_connection(DEFAULT_DB_ALIAS)
-    table = side.ops.quote_name(ImportJob._meta.db_table)
-
-    def report(processed: int) -> None:
-        with side.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET processed_rows = %s WHERE id = %s",  # noqa: S608 - table name from the model
-                [processed, job_id],
-            )
-
-    try:
-        yield report
-    finally:
-        side.close()
+    return import_jobs.progress_reporter(ImportJob, job_id)
 
 
 @transaction.atomic

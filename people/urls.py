@@ -8,6 +8,7 @@ app_name = "people"
 
 urlpatterns = [
     path("search/", views.person_search, name="person-search"),
+    path("teams/search/", views.team_search, name="team-search"),
     path("import/", views.person_import, name="import"),
     path("import/<int:pk>/", views.import_job_detail, name="import-job"),
     path("import/<int:pk>/apply/", views.import_apply, name="import-apply"),

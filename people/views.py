@@ -42,6 +42,14 @@ def person_search(request):
     )
 
 
+@require_GET
+@manage_required
+def team_search(request):
+    """What the team picker (the people list's team filter) offers for `q`, as JSON."""
+    teams = selectors.team_search(search_query(request.GET))
+    return JsonResponse({"results": [{"value": team.name, "label": team.name} for team in teams]})
+
+
 @manage_required
 def person_import(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -114,18 +122,28 @@ def import_restart(request, pk):
 @manage_required
 def import_job_detail(request, pk):
     job = get_object_or_404(selectors.import_jobs(), pk=pk)
+    # The polling script fills these in, so what it announces is translated like the page.
+    status_text = {
+        "done": _("Done: {created} created, {updated} updated, {unchanged} unchanged."),
+        "failed": _("Failed; nothing was saved."),
+        "progress": _("{done} of {total} rows"),
+    }
     return render(
         request,
         "people/import_job.html",
         {
             "title": _("People import"),
             "job": job,
-            # The polling script fills these in, so what it announces is translated like the page.
-            "status_text": {
-                "done": _("Done: {created} created, {updated} updated, {unchanged} unchanged."),
-                "failed": _("Failed; nothing was saved."),
-                "progress": _("{done} of {total} rows"),
-            },
+            "status_text": status_text,
+            "done_text": status_text["done"].format(
+                created=job.created_count, updated=job.updated_count, unchanged=job.unchanged_count
+            ),
+            "status_url": reverse("people:import-job-status", args=[job.pk]),
+            "restart_url": reverse("people:import-restart", args=[job.pk]),
+            "next_links": [
+                (reverse("people:person-list"), _("See the people")),
+                (reverse("people:import"), _("Import another file")),
+            ],
             "back_url": reverse("people:person-list"),
             "back_label": _("People"),
         },

@@ -1,4 +1,5 @@
-"""Pulse check-ins: answer from the emailed link or from the workspace; the admin's flag page."""
+"""Pulse check-ins: answer from the emailed link or from the workspace; the admin's flag pages
+(a cohort's flagged pairs; one pair's open flags, resolved with a note)."""
 
 from django import forms
 from django.contrib import messages
@@ -13,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from rules.contrib.views import permission_required
 
 from matching.models import Pairing
-from mentorship.forms import BoundedModelForm
+from mentorship.forms import BoundedForm, BoundedModelForm, IdField
+from people.accounts import safe_next
 from people.roles import person_of
 from programmes.models import Cohort
 from submissions.once import submitted_once
@@ -162,6 +164,73 @@ def checkin_flags(request, cohort_pk):
             "cohort": cohort,
             "rows": rows,
             "page": page,
+            "low_satisfaction": CheckIn.LOW_SATISFACTION,
+        },
+    )
+
+
+class FlagResolveForm(BoundedForm):
+    checkin = IdField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=gettext_lazy("What was done"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=gettext_lazy("Seen by programme admins only, never by the pair or their managers."),
+        error_messages={"required": gettext_lazy("Say what was done: a flag is resolved with a note.")},
+    )
+
+
+@permission_required("programmes.manage", raise_exception=True)
+@submitted_once
+def pairing_flags(request, pk):
+    """One pair's open flags, each resolved with a note, and the flags resolved before."""
+    pairing = get_object_or_404(
+        Pairing.objects.exclude(status=Pairing.Status.PROPOSED).select_related(
+            "cohort__programme", "mentor__person", "mentee__person"
+        ),
+        pk=pk,
+    )
+    back_url = safe_next(request.GET.get("next"), host=request.get_host())
+    open_flags = checkins.open_flags_of_pairing(pairing)
+    failed = None  # the form that came back with errors, shown in place of its flag's empty one
+    if request.method == "POST":
+        form = FlagResolveForm(request.POST)
+        if form.is_valid():
+            checkin = next((c for c in open_flags if c.pk == form.cleaned_data["checkin"]), None)
+            try:
+                if checkin is None:
+                    raise ValidationError(_("This flag is no longer open: it was resolved or replaced."))
+                checkins.checkin_flag_resolve(
+                    checkin=checkin, by=request.user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("%(name)s's flag is resolved.") % {"name": checkin.person.full_name}
+                )
+                return redirect(request.get_full_path())
+        failed = form
+    rows = []
+    for checkin in open_flags:
+        if failed is not None and failed.data.get("checkin") == str(checkin.pk):
+            form, failed = failed, None
+        else:
+            form = FlagResolveForm(initial={"checkin": checkin.pk}, auto_id=f"f{checkin.pk}_%s")
+        rows.append((checkin, form))
+    return render(
+        request,
+        "sessions/pairing_flags.html",
+        {
+            "title": _("Flags: %(mentor)s and %(mentee)s")
+            % {"mentor": pairing.mentor.person.full_name, "mentee": pairing.mentee.person.full_name},
+            "pairing": pairing,
+            "rows": rows,
+            # A refused form whose flag is not open any more: its errors go above the list.
+            "stray_form": failed,
+            "resolutions": checkins.resolutions_of_pairing(pairing),
+            "back_url": back_url or pairing.cohort.get_absolute_url(),
+            "back_label": _("Back") if back_url else pairing.cohort.name,
             "low_satisfaction": CheckIn.LOW_SATISFACTION,
         },
     )

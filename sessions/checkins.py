@@ -1,5 +1,6 @@
-"""Pulse check-ins: the period arithmetic, the signed link in the pulse email, the one write
-(answer or edit this period's check-in) and the reads the admin's flag page shares.
+"""Pulse check-ins: the period arithmetic, the signed link in the pulse email, the writes
+(answer or edit this period's check-in; an admin resolves a flag) and the reads the admin's flag
+pages share.
 
 A pulse period is the index of the cohort's check-in interval since the pairing started: period 0
 is the first `check_in_interval_days` days, and so on. Each member answers at most once per period
@@ -12,7 +13,8 @@ import datetime
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +22,7 @@ from matching.models import Pairing
 from people.models import Person
 
 from .access import require_active
-from .models import CheckIn
+from .models import CheckIn, FlagResolution
 
 PULSE_SALT = "mentoring_sessions.pulse-check-in"
 
@@ -97,27 +99,58 @@ def checkins_of(*, pairing: Pairing, person: Person) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(pairing=pairing, person=person)
 
 
+def _open_flags(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
+    newest_of_person = CheckIn.objects.filter(
+        pairing=OuterRef("pairing"), person=OuterRef("person")
+    ).order_by("-created_at", "-pk")
+    return (
+        checkins.filter(pk=Subquery(newest_of_person.values("pk")[:1]))
+        .filter(CheckIn.OPEN_FLAG)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def open_flags_of(pairing_ref: str = "pk") -> QuerySet[CheckIn]:
+    """The open flags of the pairing `OuterRef(pairing_ref)` points at: each member's latest answer,
+    when it is flagged and no admin has resolved it (CheckIn.OPEN_FLAG). A newer answer replaces an
+    older one, flagged or not, so there is at most one per member. The one rule for "open flags":
+    the flag pages, the cohort page, the pairing list and the health table all ask it."""
+    return _open_flags(CheckIn.objects.filter(pairing=OuterRef(pairing_ref)))
+
+
+def open_flag_count(pairing_ref: str = "pk"):
+    """How many open flags (0, 1 or 2) the pairing has, as an annotation."""
+    counted = open_flags_of(pairing_ref).order_by().values("pairing").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def flagged_pairings(cohort) -> QuerySet[Pairing]:
-    """Active pairings of the cohort where a member's latest check-in is flagged (CheckIn.flagged).
+    """Active pairings of the cohort with an open flag (`open_flags_of`).
 
     One query. Each row carries `flagged_checkin_id`, the newest such answer, and has both members'
     people loaded; `flagged_checkins(pairings)` loads those answers in one more.
     """
-    newest_of_person = CheckIn.objects.filter(
-        pairing=OuterRef("pairing"), person=OuterRef("person")
-    ).order_by("-created_at", "-pk")
-    latest_flagged = (
-        CheckIn.objects.filter(pairing=OuterRef("pk"))
-        .filter(pk=Subquery(newest_of_person.values("pk")[:1]))
-        .filter(CheckIn.FLAGGED)
-        .order_by("-created_at", "-pk")
-    )
+    latest_flagged = open_flags_of()
     return (
         Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE)
         .filter(Exists(latest_flagged))
         .annotate(flagged_checkin_id=Subquery(latest_flagged.values("pk")[:1]))
         .select_related("cohort", "mentor__person", "mentee__person")
         .order_by("pk")
+    )
+
+
+def open_flags_of_pairing(pairing: Pairing) -> list[CheckIn]:
+    """The pairing's open flags, newest first, with who answered (for the page that resolves them)."""
+    return list(_open_flags(CheckIn.objects.filter(pairing=pairing)).select_related("person"))
+
+
+def resolutions_of_pairing(pairing: Pairing, *, limit: int = 20) -> list[FlagResolution]:
+    """The pairing's latest resolved flags, for admins only: the notes are never shown to others."""
+    return list(
+        FlagResolution.objects.filter(checkin__pairing=pairing)
+        .select_related("checkin__person", "resolved_by")
+        .order_by("-resolved_at", "-pk")[:limit]
     )
 
 
@@ -160,10 +193,41 @@ def checkin_answer(
         raise ValidationError(_("This period has ended; its answer can no longer be changed."))
     if checkin is None:
         checkin = CheckIn(pairing=pairing, person=by, period_key=period_key(period))
+    before = _answer_of(checkin)
     checkin.satisfaction = satisfaction
     checkin.meeting_regularly = meeting_regularly
     checkin.blockers = blockers.strip()
     checkin.comment = comment.strip()
     checkin.full_clean()
     checkin.save()
+    if _answer_of(checkin) != before:
+        # A changed answer is a new answer: what the admin resolved (say, a blocker) may not be what
+        # it says now, so its flag opens again.
+        FlagResolution.objects.filter(checkin=checkin).delete()
     return checkin
+
+
+def _answer_of(checkin: CheckIn) -> tuple:
+    return (checkin.satisfaction, checkin.meeting_regularly, checkin.blockers, checkin.comment)
+
+
+@transaction.atomic
+def checkin_flag_resolve(*, checkin: CheckIn, by, note: str) -> FlagResolution:
+    """An admin (`by`, a user) resolves an open flag (`open_flags_of`) with a note saying what was
+    done; it then counts as open nowhere. The check-in is locked, so two admins resolving the same
+    flag at once record one resolution and tell the second it is resolved already."""
+    checkin = (
+        CheckIn.objects.select_for_update(of=("self",)).select_related("pairing__cohort").get(pk=checkin.pk)
+    )
+    if checkin.pairing.cohort.is_read_only:
+        raise ValidationError(_("This cohort is closed; its history is read-only."))
+    if FlagResolution.objects.filter(checkin=checkin).exists():
+        raise ValidationError(_("This flag has already been resolved."))
+    if not checkin.flagged:
+        raise ValidationError(_("This check-in flagged nothing, so there is nothing to resolve."))
+    if not _open_flags(CheckIn.objects.filter(pk=checkin.pk)).exists():
+        raise ValidationError(_("A newer check-in has replaced this one: this flag is no longer open."))
+    resolution = FlagResolution(checkin=checkin, resolved_by=by, note=note.strip())
+    resolution.full_clean()
+    resolution.save()
+    return resolution

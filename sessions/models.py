@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -187,10 +188,13 @@ class CheckIn(models.Model):
 
     Flagged (the admin should look at the pair): satisfaction at or below LOW_SATISFACTION, not
     meeting as planned, or a blocker. `flagged` says it of one answer and `FLAGGED` in SQL; they are
-    written side by side, and `clean` strips the blockers so a blank one never counts in either."""
+    written side by side, and `clean` strips the blockers so a blank one never counts in either.
+    A flag is open until an admin resolves it (`FlagResolution`): `OPEN_FLAG` in SQL. A pair's open
+    flags are its members' latest answers that are open flags (`checkins.open_flags_of`)."""
 
     LOW_SATISFACTION = 2
     FLAGGED = Q(satisfaction__lte=LOW_SATISFACTION) | Q(meeting_regularly=False) | ~Q(blockers="")
+    OPEN_FLAG = FLAGGED & Q(resolution__isnull=True)
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="check_ins"
@@ -234,6 +238,42 @@ class CheckIn(models.Model):
     def flagged(self) -> bool:
         """Low satisfaction, not meeting as planned, or a blocker: the admin should look at this pair."""
         return self.satisfaction <= self.LOW_SATISFACTION or not self.meeting_regularly or self.blockers != ""
+
+
+class FlagResolution(models.Model):
+    """A programme admin's answer to a flagged check-in: who looked, when, and what was done. The
+    flag stops counting as open (`CheckIn.OPEN_FLAG`); the note is for admins only (never shown
+    to managers or to the pair)."""
+
+    checkin = models.OneToOneField(
+        CheckIn, verbose_name=_("check-in"), on_delete=models.CASCADE, related_name="resolution"
+    )
+    # SET_NULL: an admin's account may be deleted; what they resolved stays resolved.
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved"), default=timezone.now)
+    note = models.TextField(_("what was done"))
+
+    class Meta:
+        ordering = ["-resolved_at", "-pk"]
+        verbose_name = _("flag resolution")
+        verbose_name_plural = _("flag resolutions")
+        constraints = [
+            # A resolution says what was done: an empty note would hide a flag without a trace.
+            models.CheckConstraint(condition=~Q(note=""), name="flag_resolution_has_note"),
+        ]
+
+    def __str__(self):
+        return f"{self.checkin} resolved on {self.resolved_at:%Y-%m-%d}"
+
+    def clean(self):
+        self.note = self.note.strip()
 
 
 class SessionPrivateNote(models.Model):

@@ -75,7 +75,7 @@ def pairing_list_for(user):
             own_checkin_flagged=Exists(
                 CheckIn.objects.filter(pairing=OuterRef("pk"), person=person)
                 .filter(pk=Subquery(newest_own.values("pk")[:1]))
-                .filter(CheckIn.FLAGGED)
+                .filter(CheckIn.OPEN_FLAG)
             ),
         )
         .order_by("status", "-started_on", "pk")

@@ -11,6 +11,7 @@ import shutil
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from mentorship.celery import app as celery_app
 from tests.browser import CHROMIUM, browser, page, phone_page  # noqa: F401 - shared by every browser test
@@ -76,6 +77,14 @@ def _fast_and_offline(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures (the cohort page's pair activity) never leak from one test into another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

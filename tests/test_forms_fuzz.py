@@ -160,6 +160,9 @@ def targets(world):
         title="Faster first response", specific="Answer faster", metric="FRT"
     )
     job = ImportJob.objects.create(created_by=world.admin, filename="people.csv", source="")
+    from kpis.models import KpiImport
+
+    kpi_job = KpiImport.objects.create(created_by=world.admin, filename="kpis.csv", source="")
     from outbox.models import Message
 
     failed_email = Message.objects.create(
@@ -192,6 +195,7 @@ def targets(world):
         logged=logged,
         template=template,
         job=job,
+        kpi_job=kpi_job,
         failed_email=failed_email,
         pulse_token=pulse_token(pairing_id=world.pair.pk, person_id=world.mentor.pk, period=period or 0),
     )
@@ -231,6 +235,7 @@ KWARGS = {
     ("programmes:programme-edit", "pk"): lambda w, t: t.programme.pk,
     ("programmes:cohort-transition", "to"): lambda w, t: "matching",
     ("people", "pk"): lambda w, t: t.job.pk,
+    ("kpis", "pk"): lambda w, t: t.kpi_job.pk,
     ("outbox", "pk"): lambda w, t: t.failed_email.pk,
 }
 

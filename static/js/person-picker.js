@@ -1,7 +1,8 @@
 // The person picker (people.forms.PersonPickerInput): as someone types, ask the search endpoint
 // and offer its answers in the input's <datalist>, which the browser shows as a list (keyboard
 // and screen readers included). Choosing one fills in that person's employee id or email, which
-// is also what someone without JavaScript types by hand.
+// is also what someone without JavaScript types by hand. The same picker suggests teams (the people
+// list's team filter): the input's data-person-search names the search to ask.
 (function () {
   "use strict";
   var WAIT_MS = 200;

@@ -130,3 +130,96 @@ def test_cohort_page_lists_a_page_of_each_list_and_keeps_the_other_lists_pages(c
     assert mentees[-1].person.full_name in last.text and "Zed 000" not in last.text
     # The other list's page is kept in the links.
     assert "?mentees_page=1&amp;mentors_page=1#mentees-heading" in last.text
+
+
+# --- what the page reads, and how fresh ---------------------------------------------------------
+
+
+def _overview(client, cohort):
+    return client.get(reverse("programmes:cohort-detail", args=[cohort.pk])).context["overview"]
+
+
+def test_overdue_pairs_may_be_a_minute_old_and_the_page_says_so(client, world, time_machine):
+    """Overdue pairs are cached for a minute: a session logged meanwhile shows after it. Flags are
+    counted live: a new one shows at once."""
+    import datetime
+
+    from tests.factories import CheckInFactory, SessionFactory
+
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC), tick=False)
+    login(client, world.admin)
+    before = _overview(client, world.cohort)
+    assert before.overdue_count == 2  # neither world pair has met since starting in September
+    page = client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk])).text
+    assert "Overdue pairs are counted at most a minute ago" in page
+
+    SessionFactory(pairing=world.pair, held_on=datetime.date(2026, 11, 1))
+    CheckInFactory(pairing=world.pair2, satisfaction=1)
+    still = _overview(client, world.cohort)
+    assert still.overdue_count == 2
+    flagged = "1 pair flagged low satisfaction, not meeting or blockers in their latest check-in"
+    assert flagged in still.attention
+
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 12, 1, 1, tzinfo=datetime.UTC), tick=False)
+    after = _overview(client, world.cohort)
+    assert after.overdue_count == 1
+    assert [p.pk for p in after.overdue_pairings] == [world.pair2.pk]
+    assert (
+        "1 pair flagged low satisfaction, not meeting or blockers in their latest check-in" in after.attention
+    )
+
+
+def test_ending_a_pair_shows_at_once_despite_the_cache(client, world, time_machine):
+    """The cache key holds which pairs are active: ending one is not a minute late."""
+    import datetime
+
+    from closeout.services import pairing_end_early
+
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC), tick=False)
+    login(client, world.admin)
+    assert _overview(client, world.cohort).overdue_count == 2
+    pairing_end_early(pairing=world.pair, reason="Moved team", by=world.admin)
+    overview = _overview(client, world.cohort)
+    assert overview.overdue_count == 1
+    assert [p.pk for p in overview.overdue_pairings] == [world.pair2.pk]
+
+
+def test_the_lists_lengths_and_unfinished_profiles_are_counted_by_hand(client, world):
+    """The world has two active mentors and two active mentees (profiles finished or not, as
+    made); here 3 more mentees (2 unfinished), 1 mentor applying, 2 waitlisted and 1 withdrawn."""
+    world_unfinished = Enrolment.objects.filter(
+        cohort=world.cohort, status="active", profile_completed_at__isnull=True
+    ).count()  # what the world brings
+    now = timezone.now()
+    EnrolmentFactory(cohort=world.cohort, role="mentee", profile_completed_at=now)
+    EnrolmentFactory(cohort=world.cohort, role="mentee", profile_completed_at=None)
+    EnrolmentFactory(cohort=world.cohort, role="mentee", profile_completed_at=None)
+    EnrolmentFactory(cohort=world.cohort, role="mentor", status=Enrolment.Status.APPLIED)
+    EnrolmentFactory(cohort=world.cohort, role="mentee", status=Enrolment.Status.WAITLISTED)
+    EnrolmentFactory(cohort=world.cohort, role="mentee", status=Enrolment.Status.WAITLISTED)
+    EnrolmentFactory(cohort=world.cohort, role="mentor", status=Enrolment.Status.WITHDRAWN)
+    login(client, world.admin)
+    response = client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk]))
+    context = response.context
+    assert context["mentors"].paginator.count == 2
+    assert context["mentees"].paginator.count == 2 + 3
+    assert context["others"].paginator.count == 1 + 2 + 1
+    assert len(context["others"].object_list) == 4
+    assert context["overview"].incomplete_count == world_unfinished + 2
+    assert 'Mentees <span class="text-body-secondary">(5)</span>' in response.text
+
+
+def test_each_run_is_listed_with_its_own_number_of_pairs(client, world):
+    from tests.factories import MatchRunFactory, PairingFactory
+
+    second = MatchRunFactory(cohort=world.cohort)
+    for _ in range(3):
+        PairingFactory(match_run=second, status="proposed")
+    empty = MatchRunFactory(cohort=world.cohort)
+    login(client, world.admin)
+    runs = {run.pk: run.pair_count for run in _runs(client, world.cohort)}
+    assert runs == {world.run.pk: 2, second.pk: 3, empty.pk: 0}
+
+
+def _runs(client, cohort):
+    return client.get(reverse("programmes:cohort-detail", args=[cohort.pk])).context["runs"]

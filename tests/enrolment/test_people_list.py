@@ -42,9 +42,39 @@ def test_filters_by_team_and_status(admin_client, world, today):
     PersonFactory(
         full_name="Gone", team=team, hire_date=datetime.date(2020, 1, 1), leave_date=datetime.date(2021, 1, 1)
     )
-    assert names(admin_client.get(LIST, {"team": team.pk})) == ["Gone", "Stays"]
-    assert names(admin_client.get(LIST, {"team": team.pk, "status": "current"})) == ["Stays"]
-    assert names(admin_client.get(LIST, {"team": team.pk, "status": "left"})) == ["Gone"]
+    assert names(admin_client.get(LIST, {"team": team.name})) == ["Gone", "Stays"]
+    assert names(admin_client.get(LIST, {"team": team.name, "status": "current"})) == ["Stays"]
+    assert names(admin_client.get(LIST, {"team": team.name, "status": "left"})) == ["Gone"]
+
+
+def test_team_filter_takes_a_team_name_whatever_its_case(admin_client, world):
+    team = TeamFactory(name="Escalations")
+    PersonFactory(full_name="Stays", team=team)
+    assert names(admin_client.get(LIST, {"team": "escalations"})) == ["Stays"]
+
+
+def test_an_unknown_team_is_said_and_the_other_filters_still_apply(admin_client, world):
+    response = admin_client.get(LIST, {"team": "No such team", "role": "mentor"})
+    assert response.status_code == 200
+    assert "No team has that name." in response.text
+    assert names(response) == ["Lin Mentor", "Omar Mentor"]
+
+
+def test_the_team_filter_suggests_teams_instead_of_listing_them_all(admin_client, world):
+    for n in range(30):
+        TeamFactory(name=f"Pod {n:02d}")
+    response = admin_client.get(LIST)
+    assert "Pod 07" not in response.text  # no <option> per team on the page
+    assert f'data-person-search="{reverse("people:team-search")}"' in response.text
+    assert "js/person-picker.js" in response.text
+
+
+def test_a_row_names_its_checkbox_without_a_label_per_row(admin_client, world):
+    response = admin_client.get(LIST, {"q": "Omar"})
+    pk = world.mentor.pk
+    assert f'value="{pk}" aria-labelledby="select-word p{pk}"' in response.text
+    assert '<span id="select-word" hidden>Select</span>' in response.text
+    assert f'<span id="p{pk}">Omar Mentor</span>' in response.text
 
 
 def test_filters_by_role_and_cohort(admin_client, world):
@@ -79,10 +109,10 @@ def test_pages_keep_the_filters(admin_client, world):
     team = TeamFactory(name="Big team")
     for n in range(55):
         PersonFactory(full_name=f"Member {n:02d}", team=team)
-    response = admin_client.get(LIST, {"team": team.pk, "sort": "name"})
+    response = admin_client.get(LIST, {"team": team.name, "sort": "name"})
     assert len(names(response)) == 50
-    assert f"?team={team.pk}&amp;sort=name&amp;page=2" in response.text
-    second = admin_client.get(LIST, {"team": team.pk, "sort": "name", "page": 2})
+    assert "?team=Big+team&amp;sort=name&amp;page=2" in response.text
+    second = admin_client.get(LIST, {"team": team.name, "sort": "name", "page": 2})
     assert names(second) == [f"Member {n}" for n in range(50, 55)]
 
 
@@ -97,9 +127,9 @@ def test_person_list_query_count_is_fixed(admin_client, world, django_assert_num
     for _ in range(size):
         EnrolmentFactory(cohort=world.cohort, person=PersonFactory(team=team, manager=world.manager))
     # session, user, admin group, the nav's person, the team filter's
-    # value, count, page, enrolments (prefetch), the team and cohort choices, the bulk form's cohorts.
-    with django_assert_num_queries(11):
-        response = admin_client.get(LIST, {"team": team.pk, "role": "mentee"})
+    # value (by name), count, page, enrolments (prefetch), the cohort choices, the bulk form's cohorts.
+    with django_assert_num_queries(10):
+        response = admin_client.get(LIST, {"team": team.name, "role": "mentee"})
     assert len(names(response)) == size
 
 

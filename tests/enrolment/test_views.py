@@ -309,6 +309,77 @@ def test_admin_moves_an_enrolment_to_another_cohort(client, world, open_cohort):
     assert Enrolment.objects.filter(cohort=target, person=enrolment.person).exists()
 
 
+def test_review_page_shows_a_page_of_each_list_and_keeps_the_others_pages(client, world, open_cohort):
+    from enrolment.views import REVIEW_ROWS_PER_PAGE
+
+    enrolled = [
+        EnrolmentFactory(cohort=open_cohort, person=PersonFactory(full_name=f"Zed {n:03d}"))
+        for n in range(REVIEW_ROWS_PER_PAGE + 2)
+    ]
+    login(client, world.admin)
+    first = client.get(url("review", open_cohort.pk))
+    assert len(first.context["enrolments"].object_list) == REVIEW_ROWS_PER_PAGE
+    assert f'Enrolled <span class="text-body-secondary">({len(enrolled)})</span>' in first.text
+    assert "Zed 000" in first.text and "Zed 026" not in first.text
+    assert "?enrolled_page=2#enrolled-heading" in first.text
+    second = client.get(url("review", open_cohort.pk), {"enrolled_page": 2, "waitlist_page": 1})
+    assert [e.person.full_name for e in second.context["enrolments"].object_list] == ["Zed 025", "Zed 026"]
+    # The links keep the other lists' pages.
+    assert "?enrolled_page=1&amp;waitlist_page=1#enrolled-heading" in second.text
+
+
+def test_the_waitlist_numbers_on_across_pages_and_only_its_first_can_be_promoted(client, world, open_cohort):
+    from enrolment.views import REVIEW_ROWS_PER_PAGE
+
+    active_mentor(open_cohort, capacity=2)  # a free place, so the first in line can be promoted
+    line = [waitlisted(open_cohort, days=100 - n) for n in range(REVIEW_ROWS_PER_PAGE + 1)]
+    login(client, world.admin)
+    first = client.get(url("review", open_cohort.pk))
+    assert f'Waitlist <span class="text-body-secondary">({len(line)})</span>' in first.text
+    assert first.text.count(url("promote", line[0].pk)) == 1
+    second = client.get(url("review", open_cohort.pk), {"waitlist_page": 2})
+    assert [e.pk for e in second.context["waitlist"].object_list] == [line[-1].pk]
+    assert f'start="{REVIEW_ROWS_PER_PAGE + 1}"' in second.text  # numbered 26, not 1
+    assert url("promote", line[-1].pk) not in second.text  # first on its page, not in line
+
+
+def test_a_refused_review_shows_its_errors_whatever_page_the_application_is_on(client, world, open_cohort):
+    from enrolment.views import APPLICATIONS_PER_PAGE
+
+    applications = [
+        EnrolmentFactory(
+            cohort=open_cohort,
+            role="mentor",
+            status="applied",
+            enrolled_at=timezone.now() - timezone.timedelta(days=100 - n),
+        )
+        for n in range(APPLICATIONS_PER_PAGE + 1)
+    ]
+    last = applications[-1]
+    login(client, world.admin)
+    assert url("application-review", last.pk) not in client.get(url("review", open_cohort.pk)).text
+    p = f"a{last.pk}-"
+    refused = client.post(url("application-review", last.pk), {p + "decision": "approve", p + "note": "ok"})
+    assert refused.status_code == 400
+    assert url("application-review", last.pk) in refused.text
+    assert "Tick expertise" in refused.text and 'value="ok"' in refused.text
+
+
+def test_invitations_are_a_page_at_a_time_on_the_review_and_invite_pages(client, world, open_cohort):
+    from enrolment.views import REVIEW_ROWS_PER_PAGE
+
+    for n in range(REVIEW_ROWS_PER_PAGE + 1):
+        Invitation.objects.create(cohort=open_cohort, email=f"inv{n}@example.com", role="mentee")
+    login(client, world.admin)
+    for name in ("review", "invite"):
+        page = client.get(url(name, open_cohort.pk))
+        assert len(page.context["invitations"].object_list) == REVIEW_ROWS_PER_PAGE
+        assert (
+            f'Invitations <span class="text-body-secondary">({REVIEW_ROWS_PER_PAGE + 1})</span>' in page.text
+        )
+        assert "?invitations_page=2#invitations-heading" in page.text
+
+
 # --- query counts ------------------------------------------------------------------------------
 
 
@@ -356,10 +427,11 @@ def test_my_enrolments_queries_do_not_grow(client, world, n, django_assert_num_q
 
 
 # session, user, admin group, cohort, applications, their skills, mentor capacities, active mentees,
-# waitlist, enrolments, invitations and the nav's person lookup.
-REVIEW_QUERIES = 12
-# session, user, admin group, cohort, the nav's person, the people shown, invitations.
-INVITE_QUERIES = 7
+# waitlist, enrolments, invitations (a count and a page of each of these four lists) and the nav's
+# person lookup.
+REVIEW_QUERIES = 16
+# session, user, admin group, cohort, the nav's person, the people shown, invitations (a count and a page).
+INVITE_QUERIES = 8
 MINE_QUERIES = 6
 
 

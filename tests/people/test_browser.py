@@ -50,7 +50,7 @@ def test_admin_imports_people_through_accessible_pages(page, live_server, world,
     page.get_by_label("Search name, email, employee id or team").fill("E59")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_role("cell", name="E59", exact=True)).to_be_visible()
-    page.get_by_label("Select Person 59").check()
+    page.get_by_role("checkbox", name="Select Person 59").check()
     assert_accessible(page)
 
 

@@ -29,7 +29,9 @@ class Command(BaseCommand):
                     "teams, {cohorts} cohorts, {enrolments} enrolments, {active_pairings} active pairings "
                     "({overdue_pairings} overdue), {sessions} sessions ({scheduled_sessions} planned), "
                     "{action_items} action items, {goals} goals ({goal_updates} progress updates), "
-                    "{check_ins} check-ins.".format(seconds=elapsed, **summary)
+                    "{check_ins} check-ins, {kpi_months} agent-months of support KPIs.".format(
+                        seconds=elapsed, **summary
+                    )
                 )
             )
         else:

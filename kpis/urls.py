@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "kpis"
+
+urlpatterns = [
+    path("import/", views.kpi_import, name="import"),
+    path("import/<int:pk>/", views.import_job_detail, name="import-job"),
+    path("import/<int:pk>/apply/", views.import_apply, name="import-apply"),
+    path("import/<int:pk>/restart/", views.import_restart, name="import-restart"),
+    path("import/<int:pk>/status/", views.import_job_status, name="import-job-status"),
+]
