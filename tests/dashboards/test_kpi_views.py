@@ -174,3 +174,18 @@ def test_odd_filters_never_give_a_500(client, world):
             assert client.get(url, query).status_code == 200, query
 
     gets()
+
+
+@time_machine.travel("2026-11-02 10:00:00Z", tick=False)
+def test_dashboard_report_and_report_csv_carry_the_kpi_panels(client, world, figures):
+    did, _ramp = figures
+    login(client, world.admin)
+    query = {"cohort": did.cohort.pk}
+    for name in ("dashboards:overview", "dashboards:report"):
+        html = client.get(reverse(name), query).content.decode()
+        assert 'data-panel="support-kpis"' in html and 'data-panel="ramp-up"' in html
+        assert "+6.0 (+2.1 to +9.9)" in html
+    # The printable report has no CSV link per panel; the dashboard has.
+    assert reverse("dashboards:kpi-csv", args=["support-kpis"]) not in html
+    rows = list(csv.reader(io.StringIO(client.get(reverse("dashboards:report-csv"), query).content.decode())))
+    assert ["During", "90.0", "5", "5", "83.0", "5", "5", "'+6.0 (+2.1 to +9.9)"] in rows
