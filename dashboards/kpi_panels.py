@@ -23,8 +23,8 @@ from .kpi_selectors import (
     KpiOutcome,
     RampUp,
     RampUpGroup,
-    kpi_outcome,
-    ramp_up,
+    kept_kpi_outcome,
+    kept_ramp_up,
 )
 
 ASSOCIATION = _(
@@ -90,7 +90,7 @@ def _difference(diff: Difference) -> str:
     if not diff.shown:
         return too_few()
     places = diff.kpi.places + 1 if diff.kpi.places == 0 else diff.kpi.places
-    return _("%(value)s (95 %% interval %(low)s to %(high)s)") % {
+    return _("%(value)s (%(low)s to %(high)s)") % {
         "value": f"{diff.value:+.{places}f}",
         "low": f"{diff.low:+.{places}f}",
         "high": f"{diff.high:+.{places}f}",
@@ -144,17 +144,26 @@ def kpi_panel(outcome: KpiOutcome) -> Panel:
     blocks = []
     for row in outcome.rows:
         kpi = row.kpi
-        headers = [_("Group")]
-        for period in PERIODS:
-            headers += [period_label(period), _("People"), _("Agent-months")]
         table = Table(
             caption=_("%(kpi)s: mean before, during and after mentoring") % {"kpi": _kpi_title(kpi)},
-            headers=headers,
+            headers=[
+                _("Period"),
+                _("Mentees"),
+                _("People"),
+                _("Agent-months"),
+                _("Comparison group"),
+                _("People"),
+                _("Agent-months"),
+                _("Difference in differences (95 % interval)"),
+            ],
             rows=[
-                [_("Mentees"), *[c for p in PERIODS for c in _cell(row.mentees[p])]],
-                [_("Comparison group"), *[c for p in PERIODS for c in _cell(row.comparison[p])]],
-                [_("Difference in differences"), "", "", ""]
-                + [_difference(row.during), "", "", _difference(row.after), "", ""],
+                [
+                    period_label(p),
+                    *_cell(row.mentees[p]),
+                    *_cell(row.comparison[p]),
+                    {"before": "–", "during": _difference(row.during), "after": _difference(row.after)}[p],
+                ]
+                for p in PERIODS
             ],
         )
         series = [
@@ -260,6 +269,6 @@ def _month(month: datetime.date) -> str:
 def panels_for(scope: Scope, *, today: datetime.date | None = None) -> dict[str, Panel]:
     """Both panels for one scope, keyed by slug."""
     return {
-        "support-kpis": kpi_panel(kpi_outcome(scope, today=today)),
-        "ramp-up": rampup_panel(ramp_up(scope)),
+        "support-kpis": kpi_panel(kept_kpi_outcome(scope, today=today)),
+        "ramp-up": rampup_panel(kept_ramp_up(scope)),
     }

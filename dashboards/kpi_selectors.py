@@ -21,6 +21,8 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from scipy import stats
@@ -33,6 +35,7 @@ from kpis.selectors import (
     Summary,
     add_months,
     data_months,
+    figures_version,
     month_start,
     months_to_team_median,
     period_summaries,
@@ -296,3 +299,35 @@ def ramp_up(scope: Scope) -> list[RampUp]:
             )
         result.append(RampUp(KPI_BY_FIELD[kpi_field], groups[True], groups[False], first, last))
     return result
+
+
+def keep_seconds() -> int:
+    """How long figures are kept: as long as the rest of the dashboard's (DASHBOARD_CACHE_SECONDS,
+    which the page states; 0: worked out every time)."""
+    return getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
+
+
+def _kept(kind: str, scope: Scope, compute, *extra):
+    """At 20,000 people these figures take seconds (a window over every team's months), so they are
+    kept per scope and filters until KPI figures change (kpis.selectors.figures_changed, which an
+    import calls) and at most keep_seconds(), so a new enrolment or cohort shows within that time."""
+    seconds = keep_seconds()
+    if seconds <= 0:
+        return compute()
+    key = ":".join(["kpi-figures", kind, figures_version(), scope.key(), *map(str, extra)])
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
+def kept_kpi_outcome(scope: Scope, *, today: datetime.date | None = None) -> KpiOutcome:
+    """kpi_outcome, kept (see _kept)."""
+    today = today or timezone.localdate()
+    return _kept("did", scope, lambda: kpi_outcome(scope, today=today), today)
+
+
+def kept_ramp_up(scope: Scope) -> list[RampUp]:
+    """ramp_up, kept (see _kept)."""
+    return _kept("ramp-up", scope, lambda: ramp_up(scope))

@@ -10,20 +10,22 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from rules.contrib.views import permission_required
 
 from mentorship.spreadsheets import neutralised
 
 from .filters import scope_for
 from .kpi_panels import kpi_panel, rampup_panel
-from .kpi_selectors import MIN_GROUP, kpi_outcome, ramp_up
+from .kpi_selectors import MIN_GROUP, keep_seconds, kept_kpi_outcome, kept_ramp_up
 
 PANELS = {
-    "support-kpis": lambda scope: kpi_panel(kpi_outcome(scope)),
-    "ramp-up": lambda scope: rampup_panel(ramp_up(scope)),
+    "support-kpis": lambda scope: kpi_panel(kept_kpi_outcome(scope)),
+    "ramp-up": lambda scope: rampup_panel(kept_ramp_up(scope)),
 }
 
 
+@require_safe
 @permission_required("dashboards.view", raise_exception=True)
 def kpi_page(request):
     scope, form = scope_for(request.user, request.GET)
@@ -37,10 +39,12 @@ def kpi_page(request):
             "scope": scope,
             "form": form,
             "min_group": MIN_GROUP,
+            "cache_minutes": keep_seconds() // 60,
         },
     )
 
 
+@require_safe
 @permission_required("dashboards.view", raise_exception=True)
 def kpi_csv(request, panel):
     if panel not in PANELS:

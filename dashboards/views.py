@@ -10,6 +10,7 @@ from mentorship.spreadsheets import neutralised
 
 from . import selectors
 from .filters import scope_for
+from .kpi_panels import panels_for as kpi_panels_for
 from .panels import PANELS, panels
 from .privacy import BANDS, MIN_GROUP
 
@@ -69,4 +70,6 @@ def panel_csv(request, panel):
 @permission_required("dashboards.view", raise_exception=True)
 def report_csv(request):
     context = _context(request, "")
-    return _csv("outcome-report.csv", [t for p in context["panels"].values() for t in p.all_tables])
+    tables = [t for p in context["panels"].values() for t in p.all_tables]
+    tables += [t for p in kpi_panels_for(context["scope"]).values() for t in p.tables]
+    return _csv("outcome-report.csv", tables)

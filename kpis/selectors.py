@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime
 import math
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Avg, Count, F, FloatField, Max, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,22 @@ KPI_BY_FIELD = {kpi.field: kpi for kpi in KPIS}
 
 # Ramp-up is measured on the figures a team lead watches for a new hire's first months.
 RAMP_UP_KPIS = ("csat", "tickets_solved")
+
+
+# Figures drawn from the KPIs may be kept until the next import (see figures_version).
+FIGURES_VERSION_KEY = "kpis:figures-version"
+
+
+def figures_version() -> str:
+    """A token that changes whenever KPI figures change, for keys of figures computed from them."""
+    return cache.get_or_set(FIGURES_VERSION_KEY, lambda: uuid.uuid4().hex, None)
+
+
+def figures_changed() -> None:
+    """Say that KPI figures changed (an import finished): every figure kept from them is stale.
+    Call it after the transaction that wrote them commits."""
+    # Not the time: two imports within a clock tick (or under a frozen clock) must differ too.
+    cache.set(FIGURES_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -157,40 +175,48 @@ def months_to_team_median(
         Person.objects.filter(pk__in=people.values("pk")).order_by().values("team_id").query.sql_with_params()
     )
     marked_sql, marked_params = marked.order_by().values("pk").query.sql_with_params()
-    month_index, month_params = _month_index_sql("am.month")
-    hire_index, hire_params = _month_index_sql("p.hire_date")
+    month_index, month_params = _month_index_sql("ranked.month")
+    hire_index, hire_params = _month_index_sql("ranked.hire_date")
+    first_index, first_params = _month_index_sql("reached.first_month")
     person_hire_index, person_hire_params = _month_index_sql("hired.hire_date")
+    months = connection.ops.quote_name(AgentMonth._meta.db_table)
+    persons = connection.ops.quote_name(Person._meta.db_table)
+    # The window sees every figure of the teams concerned (the median is the whole team's); only the
+    # rows at or above it, of the people asked about, are carried further. Month arithmetic is done
+    # on those few rows, not on every figure.
     sql = f"""
-        WITH ranked AS (
-            SELECT am.person_id, {month_index} AS month_index,
-                   CUME_DIST() OVER (PARTITION BY p.team_id, am.month ORDER BY am.{column}) AS at_or_below
-            FROM {AgentMonth._meta.db_table} am
-            JOIN {Person._meta.db_table} p ON p.id = am.person_id
-            WHERE am.{column} IS NOT NULL AND p.team_id IN ({teams_sql})
-        ),
-        reached AS (
-            SELECT ranked.person_id, MIN(ranked.month_index) AS month_index
-            FROM ranked JOIN {Person._meta.db_table} p ON p.id = ranked.person_id
-            WHERE ranked.at_or_below > 0.5 AND ranked.month_index >= {hire_index}
-                AND ranked.person_id IN ({people_sql})
-            GROUP BY ranked.person_id
-        )
         SELECT CASE WHEN hired.id IN ({marked_sql}) THEN 1 ELSE 0 END AS is_marked,
-               reached.month_index - {person_hire_index} AS months,
+               {first_index} - {person_hire_index} AS months,
                COUNT(*)
-        FROM {Person._meta.db_table} hired
-        LEFT JOIN reached ON reached.person_id = hired.id
-        WHERE hired.id IN ({people_sql}) AND hired.id IN (SELECT person_id FROM ranked)
+        FROM {persons} hired
+        LEFT JOIN (
+            SELECT ranked.person_id, MIN(ranked.month) AS first_month
+            FROM (
+                SELECT am.person_id, am.month, p.hire_date,
+                       CUME_DIST() OVER (PARTITION BY p.team_id, am.month ORDER BY am.{column}) AS at_or_below
+                FROM {months} am
+                JOIN {persons} p ON p.id = am.person_id
+                WHERE am.{column} IS NOT NULL AND p.team_id IN ({teams_sql})
+            ) ranked
+            WHERE ranked.at_or_below > 0.5 AND ranked.person_id IN ({people_sql})
+                AND {month_index} >= {hire_index}
+            GROUP BY ranked.person_id
+        ) reached ON reached.person_id = hired.id
+        WHERE hired.id IN ({people_sql})
+            AND EXISTS (
+                SELECT 1 FROM {months} mine WHERE mine.person_id = hired.id AND mine.{column} IS NOT NULL
+            )
         GROUP BY 1, 2
     """  # noqa: S608 (the names are the models' own; every value is a parameter)
     # In the order the placeholders appear.
     params = (
-        *month_params,
-        *teams_params,
-        *hire_params,
-        *people_params,
         *marked_params,
+        *first_params,
         *person_hire_params,
+        *teams_params,
+        *people_params,
+        *month_params,
+        *hire_params,
         *people_params,
     )
     with connection.cursor() as cursor:

@@ -6,16 +6,16 @@ knowing about them."""
 from django import template
 
 from dashboards.kpi_panels import kpi_panel, rampup_panel
-from dashboards.kpi_selectors import kpi_outcome, ramp_up
+from dashboards.kpi_selectors import kept_kpi_outcome, kept_ramp_up
 
 register = template.Library()
 
 
 @register.simple_tag
 def support_kpi_panel(scope):
-    return kpi_panel(kpi_outcome(scope))
+    return kpi_panel(kept_kpi_outcome(scope))
 
 
 @register.simple_tag(name="rampup_panel")
 def rampup_panel_tag(scope):
-    return rampup_panel(ramp_up(scope))
+    return rampup_panel(kept_ramp_up(scope))
