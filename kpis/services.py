@@ -24,7 +24,7 @@ from people import import_jobs
 from people.importing import decode_upload
 from people.models import Person
 
-from . import importing
+from . import importing, selectors
 from .models import AgentMonth, KpiImport
 
 # Files with more rows than this are applied by a Celery worker while the page shows progress.
@@ -146,6 +146,9 @@ def kpi_import_apply(
     row at once, and the database constraints back them.
     """
     result = importing.parse(text, today=today or timezone.localdate())
+    # Figures the dashboards keep from the old rows are stale once these are committed (not before:
+    # a rolled-back import changes nothing).
+    transaction.on_commit(selectors.figures_changed)
     stored = _stored(result.months)
     importing.validate(result, agents=_agents(), stored=stored.keys())
     if not result.is_valid:

@@ -242,3 +242,29 @@ def test_check_and_apply_take_the_same_queries_whatever_the_files_size(world):
     small, large = queries(3, "2026-03"), queries(60, "2026-04")
     assert small == large
     assert small[0] == 2  # the people, the stored figures of the file's months
+
+
+def test_kept_figures_go_stale_when_an_import_commits(world, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from kpis.selectors import FIGURES_VERSION_KEY
+
+    cache.delete(FIGURES_VERSION_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.kpi_import_apply(text=csv_text("mentor@example.com,2026-03,87,,,,"))
+    first = cache.get(FIGURES_VERSION_KEY)
+    assert first is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.kpi_import_apply(text=csv_text("mentor@example.com,2026-03,88,,,,"))
+    assert cache.get(FIGURES_VERSION_KEY) not in (None, first)
+
+
+def test_a_rejected_import_leaves_kept_figures_alone(world, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from kpis.selectors import FIGURES_VERSION_KEY
+
+    cache.set(FIGURES_VERSION_KEY, "before", None)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ImportRejected):
+        services.kpi_import_apply(text=csv_text("nobody@example.com,2026-03,87,,,,"))
+    assert cache.get(FIGURES_VERSION_KEY) == "before"
