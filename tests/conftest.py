@@ -13,6 +13,8 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 
 from mentorship.celery import app as celery_app
 from sessions.templatetags import blank_forms
@@ -52,6 +54,18 @@ def _browser_available() -> str | None:
     except ImportError:
         return "playwright is not installed"
     return None
+
+
+# No test needs a statement that runs for minutes: one that does (a plan gone wrong) fails with its
+# traceback instead of holding the whole run until CI's time limit.
+TEST_STATEMENT_TIMEOUT_MS = 120_000
+
+
+@receiver(connection_created)
+def _bounded_statements(sender, connection, **kwargs):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = %s", [TEST_STATEMENT_TIMEOUT_MS])
 
 
 _CHECKS = {"postgres": _postgres_available, "redis": _redis_available, "browser": _browser_available}
