@@ -6,10 +6,13 @@ organisation, then times the paths that grow with it.
 
 import resource
 import statistics
+import tempfile
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -26,6 +29,19 @@ from matching.services import match_run_create
 from people.models import Person
 from programmes.models import Cohort, Enrolment
 from sessions.models import CheckIn, Goal, MentoringSession
+
+
+@contextmanager
+def collected_static():
+    """The static files the in-process timings render links to. With DEBUG off every {% static %}
+    looks its file up in the collected manifest, so a page fails without one: use STATIC_ROOT's
+    if it has been collected, else collect into a temporary folder for the while."""
+    if (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-static-") as root, override_settings(STATIC_ROOT=root):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
 
 
 def _peak_rss_mb() -> float:
@@ -278,11 +294,13 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         if dashboard_only:
             self.row_counts()
-            self.dashboard_timings()
+            with collected_static():
+                self.dashboard_timings()
             return
         if pages_only:
             self.page_loads(seconds=load_seconds)
-            self.health_table()
+            with collected_static():
+                self.health_table()
             return
         if Person.objects.exists():
             raise CommandError("bench needs an empty database: run it through `make bench`.")
@@ -301,9 +319,10 @@ class Command(BaseCommand):
         # Before the blocks below add their own people: the pages at the organisation's size.
         self.page_loads(seconds=load_seconds)
 
-        self.dashboard_timings()
-        reset_queries()
-        self.health_table()
+        with collected_static():
+            self.dashboard_timings()
+            reset_queries()
+            self.health_table()
         admin = User.objects.get(username="admin")
 
         rng = np.random.default_rng(1)
