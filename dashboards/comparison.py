@@ -57,22 +57,21 @@ def comparison_group(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> Q
     correlated subquery per person, so it stays one plain aggregate at 20,000 people."""
     mate = "team__people"
     starts_on = F(f"{mate}__enrolments__cohort__starts_on")
+    mate_hired = F(f"{mate}__hire_date")
     never_enrolled = ~Exists(Enrolment.objects.filter(person=OuterRef("pk")))
     return (
         Person.objects.filter(never_enrolled)
         .filter(
             _cohort_filter(cohorts, f"{mate}__enrolments__cohort"),
             Q(leave_date__isnull=True) | Q(leave_date__gt=starts_on),
+            Q(hire_date__lte=starts_on),
             **{
                 f"{mate}__enrolments__role": role,
                 f"{mate}__enrolments__status": Enrolment.Status.ACTIVE,
-                f"{mate}__hire_date__gte": ExpressionWrapper(
-                    F("hire_date") - _WINDOW, output_field=DateField()
-                ),
-                f"{mate}__hire_date__lte": ExpressionWrapper(
-                    F("hire_date") + _WINDOW, output_field=DateField()
-                ),
-                "hire_date__lte": starts_on,
+                # The window is put on this person's hire date, not the teammate's: so the join
+                # finds them by (team, hire_date) in person_team_hire_idx, not by team alone.
+                "hire_date__gte": ExpressionWrapper(mate_hired - _WINDOW, output_field=DateField()),
+                "hire_date__lte": ExpressionWrapper(mate_hired + _WINDOW, output_field=DateField()),
             },
         )
         .annotate(joined_on=Min(f"{mate}__enrolments__cohort__starts_on"))
