@@ -50,6 +50,14 @@ def participants(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> Query
     )
 
 
+def participant_ids(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> QuerySet[Enrolment]:
+    """The person ids of participants(role, cohorts), for `pk__in` where `joined_on` is not needed:
+    one scan of the enrolments, without participants' join to the cohorts and its grouping."""
+    return Enrolment.objects.filter(
+        _cohort_filter(cohorts, "cohort"), role=role, status=Enrolment.Status.ACTIVE
+    ).values("person_id")
+
+
 def comparison_group(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> QuerySet[Person]:
     """Non-participants matched to the participants of `role` in `cohorts`, with `joined_on`.
 
