@@ -200,9 +200,14 @@ def median_reach_refresh() -> None:
     "at or above the median" for a figure of the team's own). The team is the person's team now, and
     the median is over everyone in it with a figure that month; someone without a team has no median
     to reach. Only months from the hire month on count."""
-    MedianReach.objects.all().delete()
     qn = connection.ops.quote_name
     months, persons, reaches = (qn(model._meta.db_table) for model in (AgentMonth, Person, MedianReach))
+    if connection.vendor == "postgresql":
+        # Two imports at once: the second waits for the first to commit and then replaces its rows
+        # (without the lock both would insert, and the later one fail on the unique constraint).
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {reaches} IN EXCLUSIVE MODE")
+    MedianReach.objects.all().delete()
     month_index, month_params = selectors.month_index_sql("ranked.month")
     hire_index, hire_params = selectors.month_index_sql("ranked.hire_date")
     with connection.cursor() as cursor:
