@@ -63,33 +63,24 @@ def comparison_group(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> Q
 
     One join (person -> team -> teammates -> their enrolments -> cohort), grouped by person: no
     correlated subquery per person, so it stays one plain aggregate at 20,000 people."""
-    return _matched(role=role, cohorts=cohorts).annotate(
-        joined_on=Min("team__people__enrolments__cohort__starts_on")
-    )
-
-
-def comparison_ids(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> QuerySet[Person]:
-    """The person ids of comparison_group(role, cohorts), for `pk__in` where `joined_on` is not
-    needed: the same join without its grouping, so the database can stop at the first match."""
-    return _matched(role=role, cohorts=cohorts).values("pk")
-
-
-def _matched(*, role: str, cohorts: QuerySet[Cohort] | None) -> QuerySet[Person]:
-    """The comparison group's rows: one per (person, matching participant's enrolment)."""
     mate = "team__people"
     starts_on = F(f"{mate}__enrolments__cohort__starts_on")
     mate_hired = F(f"{mate}__hire_date")
     never_enrolled = ~Exists(Enrolment.objects.filter(person=OuterRef("pk")))
-    return Person.objects.filter(never_enrolled).filter(
-        _cohort_filter(cohorts, f"{mate}__enrolments__cohort"),
-        Q(leave_date__isnull=True) | Q(leave_date__gt=starts_on),
-        Q(hire_date__lte=starts_on),
-        **{
-            f"{mate}__enrolments__role": role,
-            f"{mate}__enrolments__status": Enrolment.Status.ACTIVE,
-            # The window is put on this person's hire date, not the teammate's: so the join
-            # finds them by (team, hire_date) in person_team_hire_idx, not by team alone.
-            "hire_date__gte": ExpressionWrapper(mate_hired - _WINDOW, output_field=DateField()),
-            "hire_date__lte": ExpressionWrapper(mate_hired + _WINDOW, output_field=DateField()),
-        },
+    return (
+        Person.objects.filter(never_enrolled)
+        .filter(
+            _cohort_filter(cohorts, f"{mate}__enrolments__cohort"),
+            Q(leave_date__isnull=True) | Q(leave_date__gt=starts_on),
+            Q(hire_date__lte=starts_on),
+            **{
+                f"{mate}__enrolments__role": role,
+                f"{mate}__enrolments__status": Enrolment.Status.ACTIVE,
+                # The window is put on this person's hire date, not the teammate's: so the join
+                # finds them by (team, hire_date) in person_team_hire_idx, not by team alone.
+                "hire_date__gte": ExpressionWrapper(mate_hired - _WINDOW, output_field=DateField()),
+                "hire_date__lte": ExpressionWrapper(mate_hired + _WINDOW, output_field=DateField()),
+            },
+        )
+        .annotate(joined_on=Min(f"{mate}__enrolments__cohort__starts_on"))
     )
