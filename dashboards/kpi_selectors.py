@@ -44,7 +44,7 @@ from kpis.selectors import (
 from people.models import Person
 from programmes.models import Cohort, Enrolment
 
-from .comparison import comparison_group, participants
+from .comparison import comparison_group, participant_ids
 from .filters import Scope
 from .selectors import MIN_GROUP
 
@@ -172,7 +172,7 @@ def kpi_outcome(scope: Scope, *, today: datetime.date | None = None) -> KpiOutco
     for cohort in cohorts:
         this = Cohort.objects.filter(pk=cohort.pk)
         periods = periods_of(cohort)
-        mentees = within.filter(pk__in=participants(role=MENTEE, cohorts=this).values("pk"))
+        mentees = within.filter(pk__in=participant_ids(role=MENTEE, cohorts=this))
         others = within.filter(pk__in=comparison_group(role=MENTEE, cohorts=this).values("pk"))
         per_group["mentees"].append(period_summaries(people=mentees, periods=periods))
         per_group["comparison"].append(period_summaries(people=others, periods=periods))
@@ -284,9 +284,10 @@ def ramp_up(scope: Scope) -> list[RampUp]:
     if scope.end is not None:
         hired_before = min(hired_before, scope.end + datetime.timedelta(days=1))
     within = people_of(scope).filter(hire_date__gte=hired_from, hire_date__lt=hired_before)
-    mentored = participants(role=MENTEE, cohorts=scope.cohorts())
+    mentored_ids = participant_ids(role=MENTEE, cohorts=scope.cohorts())
+    mentored = Person.objects.filter(pk__in=mentored_ids)
     never_enrolled = ~Exists(Enrolment.objects.filter(person=OuterRef("pk")))
-    people = within.filter(pk__in=mentored.values("pk")) | within.filter(never_enrolled)
+    people = within.filter(pk__in=mentored_ids) | within.filter(never_enrolled)
     result = []
     for kpi_field in RAMP_UP_KPIS:
         counts = months_to_team_median(people=people, marked=mentored, kpi=kpi_field)

@@ -25,6 +25,7 @@ from django.db import connection
 from django.utils import timezone
 
 from kpis.models import AgentMonth
+from kpis.services import median_reach_refresh
 from people.models import Person
 
 MONTHS = 18
@@ -152,15 +153,22 @@ COLUMNS = (
 
 def write(rows: Iterable[tuple]) -> int:
     """Insert the rows: COPY on PostgreSQL (bulk_create's Python per row would dominate the seed),
-    bulk_create elsewhere. Returns how many were written."""
+    bulk_create elsewhere; then the ramp-up's MedianReach, as after an import. Returns how many
+    were written."""
     rows = list(rows)
+    _insert(rows)
+    median_reach_refresh()
+    return len(rows)
+
+
+def _insert(rows: list[tuple]) -> None:
     now = timezone.now()
     if connection.vendor != "postgresql":
         AgentMonth.objects.bulk_create(
             (AgentMonth(imported_at=now, **dict(zip(COLUMNS, row, strict=True))) for row in rows),
             batch_size=2_000,
         )
-        return len(rows)
+        return
     qn = connection.ops.quote_name
     names = ", ".join(qn(column) for column in (*COLUMNS, "imported_at"))
     stamp = now.isoformat()
@@ -174,4 +182,3 @@ def write(rows: Iterable[tuple]) -> int:
             cursor.copy_expert(
                 f"COPY {qn(AgentMonth._meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)", buffer
             )
-    return len(rows)

@@ -24,6 +24,8 @@ class AgentMonthQuerySet(models.QuerySet):
 
 
 FIGURE_FIELDS = ("csat", "first_response_minutes", "resolution_minutes", "tickets_solved", "qa_score")
+# Ramp-up is measured on the figures a team lead watches for a new hire's first months.
+RAMP_UP_KPIS = ("csat", "tickets_solved")
 
 
 class AgentMonth(models.Model):
@@ -75,6 +77,31 @@ class AgentMonth(models.Model):
     def clean(self):
         if self.month and self.month.day != 1:
             raise ValidationError({"month": _("A month is stored as its first day.")})
+
+
+class MedianReach(models.Model):
+    """When an agent first reached their team's median of a ramp-up KPI, at or after their hire
+    month: derived from the agent-months by kpis.services.median_reach_refresh, which every write of
+    figures calls, so the dashboard reads it instead of ranking every team's months per view.
+
+    One row per agent and KPI for each agent with at least one figure of it; `first_month` None: not
+    yet. The team and hire date are those at the last refresh (a team move shows after the next
+    import)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="median_reaches")
+    kpi = models.CharField(_("KPI"), max_length=32)
+    first_month = models.DateField(_("first month at the team median"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("team median reached")
+        verbose_name_plural = _("team medians reached")
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "person"], name="kpi_one_reach_per_agent_kpi"),
+            models.CheckConstraint(condition=Q(kpi__in=RAMP_UP_KPIS), name="kpi_reach_of_a_ramp_up_kpi"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.kpi}"
 
 
 class KpiImport(BackgroundImport):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Person
 
-from .models import AgentMonth
+from .models import RAMP_UP_KPIS, AgentMonth, MedianReach
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,6 @@ KPIS = (
     Kpi("qa_score", _("QA score"), "%", lower_is_better=False, places=1),
 )
 KPI_BY_FIELD = {kpi.field: kpi for kpi in KPIS}
-
-# Ramp-up is measured on the figures a team lead watches for a new hire's first months.
-RAMP_UP_KPIS = ("csat", "tickets_solved")
 
 
 # Figures drawn from the KPIs may be kept until the next import (see figures_version).
@@ -160,71 +157,35 @@ def months_to_team_median(
     people with at least one figure of `kpi` count (someone whose figures are not imported has not
     failed to reach anything).
 
-    Reaching the median means at least as good as half the team that month, the person included:
-    more than half of the team's figures that month are at or below theirs (CUME_DIST > 0.5, exactly
-    "at or above the median" for a figure of the team's own). The team is the person's team today,
-    and the median is over everyone in it with a figure that month, whoever may see them.
-    One query: a window over the team's months, the first month each person reached it, and the
-    counts by group and months.
+    What reaching the median means, and when it was worked out, is MedianReach's (the window over
+    every team's months runs when figures are written, kpis.services.median_reach_refresh): one
+    cheap query over at most one row per person.
     """
     if kpi not in RAMP_UP_KPIS:
         raise ValueError(f"no ramp-up for {kpi}")
-    column = connection.ops.quote_name(kpi)
     people_sql, people_params = people.order_by().values("pk").query.sql_with_params()
-    teams_sql, teams_params = (
-        Person.objects.filter(pk__in=people.values("pk")).order_by().values("team_id").query.sql_with_params()
-    )
     marked_sql, marked_params = marked.order_by().values("pk").query.sql_with_params()
-    month_index, month_params = _month_index_sql("ranked.month")
-    hire_index, hire_params = _month_index_sql("ranked.hire_date")
-    first_index, first_params = _month_index_sql("reached.first_month")
-    person_hire_index, person_hire_params = _month_index_sql("hired.hire_date")
-    months = connection.ops.quote_name(AgentMonth._meta.db_table)
+    first_index, first_params = month_index_sql("reach.first_month")
+    hire_index, hire_params = month_index_sql("hired.hire_date")
     persons = connection.ops.quote_name(Person._meta.db_table)
-    # The window sees every figure of the teams concerned (the median is the whole team's); only the
-    # rows at or above it, of the people asked about, are carried further. Month arithmetic is done
-    # on those few rows, not on every figure.
+    reaches = connection.ops.quote_name(MedianReach._meta.db_table)
     sql = f"""
         SELECT CASE WHEN hired.id IN ({marked_sql}) THEN 1 ELSE 0 END AS is_marked,
-               {first_index} - {person_hire_index} AS months,
+               {first_index} - {hire_index} AS months,
                COUNT(*)
         FROM {persons} hired
-        LEFT JOIN (
-            SELECT ranked.person_id, MIN(ranked.month) AS first_month
-            FROM (
-                SELECT am.person_id, am.month, p.hire_date,
-                       CUME_DIST() OVER (PARTITION BY p.team_id, am.month ORDER BY am.{column}) AS at_or_below
-                FROM {months} am
-                JOIN {persons} p ON p.id = am.person_id
-                WHERE am.{column} IS NOT NULL AND p.team_id IN ({teams_sql})
-            ) ranked
-            WHERE ranked.at_or_below > 0.5 AND ranked.person_id IN ({people_sql})
-                AND {month_index} >= {hire_index}
-            GROUP BY ranked.person_id
-        ) reached ON reached.person_id = hired.id
+        JOIN {reaches} reach ON reach.person_id = hired.id AND reach.kpi = %s
         WHERE hired.id IN ({people_sql})
-            AND EXISTS (
-                SELECT 1 FROM {months} mine WHERE mine.person_id = hired.id AND mine.{column} IS NOT NULL
-            )
         GROUP BY 1, 2
     """  # noqa: S608 (the names are the models' own; every value is a parameter)
     # In the order the placeholders appear.
-    params = (
-        *marked_params,
-        *first_params,
-        *person_hire_params,
-        *teams_params,
-        *people_params,
-        *month_params,
-        *hire_params,
-        *people_params,
-    )
+    params = (*marked_params, *first_params, *hire_params, kpi, *people_params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {(bool(is_marked), months): count for is_marked, months, count in cursor.fetchall()}
 
 
-def _month_index_sql(column: str) -> tuple[str, tuple]:
+def month_index_sql(column: str) -> tuple[str, tuple]:
     """year * 12 + month of a date column, in this database's dialect, and its parameters."""
     year, year_params = connection.ops.date_extract_sql("year", column, ())
     month, month_params = connection.ops.date_extract_sql("month", column, ())

@@ -25,7 +25,7 @@ from people.importing import decode_upload
 from people.models import Person
 
 from . import importing, selectors
-from .models import AgentMonth, KpiImport
+from .models import RAMP_UP_KPIS, AgentMonth, KpiImport, MedianReach
 
 # Files with more rows than this are applied by a Celery worker while the page shows progress.
 ASYNC_THRESHOLD_ROWS = 5_000
@@ -170,6 +170,7 @@ def kpi_import_apply(
         # times faster than updating 240,000 rows in place.
         AgentMonth.objects.filter(month__in=result.months).delete()
         _write(rows, figures, now=now, progress=progress, replace=False)
+        median_reach_refresh()
         return KpiCounts(
             created=result.count("create"), replaced=result.count("replace"), cleared=result.cleared
         )
@@ -184,7 +185,52 @@ def kpi_import_apply(
         AgentMonth.objects.filter(
             Q(month__in=result.months), *(Q(**{f"{name}__isnull": True}) for name in importing.FIGURES)
         ).delete()
+    median_reach_refresh()
     return KpiCounts(created=result.count("create"), replaced=result.count("replace"), cleared=result.cleared)
+
+
+@transaction.atomic
+def median_reach_refresh() -> None:
+    """Work out MedianReach afresh from every agent-month: call it after any write of figures, in
+    the same transaction. Set-based: per KPI, one INSERT ... SELECT over a window of every team's
+    months (about a second at 240,000 rows), paid once per import instead of once per dashboard view.
+
+    Reaching the median means at least as good as half the team that month, the person included:
+    more than half of the team's figures that month are at or below theirs (CUME_DIST > 0.5, exactly
+    "at or above the median" for a figure of the team's own). The team is the person's team now, and
+    the median is over everyone in it with a figure that month; someone without a team has no median
+    to reach. Only months from the hire month on count."""
+    qn = connection.ops.quote_name
+    months, persons, reaches = (qn(model._meta.db_table) for model in (AgentMonth, Person, MedianReach))
+    if connection.vendor == "postgresql":
+        # Two imports at once: the second waits for the first to commit and then replaces its rows
+        # (without the lock both would insert, and the later one fail on the unique constraint).
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {reaches} IN EXCLUSIVE MODE")
+    MedianReach.objects.all().delete()
+    month_index, month_params = selectors.month_index_sql("ranked.month")
+    hire_index, hire_params = selectors.month_index_sql("ranked.hire_date")
+    with connection.cursor() as cursor:
+        for kpi in RAMP_UP_KPIS:
+            column = qn(kpi)
+            sql = f"""
+                INSERT INTO {reaches} (person_id, kpi, first_month)
+                SELECT ranked.person_id, %s,
+                       MIN(CASE WHEN ranked.team_id IS NOT NULL AND ranked.at_or_below > 0.5
+                                     AND {month_index} >= {hire_index}
+                                THEN ranked.month END)
+                FROM (
+                    SELECT am.person_id, am.month, p.hire_date, p.team_id,
+                           CUME_DIST() OVER (
+                               PARTITION BY p.team_id, am.month ORDER BY am.{column}
+                           ) AS at_or_below
+                    FROM {months} am
+                    JOIN {persons} p ON p.id = am.person_id
+                    WHERE am.{column} IS NOT NULL
+                ) ranked
+                GROUP BY ranked.person_id
+            """  # noqa: S608 (the names are the models' own; every value is a parameter)
+            cursor.execute(sql, (kpi, *month_params, *hire_params))
 
 
 def _write(rows: list[importing.KpiRow], figures: tuple[str, ...], *, now, progress, replace: bool) -> None:

@@ -115,6 +115,8 @@ class Person(models.Model):
         indexes = [
             # The people list's default order: its first page of 50 without sorting 20,000 rows.
             models.Index(fields=["full_name", "id"], name="person_name_idx"),
+            # The dashboards' comparison group: teammates hired within a window of a participant.
+            models.Index(fields=["team", "hire_date"], name="person_team_hire_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,7 +8,7 @@ import pytest
 
 from demo import kpis
 from demo.services import seed_demo
-from kpis.models import AgentMonth
+from kpis.models import AgentMonth, MedianReach
 from people.models import Person
 
 TODAY = datetime.date(2026, 11, 2)
@@ -92,3 +92,16 @@ def test_seed_demo_writes_kpi_months_for_every_agent_only_while_employed():
     # Managers and the head of support take no tickets; the named mentee has a trend to show.
     assert not AgentMonth.objects.filter(person__user__username="manager").exists()
     assert AgentMonth.objects.filter(person__user__username="mentee").count() >= 4
+
+
+@pytest.mark.django_db
+def test_seed_demo_works_out_the_ramp_up_from_its_figures():
+    seed_demo(people=60, today=TODAY)
+    # One MedianReach per agent and ramp-up KPI with a figure of it, and some reach the median.
+    for kpi in ("csat", "tickets_solved"):
+        with_figures = set(
+            AgentMonth.objects.filter(**{f"{kpi}__isnull": False}).values_list("person", flat=True)
+        )
+        reaches = MedianReach.objects.filter(kpi=kpi)
+        assert set(reaches.values_list("person", flat=True)) == with_figures != set()
+        assert reaches.filter(first_month__isnull=False).exists()

@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from kpis import services
-from kpis.models import AgentMonth, KpiImport
+from kpis.models import AgentMonth, KpiImport, MedianReach
 from people.import_jobs import ImportRejected
 from people.importing import ImportFileError
+from people.models import Team
+from tests.factories import PersonFactory
 from tests.kpis.helpers import csv_text
 
 MARCH, APRIL = datetime.date(2026, 3, 1), datetime.date(2026, 4, 1)
@@ -268,3 +270,45 @@ def test_a_rejected_import_leaves_kept_figures_alone(world, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ImportRejected):
         services.kpi_import_apply(text=csv_text("nobody@example.com,2026-03,87,,,,"))
     assert cache.get(FIGURES_VERSION_KEY) == "before"
+
+
+def test_an_import_works_out_when_each_agent_first_reached_the_team_median(db):
+    # Team T: two veterans and a new hire (hired in February 2026). February's CSAT 70, 80, 90: the
+    # new hire's 70 has a third of the team at or below it (not more than half), 80 and 90 reach
+    # it. March's 80, 85, 90: 85 reaches it. Only the new hire has tickets: alone, they reach it.
+    team = Team.objects.create(name="T")
+    vet80, vet90 = (
+        PersonFactory(team=team, email=f"{name}@example.com", hire_date=datetime.date(2020, 1, 6))
+        for name in ("vet80", "vet90")
+    )
+    new = PersonFactory(team=team, email="new@example.com", hire_date=datetime.date(2026, 2, 10))
+    services.kpi_import_apply(
+        text=csv_text(
+            "vet80@example.com,2026-02,80,10,100,,90",
+            "vet90@example.com,2026-02,90,10,100,,90",
+            "new@example.com,2026-02,70,10,100,12,90",
+            "vet80@example.com,2026-03,80,10,100,,90",
+            "vet90@example.com,2026-03,90,10,100,,90",
+            "new@example.com,2026-03,85,10,100,30,90",
+        )
+    )
+
+    def reached():
+        return {(r.person_id, r.kpi): r.first_month for r in MedianReach.objects.all()}
+
+    feb, mar = datetime.date(2026, 2, 1), MARCH
+    assert reached() == {
+        (vet80.pk, "csat"): feb,
+        (vet90.pk, "csat"): feb,
+        (new.pk, "csat"): mar,
+        (new.pk, "tickets_solved"): feb,
+    }
+    # Re-importing March with the new hire back at 70 leaves them not there yet.
+    services.kpi_import_apply(
+        text=csv_text(
+            "vet80@example.com,2026-03,80,10,100,,90",
+            "vet90@example.com,2026-03,90,10,100,,90",
+            "new@example.com,2026-03,70,10,100,30,90",
+        )
+    )
+    assert reached()[(new.pk, "csat")] is None
