@@ -61,6 +61,25 @@ def _browser_available() -> str | None:
 TEST_STATEMENT_TIMEOUT_MS = 120_000
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """No autovacuum on the test database's tables. A test's rows never commit, so an ANALYZE that
+    autovacuum runs mid-suite sees empty tables, and the planner then picks plans (nested loops over
+    subqueries) that take minutes on the rows a later test does have. Left unanalysed, PostgreSQL
+    estimates from each table's size, as it does in every test of a fresh run."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT format('ALTER TABLE %I.%I SET (autovacuum_enabled = false)',"
+                    " schemaname, tablename) FROM pg_tables WHERE schemaname = current_schema()"
+                )
+                for (statement,) in cursor.fetchall():
+                    cursor.execute(statement)
+
+
 @receiver(connection_created)
 def _bounded_statements(sender, connection, **kwargs):
     if connection.vendor == "postgresql":
