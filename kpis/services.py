@@ -79,11 +79,9 @@ def kpi_import_preview(*, upload, by) -> tuple[importing.KpiImportResult, KpiImp
     result = kpi_import_check(text=text)
     if not result.is_valid:
         return result, None
-    # An admin who uploads again has given up on the earlier preview.
-    KpiImport.objects.filter(created_by=by, status=KpiImport.Status.PREVIEWED).delete()
-    job = KpiImport(created_by=by, filename=upload.name[:255], source=text, total_rows=len(result.rows))
-    job.full_clean()
-    job.save()
+    job = import_jobs.job_keep(
+        model=KpiImport, by=by, filename=upload.name, text=text, total_rows=len(result.rows)
+    )
     return result, job
 
 

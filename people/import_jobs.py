@@ -26,6 +26,17 @@ class ImportRejected(Exception):
     """The file no longer passes the checks it passed at preview (the database changed since)."""
 
 
+def job_keep(*, model: type[BackgroundImport], by, filename: str, text: str, total_rows: int):
+    """Keep a file that passed its preview as a job waiting to be applied. An admin who uploads again
+    has given up on their earlier preview, so that one is dropped. Call inside the preview's
+    transaction."""
+    model.objects.filter(created_by=by, status=model.Status.PREVIEWED).delete()
+    job = model(created_by=by, filename=filename[:255], source=text, total_rows=total_rows)
+    job.full_clean()
+    job.save()
+    return job
+
+
 def job_start(
     *, job: BackgroundImport, threshold: int, run: Callable[..., bool], queue: Callable[[int], None]
 ) -> bool:

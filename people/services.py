@@ -46,11 +46,9 @@ def import_preview(*, upload, by) -> tuple[importing.ImportResult, ImportJob | N
     result = importing.validate(importing.parse(text), selectors.import_snapshot())
     if not result.is_valid:
         return result, None
-    # An admin who uploads again has given up on the earlier preview.
-    ImportJob.objects.filter(created_by=by, status=ImportJob.Status.PREVIEWED).delete()
-    job = ImportJob(created_by=by, filename=upload.name[:255], source=text, total_rows=len(result.rows))
-    job.full_clean()
-    job.save()
+    job = import_jobs.job_keep(
+        model=ImportJob, by=by, filename=upload.name, text=text, total_rows=len(result.rows)
+    )
     return result, job
 
 
