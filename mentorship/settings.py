@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "submissions",
     "outbox",
     "people",
+    "notifications",
     "programmes",
     "kpis",
     "matching",

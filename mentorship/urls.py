@@ -31,6 +31,7 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("kpis/", include("kpis.urls")),
     path("emails/", include("outbox.urls")),
+    path("notifications/", include("notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -28,6 +28,8 @@ class Message(models.Model):
     html = models.TextField(_("HTML"), blank=True)
     # [{"filename": ..., "content": ..., "mimetype": ...}]: text attachments (calendar files, CSV).
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # Extra headers, e.g. {"List-Unsubscribe": "<https://...>", "List-Unsubscribe-Post": "..."}.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     # A plain id, not a foreign key: the outbox sits below the apps that own cohorts, and a message
     # log must outlive what it was about.
     cohort_id = models.PositiveIntegerField(_("cohort"), null=True, blank=True, db_index=True)

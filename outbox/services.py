@@ -59,10 +59,15 @@ class OwedEmail:
     to: str
     attachments: tuple[tuple[str, str, str], ...] = ()
     cohort_id: int | None = None
+    # Not before this moment (the recipient's working hours); None: as soon as possible.
+    send_at: datetime.datetime | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    # Already rendered by the caller (who needed the subject too); otherwise rendered from `template`.
+    rendered: RenderedEmail | None = None
 
 
 def _message(owed: OwedEmail) -> Message:
-    rendered = render_templated_email(template=owed.template, context=owed.context)
+    rendered = owed.rendered or render_templated_email(template=owed.template, context=owed.context)
     message = Message(
         key=owed.key,
         kind=owed.template,
@@ -75,7 +80,10 @@ def _message(owed: OwedEmail) -> Message:
             for name, content, mimetype in owed.attachments
         ],
         cohort_id=owed.cohort_id,
+        headers=dict(owed.headers),
     )
+    if owed.send_at is not None:
+        message.next_attempt_at = owed.send_at
     # Field checks only: the key and the status rule are the database's to enforce, and asking it per
     # message would cost a query each in a scan over thousands of pairs.
     message.full_clean(validate_unique=False, validate_constraints=False)
@@ -90,6 +98,8 @@ def email_enqueue(
     to: str,
     attachments: Iterable[tuple[str, str, str]] = (),
     cohort_id: int | None = None,
+    send_at: datetime.datetime | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Message | None:
     """Record one email to `to`, rendered now from `templates/emails/<template>_*`, to be sent after
     the surrounding transaction commits. Returns the message, or None when `to` is empty.
@@ -102,7 +112,11 @@ def email_enqueue(
     existing = Message.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    message = _message(OwedEmail(key, template, context, to, tuple(attachments), cohort_id))
+    message = _message(
+        OwedEmail(
+            key, template, context, to, tuple(attachments), cohort_id, send_at, tuple((headers or {}).items())
+        )
+    )
     try:
         with transaction.atomic():
             message.save(force_insert=True)
@@ -167,7 +181,7 @@ def message_send(*, message_id: int, now: datetime.datetime | None = None) -> bo
             rendered=_rendered(message),
             to=[message.to],
             attachments=[(a["filename"], a["content"], a["mimetype"]) for a in message.attachments],
-            headers={"Message-ID": message_id_header(message)},
+            headers={**message.headers, "Message-ID": message_id_header(message)},
         ).send()
     except Exception as error:  # noqa: BLE001 - any failure to hand over is retried, then shown
         _record_failure(message, error=error, now=now)

@@ -133,6 +133,11 @@ class Person(models.Model):
         return self.full_name
 
     @property
+    def first_name(self) -> str:
+        """What emails greet the person by: the first word of their name."""
+        return self.full_name.split(maxsplit=1)[0] if self.full_name.strip() else ""
+
+    @property
     def can_log_in(self) -> bool:
         """Has a login with a password they chose (an enrolled person gets an unusable one until they
         follow their activation link). Load `user` with the person (select_related) on lists; in SQL,
