@@ -45,7 +45,7 @@ def test_admin_sees_a_failed_email_with_its_error_and_sends_it_again(
 
     page = client.get(URL, {"status": "failed"})
 
-    assert "1 email failed." in page.text
+    assert "1 message failed." in page.text
     assert "no such user" in page.text and "p1@example.com" in page.text
     assert "p2@example.com" not in page.text
     with django_capture_on_commit_callbacks(execute=True):
