@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
@@ -21,6 +22,7 @@ def _settings_url(cohort: Cohort) -> str:
     return reverse("programmes:cohort-edit", args=[cohort.pk]) + "#chat"
 
 
+@sensitive_post_parameters("webhook_url")  # kept out of error reports
 @require_POST
 @manage_required
 def cohort_chat(request, pk):

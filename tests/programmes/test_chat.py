@@ -203,3 +203,15 @@ def test_a_test_message_a_minute_later_is_a_new_post(posting):
         cohort=posting.cohort, by=posting.admin, now=now + datetime.timedelta(minutes=1)
     )
     assert first.pk != second.pk
+
+
+def test_the_address_is_kept_out_of_error_reports_and_the_django_admin(client, world):
+    from django.contrib.auth import get_user_model
+
+    login(client, world.admin)
+    request = client.post(_chat(world.cohort), {"webhook_url": SLACK}).wsgi_request
+    assert request.sensitive_post_parameters == ("webhook_url",)
+    staff = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    login(client, staff)
+    page = client.get(reverse("admin:programmes_cohort_change", args=[world.cohort.pk])).content.decode()
+    assert SECRET not in page and "hooks.slack.com/…nXYZ" in page
