@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from matching.models import Pairing
 from people.models import Person
 
+from . import chat
 from .access import require_active
 from .models import CheckIn, FlagResolution
 
@@ -200,6 +201,7 @@ def checkin_answer(
     checkin.comment = comment.strip()
     checkin.full_clean()
     checkin.save()
+    chat.checkin_flagged_alert(checkin=checkin)
     if _answer_of(checkin) != before:
         # A changed answer is a new answer: what the admin resolved (say, a blocker) may not be what
         # it says now, so its flag opens again.
