@@ -31,7 +31,7 @@ _KINDS = [
     # Lifecycle
     Kind("enrolled", _("You were enrolled in a cohort"), _("mentors and mentees")),
     Kind("waitlisted", _("You were put on a waitlist"), _("mentees")),
-    Kind("promoted", _("You got a place from the waitlist"), _("mentees"), template="waitlist_place"),
+    Kind("promoted", _("You got a place from the waitlist"), _("mentees")),
     Kind("application_decided", _("Your mentor application was decided"), _("mentors")),
     Kind("match_published", _("You have been matched"), _("mentors and mentees")),
     Kind("mentor_request", _("Mentee-choice requests and decisions"), _("mentors and mentees")),

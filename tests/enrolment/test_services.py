@@ -362,7 +362,7 @@ def test_every_path_admits_through_the_same_rule(world, open_cohort):
 
 
 def test_a_freed_place_goes_to_the_longest_waiting_who_is_told(
-    world, open_cohort, django_capture_on_commit_callbacks
+    working_hours, world, open_cohort, django_capture_on_commit_callbacks
 ):
     active_mentor(open_cohort, capacity=1)
     leaving = EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.ACTIVE)
