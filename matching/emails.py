@@ -79,6 +79,8 @@ def match_run_emails_owe(*, run: MatchRun, by=None) -> None:
         .order_by("mentee__person__full_name", "pk")
     )
     actor = actor_of(by)
+    # A re-match (one pair after an ended one) is news of a new mentor, not of the cohort's pairs.
+    rematch = run.kind == MatchRun.Kind.SINGLE
     owed = []
     by_mentor: dict[int, list[Pairing]] = {}
     for pairing in pairings:
@@ -93,6 +95,7 @@ def match_run_emails_owe(*, run: MatchRun, by=None) -> None:
                 key=key,
                 context={
                     "role": "mentee",
+                    "rematch": rematch,
                     "mentor": pairing.mentor.person,
                     "pairing": pairing,
                     # Only what the pair really share: placeholders ("not known yet") stay with the admin.
@@ -121,6 +124,7 @@ def match_run_emails_owe(*, run: MatchRun, by=None) -> None:
                 key=key,
                 context={
                     "role": "mentor",
+                    "rematch": rematch,
                     "pairings": [
                         {
                             "pairing": p,
