@@ -381,6 +381,13 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     return invitation
 
 
+def _full_name(user) -> str:
+    if user is None:
+        return ""
+    person = actor_of(user)
+    return person.full_name if person else user.get_full_name()
+
+
 def _owe_invitation_email(invitation: Invitation) -> None:
     """Write the invitation's email to the outbox, in the caller's transaction. `sent_at` marks
     this sending; each sending is its own message (keyed by it), so a resend emails again while a
@@ -400,7 +407,8 @@ def _owe_invitation_email(invitation: Invitation) -> None:
             "person": invitation.person,
             "role": invitation.get_role_display().lower(),
             "is_mentor": invitation.role == Enrolment.Role.MENTOR,
-            "inviter": (inviter.get_full_name() or inviter.get_username()) if inviter else "",
+            # Named by their full name, never a login name; nobody is named when none is known.
+            "inviter": _full_name(inviter),
             "accept_url": settings.SITE_URL
             + reverse("enrolment:accept", args=[invitation_token(invitation)]),
             "expires_on": timezone.localdate(now + INVITATION_MAX_AGE),
