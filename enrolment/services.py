@@ -159,7 +159,7 @@ def _tell(enrolment: Enrolment, *, kind: str, by=None, **context) -> None:
             "cohort": cohort,
             "programme": cohort.programme,
             "role": enrolment.get_role_display().lower(),
-            "activation": activation_once(person=enrolment.person, key=key, next_url=url),
+            "activation": activation_once(person=enrolment.person, kind=kind, key=key, next_url=url),
             **context,
         },
         url=url,

@@ -143,7 +143,7 @@ def match_run_emails_owe(*, run: MatchRun, by=None) -> None:
                 cohort_id=cohort.pk,
             )
         )
-    links_for = activations_once([(n.person, n.key, n.url) for n in owed])
+    links_for = activations_once("match_published", [(n.person, n.key, n.url) for n in owed])
     notify_many(
         [dataclasses.replace(n, context={**n.context, "activation": links_for.get(n.key)}) for n in owed]
     )

@@ -2,10 +2,10 @@
 the person who acted, and the activation link a person without a login gets inside the message
 itself, so they get one email for the moment instead of two."""
 
-from notifications.models import Notification
+from notifications.models import Notification, Preferences
 from people.models import Person
 from people.roles import person_of
-from people.services import activation_link
+from people.services import activation_link, activation_owed
 
 
 def actor_of(by) -> Person | None:
@@ -15,28 +15,36 @@ def actor_of(by) -> Person | None:
     return person_of(by)
 
 
-def activation_once(*, person: Person, key: str, next_url: str) -> dict | None:
+def activation_once(*, person: Person, kind: str, key: str, next_url: str) -> dict | None:
     """A fresh activation link for a person who cannot log in yet, for the message keyed `key`; None
-    when they can log in or the message was recorded before. A new link stops the older one working,
-    so none is made for a repeat that sends nothing."""
-    if person.can_log_in or Notification.objects.filter(key=key).exists():
-        return None
-    return activation_link(person=person, next_url=next_url)
+    when they can log in or the message was recorded before (see `activations_once`)."""
+    return activations_once(kind, [(person, key, next_url)]).get(key)
 
 
-def activations_once(wanted: list[tuple[Person, str, str]]) -> dict[str, dict]:
-    """`activation_once` for many (person, key, next_url) at once: {key: link} for the people who
-    cannot log in yet and whose message is new, asking which messages exist in one query (none when
-    everyone can log in). Making each link still writes that person's login."""
+def activations_once(kind: str, wanted: list[tuple[Person, str, str]]) -> dict[str, dict]:
+    """{key: activation link} for the messages of `kind` keyed `key`, to carry in them, for each
+    (person, key, next_url) whose person cannot log in yet and whose message is new: two queries
+    (none when everyone can log in), besides writing each such person's login.
+
+    A new link stops the older one working, so none is made for a repeat that sends nothing. Someone
+    who stopped emails of `kind` would never see a link inside it: they get the account email with
+    the link instead (account emails always go)."""
     without_login = [item for item in wanted if not item[0].can_log_in]
     if not without_login:
         return {}
     keys = [key for _person, key, _url in without_login]
     told = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    muted = {
+        prefs.person_id
+        for prefs in Preferences.objects.filter(person__in=[person for person, _key, _url in without_login])
+        if not prefs.wants_email(kind)
+    }
     links = {}
     for person, key, next_url in without_login:
-        if key not in told:
-            link = activation_link(person=person, next_url=next_url)
-            if link:
-                links[key] = link
+        if key in told:
+            continue
+        if person.pk in muted:
+            activation_owed(person=person, next_url=next_url)
+        elif link := activation_link(person=person, next_url=next_url):
+            links[key] = link
     return links

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from enrolment import services
 from notifications.models import Notification
+from notifications.services import email_mute
 from outbox.models import Message
 from programmes.models import Enrolment
 from tests.conftest import login
@@ -166,3 +167,14 @@ def test_the_enrolled_email_links_work_for_a_logged_out_person(client, world, op
     assert landing.status_code == 302 and "fill in your mentoring profile" in client.get(landing.url).text
     login(client, world.outsider.user)
     assert client.get(profile.removeprefix("http://testserver")).status_code == 200
+
+
+def test_someone_without_a_login_who_stopped_these_emails_still_gets_the_activation_link(world, open_cohort):
+    active_mentor(open_cohort, capacity=2)
+    person = PersonFactory(full_name="Mo Quiet", email="mo@example.com")
+    email_mute(person=person, kind="enrolled")
+    services.enrolment_add(cohort=open_cohort, person=person, role="mentee", by=world.admin)
+    assert Notification.objects.filter(person=person, kind="enrolled").exists()  # on their page
+    [received] = deliver(to="mo@example.com")  # the account email, since the enrolled one is muted
+    assert "/accounts/activate/" in received.text
+    assert not Message.objects.filter(kind="enrolled").exists()
