@@ -31,11 +31,17 @@ _KINDS = [
     # Lifecycle
     Kind("enrolled", _("You were enrolled in a cohort"), _("mentors and mentees")),
     Kind("waitlisted", _("You were put on a waitlist"), _("mentees")),
-    Kind("promoted", _("You got a place from the waitlist"), _("mentees"), template="waitlist_place"),
+    Kind("promoted", _("You got a place from the waitlist"), _("mentees")),
     Kind("application_decided", _("Your mentor application was decided"), _("mentors")),
     Kind("match_published", _("You have been matched"), _("mentors and mentees")),
     Kind("mentor_request", _("Mentee-choice requests and decisions"), _("mentors and mentees")),
-    Kind("session_changed", _("A session was scheduled, moved or cancelled"), _("mentors and mentees")),
+    # A session moved or cancelled tonight for tomorrow morning is news now, with its calendar update.
+    Kind(
+        "session_changed",
+        _("A session was scheduled, moved or cancelled"),
+        _("mentors and mentees"),
+        waits_for_working_hours=False,
+    ),
     Kind("session_to_confirm", _("A logged session waits for your confirmation"), _("mentors and mentees")),
     Kind("pairing_ended", _("A pairing ended early"), _("mentors and mentees")),
     Kind("closeout_begun", _("Close-out has begun"), _("mentors and mentees")),

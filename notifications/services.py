@@ -103,6 +103,7 @@ def notify_many(owed: Iterable[OwedNotice], *, now: datetime.datetime | None = N
             "actor": notice.actor,
             "url": links.absolute(notice.url) if notice.url else "",
             "unsubscribe_url": links.unsubscribe_url(person_id=person.pk, kind=kind.name),
+            "settings_url": links.absolute("/notifications/settings/"),
             "kind": kind,
         }
         rendered = render_templated_email(template=kind.email_template, context=context)

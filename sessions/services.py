@@ -34,35 +34,44 @@ def _require_in_cohort(pairing: Pairing, starts_at: datetime.datetime) -> None:
         )
 
 
-def _owe_invites(scheduled: ScheduledSession) -> None:
-    """Record the calendar invite for the session's current revision, one email per member, in
-    the outbox: keyed by revision, so the same revision is never emailed twice."""
-    from outbox.services import email_enqueue
+def _owe_invites(scheduled: ScheduledSession, *, by: Person) -> None:
+    """Tell both members of the session's current revision (scheduled, moved or cancelled), with
+    the calendar update attached: keyed by revision and person, so the same revision is never told
+    twice, and each later revision updates the event their calendar holds."""
+    from notifications.services import notify
 
-    from .ics import invite_ics, workspace_url
+    from .ics import invite_ics
 
     calendar = invite_ics(scheduled)
     method = "CANCEL" if scheduled.cancelled_at else "REQUEST"
-    members = _members(scheduled.pairing)
+    pairing = scheduled.pairing
+    members = _members(pairing)
+    if scheduled.cancelled_at is not None:
+        moment = "cancelled"
+    else:
+        moment = "moved" if scheduled.sequence > 0 else "scheduled"
     for recipient in members:
         partner = next(p for p in members if p != recipient)
-        email_enqueue(
-            key=f"session-invite:{scheduled.pk}:{scheduled.sequence}:{recipient.pk}",
-            template="session_invite",
+        notify(
+            kind="session_changed",
+            person=recipient,
+            key=f"session-changed:{scheduled.pk}:{scheduled.sequence}:{recipient.pk}",
             context={
+                "moment": moment,
                 "scheduled": scheduled,
-                "recipient": recipient,
                 "partner": partner,
+                "by_me": by.pk == recipient.pk,
                 # Naive, so templates show it as is instead of converting to the site's zone.
                 "local_start": scheduled.starts_at.astimezone(_zone(recipient)).replace(tzinfo=None),
                 "time_zone": recipient.time_zone,
-                "cancelled": scheduled.cancelled_at is not None,
-                "updated": scheduled.sequence > 0 and scheduled.cancelled_at is None,
-                "pairing_url": workspace_url(scheduled),
+                "cohort": pairing.cohort,
+                "programme": pairing.cohort.programme,
             },
-            to=recipient.email,
+            url=pairing.get_absolute_url(),
+            actor=by,
+            programme_id=pairing.cohort.programme_id,
+            cohort_id=pairing.cohort_id,
             attachments=[("invite.ics", calendar, f"text/calendar; charset=utf-8; method={method}")],
-            cohort_id=scheduled.pairing.cohort_id,
         )
 
 
@@ -93,7 +102,7 @@ def session_schedule(
     )
     scheduled.full_clean()
     scheduled.save()
-    _owe_invites(scheduled)
+    _owe_invites(scheduled, by=by)
     return scheduled
 
 
@@ -131,7 +140,7 @@ def session_reschedule(
     scheduled.sequence += 1
     scheduled.full_clean()
     scheduled.save()
-    _owe_invites(scheduled)
+    _owe_invites(scheduled, by=by)
     return scheduled
 
 
@@ -143,7 +152,7 @@ def session_cancel(*, scheduled: ScheduledSession, by: Person) -> ScheduledSessi
     scheduled.sequence += 1
     scheduled.full_clean()
     scheduled.save()
-    _owe_invites(scheduled)
+    _owe_invites(scheduled, by=by)
     return scheduled
 
 
