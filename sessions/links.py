@@ -49,9 +49,10 @@ def read_pulse_answer_token(token: str) -> PulseAnswerLink:
 def pulse_answer_urls(*, person_id: int, pairing_id: int, period: int) -> dict[int, str]:
     """{score: absolute link that records it} for the pulse email."""
     token = pulse_answer_token(person_id=person_id, pairing_id=pairing_id, period=period)
-    return {
-        score: absolute(reverse("mentoring_sessions:pulse-answer", args=[token, score])) for score in SCORES
-    }
+    # One reverse() for five links: a scan builds them for every member of every pairing, and each
+    # score's route is the page's path plus "<score>/" (sessions/answer_urls.py; a test holds it).
+    page = absolute(pulse_page_url(token))
+    return {score: f"{page}{score}/" for score in SCORES}
 
 
 def pulse_page_url(token: str) -> str:

@@ -131,9 +131,21 @@ def test_pulse_scan_query_count_does_not_grow_with_the_pairings(
     only_pair_one, morning, extra, django_assert_num_queries
 ):
     _more_pairs(only_pair_one, extra)
-    # Savepoint, the due pairings; notify_many's savepoint, known keys, preferences, notifications,
+    # Savepoint, the due pairings, the people told already; notify_many's savepoint, known keys,
+    # preferences, notifications,
     # the outbox insert, its keys back, its claimable ids, the notification ids back; the update
     # cancelling emails of pairings no longer reminded; two releases.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         pulse_reminders_record()
     assert pulses().count() == 2 + 2 * extra
+
+
+def test_a_repeated_scan_renders_nothing_and_stays_a_few_queries(
+    only_pair_one, morning, django_assert_num_queries
+):
+    _more_pairs(only_pair_one, 6)
+    pulse_reminders_record()
+    # Savepoint, the due pairings, the people told already (all), the cancelling update, release.
+    with django_assert_num_queries(5):
+        assert pulse_reminders_record() == 14
+    assert pulses().count() == 14

@@ -59,6 +59,11 @@ def test_score_link_records_the_answer_without_a_login_and_opens_the_comment_pag
     assert "You can change it, and add anything else, until 2 November 2026." in page.text
 
 
+def test_the_emailed_score_links_are_the_answer_route(frozen):
+    urls = links.pulse_answer_urls(person_id=frozen.mentee.pk, pairing_id=frozen.pair.pk, period=1)
+    assert urls == {score: "http://testserver" + answer_url(frozen, score) for score in range(1, 6)}
+
+
 def test_clicking_twice_or_another_score_updates_the_one_answer(client, frozen):
     client.get(answer_url(frozen, 4))
     client.get(answer_url(frozen, 4))
