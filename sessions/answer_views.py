@@ -35,6 +35,10 @@ def _pulse_of(token: str):
     if pairing is None or link.person_id not in (pairing.mentor.person_id, pairing.mentee.person_id):
         raise Http404("Not a valid check-in link.")
     person = pairing.mentor.person if pairing.mentor.person_id == link.person_id else pairing.mentee.person
+    current = checkins.pulse_period(pairing, today=timezone.localdate())
+    if current is None or link.period > current:
+        # Never emailed: the scan signs links for the period that has begun, not for later ones.
+        raise Http404("Not a valid check-in link.")
     return link, pairing, person
 
 

@@ -139,6 +139,17 @@ def test_a_link_for_someone_outside_the_pairing_is_a_404(client, frozen):
     assert answers() == []
 
 
+def test_a_link_for_a_pairing_the_person_is_not_in_is_a_404(client, frozen):
+    assert client.get(answer_url(frozen, 4, pairing=frozen.pair2)).status_code == 404
+    assert client.get(page_url(frozen, pairing=frozen.pair2)).status_code == 404
+    assert answers() == []
+
+
+def test_a_link_for_a_period_not_begun_is_a_404(client, frozen):
+    assert client.get(answer_url(frozen, 4, period=2)).status_code == 404
+    assert answers() == []
+
+
 def test_each_link_answers_for_its_own_person_and_pairing_only(client, frozen):
     client.get(answer_url(frozen, 5, person=frozen.mentor))
     client.get(answer_url(frozen, 2, person=frozen.mentee2, pairing=frozen.pair2))
