@@ -70,3 +70,49 @@ def kind_named(name: str) -> Kind:
 
 def choices() -> list[tuple[str, str]]:
     return [(kind.name, kind.label) for kind in _KINDS]
+
+
+# How the settings page groups the kinds. A kind named in no group is listed under "Other
+# messages", so a newly registered kind can always be switched off.
+_GROUPS = [
+    (
+        _("Things that happen in your programme"),
+        (
+            "enrolled",
+            "waitlisted",
+            "promoted",
+            "application_decided",
+            "match_published",
+            "mentor_request",
+            "session_changed",
+            "session_to_confirm",
+            "pairing_ended",
+            "closeout_begun",
+            "cohort_closed",
+            "pair_message",
+        ),
+    ),
+    (
+        _("Reminders"),
+        (
+            "check_in_due",
+            "check_in_overdue",
+            "session_upcoming",
+            "action_item_due",
+            "goal_due",
+            "pulse",
+            "nudge",
+        ),
+    ),
+    (_("Digests"), ("admin_digest", "manager_digest")),
+]
+
+
+def grouped() -> list[tuple[str | Promise, list[Kind]]]:
+    """[(group label, its registered kinds)], every registered kind in exactly one group."""
+    named = {name for _label, names in _GROUPS for name in names}
+    groups = [(label, [KINDS[n] for n in names if n in KINDS]) for label, names in _GROUPS]
+    other = [kind for kind in _KINDS if kind.name not in named]
+    if other:
+        groups.append((_("Other messages"), other))
+    return [(label, kinds) for label, kinds in groups if kinds]

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -217,14 +218,42 @@ def session_log(
         action.save()
     for item in completed_items:
         action_item_complete(item=item, by=by)
+    _owe_confirmation(session, by=by)
     return session
+
+
+def _owe_confirmation(session: MentoringSession, *, by: Person) -> None:
+    """Tell the other side a logged session waits for them, with a link that confirms it in one
+    click (sessions/links.py); in the logging transaction, once per session (the key)."""
+    from notifications.services import notify
+
+    from .links import session_confirm_url
+
+    pairing = session.pairing
+    other = pairing.partner_of(by)
+    notify(
+        kind="session_to_confirm",
+        person=other,
+        key=f"session-to-confirm:{session.pk}",
+        context={
+            "session": session,
+            "pairing": pairing,
+            "cohort": pairing.cohort,
+            "confirm_url": session_confirm_url(person_id=other.pk, session_id=session.pk),
+        },
+        url=reverse("mentoring_sessions:session-detail", args=[pairing.pk, session.pk]),
+        actor=by,
+        programme_id=pairing.cohort.programme_id,
+        cohort_id=pairing.cohort_id,
+    )
 
 
 @transaction.atomic
 def session_confirm(
-    *, session: MentoringSession, by: Person, partner_rating: int, partner_comment: str = ""
+    *, session: MentoringSession, by: Person, partner_rating: int | None = None, partner_comment: str = ""
 ) -> MentoringSession:
-    """The member who did not log the session rates it and confirms it happened; once."""
+    """The member who did not log the session confirms it happened, once, and may rate it (the
+    one-click link in the email confirms without a rating; `session_partner_rate` adds one after)."""
     # Locked so two confirmations at once cannot both pass the "not yet confirmed" test.
     session = (
         MentoringSession.objects.select_for_update().select_related("pairing__cohort").get(pk=session.pk)
@@ -240,6 +269,27 @@ def session_confirm(
     session.confirmed_at = timezone.now()
     session.full_clean()
     session.save(update_fields=["partner_rating", "partner_comment", "confirmed_at"])
+    return session
+
+
+@transaction.atomic
+def session_partner_rate(
+    *, session: MentoringSession, by: Person, partner_rating: int, partner_comment: str = ""
+) -> MentoringSession:
+    """The side that confirmed a session rates it (or changes its rating) after confirming."""
+    session = (
+        MentoringSession.objects.select_for_update().select_related("pairing__cohort").get(pk=session.pk)
+    )
+    require_active(session.pairing)
+    _require_member(session.pairing, by)
+    if session.logged_by_id == by.pk:
+        raise ValidationError(_("You logged this session; the other side rates it here."))
+    if session.confirmed_at is None:
+        raise ValidationError(_("Confirm the session before rating it."))
+    session.partner_rating = partner_rating
+    session.partner_comment = partner_comment
+    session.full_clean()
+    session.save(update_fields=["partner_rating", "partner_comment"])
     return session
 
 
