@@ -331,7 +331,9 @@ def _upcoming_owed(scheduled, *, now, today, admins) -> list[Owed]:
         context = {
             "partner": pairing.partner_of(person),
             "scheduled": scheduled,
-            "starts_local": scheduled.starts_at.astimezone(person.tzinfo),
+            # Naive on purpose: the template's date filter would turn an aware time back into the
+            # site's zone.
+            "starts_local": scheduled.starts_at.astimezone(person.tzinfo).replace(tzinfo=None),
             "time_zone": person.time_zone or "UTC",
             "cohort": pairing.cohort,
             "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
