@@ -101,8 +101,8 @@ def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
     today = timezone.localdate(now)
     recorded = []
     for owed in _owed_in_chunks(now=now, today=today):
-        recorded += _record_and_tell(owed, now=now)
-    recorded += _record_and_tell(digests.admin_digests_owed(now=now, today=today), now=now)
+        recorded += record_and_tell(owed, now=now)
+    recorded += record_and_tell(digests.admin_digests_owed(now=now, today=today), now=now)
     with transaction.atomic():
         reminders_write_messages(now=now)
         reminders_cancel_unowed()
@@ -186,7 +186,7 @@ def _owed_in_chunks(*, now: datetime.datetime, today: datetime.date) -> Iterator
             yield owed
 
 
-def _record_and_tell(owed: list[Owed], *, now: datetime.datetime) -> list[int]:
+def record_and_tell(owed: list[Owed], *, now: datetime.datetime) -> list[int]:
     """Record the reminders of one chunk and tell the people of those this call inserted, in one
     transaction and a fixed number of queries. People away today are skipped: the next period's
     reminder finds them back."""
