@@ -262,6 +262,7 @@ def _not_away(owed: list[Owed], *, now: datetime.datetime) -> list[Owed]:
 def _check_in_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
     cadence = pairing.cohort.cadence_days
     period_key = check_in_period_key(due_on=pairing.due_on, today=today, cadence_days=cadence)
+    path = pairing.get_absolute_url()
     owed = []
     for person in pairing.members():
         context = {
@@ -271,7 +272,7 @@ def _check_in_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
             "days_since": pairing.days_since_last_session(pairing.last_session_on, today=today),
             "cadence_days": cadence,
             "cohort": pairing.cohort,
-            "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
+            "pairing_url": settings.SITE_URL + path,
         }
         owed.append(
             owed_reminder(
@@ -282,7 +283,7 @@ def _check_in_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
                 period_key=period_key,
                 now=now,
                 context=context,
-                url=pairing.get_absolute_url(),
+                url=path,
                 pairing=pairing,
                 cohort=pairing.cohort,
             )
@@ -296,6 +297,7 @@ def _escalation_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
     twice-the-cadence of silence."""
     cadence = pairing.cohort.cadence_days
     period_key = check_in_period_key(due_on=pairing.overdue_on, today=today, cadence_days=2 * cadence)
+    path = pairing.get_absolute_url()
     context = {
         "pairing": pairing,
         "mentor": pairing.mentor.person,
@@ -304,7 +306,7 @@ def _escalation_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
         "has_met": pairing.last_session_on is not None,
         "cadence_days": cadence,
         "cohort": pairing.cohort,
-        "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
+        "pairing_url": settings.SITE_URL + path,
     }
     return [
         owed_reminder(
@@ -315,7 +317,7 @@ def _escalation_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
             period_key=period_key,
             now=now,
             context=context,
-            url=pairing.get_absolute_url(),
+            url=path,
             pairing=pairing,
             cohort=pairing.cohort,
         )
@@ -326,6 +328,7 @@ def _escalation_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
 def _upcoming_owed(scheduled, *, now, today, admins) -> list[Owed]:
     """Both sides, once per planned time: a moved session (a new start) is reminded again."""
     pairing = scheduled.pairing
+    path = pairing.get_absolute_url()
     owed = []
     for person in pairing.members():
         context = {
@@ -336,7 +339,7 @@ def _upcoming_owed(scheduled, *, now, today, admins) -> list[Owed]:
             "starts_local": scheduled.starts_at.astimezone(person.tzinfo).replace(tzinfo=None),
             "time_zone": person.time_zone or "UTC",
             "cohort": pairing.cohort,
-            "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
+            "pairing_url": settings.SITE_URL + path,
         }
         owed.append(
             owed_reminder(
@@ -347,7 +350,7 @@ def _upcoming_owed(scheduled, *, now, today, admins) -> list[Owed]:
                 period_key=scheduled.starts_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M"),
                 now=now,
                 context=context,
-                url=pairing.get_absolute_url(),
+                url=path,
                 pairing=pairing,
                 cohort=pairing.cohort,
             )
@@ -362,13 +365,14 @@ def _due_period(due_on: datetime.date, today: datetime.date) -> str:
 
 def _action_item_owed(item, *, now, today, admins) -> list[Owed]:
     pairing = item.pairing
+    path = pairing.get_absolute_url()
     period = _due_period(item.due_on, today)
     context = {
         "item": item,
         "is_overdue": period == "overdue",
         "days": abs((item.due_on - today).days),
         "cohort": pairing.cohort,
-        "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
+        "pairing_url": settings.SITE_URL + path,
     }
     return [
         owed_reminder(
@@ -379,7 +383,7 @@ def _action_item_owed(item, *, now, today, admins) -> list[Owed]:
             period_key=f"{item.due_on.isoformat()}/{period}",
             now=now,
             context=context,
-            url=pairing.get_absolute_url(),
+            url=path,
             pairing=pairing,
             cohort=pairing.cohort,
         )
@@ -430,18 +434,16 @@ def reminders_cancel_unowed() -> int:
 
 
 def reminders_write_messages(*, now: datetime.datetime) -> list[int]:
-    """Write the email of every reminder recorded but not yet in the outbox, and link it; returns
-    the ids of those reminders. In the caller's transaction: a reminder and its email commit together,
-    and the outbox sends it (once, however often this runs) after commit."""
+    """Write the email of every pulse reminder recorded but not yet in the outbox, and link it;
+    returns the ids of those reminders. In the caller's transaction: a reminder and its email commit
+    together, and the outbox sends it (once, however often this runs) after commit. (The other kinds
+    are told by the scan that records them, through notifications.notify_many.)"""
     from outbox.services import OwedEmail, emails_enqueue
 
-    today = timezone.localdate(now)
     reminders = list(reminders_without_message())
     owed = []
     for reminder in reminders:
-        if reminder.kind == Reminder.Kind.CHECK_IN:
-            template, context = "check_in_due", _check_in_context(reminder, today=today)
-        elif reminder.kind == Reminder.Kind.PULSE:
+        if reminder.kind == Reminder.Kind.PULSE:
             template, context = "pulse_check_in", _pulse_context(reminder)
         else:
             raise ValueError(f"No email for reminder kind {reminder.kind!r}")
@@ -459,21 +461,6 @@ def reminders_write_messages(*, now: datetime.datetime) -> list[int]:
         reminder.message_id = message_ids.get(f"reminder:{reminder.pk}")
     Reminder.objects.bulk_update([r for r in reminders if r.message_id], ["message"], batch_size=1000)
     return [r.pk for r in reminders if r.message_id]
-
-
-def _check_in_context(reminder: Reminder, *, today: datetime.date) -> dict:
-    pairing: Pairing = reminder.pairing
-    is_mentor = reminder.person_id == pairing.mentor.person_id
-    return {
-        "recipient": reminder.person,
-        "partner": pairing.partner_of(reminder.person),
-        "is_mentor": is_mentor,
-        "has_met": reminder.last_met_on is not None,
-        "days_since": pairing.days_since_last_session(reminder.last_met_on, today=today),
-        "cadence_days": pairing.cohort.cadence_days,
-        "cohort": pairing.cohort,
-        "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
-    }
 
 
 def _pulse_context(reminder: Reminder) -> dict:
