@@ -406,6 +406,11 @@ class Command(BaseCommand):
 
         self.kpi_import()
 
+        # --- issue 10, reminders: a scan over 50,000 active pairings; one worker's send rate ------
+        from demo import reminders_bench
+
+        reminders_bench.run(self.stdout, pairings=50_000, sends=2000)
+
         # --- issue 4, matcher: a full match run from database rows at 5,000 x 2,000 --------------
         # Self-contained: its own people (bulk-created, with a management tree, tags, time zones),
         # its own cohort with every rule switched on, a few pins and forbids; times match_run_create.
