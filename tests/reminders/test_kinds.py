@@ -2,6 +2,8 @@
 go (time zone, working days, quiet hours, time away, a muted kind)."""
 
 import datetime
+import email
+import email.policy
 
 import pytest
 from django.core import mail
@@ -392,3 +394,36 @@ def test_scan_of_every_kind_runs_a_fixed_number_of_queries(
     # check-in: 2 per pair; escalation: 1 per pair (one admin); upcoming: 2 per planned pair; action
     # item: 1; goal: 2; the digest: 1.
     assert len(ids) == 2 * pairs + pairs + 5 * (1 + extra_pairs) + 1
+
+
+# --- the emails themselves -----------------------------------------------------------------------
+
+
+def test_every_reminder_email_parses_with_both_parts_and_one_click_unsubscribe(
+    world, today, morning, admin_person, django_capture_on_commit_callbacks
+):
+    _planned(world.pair, morning + 2 * HOUR)
+    ActionItem.objects.create(
+        pairing=world.pair, description="Read the guide", owner=world.mentee, due_on=today
+    )
+    GoalFactory(pairing=world.pair, due_on=today)
+
+    scan(django_capture_on_commit_callbacks, morning)
+
+    kinds = set(Message.objects.values_list("kind", flat=True))
+    assert kinds == {
+        "check_in_due",
+        "check_in_overdue",
+        "session_upcoming",
+        "action_item_due",
+        "goal_due",
+        "admin_digest",
+    }
+    for sent in mail.outbox:
+        parsed = email.message_from_bytes(sent.message().as_bytes(), policy=email.policy.default)
+        plain = parsed.get_body(preferencelist=("plain",))
+        html = parsed.get_body(preferencelist=("html",))
+        assert plain is not None and html is not None, parsed["Subject"]
+        assert "Hi " in plain.get_content()
+        assert str(parsed["List-Unsubscribe"]).strip().startswith("<http://testserver/notifications/")
+        assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
