@@ -102,6 +102,8 @@ def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
     recorded = []
     for owed in _owed_in_chunks(now=now, today=today):
         recorded += record_and_tell(owed, now=now)
+        # Let go of this chunk before the next one is read: memory holds one chunk, not two.
+        del owed
     recorded += record_and_tell(digests.admin_digests_owed(now=now, today=today), now=now)
     with transaction.atomic():
         reminders_write_messages(now=now)
@@ -166,8 +168,8 @@ def _chunks(rows: Iterable, size: int = CHUNK) -> Iterator[list]:
 
 def _owed_in_chunks(*, now: datetime.datetime, today: datetime.date) -> Iterator[list[Owed]]:
     """What each source owes, a chunk at a time. `.iterator()` reads each source with one query (a
-    server-side cursor on PostgreSQL), so neither the query count nor the memory grows with the
-    number of pairs."""
+    server-side cursor on PostgreSQL): memory holds one chunk whatever the number of pairs, and
+    queries grow only by a fixed number per CHUNK rows that are due, never per pair."""
     sources = (
         (pairings_due_check_in(today=today), _check_in_owed),
         (pairings_overdue_for_escalation(today=today), _escalation_owed),
@@ -184,6 +186,7 @@ def _owed_in_chunks(*, now: datetime.datetime, today: datetime.date) -> Iterator
             for row in chunk:
                 owed += owed_for(row, now=now, today=today, admins=admins)
             yield owed
+            del chunk, owed
 
 
 def record_and_tell(owed: list[Owed], *, now: datetime.datetime) -> list[int]:
