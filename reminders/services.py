@@ -155,7 +155,7 @@ def owed_reminder(
     )
 
 
-def _chunks(rows: Iterable, size: int = CHUNK) -> Iterator[list]:
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
     chunk = []
     for row in rows:
         chunk.append(row)
@@ -179,7 +179,7 @@ def _owed_in_chunks(*, now: datetime.datetime, today: datetime.date) -> Iterator
     )
     admins = None
     for rows, owed_for in sources:
-        for chunk in _chunks(rows.iterator(chunk_size=CHUNK)):
+        for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
             if owed_for is _escalation_owed and admins is None:
                 admins = [p for p in programme_admins() if not p.has_left(today)]
             owed = []

@@ -427,3 +427,29 @@ def test_every_reminder_email_parses_with_both_parts_and_one_click_unsubscribe(
         assert "Hi " in plain.get_content()
         assert str(parsed["List-Unsubscribe"]).strip().startswith("<http://testserver/notifications/")
         assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scan_in_chunks_commits_each_chunk_while_reading_the_next(world, morning, monkeypatch):
+    """As the worker runs it: no surrounding transaction, so each chunk commits while the source's
+    cursor stays open (a chunk of one pair here, so the two pairs take two chunks)."""
+    from reminders import services
+
+    monkeypatch.setattr(services, "CHUNK", 1)
+    chunks = []
+    record = services.record_and_tell
+    monkeypatch.setattr(
+        services, "record_and_tell", lambda owed, now: chunks.append(len(owed)) or record(owed, now=now)
+    )
+
+    ids = reminders_scan_due(now=morning)
+
+    assert chunks[:2] == [2, 2]  # one pair's two members a chunk; then the digest (nobody: no admin)
+
+    assert len(ids) == 4
+    assert sorted(told(Reminder.Kind.CHECK_IN)) == [
+        ("Ada Mentee", "2026-09-22/2"),
+        ("Bo Mentee", "2026-09-22/2"),
+        ("Lin Mentor", "2026-09-22/2"),
+        ("Omar Mentor", "2026-09-22/2"),
+    ]
