@@ -195,24 +195,23 @@ def record_and_tell(owed: list[Owed], *, now: datetime.datetime) -> list[int]:
     reminder finds them back."""
     from outbox.models import Message
 
-    owed = _not_away(owed, now=now)
     if not owed:
         return []
+    # Only what no earlier scan recorded is told: a scan that finds nothing new costs one query a
+    # chunk. Two scans at once may both find a reminder new; the unique key then keeps one row, and
+    # the notification's and the email's unique keys one of each.
+    recorded = set(
+        Reminder.objects.filter(
+            kind__in={o.reminder.kind for o in owed},
+            target__in={o.reminder.target for o in owed},
+            period_key__in={o.reminder.period_key for o in owed},
+        ).values_list("kind", "target", "period_key")
+    )
+    fresh = [o for o in owed if (o.reminder.kind, o.reminder.target, o.reminder.period_key) not in recorded]
+    fresh = _not_away(fresh, now=now) if fresh else []
+    if not fresh:
+        return []
     with transaction.atomic():
-        # Only what no earlier scan recorded is told. Two scans at once may both find a reminder new;
-        # the notification's and the email's unique keys then keep it to one of each.
-        recorded = set(
-            Reminder.objects.filter(
-                kind__in={o.reminder.kind for o in owed},
-                target__in={o.reminder.target for o in owed},
-                period_key__in={o.reminder.period_key for o in owed},
-            ).values_list("kind", "target", "period_key")
-        )
-        fresh = [
-            o for o in owed if (o.reminder.kind, o.reminder.target, o.reminder.period_key) not in recorded
-        ]
-        if not fresh:
-            return []
         # No full_clean(): every field comes from rows the database already validated, and its unique
         # check would cost a query per row for what ON CONFLICT DO NOTHING does in one statement.
         Reminder.objects.bulk_create([o.reminder for o in fresh], ignore_conflicts=True, batch_size=CHUNK)
