@@ -242,6 +242,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.scan_due_reminders",
         "schedule": REMINDER_SCAN_SECONDS,
     },
+    "manager-digests": {"task": "dashboards.tasks.send_manager_digests", "schedule": 3 * 3600.0},
 }
 
 if env.bool("BEHIND_TLS_PROXY", default=False):
