@@ -188,6 +188,62 @@ def test_ending_a_pair_shows_at_once_despite_the_cache(client, world, time_machi
     assert [p.pk for p in overview.overdue_pairings] == [world.pair2.pk]
 
 
+FLAGGED_ONE = "1 pair flagged low satisfaction, not meeting or blockers in their latest check-in"
+
+
+def _flag_lines(client, cohort):
+    return [line for line in _overview(client, cohort).attention if "flagged" in line]
+
+
+def test_flagged_pairs_are_kept_but_every_change_to_a_flag_shows_at_once(client, world):
+    """The flagged count is cached under a stamp: a new flag, a changed answer, a resolution and a
+    deleted answer each show on the next view (world.pair2 is the pair that answers here)."""
+    from sessions.checkins import checkin_flag_resolve
+    from tests.factories import CheckInFactory
+
+    login(client, world.admin)
+    assert _flag_lines(client, world.cohort) == []
+    checkin = CheckInFactory(pairing=world.pair2, satisfaction=1)
+    assert _flag_lines(client, world.cohort) == [FLAGGED_ONE]
+    checkin.satisfaction = 5
+    checkin.save()
+    assert _flag_lines(client, world.cohort) == []
+    checkin.satisfaction = 2
+    checkin.save()
+    assert _flag_lines(client, world.cohort) == [FLAGGED_ONE]
+    checkin_flag_resolve(checkin=checkin, by=world.admin, note="Talked to them")
+    assert _flag_lines(client, world.cohort) == []
+    checkin.resolution.delete()
+    assert _flag_lines(client, world.cohort) == [FLAGGED_ONE]
+    checkin.delete()
+    assert _flag_lines(client, world.cohort) == []
+
+
+def test_a_flagged_pair_ended_early_leaves_the_count_at_once(client, world):
+    from closeout.services import pairing_end_early
+    from tests.factories import CheckInFactory
+
+    CheckInFactory(pairing=world.pair2, satisfaction=1)
+    login(client, world.admin)
+    assert _flag_lines(client, world.cohort) == [FLAGGED_ONE]
+    pairing_end_early(pairing=world.pair2, reason="Moved team", by=world.admin)
+    assert _flag_lines(client, world.cohort) == []
+
+
+def test_flagged_pairs_are_counted_every_time_without_a_shared_cache(client, world, settings):
+    """With one cache per process (no REDIS_URL) a write in another process could not replace the
+    stamp, so nothing is kept: a flag written behind the signals' back still shows."""
+    from sessions.models import CheckIn
+    from tests.factories import CheckInFactory
+
+    settings.PAIRING_FRAGMENT_SECONDS = 0
+    checkin = CheckInFactory(pairing=world.pair2, satisfaction=5)
+    login(client, world.admin)
+    assert _flag_lines(client, world.cohort) == []
+    CheckIn.objects.filter(pk=checkin.pk).update(satisfaction=1)  # PairingContent's update: no save signal
+    assert _flag_lines(client, world.cohort) == [FLAGGED_ONE]
+
+
 def test_the_lists_lengths_and_unfinished_profiles_are_counted_by_hand(client, world):
     """The world has two active mentors and two active mentees (profiles finished or not, as
     made); here 3 more mentees (2 unfinished), 1 mentor applying, 2 waitlisted and 1 withdrawn."""
