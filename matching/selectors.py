@@ -32,6 +32,26 @@ def match_run_pairings(run: MatchRun):
     )
 
 
+def match_run_page_rows(run: MatchRun):
+    """The run's pairs as its page shows them, best first: the columns a row reads (both people's
+    names and teams, the score and why), not whole people and enrolments with their answers."""
+    return match_run_pairings(run).only(
+        "match_run_id",
+        "mentor",
+        "mentee",
+        "score",
+        "explanation",
+        "mentor__person",
+        "mentee__person",
+        "mentor__person__full_name",
+        "mentee__person__full_name",
+        "mentor__person__team",
+        "mentee__person__team",
+        "mentor__person__team__name",
+        "mentee__person__team__name",
+    )
+
+
 def cohort_match_runs(cohort):
     """Every run of a cohort with pairs to compare, newest first (runs in progress or failed left out)."""
     return cohort.match_runs.exclude(status__in=[*MatchRun.IN_PROGRESS, MatchRun.Status.FAILED])

@@ -122,9 +122,9 @@ def _run_or_404(pk) -> MatchRun:
 
 
 # A run of thousands of pairs was a 1.4 MB page: its pairs, unmatched mentees and rules are each a
-# page of their own.
-PAIRS_PER_PAGE = 50
-UNMATCHED_PER_PAGE = 50
+# page of their own. 25 rows each: at 50 the pairs' rows were most of the page's time.
+PAIRS_PER_PAGE = 25
+UNMATCHED_PER_PAGE = 25
 RULES_PER_PAGE = 25
 
 
@@ -149,7 +149,7 @@ def run_detail(request, pk):
         run = _with_top3(run)
     pairings = paginate(
         request,
-        selectors.match_run_pairings(run),
+        selectors.match_run_page_rows(run),
         per_page=PAIRS_PER_PAGE,
         param="pairs_page",
         anchor="pairs-heading",

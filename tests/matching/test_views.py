@@ -465,3 +465,29 @@ def test_a_run_the_matcher_scored_keeps_its_own_top3_share(client, world, small)
     assert "Worked out from the scores" not in page
     small.run.refresh_from_db()
     assert small.run.quality == before
+
+
+def test_run_page_rows_read_only_what_they_show_25_to_a_page(client, world, django_assert_num_queries):
+    """A row names both people and their teams, the score and why; 26 pairs are 25 rows and a second
+    page, and the rows' narrowed columns cost no query per row (the page's pinned 7)."""
+    from tests.factories import TeamFactory
+
+    team = TeamFactory(name="Billing escalations")
+    for n in range(26):
+        PairingFactory(
+            match_run=world.run,
+            mentor__person__team=team,
+            mentee__person__full_name=f"Row mentee {n:02}",
+            score=50 + n,
+            explanation=[f"Reason {n:02}"],
+        )
+    login(client, world.admin)
+    url = reverse("matching:run-detail", args=[world.run.pk])
+    client.get(url)  # stores the run's top-3 share once
+    with django_assert_num_queries(7):
+        page = client.get(url)
+    rows = page.context["pairings"].object_list
+    assert len(rows) == 25
+    assert rows[0].mentee.person.full_name == "Row mentee 25" and "Reason 25" in page.text
+    assert "Billing escalations" in page.text
+    assert "?pairs_page=2#pairs-heading" in page.text
