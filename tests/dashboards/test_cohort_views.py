@@ -283,3 +283,44 @@ def test_each_run_is_listed_with_its_own_number_of_pairs(client, world):
 
 def _runs(client, cohort):
     return client.get(reverse("programmes:cohort-detail", args=[cohort.pk])).context["runs"]
+
+
+def test_the_lists_rows_say_places_partners_and_what_to_do_as_counted_by_hand(client, world):
+    """The world: Omar Mentor (2 places) with Ada Mentee, Lin Mentor (1) with Bo Mentee, all able to
+    log in. Here Lin's pair ends early and a mentee without a login and a waitlisted mentor join."""
+    from closeout.services import pairing_end_early
+
+    pairing_end_early(pairing=world.pair2, reason="Moved team", by=world.admin)
+    newcomer = EnrolmentFactory(
+        cohort=world.cohort, role="mentee", person=PersonFactory(full_name="Nia <New>")
+    )
+    EnrolmentFactory(
+        cohort=world.cohort, role="mentor", status="waitlisted", person=PersonFactory(full_name="Wes Waiting")
+    )
+    login(client, world.admin)
+    text = client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk])).text
+    row = '<li class="list-group-item d-flex justify-content-between flex-wrap gap-2">'
+    assert (
+        f'{row}<span>{world.mentor.full_name} <small class="text-body-secondary">Tier 2</small></span>'
+        f"<small>2 slots · {world.mentee.full_name}</small></li>"
+    ) in text
+    assert "<small>1 slot</small></li>" in text  # Lin, whose pair ended early
+    end = reverse("closeout:pairing-end", args=[world.pair.pk])
+    assert (
+        f'<small class="text-body-secondary">Tier 1</small></span>'
+        f'<small>with {world.mentor.full_name} · <a href="{end}">End early</a></small></li>'
+    ) in text
+    rematch = reverse("closeout:rematch", args=[world.pair2.mentee_id])
+    assert (
+        '<small><span class="text-warning-emphasis">not matched</span> · ended early with '
+        f'{world.pair2.mentor.person.full_name} · <a href="{rematch}">Find a mentor</a></small></li>'
+    ) in text
+    assert (
+        f'{row}<span>Nia &lt;New&gt; <small class="text-body-secondary">{newcomer.person.team.name}</small>'
+        ' <span class="badge text-bg-warning">not activated</span></span>'
+        '<small><span class="text-warning-emphasis">not matched</span>'
+    ) in text
+    assert (
+        '<li class="list-group-item d-flex justify-content-between"><span>Wes Waiting</span>'
+        "<small>Mentor · Waitlisted</small></li>"
+    ) in text
