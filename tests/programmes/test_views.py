@@ -194,3 +194,25 @@ def test_programme_page_counts_one_mentor_and_one_mentee_in_the_singular(client,
     login(client, world.admin)
     page = " ".join(client.get(world.cohort.programme.get_absolute_url()).text.split())
     assert "1 mentor, 1 mentee" in page
+
+
+def test_cohort_list_counts_active_mentors_and_mentees_by_hand(client, world):
+    """The world's cohort has 2 active mentors and 2 active mentees; here 1 more active mentee, a
+    waitlisted mentee, an applying mentor and a withdrawn mentor (none of which count), and an
+    empty cohort (0 and 0, not a missing row)."""
+    from tests.factories import EnrolmentFactory
+
+    EnrolmentFactory(cohort=world.cohort, role="mentee")
+    EnrolmentFactory(cohort=world.cohort, role="mentee", status=Enrolment.Status.WAITLISTED)
+    EnrolmentFactory(cohort=world.cohort, role="mentor", status=Enrolment.Status.APPLIED)
+    EnrolmentFactory(cohort=world.cohort, role="mentor", status=Enrolment.Status.WITHDRAWN)
+    empty = CohortFactory(programme=world.cohort.programme, name="Empty one")
+    login(client, world.admin)
+    rows = {
+        c.pk: (c.mentor_count, c.mentee_count)
+        for c in client.get(reverse("programmes:cohort-list")).context["page"]
+    }
+    assert rows == {world.cohort.pk: (2, 3), empty.pk: (0, 0)}
+    programme_page = client.get(reverse("programmes:programme-detail", args=[world.cohort.programme.pk])).text
+    assert "2 mentors," in programme_page
+    assert "0 mentees" in programme_page and "3 mentees" in programme_page
