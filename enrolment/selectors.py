@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from matching.models import Pairing
 from people.models import Person, Team
+from people.selectors import by_name_for_search
 from programmes.models import Cohort, Enrolment
 
 from .models import Invitation
@@ -212,6 +213,8 @@ def person_list(
         people = people.with_login()
     elif login == "not_activated":
         people = people.with_login(activated=False)
+    if sort in ("", "name") and q:
+        return people.order_by(*by_name_for_search(q))
     return people.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
