@@ -31,6 +31,22 @@ def in_active_pairing():
     )
 
 
+def review_list_lengths(cohort: Cohort) -> dict[str, int]:
+    """How long the review page's lists are (mentor applications, the waitlist, everyone enrolled:
+    the same filters as `mentor_applications`, `waitlist` and `cohort_enrolments_for_review`), from
+    one COUNT grouped by role and status instead of a COUNT per list."""
+    groups = {
+        (row["role"], row["status"]): row["n"]
+        for row in cohort.enrolments.order_by().values("role", "status").annotate(n=Count("*"))
+    }
+    gone = (Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED)
+    return {
+        "applications": groups.get((Enrolment.Role.MENTOR, Enrolment.Status.APPLIED), 0),
+        "waitlist": groups.get((Enrolment.Role.MENTEE, Enrolment.Status.WAITLISTED), 0),
+        "enrolled": sum(n for (_role, status), n in groups.items() if status not in gone),
+    }
+
+
 def mentor_applications(cohort: Cohort):
     return (
         Enrolment.objects.filter(cohort=cohort, role=Enrolment.Role.MENTOR, status=Enrolment.Status.APPLIED)

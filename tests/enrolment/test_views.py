@@ -426,9 +426,10 @@ def test_my_enrolments_queries_do_not_grow(client, world, n, django_assert_num_q
         assert client.get(url("mine")).status_code == 200
 
 
-# user (with person and roles), cohort, applications, their skills, mentor capacities, active mentees,
-# waitlist, enrolments, invitations (a count and a page of each of these four lists).
-REVIEW_QUERIES = 13
+# user (with person and roles), cohort, the lengths of the applications, waitlist and enrolments
+# (one COUNT grouped by role and status), a page of each, the applications' skills, mentor
+# capacities, active mentees, invitations (a count and a page).
+REVIEW_QUERIES = 11
 # user (with person and roles), cohort, the people shown, invitations (a count and a page).
 INVITE_QUERIES = 5
 MINE_QUERIES = 2
@@ -593,3 +594,27 @@ def test_review_rows_say_places_login_profile_and_actions_as_counted_by_hand(cli
     closed = client.get(url("review", world.cohort.pk)).text
     assert "<td>1 of 2 places taken</td>" in closed
     assert url("move", newcomer.pk) not in closed and "/capacity/" not in closed
+
+
+def test_review_lists_lengths_are_counted_by_hand(client, world, open_cohort):
+    """2 applying mentors, 3 waitlisted mentees, 1 active mentor, 2 active mentees, 1 withdrawn and
+    1 declined: applications 2, waitlist 3, enrolled 2 + 3 + 1 + 2 = 8 (everyone still in)."""
+    for _ in range(2):
+        EnrolmentFactory(cohort=open_cohort, role="mentor", status="applied")
+    for _ in range(3):
+        EnrolmentFactory(cohort=open_cohort, status="waitlisted")
+    active_mentor(open_cohort)
+    for _ in range(2):
+        EnrolmentFactory(cohort=open_cohort)
+    EnrolmentFactory(cohort=open_cohort, status="withdrawn")
+    EnrolmentFactory(cohort=open_cohort, role="mentor", status="declined")
+    login(client, world.admin)
+    page = client.get(url("review", open_cohort.pk))
+    assert (
+        page.context["applications"].paginator.count,
+        page.context["waitlist"].paginator.count,
+        page.context["enrolments"].paginator.count,
+    ) == (2, 3, 8)
+    assert 'Mentor applications <span class="text-body-secondary">(2)</span>' in page.text
+    assert 'Waitlist <span class="text-body-secondary">(3)</span>' in page.text
+    assert 'Enrolled <span class="text-body-secondary">(8)</span>' in page.text
