@@ -111,12 +111,18 @@ def share_top3(run: MatchRun) -> float | None:
     return round(float((got >= third).mean()), 3)
 
 
-def run_figures(run: MatchRun) -> list[Figure]:
+def run_pair_aggregates(run: MatchRun) -> dict:
+    """{"matched": the run's pairs, "mean" and "lowest": their scores}, in one aggregate (the run
+    page's count of pairs too)."""
+    return run.pairings.aggregate(matched=Count("pk"), mean=Avg("score"), lowest=Min("score"))
+
+
+def run_figures(run: MatchRun, pairs: dict | None = None) -> list[Figure]:
     """The run's headline figures. Mean, lowest and share matched come from its pairs (aggregates
-    in SQL), so every run (published, made before figures were stored, or one pair at a time) shows
-    real numbers; the top-3 share is the matcher's, or for a run without one, the one
-    services.match_run_top3_fill worked out (and said so)."""
-    pairs = run.pairings.aggregate(matched=Count("pk"), mean=Avg("score"), lowest=Min("score"))
+    in SQL, `run_pair_aggregates`), so every run (published, made before figures were stored, or one
+    pair at a time) shows real numbers; the top-3 share is the matcher's, or for a run without one,
+    the one services.match_run_top3_fill worked out (and said so)."""
+    pairs = pairs or run_pair_aggregates(run)
     matched = pairs["matched"]
     stored = run.quality if isinstance(run.quality, dict) else {}
     top3_note = ""

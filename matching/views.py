@@ -147,12 +147,14 @@ def run_detail(request, pk):
         return redirect(run.cohort)
     if run.lacks_top3_share:
         run = _with_top3(run)
+    aggregates = selectors.run_pair_aggregates(run)
     pairings = paginate(
         request,
         selectors.match_run_page_rows(run),
         per_page=PAIRS_PER_PAGE,
         param="pairs_page",
         anchor="pairs-heading",
+        count=aggregates["matched"],
     )
     rule_of = selectors.pair_rules_of(run.cohort, pairings.object_list)
     for pairing in pairings.object_list:
@@ -171,7 +173,7 @@ def run_detail(request, pk):
                 param="unmatched_page",
                 anchor="unmatched-heading",
             ),
-            "figures": selectors.run_figures(run),
+            "figures": selectors.run_figures(run, aggregates),
             "rules": paginate(
                 request,
                 selectors.cohort_pair_rules(run.cohort),
