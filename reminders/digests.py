@@ -124,6 +124,7 @@ def admin_digests_owed(*, now: datetime.datetime, today: datetime.date) -> list:
     if not owed_to:
         return []
     cohorts = [row for row in admin_digest(today=today) if row.needs_attention]
+    _post_to_chat(cohorts, week=period)
     context = {
         "cohorts": cohorts,
         "week": period,
@@ -142,3 +143,37 @@ def admin_digests_owed(*, now: datetime.datetime, today: datetime.date) -> list:
         )
         for admin in owed_to
     ]
+
+
+def _post_to_chat(rows: list[CohortDigest], *, week: str) -> None:
+    """The week's digest also goes to each cohort's chat channel, if it has one, once per week."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from programmes.chat import ChatPost, chat_post_many
+
+    chat_post_many(
+        ChatPost(
+            cohort=row.cohort,
+            key=f"digest:{week}",
+            text=_(
+                "Weekly digest for %(cohort)s: %(at_risk)d pairs at risk (%(silent)d silent, %(flagged)d "
+                "flagged in the pulse, %(overdue)d with overdue goals), %(unmatched)d mentees unmatched, "
+                "%(profiles)d profiles unfinished, %(activation)d logins not activated."
+            )
+            % {
+                "cohort": row.cohort.name,
+                "at_risk": row.at_risk,
+                "silent": row.silent,
+                "flagged": row.flagged,
+                "overdue": row.overdue_goals,
+                "unmatched": row.unmatched,
+                "profiles": row.unfinished_profiles,
+                "activation": row.not_activated,
+            },
+            link=reverse("dashboards:health") + f"?cohort={row.cohort.pk}",
+            link_label=_("Open programme health"),
+        )
+        for row in rows
+        if row.cohort.posts_to_chat()
+    )

@@ -16,6 +16,7 @@ from matching.models import Pairing
 from notifications.models import Preferences
 from notifications.services import OwedNotice, notify_many
 from people.models import Person
+from sessions.chat import silent_pairs_alert
 
 from .models import Reminder
 from .selectors import (
@@ -163,6 +164,8 @@ def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
         del owed
     recorded += record_and_tell(digests.admin_digests_owed(now=now, today=today), now=now)
     with transaction.atomic():
+        # The cohorts' chat channels hear of pairs silent for twice their cadence (once per stretch).
+        silent_pairs_alert(today=today)
         reminders_write_messages(now=now)
         reminders_cancel_unowed()
     return recorded

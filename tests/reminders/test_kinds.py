@@ -459,3 +459,26 @@ def test_scan_in_chunks_commits_each_chunk_while_reading_the_next(world, morning
         ("Lin Mentor", "2026-09-22/2"),
         ("Omar Mentor", "2026-09-22/2"),
     ]
+
+
+# --- the cohort's chat channel hears the digest and silent pairs through the same scan ------------
+
+
+def test_scan_posts_the_weekly_digest_and_silent_pairs_to_the_cohort_chat_once(
+    world, morning, admin_person, settings, django_capture_on_commit_callbacks
+):
+    from tests.realservers import WebhookServer
+
+    settings.CHAT_WEBHOOK_ALLOW_LOOPBACK = True
+    with WebhookServer() as server:
+        world.cohort.chat_webhook_url = server.url("/services/T1/B1/token")
+        world.cohort.save()
+        # Neither pair has met since it started 55 days ago: both silent, so the digest has them too.
+        scan(django_capture_on_commit_callbacks, morning)
+        scan(django_capture_on_commit_callbacks, morning + datetime.timedelta(hours=1))
+        texts = [body["text"] for _path, body in server.requests]
+    digests = [t for t in texts if t.startswith(f"Weekly digest for {world.cohort.name}: 2 pairs at risk")]
+    silent = [t for t in texts if t.startswith("At risk: ")]
+    assert len(digests) == 1
+    assert len(silent) == 2
+    assert len(texts) == 3
