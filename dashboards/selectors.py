@@ -25,11 +25,13 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -390,7 +392,11 @@ def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagemen
 
     # The active pairs and their last session (or start, never having met). Kept: the next session
     # was not yet due (Cohort.session_due_since's rule, turned round so SQLite can add the days).
-    last = Coalesce(Max("sessions__held_on"), F("started_on"))
+    # The last session and whether there was one are read per pair from session_pairing_latest_idx
+    # (two index probes each), not by joining and grouping every session of the organisation.
+    own_sessions = MentoringSession.objects.filter(pairing=OuterRef("pk"))
+    latest = own_sessions.order_by("-held_on", "-id").values("held_on")[:1]
+    last = Coalesce(Subquery(latest, output_field=DateField()), F("started_on"))
     # (An IntegerField, not the column's PositiveSmallIntegerField: SQLite multiplies only those.)
     cadence = ExpressionWrapper(F("cohort__cadence_days"), output_field=IntegerField())
 
@@ -398,17 +404,19 @@ def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagemen
         span = ExpressionWrapper(cadence * datetime.timedelta(days=days), output_field=DurationField())
         return ExpressionWrapper(last + span, output_field=DateField())
 
+    # Aggregated over the annotated pairs as a subquery (Django wraps it: the annotations hold
+    # subqueries), so each pair's probes run once, not once per count.
     active = (
         pairings.filter(status=Pairing.Status.ACTIVE)
         .values("pk")
-        .annotate(met=Count("sessions"), due_on=after(1), late_on=after(2))
+        .annotate(met=Exists(own_sessions), due_on=after(1), late_on=after(2))
     )
     row = active.aggregate(
         n=Count("pk"),
-        within=Count("pk", filter=Q(met__gt=0, due_on__gte=today)),
-        late=Count("pk", filter=Q(met__gt=0, due_on__lt=today, late_on__gte=today)),
-        quiet=Count("pk", filter=Q(met__gt=0, late_on__lt=today)),
-        never=Count("pk", filter=Q(met=0)),
+        within=Count("pk", filter=Q(met=True, due_on__gte=today)),
+        late=Count("pk", filter=Q(met=True, due_on__lt=today, late_on__gte=today)),
+        quiet=Count("pk", filter=Q(met=True, late_on__lt=today)),
+        never=Count("pk", filter=Q(met=False)),
         kept=Count("pk", filter=Q(due_on__gte=today)),
     )
     average_gap = None
