@@ -161,28 +161,43 @@ def months_to_team_median(
     every team's months runs when figures are written, kpis.services.median_reach_refresh): one
     cheap query over at most one row per person.
     """
-    if kpi not in RAMP_UP_KPIS:
-        raise ValueError(f"no ramp-up for {kpi}")
+    return months_to_team_medians(people=people, marked=marked, kpis=[kpi])[kpi]
+
+
+def months_to_team_medians(
+    *, people: QuerySet, marked: QuerySet, kpis: Iterable[str]
+) -> dict[str, dict[tuple[bool, int | None], int]]:
+    """months_to_team_median for several KPIs in one query (the people and who is marked are
+    worked out once for all of them): `{kpi: counts}`."""
+    kpis = list(kpis)
+    for kpi in kpis:
+        if kpi not in RAMP_UP_KPIS:
+            raise ValueError(f"no ramp-up for {kpi}")
     people_sql, people_params = people.order_by().values("pk").query.sql_with_params()
     marked_sql, marked_params = marked.order_by().values("pk").query.sql_with_params()
     first_index, first_params = month_index_sql("reach.first_month")
     hire_index, hire_params = month_index_sql("hired.hire_date")
     persons = connection.ops.quote_name(Person._meta.db_table)
     reaches = connection.ops.quote_name(MedianReach._meta.db_table)
+    kpi_marks = ", ".join(["%s"] * len(kpis))
     sql = f"""
-        SELECT CASE WHEN hired.id IN ({marked_sql}) THEN 1 ELSE 0 END AS is_marked,
+        SELECT reach.kpi,
+               CASE WHEN hired.id IN ({marked_sql}) THEN 1 ELSE 0 END AS is_marked,
                {first_index} - {hire_index} AS months,
                COUNT(*)
         FROM {persons} hired
-        JOIN {reaches} reach ON reach.person_id = hired.id AND reach.kpi = %s
+        JOIN {reaches} reach ON reach.person_id = hired.id AND reach.kpi IN ({kpi_marks})
         WHERE hired.id IN ({people_sql})
-        GROUP BY 1, 2
+        GROUP BY 1, 2, 3
     """  # noqa: S608 (the names are the models' own; every value is a parameter)
     # In the order the placeholders appear.
-    params = (*marked_params, *first_params, *hire_params, kpi, *people_params)
+    params = (*marked_params, *first_params, *hire_params, *kpis, *people_params)
+    counts: dict[str, dict[tuple[bool, int | None], int]] = {kpi: {} for kpi in kpis}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {(bool(is_marked), months): count for is_marked, months, count in cursor.fetchall()}
+        for kpi, is_marked, months, count in cursor.fetchall():
+            counts[kpi][(bool(is_marked), months)] = count
+    return counts
 
 
 def month_index_sql(column: str) -> tuple[str, tuple]:

@@ -109,8 +109,8 @@ def test_page_queries_do_not_grow_with_people(client, world, django_assert_num_q
     # The session, from the database as the cache was just emptied, and the user with person and
     # roles (2); their teams (1); the filter form's choices: programmes, cohorts, teams (3); KPI
     # panel: cohorts, then two per started cohort (the world's, Spring 2026, the ramp-up cohort: 7);
-    # ramp-up: the months with figures and one per KPI (3).
-    with django_assert_num_queries(16):
+    # ramp-up: the months with figures and one for every KPI (2).
+    with django_assert_num_queries(15):
         client.get(reverse("dashboards:kpis"))
     # Kept: only the page's own queries (the user, their teams, the form's three choices).
     with django_assert_num_queries(5):
