@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -225,7 +226,10 @@ def _answer_rows(checkins, keys: list[str]) -> dict[tuple, dict]:
             last_id=Max("pk"),
         )
     )
-    inner, params = grouped.query.sql_with_params()
+    try:
+        inner, params = grouped.query.sql_with_params()
+    except EmptyResultSet:  # a filter that nothing can match (no teams, no pairs)
+        return {}
     q = connection.ops.quote_name
     by = ", ".join(f"g.{q(key)}" for key in keys)
     number = "NUMERIC" if connection.vendor == "postgresql" else "REAL"
@@ -383,7 +387,6 @@ def _ratings_row(sessions, scope: Scope) -> dict:
             }
         )
     )
-    inner, params = grouped.query.sql_with_params()
     q = connection.ops.quote_name
     joins = [
         f"JOIN {q(Pairing._meta.db_table)} p ON p.id = g.pairing_id",
@@ -403,7 +406,10 @@ def _ratings_row(sessions, scope: Scope) -> dict:
 
         counted, counted_params = "1 = 1", ()
         if teams is not None:
-            teams_sql, counted_params = teams.order_by().values("pk").query.sql_with_params()
+            try:
+                teams_sql, counted_params = teams.order_by().values("pk").query.sql_with_params()
+            except EmptyResultSet:  # no teams: nobody's ratings count
+                teams_sql, counted_params = "SELECT NULL", ()
             person = f"{alias}_person"
             joins.append(f"JOIN {q(Person._meta.db_table)} {person} ON {person}.id = {alias}.person_id")
             counted = f"{person}.team_id IN ({teams_sql})"
@@ -422,6 +428,10 @@ def _ratings_row(sessions, scope: Scope) -> dict:
             columns.append(template.format(f"CASE WHEN {counted} THEN {value} END"))
             column_params += counted_params
             names.append(f"{role}_{name}")
+    try:
+        inner, params = grouped.query.sql_with_params()
+    except EmptyResultSet:  # a filter that nothing can match (no teams, no pairs)
+        return {name: None if name.endswith(("_set_sum", "_set_lo", "_set_hi")) else 0 for name in names}
     sql = f"SELECT {', '.join(columns)} FROM ({inner}) g {' '.join(joins)}"  # noqa: S608 - names are the models' own, every value bound
     with connection.cursor() as cursor:
         cursor.execute(sql, [*column_params, *params])

@@ -206,3 +206,16 @@ def test_a_cohort_filter_narrows_activity(answers, world, admin_user):
     data = engagement(scope, today=answers.today)
     assert data.active_pairings == 2
     assert Cohort.objects.count() >= 2
+
+
+def test_satisfaction_of_nobody_is_empty_not_an_error(answers):
+    from dashboards.filters import Scope
+    from dashboards.privacy import Publisher
+    from dashboards.selectors import satisfaction
+    from people.models import Team
+
+    nobody = Scope(teams=Team.objects.none(), team_key="teams:")
+    data = satisfaction(nobody, Publisher(nobody.key()), today=answers.today)
+    for role in ("mentee", "mentor"):
+        assert data.pulse[role].people == 0 and data.ratings[role].people == 0
+    assert data.ratings["mentee"].answers == "0:0:0:0"
