@@ -37,7 +37,7 @@ from kpis.selectors import (
     data_months,
     figures_version,
     month_start,
-    months_to_team_median,
+    months_to_team_medians,
     period_summaries,
     pooled,
 )
@@ -274,7 +274,7 @@ def ramp_up(scope: Scope) -> list[RampUp]:
     """For people hired within the months that have KPI figures (and within the date range): months
     from their hire month until they first reach their team's median, mentees of the cohorts in scope
     against people who never enrolled; people who have not reached it yet are counted as not yet.
-    Three queries: the months with figures, then one per KPI."""
+    Two queries: the months with figures, then every KPI's counts."""
     first, last = data_months()
     if first is None:
         return []
@@ -289,8 +289,9 @@ def ramp_up(scope: Scope) -> list[RampUp]:
     never_enrolled = ~Exists(Enrolment.objects.filter(person=OuterRef("pk")))
     people = within.filter(pk__in=mentored_ids) | within.filter(never_enrolled)
     result = []
+    by_kpi = months_to_team_medians(people=people, marked=mentored, kpis=RAMP_UP_KPIS)
     for kpi_field in RAMP_UP_KPIS:
-        counts = months_to_team_median(people=people, marked=mentored, kpi=kpi_field)
+        counts = by_kpi[kpi_field]
         groups = {}
         for marked in (True, False):
             mine = {months: n for (is_marked, months), n in counts.items() if is_marked == marked}

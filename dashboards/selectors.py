@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -25,11 +26,15 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
     Max,
+    Min,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -39,6 +44,7 @@ from django.utils import timezone
 
 from closeout.models import SurveyResponse
 from matching.models import Pairing
+from people.models import Person
 from programmes.models import Enrolment, Programme
 from sessions.models import CheckIn, Goal, MentoringSession
 
@@ -201,6 +207,62 @@ def _checkin_role():
     )
 
 
+def _answer_rows(checkins, keys: list[str]) -> dict[tuple, dict]:
+    """The check-ins' pulse figures by `keys` (annotations or columns of `checkins`): the mean
+    satisfaction (`value`), the people who answered and the answer-set fingerprint (privacy.py's
+    n, sum, lo, hi), as `{key values: row}`.
+
+    First grouped by pair and person (a few rows each, by hash), then by `keys`: the distinct
+    people are then counted over thousands of rows, not sorted out of every check-in. The mean is
+    the same division AVG makes (numeric on PostgreSQL), so the figures are AVG's to the last digit."""
+    grouped = (
+        checkins.order_by()
+        .values("pairing_id", "person_id", *keys)
+        .annotate(
+            total=Sum("satisfaction"),
+            answers=Count("pk"),
+            ids=Sum("pk"),
+            first_id=Min("pk"),
+            last_id=Max("pk"),
+        )
+    )
+    try:
+        inner, params = grouped.query.sql_with_params()
+    except EmptyResultSet:  # a filter that nothing can match (no teams, no pairs)
+        return {}
+    q = connection.ops.quote_name
+    by = ", ".join(f"g.{q(key)}" for key in keys)
+    number = "NUMERIC" if connection.vendor == "postgresql" else "REAL"
+    sql = (
+        f"SELECT {by}, CAST(SUM(g.total) AS {number}) / SUM(g.answers), COUNT(DISTINCT g.person_id), "  # noqa: S608 - names are ours, values bound
+        f"SUM(g.answers), SUM(g.ids), MIN(g.first_id), MAX(g.last_id) FROM ({inner}) g GROUP BY {by}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    width = len(keys)
+    return {
+        tuple(row[:width]): {
+            "value": float(row[width]),
+            "people": row[width + 1],
+            **{
+                name: int(value)
+                for name, value in zip(("n", "sum", "lo", "hi"), row[width + 2 :], strict=True)
+            },
+        }
+        for row in found
+    }
+
+
+def _as_date(value) -> datetime.date:
+    """A month from raw SQL: a date or timestamp on PostgreSQL, text on SQLite."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
 def satisfaction(
     scope: Scope,
     publisher: Publisher,
@@ -214,12 +276,7 @@ def satisfaction(
         _in_teams(scope, "person__team"),
         _in_dates(scope, "created_at__date"),
     ).annotate(role=_checkin_role())
-    pulse_rows = {
-        row["role"]: row
-        for row in checkins.values("role").annotate(
-            value=Avg("satisfaction"), people=Count("person", distinct=True), **answer_set_aggregates()
-        )
-    }
+    pulse_rows = {role: row for (role,), row in _answer_rows(checkins, ["role"]).items()}
     pulse = {
         role: publisher.answered(
             f"pulse:{role}", row.get("value"), row.get("people", 0), answers=answer_set(row)
@@ -230,12 +287,11 @@ def satisfaction(
 
     months = months_of(scope, today)
     # A date range wholly in the future has no months to show (and nothing to ask for).
+    recent = checkins.filter(created_at__date__gte=months[0] if months else today).annotate(
+        month=TruncMonth("created_at", output_field=DateField())
+    )
     by_month = {
-        (row["month"], row["role"]): row
-        for row in checkins.filter(created_at__date__gte=months[0] if months else today)
-        .annotate(month=TruncMonth("created_at", output_field=DateField()))
-        .values("month", "role")
-        .annotate(value=Avg("satisfaction"), people=Count("person", distinct=True), **answer_set_aggregates())
+        (_as_date(month), role): row for (month, role), row in _answer_rows(recent, ["month", "role"]).items()
     }
     pulse_months = []
     for month in months:
@@ -258,23 +314,7 @@ def satisfaction(
             _in_teams(scope, "mentee__person__team") | _in_teams(scope, "mentor__person__team")
         )
         sessions = sessions.filter(pairing__in=list(touching.values_list("pk", flat=True)))
-    mentor_logged = Q(logged_by_id=F("pairing__mentor__person_id"))
-    rated = {}
-    for role, own, other in (
-        (Enrolment.Role.MENTOR, mentor_logged, ~mentor_logged),
-        (Enrolment.Role.MENTEE, ~mentor_logged, mentor_logged),
-    ):
-        person = f"pairing__{role}__person"
-        in_team = _in_teams(scope, f"{person}__team")
-        by_self = own & Q(rating__isnull=False) & in_team
-        by_partner = other & Q(partner_rating__isnull=False) & in_team
-        rated[f"{role}_sum"] = Coalesce(Sum("rating", filter=by_self), 0) + Coalesce(
-            Sum("partner_rating", filter=by_partner), 0
-        )
-        rated[f"{role}_n"] = Count("pk", filter=by_self) + Count("pk", filter=by_partner)
-        rated[f"{role}_people"] = Count(person, filter=by_self | by_partner, distinct=True)
-        rated.update(answer_set_aggregates(f"{role}_set_", filter=by_self | by_partner))
-    row = sessions.aggregate(**rated)
+    row = _ratings_row(sessions, scope)
     ratings = {
         role: publisher.answered(
             f"rating:{role}",
@@ -319,6 +359,85 @@ def satisfaction(
         else None
     )
     return Satisfaction(pulse, pulse_months, ratings, survey, nps, survey_people, target)
+
+
+def _ratings_row(sessions, scope: Scope) -> dict:
+    """Both roles' session ratings (sum, count, people and the answer-set fingerprint) over
+    `sessions`, counting a role's ratings only where that role's person is in the scope's teams.
+
+    First each pair's sessions grouped by who logged them (no join: a few rows per pair), then
+    those groups joined to the pairs and their two people: joining every session to the pairs
+    before aggregating cost four times as much. Written as SQL around the queryset's own SQL (as
+    _retention_of), since Django joins only before it groups."""
+    not_null = {column: Q(**{f"{column}__isnull": False}) for column in ("rating", "partner_rating")}
+    grouped = (
+        sessions.order_by()
+        .values("pairing_id", "logged_by_id")
+        .annotate(
+            **{
+                f"{column}_{name}": aggregate
+                for column, rated in not_null.items()
+                for name, aggregate in (
+                    ("n", Count(column)),
+                    ("sum", Sum(column)),
+                    ("ids", Sum("pk", filter=rated)),
+                    ("lo", Min("pk", filter=rated)),
+                    ("hi", Max("pk", filter=rated)),
+                )
+            }
+        )
+    )
+    q = connection.ops.quote_name
+    joins = [
+        f"JOIN {q(Pairing._meta.db_table)} p ON p.id = g.pairing_id",
+        f"JOIN {q(Enrolment._meta.db_table)} mentor ON mentor.id = p.mentor_id",
+        f"JOIN {q(Enrolment._meta.db_table)} mentee ON mentee.id = p.mentee_id",
+    ]
+    teams = scope.people_teams
+    columns, column_params, names = [], [], []
+    for role in (Enrolment.Role.MENTOR, Enrolment.Role.MENTEE):
+        alias = role.value  # the joined enrolment of that side
+        # The one who logged a session rated it (rating); the other side's is partner_rating.
+        logged = "g.logged_by_id = mentor.person_id"
+        own = logged if role == Enrolment.Role.MENTOR else f"NOT ({logged})"
+
+        def mine(name: str, own=own) -> str:
+            return f"(CASE WHEN {own} THEN g.rating_{name} ELSE g.partner_rating_{name} END)"
+
+        counted, counted_params = "1 = 1", ()
+        if teams is not None:
+            try:
+                teams_sql, counted_params = teams.order_by().values("pk").query.sql_with_params()
+            except EmptyResultSet:  # no teams: nobody's ratings count
+                teams_sql, counted_params = "SELECT NULL", ()
+            person = f"{alias}_person"
+            joins.append(f"JOIN {q(Person._meta.db_table)} {person} ON {person}.id = {alias}.person_id")
+            counted = f"{person}.team_id IN ({teams_sql})"
+        person_rated = f"CASE WHEN {mine('n')} > 0 THEN {alias}.person_id END"
+        # CASE rather than FILTER: the same SQL on SQLite and PostgreSQL. Each column holds the
+        # team test once, so its parameters once.
+        for name, template, value in (
+            ("sum", "COALESCE(SUM({}), 0)", mine("sum")),
+            ("n", "COALESCE(SUM({}), 0)", mine("n")),
+            ("people", "COUNT(DISTINCT {})", person_rated),
+            ("set_n", "COALESCE(SUM({}), 0)", mine("n")),
+            ("set_sum", "SUM({})", mine("ids")),
+            ("set_lo", "MIN({})", mine("lo")),
+            ("set_hi", "MAX({})", mine("hi")),
+        ):
+            columns.append(template.format(f"CASE WHEN {counted} THEN {value} END"))
+            column_params += counted_params
+            names.append(f"{role}_{name}")
+    try:
+        inner, params = grouped.query.sql_with_params()
+    except EmptyResultSet:  # a filter that nothing can match (no teams, no pairs)
+        return {name: None if name.endswith(("_set_sum", "_set_lo", "_set_hi")) else 0 for name in names}
+    sql = f"SELECT {', '.join(columns)} FROM ({inner}) g {' '.join(joins)}"  # noqa: S608 - names are the models' own, every value bound
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*column_params, *params])
+        values = cursor.fetchone()
+    # Every figure here is a whole number; PostgreSQL sums counts as numeric.
+    return {name: None if value is None else int(value) for name, value in zip(names, values, strict=True)}
 
 
 # --- engagement --------------------------------------------------------------------------------
@@ -390,7 +509,11 @@ def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagemen
 
     # The active pairs and their last session (or start, never having met). Kept: the next session
     # was not yet due (Cohort.session_due_since's rule, turned round so SQLite can add the days).
-    last = Coalesce(Max("sessions__held_on"), F("started_on"))
+    # The last session and whether there was one are read per pair from session_pairing_latest_idx
+    # (two index probes each), not by joining and grouping every session of the organisation.
+    own_sessions = MentoringSession.objects.filter(pairing=OuterRef("pk"))
+    latest = own_sessions.order_by("-held_on", "-id").values("held_on")[:1]
+    last = Coalesce(Subquery(latest, output_field=DateField()), F("started_on"))
     # (An IntegerField, not the column's PositiveSmallIntegerField: SQLite multiplies only those.)
     cadence = ExpressionWrapper(F("cohort__cadence_days"), output_field=IntegerField())
 
@@ -398,17 +521,19 @@ def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagemen
         span = ExpressionWrapper(cadence * datetime.timedelta(days=days), output_field=DurationField())
         return ExpressionWrapper(last + span, output_field=DateField())
 
+    # Aggregated over the annotated pairs as a subquery (Django wraps it: the annotations hold
+    # subqueries), so each pair's probes run once, not once per count.
     active = (
         pairings.filter(status=Pairing.Status.ACTIVE)
         .values("pk")
-        .annotate(met=Count("sessions"), due_on=after(1), late_on=after(2))
+        .annotate(met=Exists(own_sessions), due_on=after(1), late_on=after(2))
     )
     row = active.aggregate(
         n=Count("pk"),
-        within=Count("pk", filter=Q(met__gt=0, due_on__gte=today)),
-        late=Count("pk", filter=Q(met__gt=0, due_on__lt=today, late_on__gte=today)),
-        quiet=Count("pk", filter=Q(met__gt=0, late_on__lt=today)),
-        never=Count("pk", filter=Q(met=0)),
+        within=Count("pk", filter=Q(met=True, due_on__gte=today)),
+        late=Count("pk", filter=Q(met=True, due_on__lt=today, late_on__gte=today)),
+        quiet=Count("pk", filter=Q(met=True, late_on__lt=today)),
+        never=Count("pk", filter=Q(met=False)),
         kept=Count("pk", filter=Q(due_on__gte=today)),
     )
     average_gap = None

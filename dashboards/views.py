@@ -1,11 +1,17 @@
 import csv
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
+from kpis.selectors import figures_version
 from mentorship.spreadsheets import neutralised
 
 from . import selectors
@@ -20,15 +26,51 @@ def cache_seconds() -> int:
     return getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
 
 
-def _context(request, title):
-    scope, form = scope_for(request.user, request.GET)
+def _figures(scope) -> tuple[selectors.Outcomes, dict]:
     data = selectors.outcomes_cached(scope, seconds=cache_seconds())
+    return data, panels(data)
+
+
+def _rendered_panels(scope, *, printable: bool) -> dict:
+    """Every panel's HTML and the active pairings the heading counts. The HTML is kept as the
+    figures are (cache_seconds(), the day, the KPI figures' version): a kept page then costs a cache
+    read instead of building the charts and drawing some 2,000 table cells again."""
+
+    def render_now() -> dict:
+        data, laid_out = _figures(scope)
+        context = {"panels": laid_out, "scope": scope, "query": scope.query(), "printable": printable}
+        html = render_to_string("dashboards/_panels.html", context)
+        return {"html": mark_safe(html), "active_pairings": data.active_pairings}  # noqa: S308 (rendered by templates, escaped there)
+
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return render_now()
+    key = ":".join(
+        [
+            "dashboards:panels-html",
+            "print" if printable else "page",
+            get_language() or "",
+            scope.key(),
+            timezone.localdate().isoformat(),
+            figures_version(),
+        ]
+    )
+    found = cache.get(key)
+    if found is None:
+        found = render_now()
+        cache.set(key, found, seconds)
+    return found
+
+
+def _context(request, title, *, printable: bool = False):
+    scope, form = scope_for(request.user, request.GET)
+    rendered = _rendered_panels(scope, printable=printable)
     return {
         "title": title,
         "form": form,
         "scope": scope,
-        "data": data,
-        "panels": panels(data),
+        "panels_html": rendered["html"],
+        "active_pairings": rendered["active_pairings"],
         "min_group": MIN_GROUP,
         "bands": ", ".join(f"{b:,}" for b in BANDS),
         "query": scope.query(),
@@ -43,7 +85,7 @@ def overview(request):
 
 @permission_required("dashboards.view", raise_exception=True)
 def report(request):
-    return render(request, "dashboards/report.html", _context(request, _("Outcome report")))
+    return render(request, "dashboards/report.html", _context(request, _("Outcome report"), printable=True))
 
 
 def _csv(filename, tables):
@@ -63,13 +105,15 @@ def _csv(filename, tables):
 def panel_csv(request, panel):
     if panel not in PANELS:
         raise Http404
-    context = _context(request, "")
-    return _csv(f"{panel}.csv", context["panels"][panel].all_tables)
+    scope, _form = scope_for(request.user, request.GET)
+    _data, laid_out = _figures(scope)
+    return _csv(f"{panel}.csv", laid_out[panel].all_tables)
 
 
 @permission_required("dashboards.view", raise_exception=True)
 def report_csv(request):
-    context = _context(request, "")
-    tables = [t for p in context["panels"].values() for t in p.all_tables]
-    tables += [t for p in kpi_panels_for(context["scope"]).values() for t in p.tables]
+    scope, _form = scope_for(request.user, request.GET)
+    _data, laid_out = _figures(scope)
+    tables = [t for p in laid_out.values() for t in p.all_tables]
+    tables += [t for p in kpi_panels_for(scope).values() for t in p.tables]
     return _csv("outcome-report.csv", tables)

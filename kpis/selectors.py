@@ -8,14 +8,16 @@ as querysets; which people are mentees, and who they are compared with, is decid
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Avg, Count, F, FloatField, Max, Min, Q, QuerySet, Sum
+from django.db.models import Avg, Case, CharField, Count, Max, Min, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Person
@@ -88,29 +90,58 @@ def period_summaries(
     *, people: QuerySet, periods: dict[str, tuple[datetime.date, datetime.date]]
 ) -> dict[str, dict[str, Summary]]:
     """`{period: {kpi field: Summary}}` for `people` (a Person queryset) over each period, given as
-    [first month, first month after it). One query: person means in a subquery, then their mean."""
+    [first month, first month after it); the periods do not overlap. One query: each person's
+    means per period in a subquery (grouped by person and period, so each row feeds one mean per
+    KPI rather than one per KPI and period), then their mean per period."""
+    ordered = sorted(periods.items(), key=lambda item: item[1][0])
+    for (_name, (_first, after)), (_next, (first, _after)) in itertools.pairwise(ordered):
+        if first < after:
+            raise ValueError("periods overlap")
     start = min(first for first, _after in periods.values())
     end = max(after for _first, after in periods.values())
-    inner, outer = {}, {}
-    for name, (first, after) in periods.items():
-        in_period = Q(month__gte=first, month__lt=after)
-        for kpi in KPIS:
-            key = f"{kpi.field}__{name}"
-            inner[f"m_{key}"] = Avg(kpi.field, filter=in_period)
-            inner[f"n_{key}"] = Count(kpi.field, filter=in_period)
-            outer[f"mean_{key}"] = Avg(f"m_{key}")
-            # Sums of squares, not STDDEV_SAMP: SQLite's fails on a group of one.
-            outer[f"squares_{key}"] = Sum(F(f"m_{key}") * F(f"m_{key}"), output_field=FloatField())
-            # COUNT skips the NULL mean of someone without figures in this period.
-            outer[f"people_{key}"] = Count(f"m_{key}")
-            outer[f"months_{key}"] = Sum(f"n_{key}")
-    row = (
-        AgentMonth.objects.filter(person__in=people.values("pk"), month__gte=start, month__lt=end)
-        .values("person")
-        .annotate(**inner)
-        .aggregate(**outer)
+    period = Case(
+        *[When(month__gte=first, month__lt=after, then=Value(name)) for name, (first, after) in ordered],
+        output_field=CharField(),
     )
-    return {name: {kpi.field: _summary(row, f"{kpi.field}__{name}") for kpi in KPIS} for name in periods}
+    inner = (
+        AgentMonth.objects.filter(person__in=people.values("pk"), month__gte=start, month__lt=end)
+        .annotate(period=period)
+        .values("person", "period")
+        .annotate(**{f"m_{kpi.field}": Avg(kpi.field) for kpi in KPIS})
+        .annotate(**{f"n_{kpi.field}": Count(kpi.field) for kpi in KPIS})
+        .order_by()
+    )
+    try:
+        inner_sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # nobody to count (a manager without teams)
+        inner_sql = None
+    columns = []
+    for kpi in KPIS:
+        mean, count = f"g.m_{kpi.field}", f"g.n_{kpi.field}"
+        # Sums of squares, not STDDEV_SAMP: SQLite's fails on a group of one. COUNT skips the
+        # NULL mean of someone without figures of this KPI in the period.
+        columns += [f"AVG({mean})", f"SUM({mean} * {mean})", f"COUNT({mean})", f"SUM({count})"]
+    sql = f"SELECT g.period, {', '.join(columns)} FROM ({inner_sql}) g GROUP BY g.period"  # noqa: S608 (the names are the models' own; every value is a parameter)
+    found = {}
+    if inner_sql is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = {row[0]: row[1:] for row in cursor.fetchall()}
+    result = {}
+    for name in periods:
+        values = found.get(name, (None, None, 0, 0) * len(KPIS))
+        result[name] = {}
+        for i, kpi in enumerate(KPIS):
+            mean, squares, people_count, months = values[4 * i : 4 * i + 4]
+            key = f"{kpi.field}__{name}"
+            row = {
+                f"mean_{key}": mean,
+                f"squares_{key}": squares,
+                f"people_{key}": people_count,
+                f"months_{key}": int(months or 0),
+            }
+            result[name][kpi.field] = _summary(row, key)
+    return result
 
 
 def _summary(row: dict, key: str) -> Summary:
@@ -161,28 +192,43 @@ def months_to_team_median(
     every team's months runs when figures are written, kpis.services.median_reach_refresh): one
     cheap query over at most one row per person.
     """
-    if kpi not in RAMP_UP_KPIS:
-        raise ValueError(f"no ramp-up for {kpi}")
+    return months_to_team_medians(people=people, marked=marked, kpis=[kpi])[kpi]
+
+
+def months_to_team_medians(
+    *, people: QuerySet, marked: QuerySet, kpis: Iterable[str]
+) -> dict[str, dict[tuple[bool, int | None], int]]:
+    """months_to_team_median for several KPIs in one query (the people and who is marked are
+    worked out once for all of them): `{kpi: counts}`."""
+    kpis = list(kpis)
+    for kpi in kpis:
+        if kpi not in RAMP_UP_KPIS:
+            raise ValueError(f"no ramp-up for {kpi}")
     people_sql, people_params = people.order_by().values("pk").query.sql_with_params()
     marked_sql, marked_params = marked.order_by().values("pk").query.sql_with_params()
     first_index, first_params = month_index_sql("reach.first_month")
     hire_index, hire_params = month_index_sql("hired.hire_date")
     persons = connection.ops.quote_name(Person._meta.db_table)
     reaches = connection.ops.quote_name(MedianReach._meta.db_table)
+    kpi_marks = ", ".join(["%s"] * len(kpis))
     sql = f"""
-        SELECT CASE WHEN hired.id IN ({marked_sql}) THEN 1 ELSE 0 END AS is_marked,
+        SELECT reach.kpi,
+               CASE WHEN hired.id IN ({marked_sql}) THEN 1 ELSE 0 END AS is_marked,
                {first_index} - {hire_index} AS months,
                COUNT(*)
         FROM {persons} hired
-        JOIN {reaches} reach ON reach.person_id = hired.id AND reach.kpi = %s
+        JOIN {reaches} reach ON reach.person_id = hired.id AND reach.kpi IN ({kpi_marks})
         WHERE hired.id IN ({people_sql})
-        GROUP BY 1, 2
+        GROUP BY 1, 2, 3
     """  # noqa: S608 (the names are the models' own; every value is a parameter)
     # In the order the placeholders appear.
-    params = (*marked_params, *first_params, *hire_params, kpi, *people_params)
+    params = (*marked_params, *first_params, *hire_params, *kpis, *people_params)
+    counts: dict[str, dict[tuple[bool, int | None], int]] = {kpi: {} for kpi in kpis}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {(bool(is_marked), months): count for is_marked, months, count in cursor.fetchall()}
+        for kpi, is_marked, months, count in cursor.fetchall():
+            counts[kpi][(bool(is_marked), months)] = count
+    return counts
 
 
 def month_index_sql(column: str) -> tuple[str, tuple]:

@@ -109,8 +109,8 @@ def test_page_queries_do_not_grow_with_people(client, world, django_assert_num_q
     # The session, from the database as the cache was just emptied, and the user with person and
     # roles (2); their teams (1); the filter form's choices: programmes, cohorts, teams (3); KPI
     # panel: cohorts, then two per started cohort (the world's, Spring 2026, the ramp-up cohort: 7);
-    # ramp-up: the months with figures and one per KPI (3).
-    with django_assert_num_queries(16):
+    # ramp-up: the months with figures and one for every KPI (2).
+    with django_assert_num_queries(15):
         client.get(reverse("dashboards:kpis"))
     # Kept: only the page's own queries (the user, their teams, the form's three choices).
     with django_assert_num_queries(5):
@@ -190,3 +190,31 @@ def test_dashboard_report_and_report_csv_carry_the_kpi_panels(client, world, fig
     assert reverse("dashboards:kpi-csv", args=["support-kpis"]) not in html
     rows = list(csv.reader(io.StringIO(client.get(reverse("dashboards:report-csv"), query).content.decode())))
     assert ["During", "90.0", "5", "5", "83.0", "5", "5", "'+6.0 (+2.1 to +9.9)"] in rows
+
+
+@time_machine.travel("2026-11-02 10:00:00Z", tick=False)
+def test_the_kept_dashboard_and_report_html_follow_a_kpi_import(client, world, figures):
+    from decimal import Decimal
+
+    from kpis.models import AgentMonth
+
+    did, _ramp = figures
+    login(client, world.admin)
+    query = {"cohort": did.cohort.pk}
+    for name in ("dashboards:overview", "dashboards:report"):
+        assert "+6.0 (+2.1 to +9.9)" in client.get(reverse(name), query).content.decode()
+    # The page and the report keep their own HTML: the report has no CSV link per panel.
+    report = client.get(reverse("dashboards:report"), query).content.decode()
+    assert reverse("dashboards:kpi-csv", args=["support-kpis"]) not in report
+    page = client.get(reverse("dashboards:overview"), query).content.decode()
+    assert reverse("dashboards:kpi-csv", args=["support-kpis"]) in page
+    # A re-import lifts every mentee's April CSAT by 5 points: the kept pages show it once the
+    # import says so (kpis.selectors.figures_changed), not before.
+    AgentMonth.objects.filter(person__in=did.mentees, month=datetime.date(2026, 4, 1)).update(
+        csat=F("csat") + Decimal(5)
+    )
+    assert "+6.0 (+2.1 to +9.9)" in client.get(reverse("dashboards:overview"), query).content.decode()
+    figures_changed()
+    for name in ("dashboards:overview", "dashboards:report"):
+        html = client.get(reverse(name), query).content.decode()
+        assert "+11.0" in html and "+6.0 (+2.1 to +9.9)" not in html

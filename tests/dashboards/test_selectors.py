@@ -110,6 +110,32 @@ def test_satisfaction_by_hand(answers, admin_user):
     assert all(not cells["mentee"].shown for cells in month.values())  # answered in another month
 
 
+def test_session_ratings_count_each_side_where_its_person_is_in_scope(answers, admin_user):
+    # The mentors move to team B, which the boss does not manage; one mentor logs a session too
+    # (rating 3, their mentee's 2).
+    for mentor in answers.mentors:
+        mentor.team, mentor.manager = answers.teams[1], None
+        mentor.save()
+    SessionFactory(
+        pairing=answers.pairings[0],
+        held_on=D(2025, 2, 10),
+        logged_by=answers.pairings[0].mentor.person,
+        rating=3,
+        partner_rating=2,
+    )
+    everyone = outcomes(_scope(admin_user), today=answers.today).satisfaction.ratings
+    # Mentees: 4 x 5 (own) + 2 (partner) = 22 from 6 ratings by 5 people; mentors 5 x 5 + 3 = 28.
+    assert everyone["mentee"].raw == 22 / 6 and everyone["mentee"].people == 5
+    assert everyone["mentor"].raw == 28 / 6 and everyone["mentor"].people == 5
+    # The boss manages team A: the mentees' side only.
+    boss = outcomes(_scope(answers.boss.user), today=answers.today).satisfaction.ratings
+    assert boss["mentee"].raw == 22 / 6 and boss["mentee"].people == 5
+    assert boss["mentor"].raw is None and boss["mentor"].people == 0
+    team_b = outcomes(_scope(admin_user, f"team={answers.teams[1].pk}"), today=answers.today)
+    assert team_b.satisfaction.ratings["mentor"].raw == 28 / 6
+    assert team_b.satisfaction.ratings["mentee"].people == 0
+
+
 def test_a_reanswered_pulse_does_not_move_the_shown_average(answers, admin_user):
     scope = _scope(admin_user)
     assert outcomes(scope, today=answers.today).satisfaction.pulse["mentee"].value == 4.2
@@ -180,3 +206,16 @@ def test_a_cohort_filter_narrows_activity(answers, world, admin_user):
     data = engagement(scope, today=answers.today)
     assert data.active_pairings == 2
     assert Cohort.objects.count() >= 2
+
+
+def test_satisfaction_of_nobody_is_empty_not_an_error(answers):
+    from dashboards.filters import Scope
+    from dashboards.privacy import Publisher
+    from dashboards.selectors import satisfaction
+    from people.models import Team
+
+    nobody = Scope(teams=Team.objects.none(), team_key="teams:")
+    data = satisfaction(nobody, Publisher(nobody.key()), today=answers.today)
+    for role in ("mentee", "mentor"):
+        assert data.pulse[role].people == 0 and data.ratings[role].people == 0
+    assert data.ratings["mentee"].answers == "0:0:0:0"
