@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorship.paging import paginate
 from people.models import Person
@@ -45,6 +45,8 @@ def _safe_path(url: str) -> str | None:
     return url if url_has_allowed_host_and_scheme(url, allowed_hosts=set()) else None
 
 
+# A link on the page: GET, like any link (it only marks the person's own notification read).
+@require_GET
 def notification_open(request, pk):
     # Through the person's own notifications: another person's id is a 404, not a redirect.
     notification = get_object_or_404(selectors.notifications_for(person_of(request.user)), pk=pk)

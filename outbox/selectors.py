@@ -16,11 +16,16 @@ def messages_due(*, now: datetime.datetime, lease: datetime.timedelta) -> QueryS
     )
 
 
-def message_log(*, status: str = "", cohort_id: int | None = None, q: str = "") -> QuerySet[Message]:
-    """The email log programme admins read: newest first, without the bodies."""
-    messages = Message.objects.defer("text", "html", "attachments").order_by("-created_at", "-pk")
+def message_log(
+    *, status: str = "", cohort_id: int | None = None, q: str = "", kind: str = ""
+) -> QuerySet[Message]:
+    """The email log programme admins read: newest first, without the bodies. `kind` is the
+    message's kind as the outbox records it (its email template)."""
+    messages = Message.objects.defer("text", "html", "attachments", "headers").order_by("-created_at", "-pk")
     if status:
         messages = messages.filter(status=status)
+    if kind:
+        messages = messages.filter(kind=kind)
     if cohort_id:
         messages = messages.filter(cohort_id=cohort_id)
     if q:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import message_views, views
 
 app_name = "programmes"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("cohorts/new/", views.cohort_create, name="cohort-create"),
     path("cohorts/<int:pk>/settings/", views.cohort_edit, name="cohort-edit"),
     path("cohorts/<int:pk>/move/<str:to>/", views.cohort_transition, name="cohort-transition"),
+    path("cohorts/<int:pk>/messages/", message_views.cohort_messages, name="cohort-messages"),
+    path("<int:pk>/wording/", message_views.wording_list, name="wording-list"),
+    path("<int:pk>/wording/<str:kind>/", message_views.wording_edit, name="wording-edit"),
+    path("<int:pk>/wording/<str:kind>/reset/", message_views.wording_reset, name="wording-reset"),
 ]
