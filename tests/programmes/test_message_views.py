@@ -55,6 +55,13 @@ def test_log_says_sent_held_failed_with_reason_and_cancelled(client, world):
         3, world.cohort, status=Message.Status.FAILED, attempts=5, last_error="SMTPRecipientsRefused: gone"
     )
     _message(4, world.cohort, status=Message.Status.CANCELLED)
+    _message(
+        5,
+        world.cohort,
+        attempts=2,
+        last_error="SMTPServerDisconnected: busy",
+        next_attempt_at=NOW + datetime.timedelta(minutes=5),
+    )
     Message.objects.create(
         key="elsewhere", kind="nudge", to="x@example.com", subject="Not this cohort", text="t"
     )
@@ -68,6 +75,7 @@ def test_log_says_sent_held_failed_with_reason_and_cancelled(client, world):
     assert "Held until 08:00 Wed 2 Dec (Europe/Berlin) for the recipient's working hours" in text
     assert "Failed: SMTPRecipientsRefused: gone" in text and "Send again" in text
     assert "Cancelled" in text
+    assert "Next try at 22:05 Tue 1 Dec" in text and "SMTPServerDisconnected: busy" in text
     assert "Not this cohort" not in text
     assert "1 email failed." in text
     assert "A check-in is due" in text  # the kind, by its label
