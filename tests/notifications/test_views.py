@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications.models import Notification
@@ -122,3 +124,17 @@ def test_the_page_costs_the_same_queries_at_any_size(client, world, size, django
     with django_assert_num_queries(4):
         page = client.get(URL)
     assert page.status_code == 200
+
+
+def test_the_navigation_count_costs_no_query(client, world):
+    login(client, world.mentee.user)
+    client.get(reverse("enrolment:mine"))  # warm the session cache
+    with CaptureQueriesContext(connection) as without:
+        client.get(reverse("enrolment:mine"))
+    for n in range(3):
+        _notification(world.mentee, n)
+    with CaptureQueriesContext(connection) as with_unread:
+        page = client.get(reverse("enrolment:mine"))
+    assert '3<span class="visually-hidden"> unread</span>' in page.text
+    assert len(with_unread.captured_queries) == len(without.captured_queries)
+    assert not [q for q in with_unread.captured_queries if "notifications_notification" in q["sql"]]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from notifications import wording
 from notifications.models import Notification, Wording
-from notifications.services import notify, wording_reset, wording_save
+from notifications.services import OwedNotice, notify, notify_many, wording_reset, wording_save
 from outbox.models import Message
 from outbox.services import message_send
 from tests.factories import PersonFactory
@@ -130,3 +130,21 @@ def test_back_to_the_default_wording():
     notice = notify(kind="promoted", person=ada, key="p:1", context=CONTEXT, programme_id=7)
     assert not notice.title.startswith("Own")
     assert Notification.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [1, 8])
+def test_programme_wordings_cost_one_query_whatever_the_number_of_notices(size, django_assert_num_queries):
+    people = PersonFactory.create_batch(size)
+    wording_save(programme_id=7, kind="promoted", subject="Own {first_name}", text="Own text", by=None)
+    owed = [
+        OwedNotice(kind="promoted", person=p, key=f"p:{p.pk}", context=CONTEXT, programme_id=7)
+        for p in people
+    ]
+    # savepoint, known keys, preferences, wordings, 2 inserts, unread counters, 2 outbox lookups,
+    # kept keys, release
+    with django_assert_num_queries(11):
+        notify_many(owed, now=timezone.now())
+    assert set(Notification.objects.values_list("title", flat=True)) == {
+        p.first_name and f"Own {p.first_name}" for p in people
+    }
