@@ -207,3 +207,20 @@ def test_the_product_wording_is_shown_beside_the_editor(client, world):
         reverse("programmes:wording-list", args=[world.cohort.programme.pk])
         in client.get(world.cohort.programme.get_absolute_url()).text
     )
+
+
+@pytest.mark.parametrize("own", [0, 5])
+def test_the_wording_list_costs_the_same_queries_however_many_are_the_programmes_own(
+    client, world, own, django_assert_num_queries
+):
+    from notifications.kinds import KINDS
+    from notifications.services import wording_save
+
+    programme = world.cohort.programme
+    for kind in list(KINDS)[:own]:
+        wording_save(programme_id=programme.pk, kind=kind, subject="Hi {first_name}", text="Text", by=None)
+    login(client, world.admin)
+    # user with roles, programme, the programme's own wordings
+    with django_assert_num_queries(3):
+        page = client.get(reverse("programmes:wording-list", args=[programme.pk]))
+    assert page.text.count("The programme's own</span>") == own
