@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/open/", views.notification_open, name="open"),
     path("read-all/", views.mark_all_read, name="read-all"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("settings/", views.settings_page, name="settings"),
 ]

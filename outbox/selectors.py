@@ -17,13 +17,17 @@ def messages_due(*, now: datetime.datetime, lease: datetime.timedelta) -> QueryS
 
 
 def message_log(
-    *, status: str = "", cohort_id: int | None = None, q: str = "", kind: str = ""
+    *, status: str = "", cohort_id: int | None = None, q: str = "", channel: str = "", kind: str = ""
 ) -> QuerySet[Message]:
-    """The email log programme admins read: newest first, without the bodies. `kind` is the
-    message's kind as the outbox records it (its email template)."""
-    messages = Message.objects.defer("text", "html", "attachments", "headers").order_by("-created_at", "-pk")
+    """The log programme admins read (emails and chat posts): newest first, without the bodies.
+    `kind` is the message's kind as the outbox records it (an email's template)."""
+    messages = Message.objects.defer("text", "html", "attachments", "headers", "payload").order_by(
+        "-created_at", "-pk"
+    )
     if status:
         messages = messages.filter(status=status)
+    if channel:
+        messages = messages.filter(channel=channel)
     if kind:
         messages = messages.filter(kind=kind)
     if cohort_id:

@@ -5,14 +5,18 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import IntegerField, Value
+from django.db.models.functions import Cast, StrIndex, Substr
 from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Pairing
+from notifications.services import OwedNotice, notify_many
 from people.models import Person
 
 from .models import Reminder
 from .selectors import (
+    REMINDED,
     pairings_due_check_in,
     pairings_due_pulse,
     reminder_messages_no_longer_owed,
@@ -35,40 +39,96 @@ def _reachable(person: Person, today: datetime.date) -> bool:
     return bool(person.email) and not person.has_left(today)
 
 
-def pulse_reminders_record(*, now: datetime.datetime | None = None) -> int:
-    """Record a pulse reminder for each member of each pairing whose current pulse period has begun
-    (period 1 onwards: period 0 is the pair's first interval). Returns how many rows were offered.
+# Pairings read per round trip, and members offered per batch: the scan's memory stays flat however
+# many pairings are due, at a fixed few queries per batch.
+PULSE_BATCH = 2000
 
-    Sending is left to `reminders_scan_due`, which queues every pending reminder whatever its kind;
-    beat's scan task calls this first. Safe to repeat: the period key is the index of the interval
-    since the pairing started, so a second scan in the same period inserts nothing.
+
+def pulse_key(*, pairing_id: int, person_id: int, period: int) -> str:
+    return f"pulse:{pairing_id}:{person_id}:{period}"
+
+
+@transaction.atomic
+def pulse_reminders_record(*, now: datetime.datetime | None = None) -> int:
+    """Tell each member of each pairing whose current pulse period has begun (period 1 onwards:
+    period 0 is the pair's first interval) that its pulse check-in is open, through notify_many
+    (kind "pulse"): the email carries one signed link per score. Returns how many were offered.
+
+    Safe to repeat: the notification key names the pairing, the person and the period (the index
+    of the interval since the pairing started), so a second scan in the same period tells nobody.
     """
-    from sessions.checkins import period_key, pulse_period
+    from sessions.checkins import pulse_period
 
     now = now or timezone.now()
     today = timezone.localdate(now)
-    owed = []
-    for pairing in pairings_due_pulse(today=today):
+    offered = 0
+    batch: list[tuple[Pairing, Person, int]] = []
+    for pairing in pairings_due_pulse(today=today).iterator(chunk_size=PULSE_BATCH):
         n = pulse_period(pairing, today=today)
         if not n:
             continue
-        for person in pairing.members():
-            if not _reachable(person, today):
-                continue
-            owed.append(
-                Reminder(
-                    kind=Reminder.Kind.PULSE,
-                    target=check_in_target(pairing_id=pairing.pk, person_id=person.pk),
-                    period_key=period_key(n),
-                    channel=Reminder.Channel.EMAIL,
-                    pairing=pairing,
-                    person=person,
-                    created_at=now,
-                )
-            )
-    # As in reminders_scan_due: ON CONFLICT DO NOTHING is the once-per-period guarantee.
-    Reminder.objects.bulk_create(owed, ignore_conflicts=True)
-    return len(owed)
+        batch.extend((pairing, person, n) for person in pairing.members())
+        if len(batch) >= PULSE_BATCH:
+            offered += _pulse_offer(batch, now=now)
+            batch = []
+    if batch:
+        offered += _pulse_offer(batch, now=now)
+    pulse_emails_cancel_unowed()
+    return offered
+
+
+def _pulse_offer(batch: list[tuple[Pairing, Person, int]], *, now: datetime.datetime) -> int:
+    """Offer one batch's pulses; returns how many were offered. Those told already this period are
+    left out before their links are signed and their emails rendered: every scan of the period
+    after the first meets them all again, and skipping them keeps those scans cheap (notify_many
+    would skip them too, by key, after the work)."""
+    from notifications.models import Notification
+
+    keys = {pulse_key(pairing_id=g.pk, person_id=p.pk, period=n): (g, p, n) for g, p, n in batch}
+    told = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    fresh = [_pulse_notice(g, person=p, period=n) for key, (g, p, n) in keys.items() if key not in told]
+    if fresh:
+        notify_many(fresh, now=now)
+    return len(batch)
+
+
+def pulse_emails_cancel_unowed() -> int:
+    """Cancel the pulse emails still waiting in the outbox (held for the person's morning, or the
+    broker was down) whose pairing is no longer reminded: ended, or its cohort stopped running.
+    Returns how many. The pairing is the second part of the email's key (`pulse_key`)."""
+    from outbox.models import Message
+
+    rest = Substr("key", len("pulse:") + 1)
+    pairing_id = Cast(Substr(rest, 1, StrIndex(rest, Value(":")) - 1), IntegerField())
+    unowed = (
+        Message.objects.filter(key__startswith="pulse:", status=Message.Status.PENDING)
+        .annotate(pairing_id=pairing_id)
+        .exclude(pairing_id__in=Pairing.objects.filter(REMINDED).values("pk"))
+    )
+    return Message.objects.filter(pk__in=unowed.values("pk"), status=Message.Status.PENDING).update(
+        status=Message.Status.CANCELLED
+    )
+
+
+def _pulse_notice(pairing: Pairing, *, person: Person, period: int):
+    from sessions.checkins import period_ends_on
+    from sessions.links import pulse_answer_urls
+
+    urls = pulse_answer_urls(person_id=person.pk, pairing_id=pairing.pk, period=period)
+    return OwedNotice(
+        kind="pulse",
+        person=person,
+        key=pulse_key(pairing_id=pairing.pk, person_id=person.pk, period=period),
+        context={
+            "partner": pairing.partner_of(person),
+            "cohort": pairing.cohort,
+            "answer_by": period_ends_on(pairing, period),
+            "answer_urls": sorted(urls.items()),
+        },
+        url=reverse("mentoring_sessions:checkin-create", args=[pairing.pk]),
+        programme_id=pairing.cohort.programme_id,
+        cohort_id=pairing.cohort_id,
+    )
 
 
 @transaction.atomic
