@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Person
 
-from . import delivery, kinds
+from . import delivery, kinds, wording
 
 
 class Preferences(models.Model):
@@ -90,3 +91,39 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class Wording(models.Model):
+    """A programme's own subject and text for one kind of message, used instead of the product's
+    templates for every notification of that kind about the programme. Placeholders only (see
+    notifications.wording), never template syntax."""
+
+    # A plain id: this app sits below programmes in the layers.
+    programme_id = models.PositiveIntegerField(_("programme"))
+    kind = models.CharField(_("kind"), max_length=40, choices=kinds.choices())
+    subject = models.CharField(_("subject"), max_length=200)
+    text = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        Person, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("message wording")
+        verbose_name_plural = _("message wordings")
+        constraints = [
+            models.UniqueConstraint(fields=["programme_id", "kind"], name="wording_one_per_programme_kind"),
+            models.CheckConstraint(condition=~Q(subject="") & ~Q(text=""), name="wording_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} (programme {self.programme_id})"
+
+    def clean(self):
+        errors = {}
+        for field in ("subject", "text"):
+            found = wording.problems(getattr(self, field), kind=self.kind)
+            if found:
+                errors[field] = found
+        if errors:
+            raise ValidationError(errors)

@@ -5,11 +5,14 @@ both keyed by what they are about, so a repeated request or scan tells nobody tw
 import datetime
 import functools
 import zoneinfo
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,9 +20,9 @@ from mentorship.emails import render_templated_email
 from outbox.services import OwedEmail, emails_enqueue
 from people.models import Person
 
-from . import delivery, links
+from . import delivery, links, wording
 from .kinds import KINDS, kind_named
-from .models import Notification, Preferences
+from .models import Notification, Preferences, Wording
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,10 @@ def notify_many(owed: Iterable[OwedNotice], *, now: datetime.datetime | None = N
     if not notices:
         return {}
     known = set(Notification.objects.filter(key__in=[n.key for n in notices]).values_list("key", flat=True))
-    fresh = [n for n in notices if n.key not in known]
+    # One notice per key: a key given twice in one call is one notification.
+    fresh = list({n.key: n for n in notices if n.key not in known}.values())
     preferences = _preferences({n.person.pk for n in fresh})
+    overrides = _wordings(fresh)
     rows, emails = [], []
     for notice in fresh:
         kind = kind_named(notice.kind)
@@ -110,7 +115,16 @@ def notify_many(owed: Iterable[OwedNotice], *, now: datetime.datetime | None = N
             "settings_url": links.absolute("/notifications/settings/"),
             "kind": kind,
         }
-        rendered = render_templated_email(template=kind.email_template, context=context)
+        override = overrides.get((notice.programme_id, kind.name))
+        if override is not None:
+            rendered = wording.render(
+                subject=override.subject,
+                text=override.text,
+                values=wording.values(context),
+                unsubscribe_url=context["unsubscribe_url"],
+            )
+        else:
+            rendered = render_templated_email(template=kind.email_template, context=context)
         rows.append(
             Notification(
                 person=person,
@@ -147,9 +161,103 @@ def notify_many(owed: Iterable[OwedNotice], *, now: datetime.datetime | None = N
                 )
             )
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    _count_unread(Counter(row.person_id for row in rows))
     if emails:
         emails_enqueue(emails)
     return dict(Notification.objects.filter(key__in=[n.key for n in notices]).values_list("key", "pk"))
+
+
+def _wordings(notices: list[OwedNotice]) -> dict[tuple[int, str], Wording]:
+    """The programmes' own wordings these notices use, in one query (none without a programme)."""
+    programme_ids = {n.programme_id for n in notices if n.programme_id}
+    if not programme_ids:
+        return {}
+    found = Wording.objects.filter(programme_id__in=programme_ids, kind__in={n.kind for n in notices})
+    return {(w.programme_id, w.kind): w for w in found}
+
+
+def _count_unread(added: Counter) -> None:
+    """Add to each person's unread counter: one UPDATE per distinct number added (almost always one),
+    with F() so concurrent notifications to the same person both count.
+
+    Notices whose key a concurrent transaction recorded first are counted here too (the insert skipped
+    them after the check above); opening the notifications page and marking read set the counter
+    from the rows again, so such a miscount lasts until the person next looks."""
+    by_amount: dict[int, list[int]] = {}
+    for person_id, amount in added.items():
+        by_amount.setdefault(amount, []).append(person_id)
+    for amount, person_ids in by_amount.items():
+        Person.objects.filter(pk__in=person_ids).update(
+            unread_notifications=F("unread_notifications") + amount
+        )
+
+
+def _uncount_unread(*, person: Person, read: int) -> None:
+    if read:
+        Person.objects.filter(pk=person.pk).update(
+            unread_notifications=Greatest(F("unread_notifications") - read, Value(0))
+        )
+
+
+@transaction.atomic
+def notification_open(*, notification: Notification, now: datetime.datetime | None = None) -> Notification:
+    """Mark `notification` read (once: opening it again changes nothing)."""
+    read = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
+    _uncount_unread(person=notification.person, read=read)
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, person: Person, now: datetime.datetime | None = None) -> int:
+    """Mark every unread notification of `person` read; returns how many were unread."""
+    read = Notification.objects.filter(person=person, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
+    _uncount_unread(person=person, read=read)
+    return read
+
+
+def unread_recount(*, person: Person) -> int:
+    """Set the counter from the rows, as the notifications page does, so a miscount heals. One
+    statement (the count is a subquery), which writes only when the counter was wrong."""
+    unread = (
+        Notification.objects.filter(person=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counted = Coalesce(Subquery(unread), Value(0))
+    healed = (
+        Person.objects.filter(pk=person.pk)
+        .exclude(unread_notifications=counted)
+        .update(unread_notifications=counted)
+    )
+    if healed:
+        person.refresh_from_db(fields=["unread_notifications"])
+    return person.unread_notifications
+
+
+@transaction.atomic
+def wording_save(*, programme_id: int, kind: str, subject: str, text: str, by: Person | None) -> Wording:
+    """Use this subject and text for `kind` in the programme from now on (placeholders checked)."""
+    kind_named(kind)
+    found = Wording.objects.select_for_update().filter(programme_id=programme_id, kind=kind).first()
+    wording_row = found or Wording(programme_id=programme_id, kind=kind)
+    wording_row.subject, wording_row.text, wording_row.updated_by = subject, text, by
+    wording_row.full_clean()
+    wording_row.save()
+    return wording_row
+
+
+@transaction.atomic
+def wording_reset(*, programme_id: int, kind: str) -> bool:
+    """Back to the product's own wording for `kind` in the programme; False if it had none of its own."""
+    deleted, _ = Wording.objects.filter(programme_id=programme_id, kind=kind).delete()
+    return bool(deleted)
 
 
 @transaction.atomic

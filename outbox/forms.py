@@ -16,3 +16,17 @@ class MessageFilterForm(BoundedForm):
     q = forms.CharField(label=_("Address or subject"), required=False, max_length=200)
     # Bounded like a database id, so a hand-typed ?cohort= is refused in words, not by the database.
     cohort = forms.IntegerField(label=_("Cohort id"), required=False, min_value=1, max_value=2**31 - 1)
+
+
+class CohortMessageFilterForm(BoundedForm):
+    """A cohort's message log: by status and by kind (the kinds are the caller's: the outbox sits
+    below the app that registers them)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Message.Status.choices]
+    )
+    kind = forms.ChoiceField(label=_("Message"), required=False)
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Any message")), *kinds]

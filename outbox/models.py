@@ -65,6 +65,10 @@ class Message(models.Model):
             models.Index(
                 fields=["next_attempt_at"], name="outbox_pending_due", condition=Q(status="pending")
             ),
+            # A cohort's message log, newest first, a page at a time.
+            models.Index(fields=["cohort_id", "-created_at", "-id"], name="outbox_cohort_recent"),
+            # Its "n emails failed" banner: few rows, counted without reading the cohort's others.
+            models.Index(fields=["cohort_id"], name="outbox_cohort_failed", condition=Q(status="failed")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -95,3 +99,11 @@ class Message(models.Model):
     @property
     def can_resend(self) -> bool:
         return self.status == self.Status.FAILED
+
+    def is_held(self, now) -> bool:
+        """Waiting, never tried, and not due yet: held for the recipient's working hours."""
+        return self.status == self.Status.PENDING and self.attempts == 0 and self.next_attempt_at > now
+
+    def is_retrying(self) -> bool:
+        """Waiting after a failed attempt, for the next try (`last_error` says why)."""
+        return self.status == self.Status.PENDING and self.attempts > 0

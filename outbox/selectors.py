@@ -17,14 +17,19 @@ def messages_due(*, now: datetime.datetime, lease: datetime.timedelta) -> QueryS
 
 
 def message_log(
-    *, status: str = "", cohort_id: int | None = None, q: str = "", channel: str = ""
+    *, status: str = "", cohort_id: int | None = None, q: str = "", channel: str = "", kind: str = ""
 ) -> QuerySet[Message]:
-    """The log programme admins read (emails and chat posts): newest first, without the bodies."""
-    messages = Message.objects.defer("text", "html", "attachments", "payload").order_by("-created_at", "-pk")
+    """The log programme admins read (emails and chat posts): newest first, without the bodies.
+    `kind` is the message's kind as the outbox records it (an email's template)."""
+    messages = Message.objects.defer("text", "html", "attachments", "headers", "payload").order_by(
+        "-created_at", "-pk"
+    )
     if status:
         messages = messages.filter(status=status)
     if channel:
         messages = messages.filter(channel=channel)
+    if kind:
+        messages = messages.filter(kind=kind)
     if cohort_id:
         messages = messages.filter(cohort_id=cohort_id)
     if q:

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
@@ -20,6 +22,15 @@ from .models import Message
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
 
+def describe(page, *, kind_labels: dict[str, str] | None = None):
+    """What the log's table says about each message of the page (its rows only, already loaded)."""
+    now = timezone.now()
+    for message in page.object_list:
+        message.held = message.is_held(now)
+        message.kind_label = (kind_labels or {}).get(message.kind, "")
+    return page
+
+
 @manage_required
 def message_list(request):
     form = MessageFilterForm(request.GET or None)
@@ -30,7 +41,7 @@ def message_list(request):
         q=filters.get("q") or "",
         channel=filters.get("channel") or "",
     )
-    page = Paginator(log, 50).get_page(request.GET.get("page"))
+    page = describe(Paginator(log, 50).get_page(request.GET.get("page")))
     return render(
         request,
         "outbox/message_list.html",
@@ -57,4 +68,8 @@ def message_resend(request, pk):
         messages.success(
             request, _("The message to %(to)s is on its way again.") % {"to": message.destination}
         )
+    # Back to the log it was resent from (a cohort's, or this one): a path on this site only.
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("outbox:message-list")

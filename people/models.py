@@ -96,6 +96,9 @@ class Person(models.Model):
     hire_date = models.DateField(_("hire date"))
     leave_date = models.DateField(_("leave date"), null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Kept by notifications.services (F() updates) so the navigation shows it from the row every
+    # request already loads with the user (people/backends.py), without a count per page.
+    unread_notifications = models.PositiveIntegerField(_("unread notifications"), default=0, editable=False)
 
     communication = models.CharField(
         _("communication"), max_length=20, choices=Communication.choices, blank=True

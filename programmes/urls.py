@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import chat_views, views
+from . import chat_views, message_views, views
 
 app_name = "programmes"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("cohorts/<int:pk>/chat/", chat_views.cohort_chat, name="cohort-chat"),
     path("cohorts/<int:pk>/chat/test/", chat_views.cohort_chat_test, name="cohort-chat-test"),
     path("cohorts/<int:pk>/move/<str:to>/", views.cohort_transition, name="cohort-transition"),
+    path("cohorts/<int:pk>/messages/", message_views.cohort_messages, name="cohort-messages"),
+    path("<int:pk>/wording/", message_views.wording_list, name="wording-list"),
+    path("<int:pk>/wording/<str:kind>/", message_views.wording_edit, name="wording-edit"),
+    path("<int:pk>/wording/<str:kind>/reset/", message_views.wording_reset, name="wording-reset"),
 ]

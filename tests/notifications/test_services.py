@@ -88,8 +88,8 @@ def test_notify_many_costs_the_same_queries_for_one_or_many(django_assert_num_qu
     def owed(group, tag):
         return [OwedNotice(kind="promoted", person=p, key=f"p:{tag}:{p.pk}", context=CONTEXT) for p in group]
 
-    # savepoint, known keys, preferences, 2 inserts, 2 outbox lookups, kept keys, release
-    with django_assert_num_queries(9) as one:
+    # savepoint, known keys, preferences, 2 inserts, unread counters, 2 outbox lookups, kept keys, release
+    with django_assert_num_queries(10) as one:
         notify_many(owed(people[:1], "a"), now=WEDNESDAY_2PM)
     with django_assert_num_queries(len(one.captured_queries)):
         notify_many(owed(people[1:], "b"), now=WEDNESDAY_2PM)
