@@ -8,14 +8,18 @@ down; the periodic sweep (`outbox_sweep`, run by beat) sends whatever no worker 
 broker outage or a killed worker delays a message but never loses it.
 """
 
+import contextlib
 import datetime
 import hashlib
 import logging
+import smtplib
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -249,12 +253,64 @@ def _deliver(message: Message) -> None:
     if message.is_chat:
         webhooks.post(url=message.endpoint, body=message.payload)
         return
-    build_email(
+    email = build_email(
         rendered=_rendered(message),
         to=[message.to],
         attachments=[(a["filename"], a["content"], a["mimetype"]) for a in message.attachments],
         headers={**message.headers, "Message-ID": message_id_header(message)},
-    ).send()
+    )
+    try:
+        email.connection = _mail_connection()
+        email.send()
+    except smtplib.SMTPServerDisconnected:
+        # The server closed a connection that sat idle between messages, before this one was given
+        # to it: open a fresh one and hand the message over once more.
+        _drop_mail_connection()
+        email.connection = _mail_connection()
+        try:
+            email.send()
+        except Exception:
+            _drop_mail_connection()
+            raise
+    except Exception:
+        _drop_mail_connection()
+        raise
+
+
+# One mail-server connection per worker process (per thread), kept between messages: opening one
+# for each message (connect, EHLO, STARTTLS, AUTH) was most of a send's time. It is keyed by the
+# email settings, so a changed setting opens a new one, and dropped after any failure.
+_mail = threading.local()
+
+
+def _mail_settings() -> tuple:
+    return (
+        settings.EMAIL_BACKEND,
+        getattr(settings, "EMAIL_HOST", ""),
+        getattr(settings, "EMAIL_PORT", None),
+        getattr(settings, "EMAIL_HOST_USER", ""),
+        getattr(settings, "EMAIL_USE_TLS", False),
+        getattr(settings, "EMAIL_USE_SSL", False),
+    )
+
+
+def _mail_connection():
+    key = _mail_settings()
+    if getattr(_mail, "key", None) != key or getattr(_mail, "connection", None) is None:
+        _drop_mail_connection()
+        connection = get_connection()
+        connection.open()
+        _mail.connection, _mail.key = connection, key
+    return _mail.connection
+
+
+def _drop_mail_connection() -> None:
+    connection = getattr(_mail, "connection", None)
+    _mail.connection = _mail.key = None
+    if connection is not None:
+        # A connection that is already broken closes as best it can.
+        with contextlib.suppress(Exception):
+            connection.close()
 
 
 def _rendered(message: Message) -> RenderedEmail:

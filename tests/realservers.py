@@ -41,6 +41,13 @@ class CollectingHandler:
         self._holding = False
         self._released = threading.Event()
         self.held = 0
+        self.greetings = 0  # EHLOs: one per connection a client opened
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        with self._lock:
+            self.greetings += 1
+        return responses
 
     def hold(self):
         self._holding = True

@@ -2,6 +2,7 @@
 backoff, shown as failed when it keeps failing, and sent by the sweep when no worker took it."""
 
 import datetime
+import socket
 
 import pytest
 from django.core import mail
@@ -121,3 +122,38 @@ def test_only_a_failed_message_can_be_resent():
 
     with pytest.raises(ValidationError):
         services.message_resend(message=_owe())
+
+
+def _smtp_settings(settings, port):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+
+
+def test_a_worker_sends_many_messages_over_one_mail_server_connection(settings, smtp_server):
+    handler, port = smtp_server
+    _smtp_settings(settings, port)
+    services._drop_mail_connection()
+    for n in range(3):
+        services.email_enqueue(key=f"reuse:{n}", template="nudge", context={}, to=f"p{n}@example.com")
+    for message in Message.objects.order_by("pk"):
+        assert services.message_send(message_id=message.pk)
+    assert handler.count() == 3
+    assert handler.greetings == 1
+
+
+def test_a_connection_the_server_closed_is_reopened_and_the_message_still_goes_once(settings, smtp_server):
+    handler, port = smtp_server
+    _smtp_settings(settings, port)
+    services._drop_mail_connection()
+    services.email_enqueue(key="idle:1", template="nudge", context={}, to="a@example.com")
+    services.email_enqueue(key="idle:2", template="nudge", context={}, to="b@example.com")
+    first, second = Message.objects.order_by("pk")
+    assert services.message_send(message_id=first.pk)
+    # As a server does after its idle timeout: the socket goes away under the kept connection.
+    services._mail.connection.connection.sock.shutdown(socket.SHUT_RDWR)
+    assert services.message_send(message_id=second.pk)
+    assert handler.count() == 2
+    assert handler.greetings == 2
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 2
