@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
-from kpis.selectors import trend_of
+from kpis.selectors import FIGURES_VERSION_KEY, figures_version, trend_of
 from people.roles import person_of
 
-from . import export, selectors
+from . import export, pages, selectors
 from .access import own_pairing
 
 
@@ -31,17 +31,39 @@ def pairing_detail(request, pk):
     pairing = own_pairing(request, pk, related=selectors.WORKSPACE_RELATED)
     me = person_of(request.user)
     partner = pairing.partner_of(me)
-    context = {
-        "title": _("Mentoring with %(name)s") % {"name": partner.full_name},
-        "pairing": pairing,
-        "partner": partner,
-        "i_am_mentor": pairing.mentor.person_id == me.pk,
-        "back_url": reverse("mentoring_sessions:pairing-list"),
-        "back_label": _("My mentoring"),
-        "mentee_kpis": trend_of(pairing.mentee.person),
-        **selectors.pairing_workspace(pairing, person=me, timeline_size=_int(request.GET.get("timeline"))),
-    }
-    return render(request, "sessions/pairing_detail.html", context)
+
+    def build():
+        workspace = selectors.pairing_workspace(
+            pairing, person=me, timeline_size=_int(request.GET.get("timeline"))
+        )
+        context = {
+            "title": _("Mentoring with %(name)s") % {"name": partner.full_name},
+            "pairing": pairing,
+            "partner": partner,
+            "i_am_mentor": pairing.mentor.person_id == me.pk,
+            "back_url": reverse("mentoring_sessions:pairing-list"),
+            "back_label": _("My mentoring"),
+            "mentee_kpis": trend_of(pairing.mentee.person),
+            **workspace,
+        }
+        # "Next session" moves on when that session starts.
+        until = workspace["next_session"].starts_at if workspace["next_session"] else None
+        return pages.Built(WORKSPACE_TEMPLATE, context, until)
+
+    return pages.kept_page(
+        request,
+        pairing=pairing,
+        viewer=me,
+        page="workspace",
+        build=build,
+        templates=(WORKSPACE_TEMPLATE, selectors.PairingHistory.TEMPLATE, KPI_TREND_TEMPLATE),
+        # The mentee's helpdesk figures change only with an import, which replaces this version.
+        versions={FIGURES_VERSION_KEY: figures_version},
+    )
+
+
+WORKSPACE_TEMPLATE = "sessions/pairing_detail.html"
+KPI_TREND_TEMPLATE = "sessions/_kpi_trend.html"
 
 
 def _int(value) -> int:
