@@ -1,5 +1,7 @@
 """Reads for the pair's workspace. Every query starts from what the user may see."""
 
+import functools
+
 from django.db.models import Avg, Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from matching.models import Pairing
+from mentorship.prepared import PreparedQuery
 from people.roles import person_of
 from programmes.models import Enrolment
 
@@ -49,10 +52,47 @@ def pairing_for(user, pk):
 WORKSPACE_RELATED = ("cohort__programme", "mentor__person__team", "mentee__person__team")
 
 
+def _pairing_of_person(person_id, pk, related):
+    pairings = Pairing.objects.filter(Q(mentor__person=person_id) | Q(mentee__person=person_id), pk=pk)
+    pairings = pairings.exclude(status=Pairing.Status.PROPOSED)
+    return pairings.select_related("cohort", "mentor__person", "mentee__person", *related)
+
+
+_STAND_INS = (-1_987_654_321, -1_987_654_322)  # a person's id and a pairing's (mentorship/prepared.py)
+_prepared_pairings = {
+    related: PreparedQuery(functools.partial(_pairing_of_person, related=related), stand_ins=_STAND_INS)
+    for related in ((), WORKSPACE_RELATED)
+}
+
+
+def own_pairing_of(user, pk: int, *, related=()) -> Pairing | None:
+    """What `pairing_for` finds, or None: compiled once per process, since every page of a pair
+    asks it first (with `related` () or WORKSPACE_RELATED)."""
+    person = person_of(user)
+    if person is None:
+        return None
+    found = _prepared_pairings[tuple(related)](person.pk, pk)
+    return found[0] if found else None
+
+
 def _published(pairings):
     return pairings.exclude(status=Pairing.Status.PROPOSED).select_related(
         "cohort__programme", "mentor__person__team", "mentee__person__team"
     )
+
+
+def pairings_listed_for(user):
+    """The user's pairings in the order of their list, with the rows the list shows beside its
+    counts (cohort, both people): what a kept list is checked against (sessions/pages.py)."""
+    return (
+        pairings_for(user)
+        .select_related(None)
+        .select_related("cohort", "mentor__person", "mentee__person")
+        .order_by(*PAIRING_LIST_ORDER)
+    )
+
+
+PAIRING_LIST_ORDER = ("status", "-started_on", "pk")
 
 
 def _count(queryset):
@@ -62,17 +102,23 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def pairing_list_for(user):
+def pairing_list_for(user, *, among=None):
     """The user's pairings with what needs doing in each, in one query: open action items,
     sessions the other side has not confirmed, the next planned session, and whether the user's
     own latest check-in was flagged. (Overdue for a session: `Pairing.is_overdue_for_session`
-    on `last_session_on`.)"""
+    on `last_session_on`.) `among`: only these of the user's pairings (from `pairings_listed_for`,
+    a page of them), found by id without looking up the user's enrolments again."""
     person = person_of(user)
     newest_own = CheckIn.objects.filter(pairing=OuterRef(OuterRef("pk")), person=person).order_by(
         "-created_at", "-pk"
     )
-    return (
+    pairings = (
         pairings_for(user)
+        if among is None
+        else _published(Pairing.objects.filter(pk__in=[p.pk for p in among]))
+    )
+    return (
+        pairings
         # Only what the list shows: PostgreSQL spent 5 ms planning the eight joins of the workspace's
         # select_related beside these subqueries, against under 1 ms for these four.
         .select_related(None)
@@ -106,7 +152,7 @@ def pairing_list_for(user):
                 .filter(CheckIn.OPEN_FLAG)
             ),
         )
-        .order_by("status", "-started_on", "pk")
+        .order_by(*PAIRING_LIST_ORDER)
     )
 
 
