@@ -62,10 +62,6 @@ class Built:
     until: object = None
 
 
-def _page_key(page: str, pairing_id, viewer_id, variant: str) -> str:
-    return f"pairing-page:{page}:{pairing_id}:{viewer_id}:{variant}"
-
-
 def rows_digest(obj: models.Model) -> str:
     """Every field of `obj` and of each row loaded with it (select_related), as text: equal only
     if none of them changed."""
@@ -106,10 +102,21 @@ def _filled(request, html: str) -> str:
     return html
 
 
-def kept_page(
+def kept_page(request, *, pairing, viewer, page: str, build: Callable[[], Built], **options):
+    """The response for a GET of a pair's page: the kept main content if it is still true, else
+    `build()` rendered (and kept). `pairing` as the access check loaded it, `viewer` the person
+    looking (one of the two), `page` a name for the page and what it shows (a goal's id, say).
+    `build` may raise Http404; it runs only after the stamp was read, so what it reads is at least
+    as new as the stamp it is kept under. `options`: as `kept_list_page`."""
+    return kept_list_page(
+        request, pairings=[pairing], viewer=viewer, page=f"{page}:{pairing.pk}", build=build, **options
+    )
+
+
+def kept_list_page(
     request,
     *,
-    pairing,
+    pairings,
     viewer,
     page: str,
     build: Callable[[], Built],
@@ -118,25 +125,25 @@ def kept_page(
     versions: dict[str, Callable[[], str]] | None = None,
     shell_context: dict | None = None,
 ):
-    """The response for a GET of a pair's page: the kept main content if it is still true, else
-    `build()` rendered (and kept). `pairing` as the access check loaded it, `viewer` the person
-    looking (one of the two), `page` a name for the page and what it shows (a goal's id, say).
-    `build` may raise Http404; it runs only after the stamp was read, so what it reads is at least
-    as new as the stamp it is kept under. `templates`: every template the main content is made of
-    (a deploy that changes one never serves what the old one rendered). `depends_on`: values the
-    content depends on beyond the rows above; `versions`: cache keys of version tokens it depends
-    on (read in the same round trip), each with the function that gives it when missing."""
+    """A page that shows the content of several pairings (`pairings`, as loaded for the viewer,
+    each with the rows it shows joined), kept under all of their stamps. `templates`: every
+    template the main content is made of (a deploy that changes one never serves what the old one
+    rendered). `depends_on`: values the content depends on beyond these rows; `versions`: cache
+    keys of version tokens it depends on (read in the same round trip), each with the function
+    that gives it when missing. `shell_context`: more context for the page around the content."""
     seconds = fragments.fragment_seconds()
     if not seconds or request.method != "GET":
         return _render(request, build(), shell_context)
-    variant = request.META.get("QUERY_STRING", "")
-    stamp_key, page_key = fragments.stamp_key(pairing.pk), _page_key(page, pairing.pk, viewer.pk, variant)
+    stamp_keys = [fragments.stamp_key(pairing.pk) for pairing in pairings]
+    page_key = f"pairing-page:{viewer.pk}:{page}:{request.META.get('QUERY_STRING', '')}"
     versions = versions or {}
-    found = cache.get_many([stamp_key, page_key, *versions])
-    stamp = found.get(stamp_key) or fragments.stamp(pairing.pk)
+    found = cache.get_many([*stamp_keys, page_key, *versions])
     signature = _signature(
-        stamp,
-        rows_digest(pairing),
+        *(
+            found.get(key) or fragments.stamp(pairing.pk)
+            for key, pairing in zip(stamp_keys, pairings, strict=True)
+        ),
+        *(rows_digest(pairing) for pairing in pairings),
         *(found.get(key) or missing() for key, missing in versions.items()),
         *(fragments.template_digest(name) for name in templates),
         *depends_on,
@@ -148,20 +155,21 @@ def kept_page(
     if kept and kept["signature"] == signature and (kept["until"] is None or time.time() < kept["until"]):
         return _respond(request, kept["html"], kept["shell"])
     built = build()
+    html, shell = _main(request, built, shell_context)
+    until = built.until.timestamp() if built.until is not None else None
+    cache.set(page_key, {"signature": signature, "html": html, "shell": shell, "until": until}, seconds)
+    return _respond(request, html, shell)
+
+
+def _main(request, built: Built, shell_context) -> tuple[str, dict]:
     html = _holes(render_to_string(built.template, built.context, request))
     shell = {key: built.context[key] for key in SHELL_CONTEXT if key in built.context}
     shell.update(shell_context or {})
-    until = built.until.timestamp() if built.until is not None else None
-    entry = {"signature": signature, "html": html, "shell": shell, "until": until}
-    cache.set(page_key, entry, seconds)
-    return _respond(request, html, shell)
+    return html, shell
 
 
 def _render(request, built: Built, shell_context):
-    html = _holes(render_to_string(built.template, built.context, request))
-    shell = {key: built.context[key] for key in SHELL_CONTEXT if key in built.context}
-    shell.update(shell_context or {})
-    return _respond(request, html, shell)
+    return _respond(request, *_main(request, built, shell_context))
 
 
 def _respond(request, html: str, shell: dict):

@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,14 +17,33 @@ from .access import own_pairing
 
 @permission_required("mentoring_sessions.view_own_pairings", raise_exception=True)
 def pairing_list(request):
-    pairings = selectors.pairing_list_for(request.user)
-    page = Paginator(pairings, 20).get_page(request.GET.get("page"))
-    if page.paginator.count == 1 and not request.GET.get("page"):
-        return redirect(page.object_list[0])
-    today = timezone.localdate()
-    for pairing in page.object_list:
-        pairing.session_overdue = pairing.is_overdue_for_session(pairing.last_session_on, today=today)
-    return render(request, "sessions/pairing_list.html", {"title": _("My mentoring"), "page": page})
+    """One's pairings with what needs doing in each; kept rendered per viewer under the stamps of
+    all of them (sessions/pages.py), checked against their rows read in one query."""
+    listed = list(selectors.pairings_listed_for(request.user))
+    if len(listed) == 1 and not request.GET.get("page"):
+        return redirect(listed[0])
+
+    def build():
+        page = Paginator(listed, 20).get_page(request.GET.get("page"))
+        page.object_list = list(selectors.pairing_list_for(request.user, among=page.object_list))
+        today = timezone.localdate()
+        for pairing in page.object_list:
+            pairing.session_overdue = pairing.is_overdue_for_session(pairing.last_session_on, today=today)
+        # A "next session" leaves the list when it starts.
+        until = min((p.next_session_at for p in page.object_list if p.next_session_at), default=None)
+        return pages.Built(LIST_TEMPLATE, {"title": _("My mentoring"), "page": page}, until)
+
+    return pages.kept_list_page(
+        request,
+        pairings=listed,
+        viewer=person_of(request.user),
+        page="list",
+        build=build,
+        templates=(LIST_TEMPLATE, "includes/pagination.html"),
+    )
+
+
+LIST_TEMPLATE = "sessions/pairing_list.html"
 
 
 def pairing_detail(request, pk):

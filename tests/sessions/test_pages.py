@@ -292,3 +292,77 @@ def test_the_kept_page_carries_the_title_and_back_link(client, frozen, goal, nam
     assert title.strip().startswith(("Mentoring with", "Faster first replies", "Log a session", "Schedule"))
     assert re.search(r"<title>(.*?)</title>", second, re.S).group(1) == title
     assert "Back to the workspace" in second or "My mentoring" in second
+
+
+# --- the list of one's pairings ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def mentor_of_two(frozen):
+    """The mentor with a second mentee, so the list shows (one pairing redirects to it)."""
+    from tests.factories import EnrolmentFactory, PairingFactory
+
+    PairingFactory(
+        match_run=frozen.run,
+        mentor=frozen.pair.mentor,
+        mentee=EnrolmentFactory(cohort=frozen.cohort, person=frozen.outsider),
+    )
+    return login(Client(), frozen.mentor.user)
+
+
+# user (with person and roles), the person's enrolment ids, their pairings with the rows the list
+# shows: the counts and what needs doing come from the kept list.
+KEPT_LIST_QUERIES = 3
+
+
+def test_the_list_is_kept_and_shows_a_write_in_any_of_its_pairings(
+    frozen, mentor_of_two, django_assert_num_queries
+):
+    url = reverse("mentoring_sessions:pairing-list")
+    assert "1 session" not in look(mentor_of_two, url)
+    with django_assert_num_queries(KEPT_LIST_QUERIES):
+        look(mentor_of_two, url)
+    SessionFactory(pairing=frozen.pair, logged_by=frozen.mentee)
+    assert "1 session" in look(mentor_of_two, url) and "1 unconfirmed session" in look(mentor_of_two, url)
+
+
+def test_the_list_shows_a_resolved_flag_at_once(frozen, mentor_of_two):
+    from sessions.models import FlagResolution
+
+    checkin = CheckInFactory(pairing=frozen.pair, person=frozen.mentor, satisfaction=1)
+    url = reverse("mentoring_sessions:pairing-list")
+    assert "Your last check-in flagged a concern" in look(mentor_of_two, url)
+    FlagResolution.objects.create(checkin=checkin, resolved_by=frozen.admin, note="Talked to them")
+    assert "Your last check-in flagged a concern" not in look(mentor_of_two, url)
+
+
+def test_the_list_shows_a_new_pairing_and_a_renamed_mentee_at_once(frozen, mentor_of_two):
+    from tests.factories import EnrolmentFactory, PairingFactory, PersonFactory
+
+    url = reverse("mentoring_sessions:pairing-list")
+    assert "Cy Newcomer" not in look(mentor_of_two, url)
+    PairingFactory(
+        match_run=frozen.run,
+        mentor=frozen.pair.mentor,
+        mentee=EnrolmentFactory(cohort=frozen.cohort, person=PersonFactory(full_name="Cy Newcomer")),
+    )
+    assert "Mentoring Cy Newcomer" in look(mentor_of_two, url)
+    Person.objects.filter(pk=frozen.mentee.pk).update(full_name="Ada Renamed")
+    assert "Mentoring Ada Renamed" in look(mentor_of_two, url)
+
+
+def test_the_lists_next_session_goes_when_it_starts(frozen, mentor_of_two):
+    ScheduledSession.objects.create(
+        pairing=frozen.pair, starts_at=NOW + datetime.timedelta(hours=1), created_by=frozen.mentor
+    )
+    url = reverse("mentoring_sessions:pairing-list")
+    assert "next session" in look(mentor_of_two, url)
+    with time_machine.travel(NOW + datetime.timedelta(hours=2), tick=False):
+        assert "next session" not in look(mentor_of_two, url)
+
+
+def test_each_viewer_has_their_own_list(frozen, mentor_of_two):
+    url = reverse("mentoring_sessions:pairing-list")
+    look(mentor_of_two, url)
+    mentee = login(Client(), frozen.mentee.user)
+    assert mentee.get(url).status_code == 302  # their one pairing, not the mentor's list
