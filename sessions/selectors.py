@@ -37,15 +37,12 @@ def pairing_for(user, pk):
     """The one pairing `pk` if the user is a member (an empty queryset otherwise), in one query:
     found by its id first, the membership is a check on the joined rows, not a search. With its
     cohort and both people; the workspace adds what only it shows (`WORKSPACE_RELATED`): each
-    join PostgreSQL plans costs every page of the pair."""
+    join PostgreSQL plans costs every page of the pair. Pages ask `own_pairing_of`, the same
+    query compiled once."""
     person = person_of(user)
     if person is None:
         return Pairing.objects.none()
-    return (
-        Pairing.objects.filter(Q(mentor__person=person) | Q(mentee__person=person), pk=pk)
-        .exclude(status=Pairing.Status.PROPOSED)
-        .select_related("cohort", "mentor__person", "mentee__person")
-    )
+    return _pairing_of_person(person.pk, pk, related=())
 
 
 # The cohort's programme (the cohort's name says it) and the partner's team.
@@ -81,17 +78,38 @@ def _published(pairings):
     )
 
 
-def pairings_listed_for(user):
+def pairings_listed_for(user) -> list:
     """The user's pairings in the order of their list, with the rows the list shows beside its
-    counts (cohort, both people): what a kept list is checked against (sessions/pages.py)."""
+    counts (cohort, both people): what a kept list is checked against (sessions/pages.py). The
+    same rows as `pairings_for`, its two queries compiled once per process (per number of the
+    person's enrolments, since each is a value of the IN list)."""
+    person = person_of(user)
+    if person is None:
+        return []
+    enrolments = [enrolment.pk for enrolment in _prepared_enrolments(person.pk)]
+    if not enrolments:
+        return []
+    count = len(enrolments)
+    if count not in _prepared_listed:
+        stand_ins = tuple(-1_987_654_321 - n for n in range(count))
+        _prepared_listed[count] = PreparedQuery(_listed, stand_ins=stand_ins)
+    return _prepared_listed[count](*enrolments)
+
+
+def _listed(*enrolments):
+    pairings = _published(Pairing.objects.filter(Q(mentor__in=enrolments) | Q(mentee__in=enrolments)))
     return (
-        pairings_for(user)
-        .select_related(None)
+        pairings.select_related(None)
         .select_related("cohort", "mentor__person", "mentee__person")
         .order_by(*PAIRING_LIST_ORDER)
     )
 
 
+_prepared_enrolments = PreparedQuery(
+    lambda person_id: Enrolment.objects.filter(person=person_id).order_by().only("pk"),
+    stand_ins=(-1_987_654_321,),
+)
+_prepared_listed: dict[int, PreparedQuery] = {}
 PAIRING_LIST_ORDER = ("status", "-started_on", "pk")
 
 

@@ -366,3 +366,24 @@ def test_each_viewer_has_their_own_list(frozen, mentor_of_two):
     look(mentor_of_two, url)
     mentee = login(Client(), frozen.mentee.user)
     assert mentee.get(url).status_code == 302  # their one pairing, not the mentor's list
+
+
+def test_the_listed_rows_are_the_users_pairings_in_the_lists_order(frozen, mentor_of_two):
+    """`pairings_listed_for` (compiled once per number of enrolments) against `pairings_for`."""
+    from programmes.models import Cohort
+    from sessions import selectors
+    from tests.factories import CohortFactory, EnrolmentFactory, MatchRunFactory, PairingFactory, UserFactory
+
+    later = CohortFactory(name="Spring 2027", state=Cohort.State.ACTIVE)
+    PairingFactory(
+        match_run=MatchRunFactory(cohort=later),
+        mentor=EnrolmentFactory(cohort=later, person=frozen.mentor, role="mentor", capacity=1),
+    )
+    for user in (frozen.mentor.user, frozen.mentee.user, frozen.manager.user, UserFactory(username="x")):
+        expected = list(selectors.pairings_for(user).order_by(*selectors.PAIRING_LIST_ORDER))
+        listed = selectors.pairings_listed_for(user)
+        assert [p.pk for p in listed] == [p.pk for p in expected]
+        assert [(p.cohort.name, p.mentee.person.full_name) for p in listed] == [
+            (p.cohort.name, p.mentee.person.full_name) for p in expected
+        ]
+    assert len(selectors.pairings_listed_for(frozen.mentor.user)) == 3
