@@ -28,6 +28,7 @@ class _Compiled:
     annotation_col_map: dict
     col_count: int
     has_extra_select: bool
+    converters: dict
 
 
 class PreparedQuery:
@@ -62,6 +63,8 @@ class PreparedQuery:
         compiler.col_count = compiled.col_count
         compiler.has_extra_select = compiled.has_extra_select
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, tuple(params))
+        # Which column needs which converter follows from the columns alone.
+        compiler.get_converters = lambda expressions: compiled.converters
         # The queryset's iterable asks its query for a compiler: give it the one set up above.
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         queryset._db = alias
@@ -87,6 +90,9 @@ class PreparedQuery:
             annotation_col_map=compiler.annotation_col_map,
             col_count=compiler.col_count,
             has_extra_select=compiler.has_extra_select,
+            converters=compiler.get_converters(
+                [column[0] for column in compiler.select[: compiler.col_count]]
+            ),
         )
         self._compiled[alias] = compiled
         return compiled
