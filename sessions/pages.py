@@ -121,6 +121,7 @@ def kept_list_page(
     page: str,
     build: Callable[[], Built],
     templates=(),
+    params: dict[str, Callable[[str], bool]] | None = None,
     depends_on=(),
     versions: dict[str, Callable[[], str]] | None = None,
     shell_context: dict | None = None,
@@ -130,12 +131,16 @@ def kept_list_page(
     template the main content is made of (a deploy that changes one never serves what the old one
     rendered). `depends_on`: values the content depends on beyond these rows; `versions`: cache
     keys of version tokens it depends on (read in the same round trip), each with the function
-    that gives it when missing. `shell_context`: more context for the page around the content."""
+    that gives it when missing. `shell_context`: more context for the page around the content.
+    `params`: the query parameters the page reads, each with the test of a value worth keeping a
+    page for; a request with any other parameter, or a value that fails its test, is rendered
+    and not kept (nobody can fill the cache with pages for made-up addresses)."""
     seconds = fragments.fragment_seconds()
-    if not seconds or request.method != "GET":
+    variant = _variant(request, params or {})
+    if not seconds or request.method != "GET" or variant is None:
         return _render(request, build(), shell_context)
     stamp_keys = [fragments.stamp_key(pairing.pk) for pairing in pairings]
-    page_key = f"pairing-page:{viewer.pk}:{page}:{request.META.get('QUERY_STRING', '')}"
+    page_key = f"pairing-page:{viewer.pk}:{page}:{variant}"
     versions = versions or {}
     found = cache.get_many([*stamp_keys, page_key, *versions])
     signature = _signature(
@@ -159,6 +164,19 @@ def kept_list_page(
     until = built.until.timestamp() if built.until is not None else None
     cache.set(page_key, {"signature": signature, "html": html, "shell": shell, "until": until}, seconds)
     return _respond(request, html, shell)
+
+
+def _variant(request, params) -> str | None:
+    if any(name not in params for name in request.GET):
+        return None
+    values = []
+    for name, worth_keeping in params.items():
+        value = request.GET.get(name)
+        if value is not None:
+            if len(request.GET.getlist(name)) > 1 or not worth_keeping(value):
+                return None
+            values.append(f"{name}={value}")
+    return "&".join(values)
 
 
 def _main(request, built: Built, shell_context) -> tuple[str, dict]:

@@ -1,5 +1,7 @@
 """The pair's workspace: the list of one's pairings and the page of one pairing."""
 
+import re
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -40,7 +42,11 @@ def pairing_list(request):
         page="list",
         build=build,
         templates=(LIST_TEMPLATE, "includes/pagination.html"),
+        params={"page": _PAGE_NUMBER.fullmatch},
     )
+
+
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 
 
 LIST_TEMPLATE = "sessions/pairing_list.html"
@@ -76,6 +82,8 @@ def pairing_detail(request, pk):
         page="workspace",
         build=build,
         templates=(WORKSPACE_TEMPLATE, selectors.PairingHistory.TEMPLATE, KPI_TREND_TEMPLATE),
+        # "Show more" asks for multiples of the step.
+        params={"timeline": _timeline_step},
         # The mentee's helpdesk figures change only with an import, which replaces this version.
         versions={FIGURES_VERSION_KEY: figures_version},
     )
@@ -83,6 +91,11 @@ def pairing_detail(request, pk):
 
 WORKSPACE_TEMPLATE = "sessions/pairing_detail.html"
 KPI_TREND_TEMPLATE = "sessions/_kpi_trend.html"
+
+
+def _timeline_step(value: str) -> bool:
+    size = _int(value)
+    return str(size) == value and 0 < size <= selectors.TIMELINE_MAX and size % selectors.TIMELINE_STEP == 0
 
 
 def _int(value) -> int:

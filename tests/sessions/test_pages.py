@@ -387,3 +387,26 @@ def test_the_listed_rows_are_the_users_pairings_in_the_lists_order(frozen, mento
             (p.cohort.name, p.mentee.person.full_name) for p in expected
         ]
     assert len(selectors.pairings_listed_for(frozen.mentor.user)) == 3
+
+
+@pytest.mark.parametrize(
+    "query, kept",
+    [("?timeline=60", True), ("?timeline=61", False), ("?timeline=60&timeline=90", False), ("?x=1", False)],
+)
+def test_only_the_addresses_a_page_links_to_are_kept(client, frozen, query, kept, django_assert_num_queries):
+    """A made-up address is answered, rendered from the database, and never fills the cache."""
+    url = frozen.pair.get_absolute_url() + query
+    login(client, frozen.mentee.user)
+    look(client, url)
+    # Not kept: user, pairing, next session, open action items, KPI months (the goals and timeline
+    # from their own fragment, sessions/fragments.py).
+    with django_assert_num_queries(KEPT_PAGE_QUERIES if kept else 5):
+        look(client, url)
+
+
+def test_a_made_up_page_number_of_the_list_is_not_kept(frozen, mentor_of_two, django_assert_num_queries):
+    url = reverse("mentoring_sessions:pairing-list")
+    for query, kept in (("?page=1", True), ("?page=abc", False), ("?page=99999", False)):
+        look(mentor_of_two, url + query)
+        with django_assert_num_queries(KEPT_LIST_QUERIES if kept else KEPT_LIST_QUERIES + 1):
+            look(mentor_of_two, url + query)
