@@ -161,9 +161,18 @@ def kept_list_page(
         return _respond(request, kept["html"], kept["shell"])
     built = build()
     html, shell = _main(request, built, shell_context)
-    until = built.until.timestamp() if built.until is not None else None
-    cache.set(page_key, {"signature": signature, "html": html, "shell": shell, "until": until}, seconds)
+    if _all_tokens_cut_out(html):
+        until = built.until.timestamp() if built.until is not None else None
+        cache.set(page_key, {"signature": signature, "html": html, "shell": shell, "until": until}, seconds)
     return _respond(request, html, shell)
+
+
+def _all_tokens_cut_out(html: str) -> bool:
+    """A token written some other way than by its tag (in a script, say) would stay in the kept
+    page for everyone: such a page is not kept."""
+    return html.count("csrfmiddlewaretoken") == html.count(_CSRF_HOLE) and html.count(
+        f'name="{TOKEN_FIELD}"'
+    ) == html.count(_SUBMISSION_HOLE)
 
 
 def _variant(request, params) -> str | None:

@@ -415,3 +415,16 @@ def test_a_made_up_page_number_of_the_list_is_not_kept(frozen, mentor_of_two, dj
         look(mentor_of_two, url + query)
         with django_assert_num_queries(KEPT_LIST_QUERIES if kept else KEPT_LIST_QUERIES + 1):
             look(mentor_of_two, url + query)
+
+
+def test_a_page_with_a_token_written_outside_its_tag_is_not_kept():
+    from sessions import pages
+
+    by_tags = (
+        '<input type="hidden" name="csrfmiddlewaretoken" value="abc">'
+        '<input type="hidden" name="submission" value="s">'
+    )
+    assert pages._all_tokens_cut_out(pages._holes(by_tags))
+    in_a_script = by_tags + '<script>fetch(u, {headers: {csrfmiddlewaretoken: "abc"}})</script>'
+    assert not pages._all_tokens_cut_out(pages._holes(in_a_script))
+    assert not pages._all_tokens_cut_out(pages._holes(by_tags + '<input name="submission" value="t">'))
