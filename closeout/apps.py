@@ -7,3 +7,7 @@ class CloseoutConfig(AppConfig):
 
     name = "closeout"
     verbose_name = _("Close-out")
+
+    def ready(self):
+        # Tells people of close-out's cohort moves, which programmes (below close-out) cannot import.
+        from . import notices  # noqa: F401

@@ -12,12 +12,14 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matching.emails import match_run_emails_owe
 from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair, pairing_start
 from people.models import Person
 from programmes.models import Cohort, Enrolment
+from programmes.notices import actor_of
 
-from . import selectors
+from . import notices, selectors
 from .models import Reflection, SurveyResponse
 
 
@@ -40,6 +42,7 @@ def pairing_end_early(*, pairing: Pairing, reason: str, by) -> Pairing:
     pairing.end_reason = reason.strip()
     pairing.full_clean()
     pairing.save(update_fields=["status", "outcome", "ended_on", "end_reason"])
+    notices.pairing_ended_tell(pairing=pairing, by=actor_of(by))
     return pairing
 
 
@@ -73,7 +76,7 @@ def pairing_rematch(*, mentee: Enrolment, mentor: Enrolment, by) -> Pairing:
     if selectors.free_slots(mentor, cohort=cohort) <= 0:
         raise ValidationError(_("%(name)s has no free slot any more.") % {"name": mentor.person.full_name})
 
-    return pairing_start(
+    pairing = pairing_start(
         cohort=cohort,
         mentor=mentor,
         mentee=mentee,
@@ -83,6 +86,9 @@ def pairing_rematch(*, mentee: Enrolment, mentor: Enrolment, by) -> Pairing:
         taken_message=_("%(name)s was matched by someone else a moment ago; nothing was changed.")
         % {"name": mentee.person.full_name},
     )
+    # The mentee hears of their new mentor, the mentor of their new mentee, as a published match.
+    match_run_emails_owe(run=pairing.match_run, by=by)
+    return pairing
 
 
 @transaction.atomic

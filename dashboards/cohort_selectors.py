@@ -6,9 +6,12 @@ It lives in dashboards, above every app it reads; programmes (below them all) ke
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -18,7 +21,7 @@ from django.utils.translation import ngettext
 from matching.models import MatchRun, Pairing
 from programmes.models import Cohort, Enrolment
 from sessions.checkins import flagged_pairings
-from sessions.models import MentoringSession
+from sessions.models import CheckIn, FlagResolution, MentoringSession
 
 
 def cohort_enrolments(cohort: Cohort, *, role: str | None = None, active: bool = True):
@@ -151,19 +154,60 @@ def overdue_for_session(cohort: Cohort, *, today: datetime.date) -> tuple[int, l
 ACTIVITY_CACHE_SECONDS = 60
 
 
-def overdue_activity(cohort: Cohort, *, today: datetime.date) -> tuple[int, list[Pairing]]:
+def overdue_activity(
+    cohort: Cohort, *, today: datetime.date, active: dict | None = None
+) -> tuple[int, list[Pairing]]:
     """(overdue pairs, the first of them) for an active cohort, cached for ACTIVITY_CACHE_SECONDS:
     finding who has not met is the page's dearest query. The key holds everything that scopes them:
     the cohort, the date a pair is overdue since (today and the cadence) and which pairs are active
     (their number and newest id, so ending a pair early or publishing new ones shows at once)."""
-    active = Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).aggregate(
-        n=Count("pk"), newest=Max("pk")
-    )
+    active = active or active_pairs_key(cohort)
     key = (
         f"cohort-overdue:v1:{cohort.pk}:{cohort.session_due_since(today).isoformat()}:"
         f"{active['n']}:{active['newest']}"
     )
     return cache.get_or_set(key, lambda: overdue_for_session(cohort, today=today), ACTIVITY_CACHE_SECONDS)
+
+
+def active_pairs_key(cohort: Cohort) -> dict:
+    """{"n": how many pairs of the cohort are active, "newest": the newest one's id}: part of the keys
+    of what is cached about them, so ending a pair or publishing new ones shows at once."""
+    return Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).aggregate(
+        n=Count("pk"), newest=Max("pk")
+    )
+
+
+# The flagged pairs are counted live in effect, but not on every view: counting them probes every
+# active pair's check-ins (30-50 ms of the page's database time at 20,000 people, most of it). The
+# count is kept under a stamp that every write to a check-in or a resolution replaces (by signal,
+# at once and again when its transaction commits), and under which pairs are active, so a new flag,
+# a resolved one or an ended pair shows on the next view. Only in a cache every process shares
+# (REDIS_URL, as the pair's fragments): with one per process a write could not reach the others.
+FLAGS_STAMP_KEY = "cohort-flags-stamp"
+FLAGS_CACHE_SECONDS = 3600
+
+
+def _flags_stamp() -> str:
+    return cache.get_or_set(FLAGS_STAMP_KEY, lambda: uuid.uuid4().hex, FLAGS_CACHE_SECONDS)
+
+
+def flags_changed(**kwargs) -> None:
+    """Receiver for every save and delete of a CheckIn or a FlagResolution (DashboardsConfig.ready)."""
+    cache.delete(FLAGS_STAMP_KEY)
+    transaction.on_commit(lambda: cache.delete(FLAGS_STAMP_KEY))
+
+
+FLAG_MODELS = (CheckIn, FlagResolution)
+
+
+def flagged_count(cohort: Cohort, *, active: dict) -> int:
+    """How many of the cohort's active pairs have an open flag (`flagged_pairings`, the one rule).
+    `active` is the (n, newest) aggregate of the cohort's active pairs, read for the overdue key."""
+    if not settings.PAIRING_FRAGMENT_SECONDS:
+        return flagged_pairings(cohort).count()
+    # The stamp is read before the rows it covers: what is stored under it is at least as new.
+    key = f"cohort-flagged:v1:{cohort.pk}:{_flags_stamp()}:{active['n']}:{active['newest']}"
+    return cache.get_or_set(key, lambda: flagged_pairings(cohort).count(), FLAGS_CACHE_SECONDS)
 
 
 @dataclass
@@ -253,10 +297,14 @@ def cohort_overview(cohort: Cohort, today: datetime.date | None = None) -> Overv
             ngettext("%(n)d mentee without a mentor", "%(n)d mentees without a mentor", n) % {"n": n}
         )
     if cohort.is_active:
-        overview.overdue_count, overview.overdue_pairings = overdue_activity(cohort, today=today)
-        # Counted live, not cached: an admin who has just resolved a flag expects it gone. One rule for
-        # "flagged" everywhere: the admin's flag page lists exactly these pairs.
-        low = flagged_pairings(cohort).count()
+        active = active_pairs_key(cohort)
+        overview.overdue_count, overview.overdue_pairings = overdue_activity(
+            cohort, today=today, active=active
+        )
+        # Never a minute late: an admin who has just resolved a flag expects it gone (the cache's
+        # stamp changes with every check-in and resolution). One rule for "flagged" everywhere: the
+        # admin's flag page lists exactly these pairs.
+        low = flagged_count(cohort, active=active)
         if low:
             overview.attention.append(
                 ngettext(

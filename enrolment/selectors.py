@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from matching.models import Pairing
 from people.models import Person, Team
+from people.selectors import by_name_for_search
 from programmes.models import Cohort, Enrolment
 
 from .models import Invitation
@@ -28,6 +29,22 @@ def in_active_pairing():
             Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk")), status=Pairing.Status.ACTIVE
         )
     )
+
+
+def review_list_lengths(cohort: Cohort) -> dict[str, int]:
+    """How long the review page's lists are (mentor applications, the waitlist, everyone enrolled:
+    the same filters as `mentor_applications`, `waitlist` and `cohort_enrolments_for_review`), from
+    one COUNT grouped by role and status instead of a COUNT per list."""
+    groups = {
+        (row["role"], row["status"]): row["n"]
+        for row in cohort.enrolments.order_by().values("role", "status").annotate(n=Count("*"))
+    }
+    gone = (Enrolment.Status.WITHDRAWN, Enrolment.Status.DECLINED)
+    return {
+        "applications": groups.get((Enrolment.Role.MENTOR, Enrolment.Status.APPLIED), 0),
+        "waitlist": groups.get((Enrolment.Role.MENTEE, Enrolment.Status.WAITLISTED), 0),
+        "enrolled": sum(n for (_role, status), n in groups.items() if status not in gone),
+    }
 
 
 def mentor_applications(cohort: Cohort):
@@ -212,6 +229,8 @@ def person_list(
         people = people.with_login()
     elif login == "not_activated":
         people = people.with_login(activated=False)
+    if sort in ("", "name") and q:
+        return people.order_by(*by_name_for_search(q))
     return people.order_by(*SORTS.get(sort, SORTS["name"]))
 
 

@@ -18,10 +18,11 @@ from django.utils.translation import ngettext
 
 from matching import selectors as matching_selectors
 from matching.services import mentor_requests_settle
-from outbox.services import email_enqueue
+from notifications.services import notify
 from people.models import WORK_STYLE_TRAITS, Person
 from people.services import activation_owed
 from programmes.models import Cohort, Enrolment
+from programmes.notices import activation_once, actor_of
 
 from . import selectors
 from .models import Invitation
@@ -129,34 +130,54 @@ def waitlist_fill(*, cohort: Cohort) -> list[Enrolment]:
     free = cohort.free_mentee_places()
     if free <= 0:
         return []
-    promoted = list(selectors.waitlist(cohort).select_related("cohort__programme")[:free])
+    promoted = list(selectors.waitlist(cohort).select_related("cohort__programme", "person__user")[:free])
     Enrolment.objects.filter(pk__in=[e.pk for e in promoted]).update(status=Enrolment.Status.ACTIVE)
     for enrolment in promoted:
         enrolment.status = Enrolment.Status.ACTIVE
-        _owe_place_email(enrolment)
+        # Nobody chose them: a place came free, so the message names no one.
+        _tell(enrolment, kind="promoted")
     return promoted
 
 
-def _owe_place_email(enrolment: Enrolment) -> None:
-    """Tell someone who waited that they are in (the waitlist message promised it)."""
-    if not enrolment.person.email:
-        return
-    email_enqueue(
-        # One per time they joined the waitlist: a repeated fill sends nothing new.
-        key=f"waitlist-place:{enrolment.pk}:{enrolment.enrolled_at.isoformat()}",
-        template="waitlist_place",
+def _tell(enrolment: Enrolment, *, kind: str, by=None, **context) -> None:
+    """Tell the enrolled person about their enrolment: enrolled, waitlisted, promoted, or their mentor
+    application decided. Keyed by the moment, the enrolment and the time they (re)joined, so a repeated
+    request or fill tells nobody twice while a later re-enrolment is news again. Someone without a
+    login finds their activation link in this message."""
+    key = f"{kind}:{enrolment.pk}:{enrolment.enrolled_at.isoformat()}"
+    if enrolment.status == Enrolment.Status.DECLINED:
+        url = reverse("enrolment:mine")  # a declined enrolment has no profile to fill in
+    else:
+        url = reverse("enrolment:profile", args=[enrolment.pk])
+    cohort = enrolment.cohort
+    notify(
+        kind=kind,
+        person=enrolment.person,
+        key=key,
         context={
-            "name": enrolment.person.full_name,
-            "cohort": enrolment.cohort,
-            "profile_url": settings.SITE_URL + reverse("enrolment:profile", args=[enrolment.pk]),
+            "enrolment": enrolment,
+            "cohort": cohort,
+            "programme": cohort.programme,
+            "role": enrolment.get_role_display().lower(),
+            "activation": activation_once(person=enrolment.person, kind=kind, key=key, next_url=url),
+            **context,
         },
-        to=enrolment.person.email,
-        cohort_id=enrolment.cohort_id,
+        url=url,
+        actor=actor_of(by),
+        programme_id=cohort.programme_id,
+        cohort_id=cohort.pk,
     )
 
 
 def _admit(
-    *, cohort: Cohort, person: Person, role: str, approved: bool = False, capacity: int = 1
+    *,
+    cohort: Cohort,
+    person: Person,
+    role: str,
+    approved: bool = False,
+    capacity: int = 1,
+    by=None,
+    how: str = "admin",
 ) -> tuple[Enrolment, bool]:
     """Create the enrolment, or re-open a withdrawn one: (enrolment, True). An existing live one is
     returned as it is: (enrolment, False). Its status comes from admission_status."""
@@ -194,8 +215,22 @@ def _admit(
         ) from exc
     if enrolment.role == Enrolment.Role.MENTOR and enrolment.status == Enrolment.Status.ACTIVE:
         waitlist_fill(cohort=cohort)
-    _owe_activation(enrolment)
+    _tell_admitted(enrolment, by=by, how=how)
     return enrolment, True
+
+
+def _tell_admitted(enrolment: Enrolment, *, by=None, how: str, **context) -> None:
+    """The one place every path of enrolment tells the person what admission_status decided. `how`
+    says which path, for the wording: "invited" (they accepted `by`'s invitation), "self", "admin"
+    (bulk too) or "moved"."""
+    enrolment = Enrolment.objects.select_related("cohort__programme", "person__user").get(pk=enrolment.pk)
+    if enrolment.status == Enrolment.Status.ACTIVE:
+        _tell(enrolment, kind="enrolled", by=by, how=how, **context)
+    elif enrolment.status == Enrolment.Status.WAITLISTED:
+        _tell(enrolment, kind="waitlisted", by=by, how=how, **context)
+    else:
+        # An application to mentor is news to nobody but its reviewer; a login is still owed.
+        _owe_activation(enrolment)
 
 
 @transaction.atomic
@@ -247,7 +282,9 @@ def enrolment_add(
     by=None,
 ) -> Enrolment:
     """An admin enrols someone: a mentor is enrolled at once, a mentee takes a free place or waits."""
-    enrolment, created = _admit(cohort=cohort, person=person, role=role, approved=True, capacity=capacity)
+    enrolment, created = _admit(
+        cohort=cohort, person=person, role=role, approved=True, capacity=capacity, by=by
+    )
     if not created:
         raise ValidationError(_("%(name)s is already enrolled in this cohort.") % {"name": person.full_name})
     if goals:
@@ -344,6 +381,13 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     return invitation
 
 
+def _full_name(user) -> str:
+    if user is None:
+        return ""
+    person = actor_of(user)
+    return person.full_name if person else user.get_full_name()
+
+
 def _owe_invitation_email(invitation: Invitation) -> None:
     """Write the invitation's email to the outbox, in the caller's transaction. `sent_at` marks
     this sending; each sending is its own message (keyed by it), so a resend emails again while a
@@ -363,7 +407,8 @@ def _owe_invitation_email(invitation: Invitation) -> None:
             "person": invitation.person,
             "role": invitation.get_role_display().lower(),
             "is_mentor": invitation.role == Enrolment.Role.MENTOR,
-            "inviter": (inviter.get_full_name() or inviter.get_username()) if inviter else "",
+            # Named by their full name, never a login name; nobody is named when none is known.
+            "inviter": _full_name(inviter),
             "accept_url": settings.SITE_URL
             + reverse("enrolment:accept", args=[invitation_token(invitation)]),
             "expires_on": timezone.localdate(now + INVITATION_MAX_AGE),
@@ -410,7 +455,13 @@ def invitation_create_account(*, invitation: Invitation, password: str):
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation) -> Enrolment:
     """Enrol the invited person in the invited role. A second click returns the same enrolment."""
-    enrolment, _created = _admit(cohort=invitation.cohort, person=invitation.person, role=invitation.role)
+    enrolment, _created = _admit(
+        cohort=invitation.cohort,
+        person=invitation.person,
+        role=invitation.role,
+        by=invitation.invited_by,
+        how="invited",
+    )
     if invitation.accepted_at is None:
         Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
             accepted_at=timezone.now()
@@ -455,7 +506,7 @@ def self_enrol(*, cohort: Cohort, person: Person, role: str) -> Enrolment:
     )
     if existing.exists():
         raise ValidationError(_("You are already enrolled in %(cohort)s.") % {"cohort": cohort.name})
-    enrolment, _created = _admit(cohort=cohort, person=person, role=role)
+    enrolment, _created = _admit(cohort=cohort, person=person, role=role, how="self")
     return enrolment
 
 
@@ -594,6 +645,13 @@ def application_review(*, enrolment: Enrolment, approve: bool, checks=(), note: 
     enrolment.reviewed_at = timezone.now()
     enrolment.full_clean()
     enrolment.save()
+    _tell(
+        Enrolment.objects.select_related("cohort__programme", "person__user").get(pk=enrolment.pk),
+        kind="application_decided",
+        by=by,
+        approved=approve,
+        note=enrolment.review_note,
+    )
     if approve:
         waitlist_fill(cohort=enrolment.cohort)
     return enrolment
@@ -604,7 +662,11 @@ def waitlist_promote(*, enrolment: Enrolment, by=None) -> Enrolment:
     """Promote the head of the waitlist by hand (e.g. after the cohort's per-mentor limit was raised).
     First come, first served: nobody is promoted ahead of someone who has waited longer."""
     cohort = _locked(enrolment.cohort)
-    enrolment = Enrolment.objects.select_for_update().select_related("person").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("cohort__programme", "person__user")
+        .get(pk=enrolment.pk)
+    )
     if enrolment.status != Enrolment.Status.WAITLISTED:
         raise ValidationError(_("%(name)s is not on the waitlist.") % {"name": enrolment.person})
     if not cohort.admits_from_waitlist():
@@ -630,7 +692,7 @@ def waitlist_promote(*, enrolment: Enrolment, by=None) -> Enrolment:
     enrolment.status = Enrolment.Status.ACTIVE
     enrolment.full_clean()
     enrolment.save(update_fields=["status"])
-    _owe_place_email(enrolment)
+    _tell(enrolment, kind="promoted", by=by)
     return enrolment
 
 
@@ -701,7 +763,7 @@ def enrolment_move(*, enrolment: Enrolment, to_cohort: Cohort, by=None) -> Enrol
     moved.full_clean()
     moved.save()
     moved.goal_areas.set(enrolment.goal_areas.all())
-    _owe_activation(moved)
+    _tell_admitted(moved, by=by, how="moved", from_cohort=enrolment.cohort)
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.withdrawn_reason = (_("Moved to %(cohort)s") % {"cohort": to_cohort.name})[:200]
     enrolment.save(update_fields=["status", "withdrawn_reason"])

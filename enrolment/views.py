@@ -317,12 +317,14 @@ def _invitations_page(request, cohort):
 
 
 def _review_context(request, cohort, *, bound=None):
+    lengths = selectors.review_list_lengths(cohort)
     applications = paginate(
         request,
         selectors.mentor_applications(cohort),
         per_page=APPLICATIONS_PER_PAGE,
         param="applications_page",
         anchor="applications-heading",
+        count=lengths["applications"],
     )
     shown = list(applications.object_list)
     if bound and bound[0] not in {application.pk for application in shown}:
@@ -347,6 +349,7 @@ def _review_context(request, cohort, *, bound=None):
             per_page=REVIEW_ROWS_PER_PAGE,
             param="waitlist_page",
             anchor="waitlist-heading",
+            count=lengths["waitlist"],
         ),
         "places": places,
         "taken": taken,
@@ -356,6 +359,7 @@ def _review_context(request, cohort, *, bound=None):
             per_page=REVIEW_ROWS_PER_PAGE,
             param="enrolled_page",
             anchor="enrolled-heading",
+            count=lengths["enrolled"],
         ),
         "invitations": _invitations_page(request, cohort),
         "can_resend": cohort.accepts_enrolment(),

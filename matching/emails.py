@@ -1,13 +1,16 @@
-"""Matching's emails, recorded in the outbox by `matching.services` in the transaction of the change
-that owes them and sent after commit by the outbox's worker: the pairs of a published run, and one
-email per transition of a mentee-choice request (asked, accepted, declined, closed)."""
+"""Matching's messages, owed through notifications.notify in the transaction of the change that owes
+them: the pairs of a published run, and one message per transition of a mentee-choice request
+(asked, accepted, declined, closed). Each has an in-app notification and an email, once per key."""
 
 from __future__ import annotations
 
-from django.conf import settings
+import dataclasses
+
 from django.urls import reverse
 
-from outbox.services import OwedEmail, email_enqueue, emails_enqueue
+from notifications import links
+from notifications.services import OwedNotice, notify, notify_many
+from programmes.notices import activations_once, actor_of
 
 from .models import MatchRun, MentorRequest, Pairing
 from .scoring import reasons_to_share
@@ -16,16 +19,17 @@ from .scoring import reasons_to_share
 KINDS = ("requested", "accepted", "declined", "closed")
 
 
-def mentor_request_email_owe(*, mentor_request: MentorRequest, kind: str, note: str = "") -> None:
-    """Record the email for one transition of one request. Keyed by request and transition: each
-    transition happens once (a status check under a row lock), and a repeat records nothing new, so a
-    decision is emailed once."""
+def mentor_request_email_owe(*, mentor_request: MentorRequest, kind: str, note: str = "", by=None) -> None:
+    """Tell the person one transition of one request concerns. Keyed by request and transition:
+    each transition happens once (a status check under a row lock), and a repeat records nothing
+    new, so a decision is told once."""
     assert kind in KINDS, kind
     mentor_request = MentorRequest.objects.select_related(
-        "cohort__programme", "mentee__person", "mentor__person"
+        "cohort__programme", "mentee__person__user", "mentor__person__user"
     ).get(pk=mentor_request.pk)
     to_mentor = kind == "requested"
-    recipient = (mentor_request.mentor if to_mentor else mentor_request.mentee).person
+    mentor, mentee = mentor_request.mentor.person, mentor_request.mentee.person
+    recipient = mentor if to_mentor else mentee
     if to_mentor:
         link = reverse("choice:requests")
     elif kind == "accepted":
@@ -39,76 +43,107 @@ def mentor_request_email_owe(*, mentor_request: MentorRequest, kind: str, note: 
         link = pairing.get_absolute_url() if pairing else reverse("home")
     else:
         link = reverse("choice:suggestions", args=[mentor_request.mentee_id])
-    email_enqueue(
+    cohort = mentor_request.cohort
+    notify(
+        kind="mentor_request",
+        person=recipient,
         key=f"mentor-request:{mentor_request.pk}:{kind}",
-        template=f"mentor_request_{kind}",
         context={
+            "moment": kind,
             "request": mentor_request,
-            "cohort": mentor_request.cohort,
-            "recipient": recipient,
-            "mentor": mentor_request.mentor.person,
-            "mentee": mentor_request.mentee.person,
+            "cohort": cohort,
+            "programme": cohort.programme,
+            "mentor": mentor,
+            "mentee": mentee,
             "goals": mentor_request.mentee.goals,
             "reasons": reasons_to_share(mentor_request.explanation),
             "note": note,
-            "url": settings.SITE_URL + link,
         },
-        to=recipient.email,
-        cohort_id=mentor_request.cohort_id,
+        url=link,
+        # The mentee asks, the mentor decides; a closure is nobody's doing.
+        actor=actor_of(by) or {"requested": mentee, "accepted": mentor, "declined": mentor}.get(kind),
+        programme_id=cohort.programme_id,
+        cohort_id=cohort.pk,
     )
 
 
-def match_run_emails_owe(*, run: MatchRun) -> None:
-    """Record the emails of a run being published: each mentee their mentor and why, each mentor
-    their mentees. Keyed by pairing and by mentor within the run, so publishing records them once;
-    written in bulk (a fixed number of queries), since a run can hold thousands of pairs."""
+def match_run_emails_owe(*, run: MatchRun, by=None) -> None:
+    """Tell the people of a published run: each mentee their mentor and why, each mentor their
+    mentees. Keyed by pairing and by mentor within the run, so publishing tells them once; recorded
+    in bulk (a fixed number of queries, besides one activation link per person who cannot log in
+    yet), since a run can hold thousands of pairs. Whoever cannot log in finds their activation
+    link in this message, which leads to their pair's workspace."""
     pairings = list(
         Pairing.objects.filter(match_run=run)
-        .select_related("cohort__programme", "mentor__person", "mentee__person")
+        .select_related("cohort__programme", "mentor__person__user", "mentee__person__user")
         .order_by("mentee__person__full_name", "pk")
     )
+    actor = actor_of(by)
+    # A re-match (one pair after an ended one) is news of a new mentor, not of the cohort's pairs.
+    rematch = run.kind == MatchRun.Kind.SINGLE
     owed = []
     by_mentor: dict[int, list[Pairing]] = {}
     for pairing in pairings:
         by_mentor.setdefault(pairing.mentor_id, []).append(pairing)
         person = pairing.mentee.person
+        key = f"match-published:pairing:{pairing.pk}:mentee"
+        workspace = pairing.get_absolute_url()
         owed.append(
-            OwedEmail(
-                key=f"match-published:pairing:{pairing.pk}:mentee",
-                template="match_published_mentee",
+            OwedNotice(
+                kind="match_published",
+                person=person,
+                key=key,
                 context={
-                    "recipient": person,
+                    "role": "mentee",
+                    "rematch": rematch,
                     "mentor": pairing.mentor.person,
                     "pairing": pairing,
                     # Only what the pair really share: placeholders ("not known yet") stay with the admin.
                     "reasons": reasons_to_share(pairing.explanation),
                     "cohort": pairing.cohort,
-                    "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
+                    "programme": pairing.cohort.programme,
                 },
-                to=person.email,
+                url=workspace,
+                actor=actor,
+                programme_id=pairing.cohort.programme_id,
                 cohort_id=pairing.cohort_id,
             )
         )
     for mentor_id, mentor_pairings in by_mentor.items():
         person = mentor_pairings[0].mentor.person
+        key = f"match-published:run:{run.pk}:mentor:{mentor_id}"
+        if len(mentor_pairings) == 1:
+            url = mentor_pairings[0].get_absolute_url()
+        else:
+            url = reverse("mentoring_sessions:pairing-list")
+        cohort = mentor_pairings[0].cohort
         owed.append(
-            OwedEmail(
-                key=f"match-published:run:{run.pk}:mentor:{mentor_id}",
-                template="match_published_mentor",
+            OwedNotice(
+                kind="match_published",
+                person=person,
+                key=key,
                 context={
-                    "recipient": person,
+                    "role": "mentor",
+                    "rematch": rematch,
                     "pairings": [
                         {
                             "pairing": p,
+                            "mentee": p.mentee.person,
                             "reasons": reasons_to_share(p.explanation),
-                            "url": settings.SITE_URL + p.get_absolute_url(),
+                            "url": links.absolute(p.get_absolute_url()),
                         }
                         for p in mentor_pairings
                     ],
-                    "cohort": mentor_pairings[0].cohort,
+                    "cohort": cohort,
+                    "programme": cohort.programme,
                 },
-                to=person.email,
-                cohort_id=mentor_pairings[0].cohort_id,
+                url=url,
+                actor=actor,
+                programme_id=cohort.programme_id,
+                cohort_id=cohort.pk,
             )
         )
-    emails_enqueue(owed)
+    links_for = activations_once("match_published", [(n.person, n.key, n.url) for n in owed])
+    notify_many(
+        [dataclasses.replace(n, context={**n.context, "activation": links_for.get(n.key)}) for n in owed]
+    )

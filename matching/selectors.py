@@ -32,6 +32,26 @@ def match_run_pairings(run: MatchRun):
     )
 
 
+def match_run_page_rows(run: MatchRun):
+    """The run's pairs as its page shows them, best first: the columns a row reads (both people's
+    names and teams, the score and why), not whole people and enrolments with their answers."""
+    return match_run_pairings(run).only(
+        "match_run_id",
+        "mentor",
+        "mentee",
+        "score",
+        "explanation",
+        "mentor__person",
+        "mentee__person",
+        "mentor__person__full_name",
+        "mentee__person__full_name",
+        "mentor__person__team",
+        "mentee__person__team",
+        "mentor__person__team__name",
+        "mentee__person__team__name",
+    )
+
+
 def cohort_match_runs(cohort):
     """Every run of a cohort with pairs to compare, newest first (runs in progress or failed left out)."""
     return cohort.match_runs.exclude(status__in=[*MatchRun.IN_PROGRESS, MatchRun.Status.FAILED])
@@ -91,12 +111,18 @@ def share_top3(run: MatchRun) -> float | None:
     return round(float((got >= third).mean()), 3)
 
 
-def run_figures(run: MatchRun) -> list[Figure]:
+def run_pair_aggregates(run: MatchRun) -> dict:
+    """{"matched": the run's pairs, "mean" and "lowest": their scores}, in one aggregate (the run
+    page's count of pairs too)."""
+    return run.pairings.aggregate(matched=Count("pk"), mean=Avg("score"), lowest=Min("score"))
+
+
+def run_figures(run: MatchRun, pairs: dict | None = None) -> list[Figure]:
     """The run's headline figures. Mean, lowest and share matched come from its pairs (aggregates
-    in SQL), so every run (published, made before figures were stored, or one pair at a time) shows
-    real numbers; the top-3 share is the matcher's, or for a run without one, the one
-    services.match_run_top3_fill worked out (and said so)."""
-    pairs = run.pairings.aggregate(matched=Count("pk"), mean=Avg("score"), lowest=Min("score"))
+    in SQL, `run_pair_aggregates`), so every run (published, made before figures were stored, or one
+    pair at a time) shows real numbers; the top-3 share is the matcher's, or for a run without one,
+    the one services.match_run_top3_fill worked out (and said so)."""
+    pairs = pairs or run_pair_aggregates(run)
     matched = pairs["matched"]
     stored = run.quality if isinstance(run.quality, dict) else {}
     top3_note = ""

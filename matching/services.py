@@ -259,32 +259,14 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
     run.published_at = timezone.now()
     run.full_clean()
     run.save(update_fields=["status", "published_by", "published_at"])
-    emails.match_run_emails_owe(run=run)
+    emails.match_run_emails_owe(run=run, by=by)
     cohort = run.cohort
     cohort.state = Cohort.State.ACTIVE
     cohort.save(update_fields=["state"])
     _settle_after_pairing(
         cohort=cohort, pairings=list(run.pairings.select_related("mentor__person", "mentee__person"))
     )
-    _owe_activations(run)
     return run
-
-
-def _owe_activations(run: MatchRun) -> None:
-    """Whoever in the published pairs cannot log in yet (enrolled by an admin, never activated) is
-    emailed a fresh activation link that leads to their pair's workspace (issue 8)."""
-    from django.urls import reverse
-
-    from people.services import activation_owed
-
-    reason = _("Your mentoring pair in %(cohort)s has been published.") % {"cohort": run.cohort.name}
-    seen: set[int] = set()
-    for pairing in run.pairings.select_related("mentor__person__user", "mentee__person__user"):
-        workspace = reverse("mentoring_sessions:pairing-detail", args=[pairing.pk])
-        for person in pairing.members():
-            if person.pk not in seen and not person.can_log_in:
-                activation_owed(person=person, next_url=workspace, cohort=run.cohort, reason=reason)
-            seen.add(person.pk)
 
 
 def pairings_complete(*, cohort: Cohort) -> int:

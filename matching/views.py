@@ -122,9 +122,9 @@ def _run_or_404(pk) -> MatchRun:
 
 
 # A run of thousands of pairs was a 1.4 MB page: its pairs, unmatched mentees and rules are each a
-# page of their own.
-PAIRS_PER_PAGE = 50
-UNMATCHED_PER_PAGE = 50
+# page of their own. 25 rows each: at 50 the pairs' rows were most of the page's time.
+PAIRS_PER_PAGE = 25
+UNMATCHED_PER_PAGE = 25
 RULES_PER_PAGE = 25
 
 
@@ -147,12 +147,14 @@ def run_detail(request, pk):
         return redirect(run.cohort)
     if run.lacks_top3_share:
         run = _with_top3(run)
+    aggregates = selectors.run_pair_aggregates(run)
     pairings = paginate(
         request,
-        selectors.match_run_pairings(run),
+        selectors.match_run_page_rows(run),
         per_page=PAIRS_PER_PAGE,
         param="pairs_page",
         anchor="pairs-heading",
+        count=aggregates["matched"],
     )
     rule_of = selectors.pair_rules_of(run.cohort, pairings.object_list)
     for pairing in pairings.object_list:
@@ -171,7 +173,7 @@ def run_detail(request, pk):
                 param="unmatched_page",
                 anchor="unmatched-heading",
             ),
-            "figures": selectors.run_figures(run),
+            "figures": selectors.run_figures(run, aggregates),
             "rules": paginate(
                 request,
                 selectors.cohort_pair_rules(run.cohort),

@@ -219,6 +219,10 @@ REMINDER_SCAN_SECONDS = env.float("REMINDER_SCAN_SECONDS", default=300.0)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60.0)
 OUTBOX_CLAIM_LEASE_SECONDS = env.int("OUTBOX_CLAIM_LEASE_SECONDS", default=600)
+# Chat webhooks (Slack, Teams): how long one post may wait for an answer before it is retried, and
+# whether plain http to this machine is accepted as a webhook (a local stand-in, never in production).
+CHAT_WEBHOOK_TIMEOUT_SECONDS = env.float("CHAT_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+CHAT_WEBHOOK_ALLOW_LOOPBACK = env.bool("CHAT_WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "outbox.tasks.sweep",
@@ -238,6 +242,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.scan_due_reminders",
         "schedule": REMINDER_SCAN_SECONDS,
     },
+    "manager-digests": {"task": "dashboards.tasks.send_manager_digests", "schedule": 3 * 3600.0},
 }
 
 if env.bool("BEHIND_TLS_PROXY", default=False):

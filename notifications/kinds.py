@@ -31,11 +31,17 @@ _KINDS = [
     # Lifecycle
     Kind("enrolled", _("You were enrolled in a cohort"), _("mentors and mentees")),
     Kind("waitlisted", _("You were put on a waitlist"), _("mentees")),
-    Kind("promoted", _("You got a place from the waitlist"), _("mentees"), template="waitlist_place"),
+    Kind("promoted", _("You got a place from the waitlist"), _("mentees")),
     Kind("application_decided", _("Your mentor application was decided"), _("mentors")),
     Kind("match_published", _("You have been matched"), _("mentors and mentees")),
     Kind("mentor_request", _("Mentee-choice requests and decisions"), _("mentors and mentees")),
-    Kind("session_changed", _("A session was scheduled, moved or cancelled"), _("mentors and mentees")),
+    # A session moved or cancelled tonight for tomorrow morning is news now, with its calendar update.
+    Kind(
+        "session_changed",
+        _("A session was scheduled, moved or cancelled"),
+        _("mentors and mentees"),
+        waits_for_working_hours=False,
+    ),
     Kind("session_to_confirm", _("A logged session waits for your confirmation"), _("mentors and mentees")),
     Kind("pairing_ended", _("A pairing ended early"), _("mentors and mentees")),
     Kind("closeout_begun", _("Close-out has begun"), _("mentors and mentees")),
@@ -64,3 +70,49 @@ def kind_named(name: str) -> Kind:
 
 def choices() -> list[tuple[str, str]]:
     return [(kind.name, kind.label) for kind in _KINDS]
+
+
+# How the settings page groups the kinds. A kind named in no group is listed under "Other
+# messages", so a newly registered kind can always be switched off.
+_GROUPS = [
+    (
+        _("Things that happen in your programme"),
+        (
+            "enrolled",
+            "waitlisted",
+            "promoted",
+            "application_decided",
+            "match_published",
+            "mentor_request",
+            "session_changed",
+            "session_to_confirm",
+            "pairing_ended",
+            "closeout_begun",
+            "cohort_closed",
+            "pair_message",
+        ),
+    ),
+    (
+        _("Reminders"),
+        (
+            "check_in_due",
+            "check_in_overdue",
+            "session_upcoming",
+            "action_item_due",
+            "goal_due",
+            "pulse",
+            "nudge",
+        ),
+    ),
+    (_("Digests"), ("admin_digest", "manager_digest")),
+]
+
+
+def grouped() -> list[tuple[str | Promise, list[Kind]]]:
+    """[(group label, its registered kinds)], every registered kind in exactly one group."""
+    named = {name for _label, names in _GROUPS for name in names}
+    groups = [(label, [KINDS[n] for n in names if n in KINDS]) for label, names in _GROUPS]
+    other = [kind for kind in _KINDS if kind.name not in named]
+    if other:
+        groups.append((_("Other messages"), other))
+    return [(label, kinds) for label, kinds in groups if kinds]

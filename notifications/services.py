@@ -3,18 +3,22 @@ when the person wants it by email, the email in the outbox, both in the caller's
 both keyed by what they are about, so a repeated request or scan tells nobody twice."""
 
 import datetime
+import functools
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorship.emails import render_templated_email
 from outbox.services import OwedEmail, emails_enqueue
 from people.models import Person
 
 from . import delivery, links
-from .kinds import kind_named
+from .kinds import KINDS, kind_named
 from .models import Notification, Preferences
 
 
@@ -103,6 +107,7 @@ def notify_many(owed: Iterable[OwedNotice], *, now: datetime.datetime | None = N
             "actor": notice.actor,
             "url": links.absolute(notice.url) if notice.url else "",
             "unsubscribe_url": links.unsubscribe_url(person_id=person.pk, kind=kind.name),
+            "settings_url": links.absolute("/notifications/settings/"),
             "kind": kind,
         }
         rendered = render_templated_email(template=kind.email_template, context=context)
@@ -156,3 +161,48 @@ def email_mute(*, person: Person, kind: str) -> Preferences:
         prefs.full_clean()
         prefs.save()
     return prefs
+
+
+@transaction.atomic
+def preferences_save(
+    *,
+    person: Person,
+    time_zone: str,
+    working_days: Iterable[int],
+    quiet_start: datetime.time,
+    quiet_end: datetime.time,
+    away_until: datetime.date | None,
+    emailed_kinds: Iterable[str],
+) -> Preferences:
+    """Save how and when `person` wants to hear from the product (the settings page). Kinds not in
+    `emailed_kinds` are muted: still recorded on the notifications page, never emailed. A muted
+    name that is not a registered kind (any more) is kept as it is."""
+    if time_zone not in available_time_zones():
+        raise ValidationError({"time_zone": _("Pick a time zone from the list, such as Europe/Berlin.")})
+    days = {int(day) for day in working_days}
+    if not days or not days <= set(range(7)):
+        raise ValidationError({"working_days": _("Pick at least one working day.")})
+    emailed = set(emailed_kinds)
+    prefs, _created = Preferences.objects.select_for_update().get_or_create(person=person)
+    prefs.working_days = sum(1 << day for day in days)
+    prefs.quiet_start = quiet_start
+    prefs.quiet_end = quiet_end
+    prefs.away_until = away_until
+    prefs.muted_kinds = [name for name in KINDS if name not in emailed] + [
+        name for name in prefs.muted_kinds if name not in KINDS
+    ]
+    prefs.full_clean()
+    prefs.save()
+    if person.time_zone != time_zone:
+        person.time_zone = time_zone
+        # Only the time zone is validated: the settings page changes nothing else of the person, and
+        # an unrelated field imported long ago must not stop them saving their preferences.
+        person.full_clean(exclude=[f.name for f in Person._meta.fields if f.name != "time_zone"])
+        person.save(update_fields=["time_zone"])
+    return prefs
+
+
+@functools.cache
+def available_time_zones() -> tuple[str, ...]:
+    """The IANA zone names this machine knows, sorted (the settings page's picker offers them)."""
+    return tuple(sorted(zoneinfo.available_timezones()))

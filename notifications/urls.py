@@ -6,4 +6,5 @@ app_name = "notifications"
 
 urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("settings/", views.settings_page, name="settings"),
 ]

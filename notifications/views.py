@@ -1,13 +1,21 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from people.models import Person
+from people.roles import person_of
+from submissions.once import submitted_once
 
-from . import links, services
+from . import kinds, links, services
+from .forms import PreferencesForm
 from .kinds import KINDS
+from .models import Preferences
 
 
 # No login and no CSRF token: a mail client's one-click unsubscribe (RFC 8058) POSTs to the link in
@@ -31,4 +39,39 @@ def unsubscribe(request, token):
         request,
         "notifications/unsubscribe.html",
         {"kind": KINDS[kind], "done": done, "person": person},
+    )
+
+
+@submitted_once
+def settings_page(request):
+    """The person's own notification settings: when emails may reach them, and which kinds."""
+    person = person_of(request.user)
+    if person is None:
+        # A login without a person record (a bare admin account) has nobody to notify.
+        raise Http404("No person for this login.")
+    prefs = Preferences.objects.filter(person=person).first() or Preferences(person=person)
+    form = PreferencesForm(request.POST or None, initial=PreferencesForm.initial_for(person, prefs))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preferences_save(person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notifications:settings")
+    chosen = set(form["emailed_kinds"].value() or [])
+    groups = [
+        (label, [(kind, kind.name in chosen) for kind in members]) for label, members in kinds.grouped()
+    ]
+    return render(
+        request,
+        "notifications/settings.html",
+        {
+            "title": _("Notification settings"),
+            "form": form,
+            "groups": groups,
+            "time_zones": services.available_time_zones(),
+            "back_url": reverse("home"),
+            "back_label": _("Back to the home page"),
+        },
     )

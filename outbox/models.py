@@ -3,10 +3,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .webhooks import mask
+
 
 class Message(models.Model):
-    """One email owed to one address, written in the same transaction as the change that owes it
-    and sent after commit by whichever worker claims it first (outbox.services.message_send).
+    """One email owed to one address (or one post owed to a chat channel), written in the same
+    transaction as the change that owes it and sent after commit by whichever worker claims it
+    first (outbox.services.message_send).
 
     The message is rendered when it is recorded, so what goes out is what was true at that moment
     and a send needs no other table. `key` says what the message is for ("session-invite:12:0:45"):
@@ -20,9 +23,21 @@ class Message(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SLACK = "slack", _("Slack")
+        TEAMS = "teams", _("Microsoft Teams")
+
     key = models.CharField(_("key"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=60)
-    to = models.EmailField(_("to"))
+    # Emails and chat posts share one lifecycle (claim, lease, backoff, sweep, failed, resend); only
+    # the hand-over differs (outbox.services._deliver).
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    to = models.EmailField(_("to"), blank=True)
+    # A chat post's incoming webhook: a secret (never shown in full, never logged; see
+    # outbox.webhooks), and the JSON body shaped for its service when the post was owed.
+    endpoint = models.CharField(_("webhook"), max_length=1000, blank=True)
+    payload = models.JSONField(_("body"), default=dict, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     text = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
@@ -56,10 +71,26 @@ class Message(models.Model):
                 condition=Q(status="sent", sent_at__isnull=False) | ~Q(status="sent"),
                 name="outbox_sent_has_time",
             ),
+            models.CheckConstraint(
+                condition=(Q(channel="email") & ~Q(to=""))
+                | (Q(channel__in=["slack", "teams"]) & ~Q(endpoint="")),
+                name="outbox_message_has_destination",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.kind} → {self.to} ({self.get_status_display()})"
+        return f"{self.kind} → {self.destination} ({self.get_status_display()})"
+
+    @property
+    def is_chat(self) -> bool:
+        return self.channel != self.Channel.EMAIL
+
+    @property
+    def destination(self) -> str:
+        """Where it goes, fit to show: the address, or the chat service and its masked webhook."""
+        if not self.is_chat:
+            return self.to
+        return f"{self.get_channel_display()} ({mask(self.endpoint)})"
 
     @property
     def can_resend(self) -> bool:

@@ -16,11 +16,15 @@ def messages_due(*, now: datetime.datetime, lease: datetime.timedelta) -> QueryS
     )
 
 
-def message_log(*, status: str = "", cohort_id: int | None = None, q: str = "") -> QuerySet[Message]:
-    """The email log programme admins read: newest first, without the bodies."""
-    messages = Message.objects.defer("text", "html", "attachments").order_by("-created_at", "-pk")
+def message_log(
+    *, status: str = "", cohort_id: int | None = None, q: str = "", channel: str = ""
+) -> QuerySet[Message]:
+    """The log programme admins read (emails and chat posts): newest first, without the bodies."""
+    messages = Message.objects.defer("text", "html", "attachments", "payload").order_by("-created_at", "-pk")
     if status:
         messages = messages.filter(status=status)
+    if channel:
+        messages = messages.filter(channel=channel)
     if cohort_id:
         messages = messages.filter(cohort_id=cohort_id)
     if q:

@@ -1,5 +1,5 @@
-"""Writes for the outbox: record an email in the caller's transaction, send it once after commit,
-retry with backoff, give up visibly, and let an admin resend.
+"""Writes for the outbox: record an email (or a chat post) in the caller's transaction, send it once
+after commit, retry with backoff, give up visibly, and let an admin resend.
 
 Why an outbox: the email is owed by the same change that owes it, so it is written in the same
 transaction (a rolled-back change owes nothing; a committed one cannot lose its email). Sending
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from mentorship.emails import RenderedEmail, build_email, render_templated_email
 
+from . import webhooks
 from .models import Message
 
 logger = logging.getLogger(__name__)
@@ -117,21 +118,76 @@ def email_enqueue(
             key, template, context, to, tuple(attachments), cohort_id, send_at, tuple((headers or {}).items())
         )
     )
+    return _record_one(message)
+
+
+def _record_one(message: Message) -> Message:
     try:
         with transaction.atomic():
             message.save(force_insert=True)
     except IntegrityError:
         # The unique key, not the lookup above, is what holds under concurrency: a second writer with
         # the same key waits for the first to commit, then finds its row.
-        return Message.objects.get(key=key)
+        return Message.objects.get(key=message.key)
     _queue_after_commit(message.pk)
     return message
+
+
+@dataclass(frozen=True)
+class OwedPost:
+    """A chat post to record: `key` says what it is for (as for emails); `endpoint` is the incoming
+    webhook (webhooks.SLACK or TEAMS by `channel`); `text` is plain text, `link` an absolute URL."""
+
+    key: str
+    kind: str
+    channel: str
+    endpoint: str
+    text: str
+    link: str = ""
+    link_label: str = ""
+    cohort_id: int | None = None
+
+
+def _post(owed: OwedPost) -> Message:
+    message = Message(
+        key=owed.key,
+        kind=owed.kind,
+        channel=owed.channel,
+        endpoint=owed.endpoint,
+        payload=webhooks.payload(
+            channel=owed.channel, text=owed.text, link=owed.link, link_label=owed.link_label
+        ),
+        subject=owed.text.splitlines()[0][:300] if owed.text else "",
+        text=owed.text,
+        cohort_id=owed.cohort_id,
+    )
+    message.full_clean(validate_unique=False, validate_constraints=False)
+    return message
+
+
+def post_enqueue(owed: OwedPost) -> Message | None:
+    """Record one chat post, sent after the surrounding transaction commits; once per key, like
+    `email_enqueue`. None when there is no webhook to post to."""
+    if not owed.endpoint:
+        return None
+    existing = Message.objects.filter(key=owed.key).first()
+    if existing is not None:
+        return existing
+    return _record_one(_post(owed))
+
+
+def posts_enqueue(owed: Iterable[OwedPost]) -> dict[str, int]:
+    """`post_enqueue` for many posts in a fixed number of queries (for scans over many pairs)."""
+    return _record_many([_post(item) for item in owed if item.endpoint])
 
 
 def emails_enqueue(owed: Iterable[OwedEmail]) -> dict[str, int]:
     """`email_enqueue` for many emails in a fixed number of queries (for scans over many pairs).
     Returns {key: message id} for every key given an address, new or recorded before."""
-    messages = [_message(item) for item in owed if item.to]
+    return _record_many([_message(item) for item in owed if item.to])
+
+
+def _record_many(messages: list[Message]) -> dict[str, int]:
     # ON CONFLICT DO NOTHING: a key recorded before (a second scan, a concurrent one) stays as it was.
     Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
     ids = dict(Message.objects.filter(key__in=[m.key for m in messages]).values_list("key", "pk"))
@@ -177,17 +233,28 @@ def message_send(*, message_id: int, now: datetime.datetime | None = None) -> bo
         return False
     message = Message.objects.get(pk=message_id)
     try:
-        build_email(
-            rendered=_rendered(message),
-            to=[message.to],
-            attachments=[(a["filename"], a["content"], a["mimetype"]) for a in message.attachments],
-            headers={**message.headers, "Message-ID": message_id_header(message)},
-        ).send()
+        _deliver(message)
+    except webhooks.PostFailed as error:
+        _record_failure(message, error=error, now=now, retry=error.retry, retry_after=error.retry_after)
+        return False
     except Exception as error:  # noqa: BLE001 - any failure to hand over is retried, then shown
         _record_failure(message, error=error, now=now)
         return False
     Message.objects.filter(pk=message_id).update(status=Message.Status.SENT, sent_at=timezone.now())
     return True
+
+
+def _deliver(message: Message) -> None:
+    """Hand the message over: to the mail server, or to the chat service's webhook."""
+    if message.is_chat:
+        webhooks.post(url=message.endpoint, body=message.payload)
+        return
+    build_email(
+        rendered=_rendered(message),
+        to=[message.to],
+        attachments=[(a["filename"], a["content"], a["mimetype"]) for a in message.attachments],
+        headers={**message.headers, "Message-ID": message_id_header(message)},
+    ).send()
 
 
 def _rendered(message: Message) -> RenderedEmail:
@@ -200,15 +267,30 @@ def message_id_header(message: Message) -> str:
     return f"<outbox.{message.pk}.{digest}@{domain}>"
 
 
-def _record_failure(message: Message, *, error: Exception, now: datetime.datetime) -> None:
-    logger.warning("outbox: message %s attempt %s failed: %s", message.pk, message.attempts, error)
-    text = f"{type(error).__name__}: {error}"[:500]
-    if message.attempts >= MAX_ATTEMPTS:
+def _record_failure(
+    message: Message,
+    *,
+    error: Exception,
+    now: datetime.datetime,
+    retry: bool = True,
+    retry_after: datetime.timedelta | None = None,
+) -> None:
+    """Try again after the backoff (or the wait the service asked for), or, out of attempts or
+    refused for good, mark the message failed with the reason."""
+    reason = str(error) if isinstance(error, webhooks.PostFailed) else f"{type(error).__name__}: {error}"
+    if message.endpoint:
+        # A webhook address is a secret: an error that quotes it (an invalid URL) quotes its mask.
+        reason = reason.replace(message.endpoint, webhooks.mask(message.endpoint))
+    text = reason[:500]
+    logger.warning("outbox: message %s attempt %s failed: %s", message.pk, message.attempts, text)
+    if not retry or message.attempts >= MAX_ATTEMPTS:
         Message.objects.filter(pk=message.pk).update(status=Message.Status.FAILED, last_error=text)
-    else:
-        Message.objects.filter(pk=message.pk).update(
-            claimed_at=None, last_error=text, next_attempt_at=now + BACKOFF[message.attempts - 1]
-        )
+        return
+    wait = BACKOFF[message.attempts - 1]
+    if retry_after is not None:
+        # The service said when: not sooner, and not later than the longest backoff.
+        wait = min(max(retry_after, datetime.timedelta(seconds=1)), BACKOFF[-1])
+    Message.objects.filter(pk=message.pk).update(claimed_at=None, last_error=text, next_attempt_at=now + wait)
 
 
 def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> list[int]:

@@ -1,5 +1,6 @@
 """The email log for programme admins: what was sent, what waits, what failed and why, with a
-resend for what failed. Every email of the product goes through the outbox, so this is all of them."""
+resend for what failed. Every email and chat post of the product goes through the outbox, so this
+is all of them."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,14 +25,17 @@ def message_list(request):
     form = MessageFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     log = selectors.message_log(
-        status=filters.get("status") or "", cohort_id=filters.get("cohort"), q=filters.get("q") or ""
+        status=filters.get("status") or "",
+        cohort_id=filters.get("cohort"),
+        q=filters.get("q") or "",
+        channel=filters.get("channel") or "",
     )
     page = Paginator(log, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "outbox/message_list.html",
         {
-            "title": _("Emails"),
+            "title": _("Emails and chat posts"),
             "form": form,
             "page": page,
             "failed_count": Message.objects.filter(status=Message.Status.FAILED).count(),
@@ -50,5 +54,7 @@ def message_resend(request, pk):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, _("The email to %(to)s is on its way again.") % {"to": message.to})
+        messages.success(
+            request, _("The message to %(to)s is on its way again.") % {"to": message.destination}
+        )
     return redirect("outbox:message-list")

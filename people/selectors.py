@@ -1,7 +1,8 @@
 """Reads for the people import pages (people/views.py). The people list, which filters by enrolment, is
 enrolment's (enrolment/selectors.py)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from .importing import Existing
 from .models import ImportJob, Person, Team
@@ -9,6 +10,21 @@ from .models import ImportJob, Person, Team
 # How many people the picker offers for what has been typed so far: enough to recognise someone,
 # few enough that every keystroke stays a small answer.
 SEARCH_LIMIT = 20
+
+
+# From this many characters a search uses the person_search_trgm index (trigrams are three long).
+TRIGRAM_LENGTH = 3
+
+
+def by_name_for_search(q: str) -> tuple:
+    """ORDER BY for people found by `q`, in name order. Sorted on the bare column, PostgreSQL walks
+    the name index and tests each person until it has a page: "smith" read 3,800 people for 25
+    (16 ms at 20,000 people, and every person for a rare name). Sorted on the name as an expression
+    (same order), it finds the few matches through the trigram index and sorts them (under 1 ms).
+    Shorter terms cannot use the trigram index and keep the walk, which stops at the first page."""
+    if len(q.strip()) >= TRIGRAM_LENGTH:
+        return (Concat("full_name", Value("")), "pk")
+    return ("full_name", "pk")
 
 
 def person_search(q: str, *, people: QuerySet[Person] | None = None) -> list[Person]:
@@ -30,7 +46,7 @@ def person_search(q: str, *, people: QuerySet[Person] | None = None) -> list[Per
             | Q(team__in=teams)
         )
         .select_related("team")
-        .order_by("full_name", "pk")[:SEARCH_LIMIT]
+        .order_by(*by_name_for_search(q))[:SEARCH_LIMIT]
     )
 
 

@@ -279,31 +279,48 @@ def _free_username(person: Person) -> str:
 
 
 @transaction.atomic
-def activation_owed(*, person: Person, next_url: str = "", cohort=None, reason: str = "") -> bool:
-    """Owe `person` an account activation email if they cannot log in yet (no login, or one never
-    activated); True when one is owed. Call it in the transaction of the change that lets them in
-    (an enrolment, a published match). `next_url` is where the link leads after they set a password;
-    `reason` says in a sentence why they are getting it. Each call sends a fresh link and makes any
-    older one stop working (a new unusable password is a new hash, and the token signs the hash)."""
+def activation_link(*, person: Person, next_url: str = "") -> dict | None:
+    """A fresh activation link for `person` if they cannot log in yet (no login, or one never
+    activated), as {"activate_url", "username", "expires_on"}; None when they can log in, an admin
+    switched their login off, they have left or have no email. Any older link stops working (a new
+    unusable password is a new hash, and the token signs the hash): call it only when the message
+    that carries the link is really sent."""
     person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if not person.email or person.has_left():
-        return False
+        return None
     if person.can_log_in or (person.user_id and not person.user.is_active):
-        return False  # they can log in, or an admin has switched their login off
+        return None  # they can log in, or an admin has switched their login off
     user = _login_for(person)
     user.set_unusable_password()
     user.save(update_fields=["password"])
     token = accounts.activation_tokens.make_token(user)
+    return {
+        "activate_url": accounts.activation_url(user, token, next_url=next_url),
+        "username": user.get_username(),
+        "expires_on": timezone.localdate(timezone.now() + accounts.ACTIVATION_MAX_AGE),
+        "key": f"{user.pk}:{token}",
+    }
+
+
+@transaction.atomic
+def activation_owed(*, person: Person, next_url: str = "", cohort=None, reason: str = "") -> bool:
+    """Owe `person` an account activation email if they cannot log in yet; True when one is owed.
+    Call it in the transaction of the change that lets them in, when no other message of that change
+    carries the link (lifecycle messages carry it themselves: see activation_link). `next_url` is
+    where the link leads after they set a password; `reason` says in a sentence why they get it."""
+    link = activation_link(person=person, next_url=next_url)
+    if link is None:
+        return False
     email_enqueue(
-        key=f"activation:{user.pk}:{token}",
+        key=f"activation:{link['key']}",
         template="account_activation",
         context={
             "name": person.full_name,
             "reason": reason,
             "purpose": accounts.purpose_of(next_url),
-            "username": user.get_username(),
-            "activate_url": accounts.activation_url(user, token, next_url=next_url),
-            "expires_on": timezone.localdate(timezone.now() + accounts.ACTIVATION_MAX_AGE),
+            "username": link["username"],
+            "activate_url": link["activate_url"],
+            "expires_on": link["expires_on"],
         },
         to=person.email,
         cohort_id=getattr(cohort, "pk", None),

@@ -14,6 +14,9 @@ class CohortAdmin(admin.ModelAdmin):
     list_filter = ["state", "programme"]
     list_select_related = ["programme"]
     search_fields = ["name"]
+    # The chat webhook is a secret, set on the cohort's settings page, where it is shown masked.
+    exclude = ["chat_webhook_url"]
+    readonly_fields = ["chat_webhook_masked"]
 
 
 @admin.register(Enrolment)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentorship.forms import BoundedForm, BoundedModelForm, ModelIdsField
 from mentorship.widgets import DateInput
+from outbox.webhooks import validate_webhook_url
 from people.forms import PersonField
 from people.models import WORK_STYLE_TRAITS, Person, Tag
 
@@ -194,3 +195,50 @@ class EnrolmentForm(BoundedForm):
                 _("%(name)s is already in this cohort.") % {"name": person.full_name}, code="enrolled"
             )
         return person
+
+
+class CohortChatForm(BoundedForm):
+    """The cohort's chat webhook. The saved address is never put back in the page (it is a secret):
+    the field starts empty, an empty field keeps the saved address, and "remove" forgets it."""
+
+    webhook_url = forms.CharField(
+        label=_("Incoming webhook address"),
+        required=False,
+        max_length=1000,
+        validators=[validate_webhook_url],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}),
+        help_text=_(
+            "Posted to this Slack or Microsoft Teams channel: the weekly digest for programme admins, and "
+            "an alert when a check-in is flagged or a pair goes twice its cadence without meeting. Posts "
+            "name the pair and link to pages only programme admins can open; they never contain private "
+            "notes, check-in comments or blockers. Slack: https://hooks.slack.com/services/…; Teams: an "
+            "address ending .webhook.office.com/… or a Power Automate workflow."
+        ),
+    )
+    remove = forms.BooleanField(label=_("Stop posting and forget the saved address"), required=False)
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        if cohort.chat_webhook_url:
+            self.fields["webhook_url"].label = _("Replace the webhook address")
+            self.fields["webhook_url"].widget.attrs["placeholder"] = _("Leave empty to keep %(mask)s") % {
+                "mask": cohort.chat_webhook_masked
+            }
+        else:
+            del self.fields["remove"]
+
+    def clean(self):
+        cleaned = super().clean()
+        url, remove = cleaned.get("webhook_url") or "", cleaned.get("remove")
+        if remove and url:
+            self.add_error("remove", _("Either give a new address or remove the saved one, not both."))
+        elif not remove and not url and not self.cohort.chat_webhook_url and "webhook_url" not in self.errors:
+            self.add_error("webhook_url", _("Paste the channel's incoming webhook address."))
+        return cleaned
+
+    def new_url(self) -> str | None:
+        """The address to save ("" to remove it), or None to keep the saved one."""
+        if self.cleaned_data.get("remove"):
+            return ""
+        return self.cleaned_data.get("webhook_url") or None

@@ -1,12 +1,14 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outbox.webhooks import SLACK, TEAMS, mask, validate_webhook_url, webhook_channel
 from people.models import Person, Tag
 
 # The topics a pair can log a session under (support-team defaults); each cohort keeps its own
@@ -160,6 +162,11 @@ class Cohort(models.Model):
         default=False,
         help_text=_("Anyone with the cohort's link may apply while the cohort is enrolling."),
     )
+    # Optional Slack or Teams incoming webhook for the admin digest and at-risk alerts
+    # (programmes.chat). A secret: forms and pages show `chat_webhook_masked`, never the address.
+    chat_webhook_url = models.CharField(
+        _("chat webhook"), max_length=1000, blank=True, validators=[validate_webhook_url]
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -264,6 +271,30 @@ class Cohort(models.Model):
     @property
     def is_choice_mode(self) -> bool:
         return self.matching_mode == self.MatchingMode.CHOICE
+
+    @property
+    def chat_channel(self) -> str | None:
+        """webhooks.SLACK or TEAMS when the cohort has a webhook, else None (also for an address
+        no longer accepted, e.g. a local test address on a server with DEBUG off)."""
+        if not self.chat_webhook_url:
+            return None
+        try:
+            return webhook_channel(self.chat_webhook_url)
+        except ValidationError:
+            return None
+
+    @property
+    def chat_service(self) -> str:
+        """The chat service's name, for people ("" without a usable webhook)."""
+        return {SLACK: "Slack", TEAMS: "Microsoft Teams"}.get(self.chat_channel, "")
+
+    @property
+    def chat_webhook_masked(self) -> str:
+        return mask(self.chat_webhook_url)
+
+    def posts_to_chat(self) -> bool:
+        """A usable webhook is set and the cohort is not closed (a closed cohort says nothing more)."""
+        return not self.is_read_only and self.chat_channel is not None
 
     def session_due_since(self, today: datetime.date) -> datetime.date:
         """A pair whose last session (or start, if it never met) is before this date is overdue for

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Cohort, Enrolment, Programme
+from .notices import actor_of
 
 State = Cohort.State
 
@@ -134,6 +135,22 @@ def transition_step(to: str):
     return register
 
 
+def transition_tell(to: str):
+    """Register who is told, in the same transaction, once a cohort has moved to `to` (a decorator):
+    called as tell(cohort, by=person who moved it or None) after the cohort is saved in its new state."""
+
+    def register(tell):
+        tells = _tells.setdefault(State(to), [])
+        if tell not in tells:
+            tells.append(tell)
+        return tell
+
+    return register
+
+
+_tells: dict[str, list[Callable[..., object]]] = {}
+
+
 def _active(cohort, role):
     return cohort.enrolments.filter(role=role, status=Enrolment.Status.ACTIVE)
 
@@ -179,6 +196,9 @@ def cohort_transition(*, cohort: Cohort, to: str, by) -> Cohort:
         step(cohort)
     cohort.state = to
     cohort.save(update_fields=["state"])
+    actor = actor_of(by)
+    for tell in _tells.get(State(to), []):
+        tell(cohort, by=actor)
     return cohort
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import chat_views, views
 
 app_name = "programmes"
 
@@ -14,5 +14,7 @@ urlpatterns = [
     path("cohorts/", views.cohort_list, name="cohort-list"),
     path("cohorts/new/", views.cohort_create, name="cohort-create"),
     path("cohorts/<int:pk>/settings/", views.cohort_edit, name="cohort-edit"),
+    path("cohorts/<int:pk>/chat/", chat_views.cohort_chat, name="cohort-chat"),
+    path("cohorts/<int:pk>/chat/test/", chat_views.cohort_chat_test, name="cohort-chat-test"),
     path("cohorts/<int:pk>/move/<str:to>/", views.cohort_transition, name="cohort-transition"),
 ]

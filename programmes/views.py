@@ -12,7 +12,7 @@ from mentorship.forms import parse_id
 from submissions.once import submitted_once
 
 from . import selectors, services
-from .forms import CohortForm, CohortSettingsForm, ProgrammeForm
+from .forms import CohortChatForm, CohortForm, CohortSettingsForm, ProgrammeForm
 from .models import Cohort, Programme
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
@@ -140,17 +140,19 @@ def cohort_edit(request, pk):
         else:
             messages.success(request, _("Settings saved."))
             return redirect(cohort)
-    return render(
-        request,
-        "programmes/cohort_edit.html",
-        {
-            "title": _("Settings: %(name)s") % {"name": cohort.name},
-            "cohort": cohort,
-            "form": form,
-            "back_url": cohort.get_absolute_url(),
-            "back_label": cohort.name,
-        },
-    )
+    return render(request, "programmes/cohort_edit.html", cohort_settings_context(cohort, form=form))
+
+
+def cohort_settings_context(cohort, *, form, chat_form=None) -> dict:
+    """The settings page: the cohort's settings and, in its own section, its chat webhook."""
+    return {
+        "title": _("Settings: %(name)s") % {"name": cohort.name},
+        "cohort": cohort,
+        "form": form,
+        "chat_form": chat_form or CohortChatForm(cohort=cohort),
+        "back_url": cohort.get_absolute_url(),
+        "back_label": cohort.name,
+    }
 
 
 @manage_required

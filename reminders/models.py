@@ -13,6 +13,12 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         CHECK_IN = "check_in", _("Check-in due")
         PULSE = "pulse", _("Pulse check-in")
+        CHECK_IN_OVERDUE = "check_in_overdue", _("Check-in overdue (to the programme admin)")
+        SESSION_UPCOMING = "session_upcoming", _("Session tomorrow")
+        ACTION_ITEM_DUE = "action_item_due", _("Action item due soon or overdue")
+        GOAL_DUE = "goal_due", _("Goal due soon or overdue")
+        ADMIN_DIGEST = "admin_digest", _("Weekly digest for programme admins")
+        MANAGER_DIGEST = "manager_digest", _("Monthly digest for managers")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

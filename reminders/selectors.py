@@ -51,10 +51,11 @@ def pairings_due_check_in(*, today: datetime.date) -> QuerySet[Pairing]:
     """
     return (
         Pairing.objects.filter(REMINDED)
-        .annotate(last_met_on=Coalesce(Max("sessions__held_on"), F("started_on")))
+        .annotate(last_session_on=Max("sessions__held_on"))
+        .annotate(last_met_on=Coalesce("last_session_on", F("started_on")))
         .annotate(due_on=_AddDays("last_met_on", "cohort__cadence_days"))
         .filter(due_on__lte=today)
-        .select_related("cohort", "mentor__person", "mentee__person")
+        .select_related("cohort__programme", "mentor__person", "mentee__person")
         .order_by("pk")
     )
 
@@ -77,10 +78,11 @@ def pairings_due_pulse(*, today: datetime.date) -> QuerySet[Pairing]:
 
 
 def reminders_without_message() -> QuerySet[Reminder]:
-    """Reminders recorded whose email is not yet in the outbox, with everything the email needs
-    loaded (one query)."""
+    """Pulse reminders recorded whose email is not yet in the outbox, with everything the email needs
+    loaded (one query). (The other kinds are told through notifications.notify_many by the scan
+    that records them.)"""
     return (
-        Reminder.objects.filter(message__isnull=True)
+        Reminder.objects.filter(message__isnull=True, kind=Reminder.Kind.PULSE)
         .select_related(
             "person",
             "pairing__cohort__programme",
@@ -98,4 +100,74 @@ def reminder_messages_no_longer_owed() -> QuerySet[Reminder]:
 
     return Reminder.objects.filter(message__status=Message.Status.PENDING, pairing__isnull=False).exclude(
         pairing__in=Pairing.objects.filter(REMINDED)
+    )
+
+
+def pairings_overdue_for_escalation(*, today: datetime.date) -> QuerySet[Pairing]:
+    """Active pairings in active cohorts silent for twice their cadence (since their last session,
+    or their start if they never met): the programme admins hear of these. One query, as
+    `pairings_due_check_in`; rows carry `last_met_on` and `overdue_on`."""
+    return (
+        Pairing.objects.filter(REMINDED)
+        .annotate(last_session_on=Max("sessions__held_on"))
+        .annotate(last_met_on=Coalesce("last_session_on", F("started_on")))
+        .annotate(overdue_on=_AddDays("last_met_on", F("cohort__cadence_days") * 2))
+        .filter(overdue_on__lte=today)
+        .select_related("cohort__programme", "mentor__person", "mentee__person")
+        .order_by("pk")
+    )
+
+
+def scheduled_sessions_upcoming(*, now: datetime.datetime, within: datetime.timedelta):
+    """Planned sessions, not cancelled, starting after `now` and no later than `now + within`, of
+    pairings that are still reminded; with the pairing's cohort and both members loaded."""
+    from sessions.models import ScheduledSession
+
+    return (
+        ScheduledSession.objects.filter(
+            cancelled_at__isnull=True, starts_at__gt=now, starts_at__lte=now + within
+        )
+        .filter(pairing__status=Pairing.Status.ACTIVE, pairing__cohort__state=Cohort.State.ACTIVE)
+        .select_related("pairing__cohort__programme", "pairing__mentor__person", "pairing__mentee__person")
+        .order_by("pk")
+    )
+
+
+# Open and due by `soon_until` (overdue ones included). The same rule as the models ask one row:
+# an action item is open until done (ActionItem.done_at), a goal while it is in progress
+# (Goal.is_in_progress); either is overdue once its due date has passed (Goal.is_overdue).
+def action_items_due(*, soon_until: datetime.date):
+    from sessions.models import ActionItem
+
+    return (
+        ActionItem.objects.filter(done_at__isnull=True, due_on__isnull=False, due_on__lte=soon_until)
+        .filter(pairing__status=Pairing.Status.ACTIVE, pairing__cohort__state=Cohort.State.ACTIVE)
+        .select_related("owner", "pairing__cohort__programme")
+        .order_by("pk")
+    )
+
+
+def goals_due(*, soon_until: datetime.date):
+    from sessions.models import Goal
+
+    return (
+        Goal.objects.filter(status__in=[Goal.Status.ON_TRACK, Goal.Status.AT_RISK], due_on__lte=soon_until)
+        .filter(pairing__status=Pairing.Status.ACTIVE, pairing__cohort__state=Cohort.State.ACTIVE)
+        .select_related("pairing__cohort__programme", "pairing__mentor__person", "pairing__mentee__person")
+        .order_by("pk")
+    )
+
+
+def programme_admins():
+    """The people who run programmes: their login is in the programme admins' group (or a
+    superuser's), and they have not left. Digests and escalations go to them."""
+    from django.conf import settings
+
+    from people.models import Person
+
+    return (
+        Person.objects.filter(user__is_active=True)
+        .filter(Q(user__groups__name=settings.ADMINS_GROUP) | Q(user__is_superuser=True))
+        .distinct()
+        .order_by("pk")
     )

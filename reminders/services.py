@@ -2,21 +2,34 @@
 email into the outbox in the same transaction (the outbox sends it once, after commit)."""
 
 import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import CharField, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat, StrIndex, Substr
 from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Pairing
+from notifications.models import Preferences
+from notifications.services import OwedNotice, notify_many
 from people.models import Person
+from sessions.chat import silent_pairs_alert
 
 from .models import Reminder
 from .selectors import (
+    REMINDED,
+    action_items_due,
+    goals_due,
     pairings_due_check_in,
     pairings_due_pulse,
+    pairings_overdue_for_escalation,
+    programme_admins,
     reminder_messages_no_longer_owed,
     reminders_without_message,
+    scheduled_sessions_upcoming,
 )
 
 
@@ -35,80 +48,440 @@ def _reachable(person: Person, today: datetime.date) -> bool:
     return bool(person.email) and not person.has_left(today)
 
 
-def pulse_reminders_record(*, now: datetime.datetime | None = None) -> int:
-    """Record a pulse reminder for each member of each pairing whose current pulse period has begun
-    (period 1 onwards: period 0 is the pair's first interval). Returns how many rows were offered.
+# Pairings read per round trip, and members offered per batch: the scan's memory stays flat however
+# many pairings are due, at a fixed few queries per batch.
+PULSE_BATCH = 2000
 
-    Sending is left to `reminders_scan_due`, which queues every pending reminder whatever its kind;
-    beat's scan task calls this first. Safe to repeat: the period key is the index of the interval
-    since the pairing started, so a second scan in the same period inserts nothing.
-    """
-    from sessions.checkins import period_key, pulse_period
 
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    owed = []
-    for pairing in pairings_due_pulse(today=today):
-        n = pulse_period(pairing, today=today)
-        if not n:
-            continue
-        for person in pairing.members():
-            if not _reachable(person, today):
-                continue
-            owed.append(
-                Reminder(
-                    kind=Reminder.Kind.PULSE,
-                    target=check_in_target(pairing_id=pairing.pk, person_id=person.pk),
-                    period_key=period_key(n),
-                    channel=Reminder.Channel.EMAIL,
-                    pairing=pairing,
-                    person=person,
-                    created_at=now,
-                )
-            )
-    # As in reminders_scan_due: ON CONFLICT DO NOTHING is the once-per-period guarantee.
-    Reminder.objects.bulk_create(owed, ignore_conflicts=True)
-    return len(owed)
+def pulse_key(*, pairing_id: int, person_id: int, period: int) -> str:
+    return f"pulse:{pairing_id}:{person_id}:{period}"
 
 
 @transaction.atomic
-def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
-    """Record a check-in reminder for each member of each overdue pairing, then write the email of
-    every reminder not yet in the outbox. Returns the ids of the reminders written.
+def pulse_reminders_record(*, now: datetime.datetime | None = None) -> int:
+    """Tell each member of each pairing whose current pulse period has begun (period 1 onwards:
+    period 0 is the pair's first interval) that its pulse check-in is open, through notify_many
+    (kind "pulse"): the email carries one signed link per score. Returns how many were offered.
 
-    Safe to run any number of times, even concurrently: the unique (kind, target, period_key)
-    constraint turns a second insert of the same reminder into a no-op, and the outbox's unique key
-    (`reminder:<id>`) does the same for its email.
+    Safe to repeat: the notification key names the pairing, the person and the period (the index
+    of the interval since the pairing started), so a second scan in the same period tells nobody.
     """
+    from sessions.checkins import pulse_period
+
     now = now or timezone.now()
     today = timezone.localdate(now)
+    offered = 0
+    batch: list[tuple[Pairing, Person, int]] = []
+    for pairing in pairings_due_pulse(today=today).iterator(chunk_size=PULSE_BATCH):
+        n = pulse_period(pairing, today=today)
+        if not n:
+            continue
+        batch.extend((pairing, person, n) for person in pairing.members())
+        if len(batch) >= PULSE_BATCH:
+            offered += _pulse_offer(batch, now=now)
+            batch = []
+    if batch:
+        offered += _pulse_offer(batch, now=now)
+    pulse_emails_cancel_unowed()
+    return offered
 
-    owed = []
-    for pairing in pairings_due_check_in(today=today):
-        period_key = check_in_period_key(
-            due_on=pairing.due_on, today=today, cadence_days=pairing.cohort.cadence_days
+
+def _pulse_offer(batch: list[tuple[Pairing, Person, int]], *, now: datetime.datetime) -> int:
+    """Offer one batch's pulses; returns how many were offered. Those told already this period are
+    left out before their links are signed and their emails rendered: every scan of the period
+    after the first meets them all again, and skipping them keeps those scans cheap (notify_many
+    would skip them too, by key, after the work)."""
+    from notifications.models import Notification
+
+    keys = {pulse_key(pairing_id=g.pk, person_id=p.pk, period=n): (g, p, n) for g, p, n in batch}
+    told = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    fresh = [_pulse_notice(g, person=p, period=n) for key, (g, p, n) in keys.items() if key not in told]
+    if fresh:
+        notify_many(fresh, now=now)
+    return len(batch)
+
+
+def pulse_emails_cancel_unowed() -> int:
+    """Cancel the pulse emails still waiting in the outbox (held for the person's morning, or the
+    broker was down) whose pairing is no longer reminded: ended, or its cohort stopped running.
+    Returns how many. The pairing is the second part of the email's key (`pulse_key`)."""
+    from outbox.models import Message
+
+    rest = Substr("key", len("pulse:") + 1)
+    pairing_id = Cast(Substr(rest, 1, StrIndex(rest, Value(":")) - 1), IntegerField())
+    unowed = (
+        Message.objects.filter(key__startswith="pulse:", status=Message.Status.PENDING)
+        .annotate(pairing_id=pairing_id)
+        .exclude(pairing_id__in=Pairing.objects.filter(REMINDED).values("pk"))
+    )
+    return Message.objects.filter(pk__in=unowed.values("pk"), status=Message.Status.PENDING).update(
+        status=Message.Status.CANCELLED
+    )
+
+
+def _pulse_notice(pairing: Pairing, *, person: Person, period: int):
+    from sessions.checkins import period_ends_on
+    from sessions.links import pulse_answer_urls
+
+    urls = pulse_answer_urls(person_id=person.pk, pairing_id=pairing.pk, period=period)
+    return OwedNotice(
+        kind="pulse",
+        person=person,
+        key=pulse_key(pairing_id=pairing.pk, person_id=person.pk, period=period),
+        context={
+            "partner": pairing.partner_of(person),
+            "cohort": pairing.cohort,
+            "answer_by": period_ends_on(pairing, period),
+            "answer_urls": sorted(urls.items()),
+        },
+        url=reverse("mentoring_sessions:checkin-create", args=[pairing.pk]),
+        programme_id=pairing.cohort.programme_id,
+        cohort_id=pairing.cohort_id,
+    )
+
+
+def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
+    """Record every reminder owed now (check-in due and its escalation, upcoming sessions, action
+    items and goals due soon or overdue, the admins' weekly digest), tell each person through
+    notifications.notify_many (in-app, and an email held for their working hours), write the email
+    of any pulse reminder not yet in the outbox, and cancel the emails no longer owed. Returns the ids
+    of the reminders recorded by this scan.
+
+    Safe to run any number of times, even concurrently: the unique (kind, target, period_key)
+    constraint turns a second insert of the same reminder into a no-op, a reminder is told only by
+    the scan that inserted it, and the notification and outbox keys (`reminder:<kind>:<target>:
+    <period>`) hold the same line. Memory stays flat however many pairs there are: each source is
+    read by one query, in chunks of CHUNK rows, and each chunk commits on its own.
+    """
+    from . import digests
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    recorded = []
+    for owed in _owed_in_chunks(now=now, today=today):
+        recorded += record_and_tell(owed, now=now)
+        # Let go of this chunk before the next one is read: memory holds one chunk, not two.
+        del owed
+    recorded += record_and_tell(digests.admin_digests_owed(now=now, today=today), now=now)
+    with transaction.atomic():
+        # The cohorts' chat channels hear of pairs silent for twice their cadence (once per stretch).
+        silent_pairs_alert(today=today)
+        reminders_write_messages(now=now)
+        reminders_cancel_unowed()
+    return recorded
+
+
+# Rows per chunk: about 2,000 reminders and their emails per transaction.
+CHUNK = 1000
+# How long before its date an action item or a goal is "due soon".
+DUE_SOON_DAYS = 2
+UPCOMING_WITHIN = datetime.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One reminder to record and, if this scan records it, the notice that tells its person."""
+
+    reminder: Reminder
+    notice: OwedNotice
+
+
+def reminder_key(*, kind: str, target: str, period_key: str) -> str:
+    return f"reminder:{kind}:{target}:{period_key}"
+
+
+def owed_reminder(
+    *, kind, notice_kind, person, target, period_key, now, context, url, pairing=None, cohort=None
+) -> Owed:
+    return Owed(
+        reminder=Reminder(
+            kind=kind,
+            target=target,
+            period_key=period_key,
+            channel=Reminder.Channel.EMAIL,
+            pairing=pairing,
+            person=person,
+            created_at=now,
+        ),
+        notice=OwedNotice(
+            kind=notice_kind,
+            person=person,
+            key=reminder_key(kind=kind, target=target, period_key=period_key),
+            context=context,
+            url=url,
+            programme_id=cohort.programme_id if cohort else None,
+            cohort_id=cohort.pk if cohort else None,
+        ),
+    )
+
+
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _owed_in_chunks(*, now: datetime.datetime, today: datetime.date) -> Iterator[list[Owed]]:
+    """What each source owes, a chunk at a time. `.iterator()` reads each source with one query (a
+    server-side cursor on PostgreSQL): memory holds one chunk whatever the number of pairs, and
+    queries grow only by a fixed number per CHUNK rows that are due, never per pair."""
+    sources = (
+        (pairings_due_check_in(today=today), _check_in_owed),
+        (pairings_overdue_for_escalation(today=today), _escalation_owed),
+        (scheduled_sessions_upcoming(now=now, within=UPCOMING_WITHIN), _upcoming_owed),
+        (action_items_due(soon_until=today + datetime.timedelta(days=DUE_SOON_DAYS)), _action_item_owed),
+        (goals_due(soon_until=today + datetime.timedelta(days=DUE_SOON_DAYS)), _goal_owed),
+    )
+    admins = None
+    for rows, owed_for in sources:
+        for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
+            if owed_for is _escalation_owed and admins is None:
+                admins = [p for p in programme_admins() if not p.has_left(today)]
+            owed = []
+            for row in chunk:
+                owed += owed_for(row, now=now, today=today, admins=admins)
+            yield owed
+            del chunk, owed
+
+
+def record_and_tell(owed: list[Owed], *, now: datetime.datetime) -> list[int]:
+    """Record the reminders of one chunk and tell the people of those this call inserted, in one
+    transaction and a fixed number of queries. People away today are skipped: the next period's
+    reminder finds them back."""
+    from outbox.models import Message
+
+    if not owed:
+        return []
+    # Only what no earlier scan recorded is told: a scan that finds nothing new costs one query a
+    # chunk. Two scans at once may both find a reminder new; the unique key then keeps one row, and
+    # the notification's and the email's unique keys one of each.
+    recorded = set(
+        Reminder.objects.filter(
+            kind__in={o.reminder.kind for o in owed},
+            target__in={o.reminder.target for o in owed},
+            period_key__in={o.reminder.period_key for o in owed},
+        ).values_list("kind", "target", "period_key")
+    )
+    fresh = [o for o in owed if (o.reminder.kind, o.reminder.target, o.reminder.period_key) not in recorded]
+    fresh = _not_away(fresh, now=now) if fresh else []
+    if not fresh:
+        return []
+    with transaction.atomic():
+        # No full_clean(): every field comes from rows the database already validated, and its unique
+        # check would cost a query per row for what ON CONFLICT DO NOTHING does in one statement.
+        Reminder.objects.bulk_create([o.reminder for o in fresh], ignore_conflicts=True, batch_size=CHUNK)
+        notices = [o.notice for o in fresh]
+        notify_many(notices, now=now)
+        ids = list(
+            Reminder.objects.filter(
+                kind__in={o.reminder.kind for o in fresh},
+                target__in={o.reminder.target for o in fresh},
+                period_key__in={o.reminder.period_key for o in fresh},
+                created_at=now,
+            ).values_list("pk", flat=True)
         )
-        for person in pairing.members():
-            if not _reachable(person, today):
-                continue
-            owed.append(
-                Reminder(
-                    kind=Reminder.Kind.CHECK_IN,
-                    target=check_in_target(pairing_id=pairing.pk, person_id=person.pk),
-                    period_key=period_key,
-                    channel=Reminder.Channel.EMAIL,
-                    pairing=pairing,
-                    person=person,
-                    created_at=now,
-                )
-            )
-    # No full_clean(): every field comes from rows the database already validated, and its unique
-    # check would cost a query per row for what ON CONFLICT DO NOTHING does in one statement.
-    Reminder.objects.bulk_create(owed, ignore_conflicts=True)
+        # Link each reminder to its email (none for a muted kind or a person without an address), by
+        # the shared key, in one UPDATE.
+        key = Concat(
+            Value("reminder:"),
+            OuterRef("kind"),
+            Value(":"),
+            OuterRef("target"),
+            Value(":"),
+            OuterRef("period_key"),
+            output_field=CharField(),
+        )
+        Reminder.objects.filter(pk__in=ids).update(
+            message=Subquery(Message.objects.filter(key=key).values("pk")[:1])
+        )
+    return ids
 
-    written = reminders_write_messages(now=now)
-    reminders_cancel_unowed()
-    return written
+
+def _not_away(owed: list[Owed], *, now: datetime.datetime) -> list[Owed]:
+    """Without the reminders of people who are away today (in their own time zone) or have left."""
+    today = now.date()
+    away_until = dict(
+        Preferences.objects.filter(
+            person_id__in={o.reminder.person.pk for o in owed},
+            away_until__gte=today - datetime.timedelta(days=1),
+        ).values_list("person_id", "away_until")
+    )
+
+    def reachable(person: Person) -> bool:
+        if person.has_left(today):
+            return False
+        back = away_until.get(person.pk)
+        return back is None or timezone.localdate(now, person.tzinfo) > back
+
+    return [o for o in owed if reachable(o.reminder.person)]
+
+
+def _check_in_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
+    cadence = pairing.cohort.cadence_days
+    period_key = check_in_period_key(due_on=pairing.due_on, today=today, cadence_days=cadence)
+    path = pairing.get_absolute_url()
+    owed = []
+    for person in pairing.members():
+        context = {
+            "partner": pairing.partner_of(person),
+            "is_mentor": person.pk == pairing.mentor.person_id,
+            "has_met": pairing.last_session_on is not None,
+            "days_since": pairing.days_since_last_session(pairing.last_session_on, today=today),
+            "cadence_days": cadence,
+            "cohort": pairing.cohort,
+            "pairing_url": settings.SITE_URL + path,
+        }
+        owed.append(
+            owed_reminder(
+                kind=Reminder.Kind.CHECK_IN,
+                notice_kind="check_in_due",
+                person=person,
+                target=check_in_target(pairing_id=pairing.pk, person_id=person.pk),
+                period_key=period_key,
+                now=now,
+                context=context,
+                url=path,
+                pairing=pairing,
+                cohort=pairing.cohort,
+            )
+        )
+    return owed
+
+
+def _escalation_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
+    """Each programme admin hears once per silent stretch (its key is the day the pair went silent
+    for twice the cadence; a new session starts a new stretch), and again after each further
+    twice-the-cadence of silence."""
+    cadence = pairing.cohort.cadence_days
+    period_key = check_in_period_key(due_on=pairing.overdue_on, today=today, cadence_days=2 * cadence)
+    path = pairing.get_absolute_url()
+    context = {
+        "pairing": pairing,
+        "mentor": pairing.mentor.person,
+        "mentee": pairing.mentee.person,
+        "days_since": (today - pairing.last_met_on).days,
+        "has_met": pairing.last_session_on is not None,
+        "cadence_days": cadence,
+        "cohort": pairing.cohort,
+        "pairing_url": settings.SITE_URL + path,
+    }
+    return [
+        owed_reminder(
+            kind=Reminder.Kind.CHECK_IN_OVERDUE,
+            notice_kind="check_in_overdue",
+            person=admin,
+            target=check_in_target(pairing_id=pairing.pk, person_id=admin.pk),
+            period_key=period_key,
+            now=now,
+            context=context,
+            url=path,
+            pairing=pairing,
+            cohort=pairing.cohort,
+        )
+        for admin in admins
+    ]
+
+
+def _upcoming_owed(scheduled, *, now, today, admins) -> list[Owed]:
+    """Both sides, once per planned time: a moved session (a new start) is reminded again."""
+    pairing = scheduled.pairing
+    path = pairing.get_absolute_url()
+    owed = []
+    for person in pairing.members():
+        context = {
+            "partner": pairing.partner_of(person),
+            "scheduled": scheduled,
+            # Naive on purpose: the template's date filter would turn an aware time back into the
+            # site's zone.
+            "starts_local": scheduled.starts_at.astimezone(person.tzinfo).replace(tzinfo=None),
+            "time_zone": person.time_zone or "UTC",
+            "cohort": pairing.cohort,
+            "pairing_url": settings.SITE_URL + path,
+        }
+        owed.append(
+            owed_reminder(
+                kind=Reminder.Kind.SESSION_UPCOMING,
+                notice_kind="session_upcoming",
+                person=person,
+                target=f"scheduled:{scheduled.pk}/person:{person.pk}",
+                period_key=scheduled.starts_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M"),
+                now=now,
+                context=context,
+                url=path,
+                pairing=pairing,
+                cohort=pairing.cohort,
+            )
+        )
+    return owed
+
+
+def _due_period(due_on: datetime.date, today: datetime.date) -> str:
+    """ "soon" before the date, "overdue" after it: one reminder each, whatever the scans."""
+    return "overdue" if due_on < today else "soon"
+
+
+def _action_item_owed(item, *, now, today, admins) -> list[Owed]:
+    pairing = item.pairing
+    path = pairing.get_absolute_url()
+    period = _due_period(item.due_on, today)
+    context = {
+        "item": item,
+        "is_overdue": period == "overdue",
+        "days": abs((item.due_on - today).days),
+        "cohort": pairing.cohort,
+        "pairing_url": settings.SITE_URL + path,
+    }
+    return [
+        owed_reminder(
+            kind=Reminder.Kind.ACTION_ITEM_DUE,
+            notice_kind="action_item_due",
+            person=item.owner,
+            target=f"action_item:{item.pk}/person:{item.owner_id}",
+            period_key=f"{item.due_on.isoformat()}/{period}",
+            now=now,
+            context=context,
+            url=path,
+            pairing=pairing,
+            cohort=pairing.cohort,
+        )
+    ]
+
+
+def _goal_owed(goal, *, now, today, admins) -> list[Owed]:
+    pairing = goal.pairing
+    period = _due_period(goal.due_on, today)
+    goal_path = reverse("mentoring_sessions:goal-detail", args=[pairing.pk, goal.pk])
+    owed = []
+    for person in pairing.members():
+        context = {
+            "goal": goal,
+            "is_mentor": person.pk == pairing.mentor.person_id,
+            "mentee": pairing.mentee.person,
+            "is_overdue": period == "overdue",
+            "days": abs((goal.due_on - today).days),
+            "cohort": pairing.cohort,
+            "goal_url": settings.SITE_URL + goal_path,
+        }
+        owed.append(
+            owed_reminder(
+                kind=Reminder.Kind.GOAL_DUE,
+                notice_kind="goal_due",
+                person=person,
+                target=f"goal:{goal.pk}/person:{person.pk}",
+                period_key=f"{goal.due_on.isoformat()}/{period}",
+                now=now,
+                context=context,
+                url=goal_path,
+                pairing=pairing,
+                cohort=pairing.cohort,
+            )
+        )
+    return owed
 
 
 def reminders_cancel_unowed() -> int:
@@ -123,18 +496,16 @@ def reminders_cancel_unowed() -> int:
 
 
 def reminders_write_messages(*, now: datetime.datetime) -> list[int]:
-    """Write the email of every reminder recorded but not yet in the outbox, and link it; returns
-    the ids of those reminders. In the caller's transaction: a reminder and its email commit together,
-    and the outbox sends it (once, however often this runs) after commit."""
+    """Write the email of every pulse reminder recorded but not yet in the outbox, and link it;
+    returns the ids of those reminders. In the caller's transaction: a reminder and its email commit
+    together, and the outbox sends it (once, however often this runs) after commit. (The other kinds
+    are told by the scan that records them, through notifications.notify_many.)"""
     from outbox.services import OwedEmail, emails_enqueue
 
-    today = timezone.localdate(now)
     reminders = list(reminders_without_message())
     owed = []
     for reminder in reminders:
-        if reminder.kind == Reminder.Kind.CHECK_IN:
-            template, context = "check_in_due", _check_in_context(reminder, today=today)
-        elif reminder.kind == Reminder.Kind.PULSE:
+        if reminder.kind == Reminder.Kind.PULSE:
             template, context = "pulse_check_in", _pulse_context(reminder)
         else:
             raise ValueError(f"No email for reminder kind {reminder.kind!r}")
@@ -152,21 +523,6 @@ def reminders_write_messages(*, now: datetime.datetime) -> list[int]:
         reminder.message_id = message_ids.get(f"reminder:{reminder.pk}")
     Reminder.objects.bulk_update([r for r in reminders if r.message_id], ["message"], batch_size=1000)
     return [r.pk for r in reminders if r.message_id]
-
-
-def _check_in_context(reminder: Reminder, *, today: datetime.date) -> dict:
-    pairing: Pairing = reminder.pairing
-    is_mentor = reminder.person_id == pairing.mentor.person_id
-    return {
-        "recipient": reminder.person,
-        "partner": pairing.partner_of(reminder.person),
-        "is_mentor": is_mentor,
-        "has_met": reminder.last_met_on is not None,
-        "days_since": pairing.days_since_last_session(reminder.last_met_on, today=today),
-        "cadence_days": pairing.cohort.cadence_days,
-        "cohort": pairing.cohort,
-        "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
-    }
 
 
 def _pulse_context(reminder: Reminder) -> dict:

@@ -12,7 +12,7 @@ import datetime
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from matching.models import Pairing
 from people.models import Person
 
+from . import chat
 from .access import require_active
 from .models import CheckIn, FlagResolution
 
@@ -85,6 +86,12 @@ def pulse_link_in_time(link: PulseLink, pairing: Pairing, *, today: datetime.dat
 
 def checkin_for_period(*, pairing: Pairing, person: Person, period: int) -> CheckIn | None:
     return CheckIn.objects.filter(pairing=pairing, person=person, period_key=period_key(period)).first()
+
+
+def pulse_period_open(pairing: Pairing, period: int, *, today: datetime.date) -> bool:
+    """Whether an answer for pulse period `period` can still be given or changed: the pairing runs
+    and `today` is in that period (the one-click links of the pulse email live exactly this long)."""
+    return pairing.is_active and pulse_period(pairing, today=today) == period
 
 
 def checkin_editable(checkin: CheckIn | None, *, pairing: Pairing, period: int, today: datetime.date) -> bool:
@@ -200,11 +207,67 @@ def checkin_answer(
     checkin.comment = comment.strip()
     checkin.full_clean()
     checkin.save()
+    chat.checkin_flagged_alert(checkin=checkin)
     if _answer_of(checkin) != before:
         # A changed answer is a new answer: what the admin resolved (say, a blocker) may not be what
         # it says now, so its flag opens again.
         FlagResolution.objects.filter(checkin=checkin).delete()
     return checkin
+
+
+@transaction.atomic
+def pulse_answer_record(
+    *,
+    pairing: Pairing,
+    by: Person,
+    period: int,
+    satisfaction: int,
+    meeting_regularly: bool | None = None,
+    blockers: str | None = None,
+    comment: str | None = None,
+    today: datetime.date | None = None,
+) -> CheckIn:
+    """`by`'s answer to the pulse of `period`, from the email's one-click links and the page they
+    open: a field left None keeps what was answered before (a click on a score keeps the comment).
+
+    Idempotent per (person, pairing, period): clicking the same score twice, or a mail scanner
+    fetching every link, updates the one row and never adds a second. Only while the period is open.
+    """
+    today = today or timezone.localdate()
+    if not pulse_period_open(pairing, period, today=today):
+        raise ValidationError(_("This check-in period is over; its answer can no longer be changed."))
+
+    def record():
+        before = (
+            CheckIn.objects.select_for_update()
+            .filter(pairing=pairing, person=by, period_key=period_key(period))
+            .first()
+        )
+        answer = {
+            "satisfaction": satisfaction,
+            # A one-click answer says nothing about meetings: "as planned" (the model's default)
+            # until the person says otherwise on the page the link opens.
+            "meeting_regularly": _keep(meeting_regularly, before, "meeting_regularly", True),
+            "blockers": _keep(blockers, before, "blockers", ""),
+            "comment": _keep(comment, before, "comment", ""),
+        }
+        if before is not None and _answer_of(before) == tuple(answer.values()):
+            return before  # the same answer again: nothing to write
+        return checkin_answer(pairing=pairing, by=by, period=period, today=today, **answer)
+
+    try:
+        with transaction.atomic():
+            return record()
+    except IntegrityError:
+        # Two first answers at once (a scanner opening all five links): the other one's row is
+        # committed now, and this answer updates it.
+        return record()
+
+
+def _keep(value, before: CheckIn | None, field: str, default):
+    if value is not None:
+        return value
+    return getattr(before, field) if before is not None else default
 
 
 def _answer_of(checkin: CheckIn) -> tuple:

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,35 +35,44 @@ def _require_in_cohort(pairing: Pairing, starts_at: datetime.datetime) -> None:
         )
 
 
-def _owe_invites(scheduled: ScheduledSession) -> None:
-    """Record the calendar invite for the session's current revision, one email per member, in
-    the outbox: keyed by revision, so the same revision is never emailed twice."""
-    from outbox.services import email_enqueue
+def _owe_invites(scheduled: ScheduledSession, *, by: Person) -> None:
+    """Tell both members of the session's current revision (scheduled, moved or cancelled), with
+    the calendar update attached: keyed by revision and person, so the same revision is never told
+    twice, and each later revision updates the event their calendar holds."""
+    from notifications.services import notify
 
-    from .ics import invite_ics, workspace_url
+    from .ics import invite_ics
 
     calendar = invite_ics(scheduled)
     method = "CANCEL" if scheduled.cancelled_at else "REQUEST"
-    members = _members(scheduled.pairing)
+    pairing = scheduled.pairing
+    members = _members(pairing)
+    if scheduled.cancelled_at is not None:
+        moment = "cancelled"
+    else:
+        moment = "moved" if scheduled.sequence > 0 else "scheduled"
     for recipient in members:
         partner = next(p for p in members if p != recipient)
-        email_enqueue(
-            key=f"session-invite:{scheduled.pk}:{scheduled.sequence}:{recipient.pk}",
-            template="session_invite",
+        notify(
+            kind="session_changed",
+            person=recipient,
+            key=f"session-changed:{scheduled.pk}:{scheduled.sequence}:{recipient.pk}",
             context={
+                "moment": moment,
                 "scheduled": scheduled,
-                "recipient": recipient,
                 "partner": partner,
+                "by_me": by.pk == recipient.pk,
                 # Naive, so templates show it as is instead of converting to the site's zone.
                 "local_start": scheduled.starts_at.astimezone(_zone(recipient)).replace(tzinfo=None),
                 "time_zone": recipient.time_zone,
-                "cancelled": scheduled.cancelled_at is not None,
-                "updated": scheduled.sequence > 0 and scheduled.cancelled_at is None,
-                "pairing_url": workspace_url(scheduled),
+                "cohort": pairing.cohort,
+                "programme": pairing.cohort.programme,
             },
-            to=recipient.email,
+            url=pairing.get_absolute_url(),
+            actor=by,
+            programme_id=pairing.cohort.programme_id,
+            cohort_id=pairing.cohort_id,
             attachments=[("invite.ics", calendar, f"text/calendar; charset=utf-8; method={method}")],
-            cohort_id=scheduled.pairing.cohort_id,
         )
 
 
@@ -93,7 +103,7 @@ def session_schedule(
     )
     scheduled.full_clean()
     scheduled.save()
-    _owe_invites(scheduled)
+    _owe_invites(scheduled, by=by)
     return scheduled
 
 
@@ -131,7 +141,7 @@ def session_reschedule(
     scheduled.sequence += 1
     scheduled.full_clean()
     scheduled.save()
-    _owe_invites(scheduled)
+    _owe_invites(scheduled, by=by)
     return scheduled
 
 
@@ -143,7 +153,7 @@ def session_cancel(*, scheduled: ScheduledSession, by: Person) -> ScheduledSessi
     scheduled.sequence += 1
     scheduled.full_clean()
     scheduled.save()
-    _owe_invites(scheduled)
+    _owe_invites(scheduled, by=by)
     return scheduled
 
 
@@ -208,14 +218,42 @@ def session_log(
         action.save()
     for item in completed_items:
         action_item_complete(item=item, by=by)
+    _owe_confirmation(session, by=by)
     return session
+
+
+def _owe_confirmation(session: MentoringSession, *, by: Person) -> None:
+    """Tell the other side a logged session waits for them, with a link that confirms it in one
+    click (sessions/links.py); in the logging transaction, once per session (the key)."""
+    from notifications.services import notify
+
+    from .links import session_confirm_url
+
+    pairing = session.pairing
+    other = pairing.partner_of(by)
+    notify(
+        kind="session_to_confirm",
+        person=other,
+        key=f"session-to-confirm:{session.pk}",
+        context={
+            "session": session,
+            "pairing": pairing,
+            "cohort": pairing.cohort,
+            "confirm_url": session_confirm_url(person_id=other.pk, session_id=session.pk),
+        },
+        url=reverse("mentoring_sessions:session-detail", args=[pairing.pk, session.pk]),
+        actor=by,
+        programme_id=pairing.cohort.programme_id,
+        cohort_id=pairing.cohort_id,
+    )
 
 
 @transaction.atomic
 def session_confirm(
-    *, session: MentoringSession, by: Person, partner_rating: int, partner_comment: str = ""
+    *, session: MentoringSession, by: Person, partner_rating: int | None = None, partner_comment: str = ""
 ) -> MentoringSession:
-    """The member who did not log the session rates it and confirms it happened; once."""
+    """The member who did not log the session confirms it happened, once, and may rate it (the
+    one-click link in the email confirms without a rating; `session_partner_rate` adds one after)."""
     # Locked so two confirmations at once cannot both pass the "not yet confirmed" test.
     session = (
         MentoringSession.objects.select_for_update().select_related("pairing__cohort").get(pk=session.pk)
@@ -231,6 +269,27 @@ def session_confirm(
     session.confirmed_at = timezone.now()
     session.full_clean()
     session.save(update_fields=["partner_rating", "partner_comment", "confirmed_at"])
+    return session
+
+
+@transaction.atomic
+def session_partner_rate(
+    *, session: MentoringSession, by: Person, partner_rating: int, partner_comment: str = ""
+) -> MentoringSession:
+    """The side that confirmed a session rates it (or changes its rating) after confirming."""
+    session = (
+        MentoringSession.objects.select_for_update().select_related("pairing__cohort").get(pk=session.pk)
+    )
+    require_active(session.pairing)
+    _require_member(session.pairing, by)
+    if session.logged_by_id == by.pk:
+        raise ValidationError(_("You logged this session; the other side rates it here."))
+    if session.confirmed_at is None:
+        raise ValidationError(_("Confirm the session before rating it."))
+    session.partner_rating = partner_rating
+    session.partner_comment = partner_comment
+    session.full_clean()
+    session.save(update_fields=["partner_rating", "partner_comment"])
     return session
 
 

@@ -1,6 +1,6 @@
 """One namespace for the pair's workspace; each area keeps its routes in its own module."""
 
-from . import checkin_urls, goal_urls, session_urls, workspace_urls
+from . import answer_urls, checkin_urls, goal_urls, session_urls, workspace_urls
 
 app_name = "mentoring_sessions"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *session_urls.urlpatterns,
     *goal_urls.urlpatterns,
     *checkin_urls.urlpatterns,
+    *answer_urls.urlpatterns,
 ]

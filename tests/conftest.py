@@ -159,6 +159,15 @@ def today():
 
 
 @pytest.fixture
+def working_hours(today, time_machine):
+    """10:00 UTC on the world's `today` (a Monday), clock running: lifecycle emails wait for the
+    person's working hours, so a test that reads what was sent runs inside them."""
+    now = datetime.datetime.combine(today, datetime.time(10, 0), tzinfo=datetime.UTC)
+    time_machine.move_to(now, tick=True)
+    return now
+
+
+@pytest.fixture
 def world(db, today):
     """A small organisation: two teams, a manager, an admin, one cohort with two active pairs,
     and an outsider. Returns a namespace of the named objects."""

@@ -182,3 +182,55 @@ def wait_until(condition, *, timeout: float, processes: CeleryProcesses) -> bool
         processes.assert_running()
         time.sleep(0.2)
     return condition()
+
+
+class WebhookServer:
+    """A chat service stand-in on 127.0.0.1 (a free port, a thread): records every POST (path and
+    JSON body) and answers from `script`, a list of (status, headers, delay seconds) used in turn,
+    then 200 "ok" as Slack does. Use as a context manager; `url(path)` is its address."""
+
+    def __init__(self):
+        import http.server
+        import json
+
+        server = self
+        self.requests: list[tuple[str, dict]] = []
+        self.script: list[tuple[int, dict, float]] = []
+        self._lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                with server._lock:
+                    server.requests.append((self.path, body))
+                    status, headers, delay = server.script.pop(0) if server.script else (200, {}, 0)
+                if delay:
+                    time.sleep(delay)
+                try:
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    answer = b"ok" if status < 400 else b"invalid_payload"
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                except OSError:
+                    pass  # the client gave up (a timeout test)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._server.server_close()

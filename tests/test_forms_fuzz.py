@@ -100,6 +100,7 @@ def targets(world):
     from matching.models import MatchRun, MentorRequest, PairRule
     from people.models import ImportJob
     from programmes.models import Cohort, Enrolment
+    from sessions import links
     from sessions.checkins import pulse_period, pulse_token
     from sessions.models import GoalTemplate, Milestone, ScheduledSession
     from tests.factories import (
@@ -198,6 +199,10 @@ def targets(world):
         kpi_job=kpi_job,
         failed_email=failed_email,
         pulse_token=pulse_token(pairing_id=world.pair.pk, person_id=world.mentor.pk, period=period or 0),
+        pulse_answer_token=links.pulse_answer_token(
+            person_id=world.mentor.pk, pairing_id=world.pair.pk, period=period or 0
+        ),
+        confirm_token=links.session_confirm_token(person_id=world.mentor.pk, session_id=logged.pk),
     )
 
 
@@ -210,6 +215,10 @@ KWARGS = {
     ("mentoring_sessions", "session_pk"): lambda w, t: t.logged.pk,
     ("mentoring_sessions", "template_pk"): lambda w, t: t.template.pk,
     ("mentoring_sessions", "token"): lambda w, t: t.pulse_token,
+    ("mentoring_sessions:pulse-page", "token"): lambda w, t: t.pulse_answer_token,
+    ("mentoring_sessions:pulse-answer", "token"): lambda w, t: t.pulse_answer_token,
+    ("mentoring_sessions:pulse-answer", "score"): lambda w, t: 4,
+    ("mentoring_sessions:session-confirm-link", "token"): lambda w, t: t.confirm_token,
     ("mentoring_sessions", "cohort_pk"): lambda w, t: w.cohort.pk,
     ("matching", "pk"): lambda w, t: t.run.pk,
     ("matching", "rule_pk"): lambda w, t: t.rule.pk,

@@ -188,6 +188,62 @@ def test_ending_a_pair_shows_at_once_despite_the_cache(client, world, time_machi
     assert [p.pk for p in overview.overdue_pairings] == [world.pair2.pk]
 
 
+FLAGGED_ONE = "1 pair flagged low satisfaction, not meeting or blockers in their latest check-in"
+
+
+def _flag_lines(client, cohort):
+    return [line for line in _overview(client, cohort).attention if "flagged" in line]
+
+
+def test_flagged_pairs_are_kept_but_every_change_to_a_flag_shows_at_once(client, world):
+    """The flagged count is cached under a stamp: a new flag, a changed answer, a resolution and a
+    deleted answer each show on the next view (world.pair2 is the pair that answers here)."""
+    from sessions.checkins import checkin_flag_resolve
+    from tests.factories import CheckInFactory
+
+    login(client, world.admin)
+    assert _flag_lines(client, world.cohort) == []
+    checkin = CheckInFactory(pairing=world.pair2, satisfaction=1)
+    assert _flag_lines(client, world.cohort) == [FLAGGED_ONE]
+    checkin.satisfaction = 5
+    checkin.save()
+    assert _flag_lines(client, world.cohort) == []
+    checkin.satisfaction = 2
+    checkin.save()
+    assert _flag_lines(client, world.cohort) == [FLAGGED_ONE]
+    checkin_flag_resolve(checkin=checkin, by=world.admin, note="Talked to them")
+    assert _flag_lines(client, world.cohort) == []
+    checkin.resolution.delete()
+    assert _flag_lines(client, world.cohort) == [FLAGGED_ONE]
+    checkin.delete()
+    assert _flag_lines(client, world.cohort) == []
+
+
+def test_a_flagged_pair_ended_early_leaves_the_count_at_once(client, world):
+    from closeout.services import pairing_end_early
+    from tests.factories import CheckInFactory
+
+    CheckInFactory(pairing=world.pair2, satisfaction=1)
+    login(client, world.admin)
+    assert _flag_lines(client, world.cohort) == [FLAGGED_ONE]
+    pairing_end_early(pairing=world.pair2, reason="Moved team", by=world.admin)
+    assert _flag_lines(client, world.cohort) == []
+
+
+def test_flagged_pairs_are_counted_every_time_without_a_shared_cache(client, world, settings):
+    """With one cache per process (no REDIS_URL) a write in another process could not replace the
+    stamp, so nothing is kept: a flag written behind the signals' back still shows."""
+    from sessions.models import CheckIn
+    from tests.factories import CheckInFactory
+
+    settings.PAIRING_FRAGMENT_SECONDS = 0
+    checkin = CheckInFactory(pairing=world.pair2, satisfaction=5)
+    login(client, world.admin)
+    assert _flag_lines(client, world.cohort) == []
+    CheckIn.objects.filter(pk=checkin.pk).update(satisfaction=1)  # PairingContent's update: no save signal
+    assert _flag_lines(client, world.cohort) == [FLAGGED_ONE]
+
+
 def test_the_lists_lengths_and_unfinished_profiles_are_counted_by_hand(client, world):
     """The world has two active mentors and two active mentees (profiles finished or not, as
     made); here 3 more mentees (2 unfinished), 1 mentor applying, 2 waitlisted and 1 withdrawn."""
@@ -227,3 +283,44 @@ def test_each_run_is_listed_with_its_own_number_of_pairs(client, world):
 
 def _runs(client, cohort):
     return client.get(reverse("programmes:cohort-detail", args=[cohort.pk])).context["runs"]
+
+
+def test_the_lists_rows_say_places_partners_and_what_to_do_as_counted_by_hand(client, world):
+    """The world: Omar Mentor (2 places) with Ada Mentee, Lin Mentor (1) with Bo Mentee, all able to
+    log in. Here Lin's pair ends early and a mentee without a login and a waitlisted mentor join."""
+    from closeout.services import pairing_end_early
+
+    pairing_end_early(pairing=world.pair2, reason="Moved team", by=world.admin)
+    newcomer = EnrolmentFactory(
+        cohort=world.cohort, role="mentee", person=PersonFactory(full_name="Nia <New>")
+    )
+    EnrolmentFactory(
+        cohort=world.cohort, role="mentor", status="waitlisted", person=PersonFactory(full_name="Wes Waiting")
+    )
+    login(client, world.admin)
+    text = client.get(reverse("programmes:cohort-detail", args=[world.cohort.pk])).text
+    row = '<li class="list-group-item d-flex justify-content-between flex-wrap gap-2">'
+    assert (
+        f'{row}<span>{world.mentor.full_name} <small class="text-body-secondary">Tier 2</small></span>'
+        f"<small>2 slots · {world.mentee.full_name}</small></li>"
+    ) in text
+    assert "<small>1 slot</small></li>" in text  # Lin, whose pair ended early
+    end = reverse("closeout:pairing-end", args=[world.pair.pk])
+    assert (
+        f'<small class="text-body-secondary">Tier 1</small></span>'
+        f'<small>with {world.mentor.full_name} · <a href="{end}">End early</a></small></li>'
+    ) in text
+    rematch = reverse("closeout:rematch", args=[world.pair2.mentee_id])
+    assert (
+        '<small><span class="text-warning-emphasis">not matched</span> · ended early with '
+        f'{world.pair2.mentor.person.full_name} · <a href="{rematch}">Find a mentor</a></small></li>'
+    ) in text
+    assert (
+        f'{row}<span>Nia &lt;New&gt; <small class="text-body-secondary">{newcomer.person.team.name}</small>'
+        ' <span class="badge text-bg-warning">not activated</span></span>'
+        '<small><span class="text-warning-emphasis">not matched</span>'
+    ) in text
+    assert (
+        '<li class="list-group-item d-flex justify-content-between"><span>Wes Waiting</span>'
+        "<small>Mentor · Waitlisted</small></li>"
+    ) in text

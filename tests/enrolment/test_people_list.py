@@ -185,3 +185,44 @@ def test_filters_by_whether_people_have_activated_their_login(admin_client, worl
     can = names(admin_client.get(LIST, {"login": "activated"}))
     assert "Omar Mentor" in can and "Never Activated" not in can
     assert "not activated" in admin_client.get(LIST, {"q": "Never"}).text
+
+
+def test_a_row_shows_the_person_as_the_list_promises(admin_client, world):
+    """Each cell of a row, by hand: name, left badge, "not activated", email, employee id, team,
+    manager, hire date, and the cohorts the person holds a role in (one a line); "–" when empty."""
+    other = CohortFactory(programme=world.cohort.programme, name="Spring cohort")
+    person = PersonFactory(
+        full_name="Rowena <Rows>",
+        email="rowena@corp.example",
+        employee_id="HR-1",
+        team=TeamFactory(name="Billing & refunds"),
+        manager=world.manager,
+        hire_date=datetime.date(2024, 3, 5),
+        leave_date=datetime.date(2025, 1, 31),
+    )
+    EnrolmentFactory(cohort=world.cohort, person=person, role="mentor")
+    EnrolmentFactory(cohort=other, person=person, role="mentee", status="waitlisted")
+    bare = PersonFactory(full_name="Rowan Bare", employee_id="", team=None, manager=None)
+    page = admin_client.get(LIST, {"q": "Row"}).text
+    assert (
+        f'<td><span id="p{person.pk}">Rowena &lt;Rows&gt;</span>'
+        ' <span class="badge text-bg-secondary">left 31 Jan 2025</span>'
+        ' <span class="badge text-bg-warning">not activated</span><br>'
+        '<span class="small text-body-secondary">rowena@corp.example</span></td>'
+        f"<td>HR-1</td><td>Billing &amp; refunds</td><td>{world.manager.full_name}</td><td>5 Mar 2024</td>"
+        f"<td>Mentor, {world.cohort.name}<br>Mentee, Spring cohort</td></tr>"
+    ) in page
+    assert f'value="{person.pk}" aria-labelledby="select-word p{person.pk}"' in page
+    assert f"<td>–</td><td>–</td><td>–</td><td>{bare.hire_date:%-d %b %Y}</td><td>–</td></tr>" in page
+
+
+def test_the_cohort_selects_are_read_in_one_query_each_without_a_cursor(admin_client, world):
+    """Django reads a model select's options through a server-side cursor on PostgreSQL (DECLARE,
+    FETCH, CLOSE): the list's two cohort selects read them with one plain query each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get(LIST).text
+    assert not [q["sql"] for q in queries.captured_queries if "DECLARE" in q["sql"] or "FETCH" in q["sql"]]
+    assert f'<option value="{world.cohort.pk}">{world.cohort}</option>' in page  # the cohort filter

@@ -21,6 +21,7 @@ from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, Prog
 def test_invitations_are_created_skipped_with_reasons_and_emailed_once_each(
     world, open_cohort, django_capture_on_commit_callbacks
 ):
+    PersonFactory(user=world.admin, full_name="Priya Shah")
     new = PersonFactory(full_name="Nia New")
     enrolled = EnrolmentFactory(cohort=open_cohort).person
     no_email = PersonFactory(full_name="Ed Noemail", email="")
@@ -47,7 +48,9 @@ def test_invitations_are_created_skipped_with_reasons_and_emailed_once_each(
     assert message.to == [new.email]
     assert "Spring 2027" in message.subject and "mentee" in message.subject
     assert "http://testserver/enrol/invitation/" in message.body
-    assert "admin" in message.body  # who invited them
+    # Who invited them, by full name (never a login name), and the invited person by first name.
+    assert f"Hi {new.first_name}," in message.body
+    assert "Priya Shah, who runs Support mentoring, has invited you" in message.body
     created[0].refresh_from_db()
     assert created[0].sent_at is not None
 
@@ -362,7 +365,7 @@ def test_every_path_admits_through_the_same_rule(world, open_cohort):
 
 
 def test_a_freed_place_goes_to_the_longest_waiting_who_is_told(
-    world, open_cohort, django_capture_on_commit_callbacks
+    working_hours, world, open_cohort, django_capture_on_commit_callbacks
 ):
     active_mentor(open_cohort, capacity=1)
     leaving = EnrolmentFactory(cohort=open_cohort, role="mentee", status=Enrolment.Status.ACTIVE)

@@ -426,9 +426,10 @@ def test_my_enrolments_queries_do_not_grow(client, world, n, django_assert_num_q
         assert client.get(url("mine")).status_code == 200
 
 
-# user (with person and roles), cohort, applications, their skills, mentor capacities, active mentees,
-# waitlist, enrolments, invitations (a count and a page of each of these four lists).
-REVIEW_QUERIES = 13
+# user (with person and roles), cohort, the lengths of the applications, waitlist and enrolments
+# (one COUNT grouped by role and status), a page of each, the applications' skills, mentor
+# capacities, active mentees, invitations (a count and a page).
+REVIEW_QUERIES = 11
 # user (with person and roles), cohort, the people shown, invitations (a count and a page).
 INVITE_QUERIES = 5
 MINE_QUERIES = 2
@@ -551,3 +552,69 @@ def test_a_search_with_a_nul_character_or_too_long_lists_everyone_instead_of_fai
     assert "Sam Outsider" in invite.text
     picker = client.get(reverse("people:person-search"), {"q": q})
     assert picker.status_code == 200 and picker.json()["results"] == []
+
+
+def test_review_rows_say_places_login_profile_and_actions_as_counted_by_hand(client, world):
+    """The world's cohort: Omar Mentor (2 places, 1 mentee paired), Lin Mentor (1 of 1); here a
+    mentee without a login (an email: a resend form) and unpaired (move and withdraw), then the
+    same rows once the cohort is closed (read-only: no change, move or withdraw)."""
+    from programmes.models import Cohort
+
+    mentor_row = Enrolment.objects.get(cohort=world.cohort, person=world.mentor)
+    newcomer = EnrolmentFactory(
+        cohort=world.cohort, person=PersonFactory(full_name="Nia <New>", email="nia@corp.example")
+    )
+    login(client, world.admin)
+    page = client.get(url("review", world.cohort.pk))
+    text = page.text
+    assert (
+        f"<tr><td>{world.mentor.full_name}</td><td>Mentor</td><td>Enrolled</td>"
+        f'<td>1 of 2 places taken · <a href="{url("mentor-capacity", mentor_row.pk)}">Change'
+        f'<span class="visually-hidden"> the capacity of {world.mentor.full_name}</span></a></td>'
+        "<td>active</td>"
+    ) in text
+    assert "<td>1 of 1 place taken · " in text
+    token = page.context["csrf_token"]
+    assert (
+        "<tr><td>Nia &lt;New&gt;</td><td>Mentee</td><td>Enrolled</td><td>–</td>"
+        '<td><span class="text-warning-emphasis">not activated</span>'
+        f'<form method="post" action="{url("activation-resend", newcomer.pk)}" class="d-inline">'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        '<button type="submit" class="btn btn-link btn-sm p-0 align-baseline">Resend link'
+        '<span class="visually-hidden"> to Nia &lt;New&gt;</span></button></form></td>'
+        "<td>not yet</td>"
+        f'<td class="text-end text-nowrap"><a href="{url("move", newcomer.pk)}">Move'
+        '<span class="visually-hidden"> Nia &lt;New&gt;</span></a> · '
+        f'<a class="link-danger" href="{url("admin-withdraw", newcomer.pk)}">Withdraw'
+        '<span class="visually-hidden"> Nia &lt;New&gt;</span></a></td></tr>'
+    ) in text
+    assert text.count("<small>in an active pairing</small>") == 4  # both pairs, both sides
+
+    Cohort.objects.filter(pk=world.cohort.pk).update(state=Cohort.State.CLOSED)
+    closed = client.get(url("review", world.cohort.pk)).text
+    assert "<td>1 of 2 places taken</td>" in closed
+    assert url("move", newcomer.pk) not in closed and "/capacity/" not in closed
+
+
+def test_review_lists_lengths_are_counted_by_hand(client, world, open_cohort):
+    """2 applying mentors, 3 waitlisted mentees, 1 active mentor, 2 active mentees, 1 withdrawn and
+    1 declined: applications 2, waitlist 3, enrolled 2 + 3 + 1 + 2 = 8 (everyone still in)."""
+    for _ in range(2):
+        EnrolmentFactory(cohort=open_cohort, role="mentor", status="applied")
+    for _ in range(3):
+        EnrolmentFactory(cohort=open_cohort, status="waitlisted")
+    active_mentor(open_cohort)
+    for _ in range(2):
+        EnrolmentFactory(cohort=open_cohort)
+    EnrolmentFactory(cohort=open_cohort, status="withdrawn")
+    EnrolmentFactory(cohort=open_cohort, role="mentor", status="declined")
+    login(client, world.admin)
+    page = client.get(url("review", open_cohort.pk))
+    assert (
+        page.context["applications"].paginator.count,
+        page.context["waitlist"].paginator.count,
+        page.context["enrolments"].paginator.count,
+    ) == (2, 3, 8)
+    assert 'Mentor applications <span class="text-body-secondary">(2)</span>' in page.text
+    assert 'Waitlist <span class="text-body-secondary">(3)</span>' in page.text
+    assert 'Enrolled <span class="text-body-secondary">(8)</span>' in page.text

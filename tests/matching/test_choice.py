@@ -16,6 +16,9 @@ from outbox.models import Message
 from programmes.models import Cohort, Enrolment
 from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, UserFactory
 
+# Lifecycle emails wait for working hours: these tests read what was sent.
+pytestmark = pytest.mark.usefixtures("working_hours")
+
 
 def build_choice(world, *, omar_capacity=1, lin_capacity=1):
     """A choice-mode cohort in the matching state with the world's people: mentors Omar and Lin,

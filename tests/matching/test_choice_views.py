@@ -14,6 +14,9 @@ from tests.conftest import login
 from tests.factories import EnrolmentFactory, PersonFactory
 from tests.matching.test_choice import add_mentors, build_choice
 
+# Lifecycle emails wait for working hours: these tests read what was sent.
+pytestmark = pytest.mark.usefixtures("working_hours")
+
 
 @pytest.fixture
 def c(world):

@@ -16,7 +16,7 @@ from outbox.services import message_id_header
 from outbox.tasks import send_message
 from people.models import Tag
 from programmes.models import Cohort, Enrolment
-from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, UserFactory
 
 MENTOR_HIRED, MENTEE_HIRED = datetime.date(2019, 1, 7), datetime.date(2025, 6, 2)
 
@@ -229,14 +229,16 @@ def test_queueing_is_refused_on_an_active_cohort(small):
 
 
 def test_publish_emails_each_person_once_even_if_the_send_tasks_run_twice(
-    small, django_capture_on_commit_callbacks
+    working_hours, small, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         match_run_publish(run=small.run, by=small.admin)
     messages = Message.objects.filter(kind__startswith="match_published")
     assert messages.count() == 4
     assert not any(send_message(m.pk) for m in messages)  # redelivered tasks: already sent
-    # (People here have no login yet, so each also gets an activation email: not counted here.)
+    # People here have no login yet: the match email carries their activation link, no second email.
+    assert len(mail.outbox) == 4
+    assert all("/accounts/activate/" in m.body for m in mail.outbox)
     ids = {message_id_header(m) for m in messages}
     published_mail = [m for m in mail.outbox if m.extra_headers["Message-ID"] in ids]
     assert len(published_mail) == 4
@@ -314,9 +316,14 @@ def test_publish_emails_are_written_in_a_fixed_number_of_queries(world, pairs, d
 
     run = MatchRunFactory(cohort=world.cohort)
     for _ in range(pairs):
-        PairingFactory(match_run=run)
+        pairing = PairingFactory(match_run=run)
+        for person in pairing.members():  # who has a login is told without a fresh activation link
+            person.user = UserFactory()
+            person.save(update_fields=["user"])
 
-    # the pairs with both people, INSERT the messages, their ids, the unclaimed ones
-    with django_assert_num_queries(4):
+    # the pairs with both people; in notify_many's savepoint (2): the keys told before, the
+    # preferences, INSERT the notifications, INSERT the messages, their ids, the unclaimed ones, the
+    # notifications' ids
+    with django_assert_num_queries(10):
         match_run_emails_owe(run=run)
-    assert Message.objects.filter(kind="match_published_mentee").count() == pairs
+    assert Message.objects.filter(kind="match_published").count() == pairs * 2

@@ -23,7 +23,7 @@ def test_admin_finds_a_failed_email_and_sends_it_again(page, live_server, world)
     login(page, live_server, "admin")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Emails").click()
     expect(page.get_by_role("heading", level=1, name="Emails")).to_be_visible()
-    expect(page.get_by_text("1 email failed.")).to_be_visible()
+    expect(page.get_by_text("1 message failed.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Show them").click()

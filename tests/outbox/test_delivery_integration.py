@@ -98,7 +98,7 @@ def test_a_worker_killed_while_it_sends_delays_the_invites_but_each_arrives_once
             duration_minutes=45,
             format="video",
         )
-        assert Message.objects.filter(kind="session_invite").count() == 2
+        assert Message.objects.filter(kind="session_changed").count() == 2
         assert wait_until(lambda: handler.held >= 1, timeout=30, processes=celery_processes), "no send began"
 
         celery_processes.kill_worker()  # SIGKILL while it waits on the SMTP server
@@ -187,7 +187,7 @@ def test_with_the_broker_down_scheduling_succeeds_and_the_invites_go_once_it_is_
 
     assert response.status_code == 302  # saved, whatever the broker
     assert world.pair.scheduled_sessions.count() == 1
-    assert Message.objects.filter(kind="session_invite", status=Message.Status.PENDING).count() == 2
+    assert Message.objects.filter(kind="session_changed", status=Message.Status.PENDING).count() == 2
 
     start_redis()
     env = worker_env(redis_url=redis_url, smtp_port=smtp_port)

@@ -45,7 +45,7 @@ def test_admin_sees_a_failed_email_with_its_error_and_sends_it_again(
 
     page = client.get(URL, {"status": "failed"})
 
-    assert "1 email failed." in page.text
+    assert "1 message failed." in page.text
     assert "no such user" in page.text and "p1@example.com" in page.text
     assert "p2@example.com" not in page.text
     with django_capture_on_commit_callbacks(execute=True):
@@ -93,3 +93,21 @@ def test_email_log_query_count_does_not_grow_with_messages(
     # user (with person and roles), then the page's count, rows, failed count
     with django_assert_num_queries(4):
         assert client.get(URL).status_code == 200
+
+
+def test_a_failed_chat_post_is_listed_with_its_reason_and_a_masked_webhook(client, world):
+    _message(
+        1,
+        to="",
+        channel=Message.Channel.SLACK,
+        endpoint="https://hooks.slack.com/services/T1/B2/s3cretToken",
+        subject="At risk: Ana and Ben",
+        status=Message.Status.FAILED,
+        attempts=1,
+        last_error="HTTP 404: no_service",
+    )
+    _message(2)
+    login(client, world.admin)
+    page = client.get(URL, {"channel": "slack"}).content.decode()
+    assert "HTTP 404: no_service" in page and "Slack (hooks.slack.com/…oken)" in page
+    assert "s3cret" not in page and "p2@example.com" not in page

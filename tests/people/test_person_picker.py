@@ -109,3 +109,41 @@ def test_searching_people_can_use_the_trigram_index_on_postgresql(world):
     assert "gin_trgm_ops" in definition
     plan = Person.objects.filter(full_name__icontains="filler 1").explain()
     assert "Bitmap Index Scan on person_search_trgm" in plan, plan
+
+
+def test_search_results_are_in_name_order_then_by_id_whatever_the_terms_length(client, world):
+    """Three characters and more are sorted on the name as an expression (so PostgreSQL can use the
+    trigram index), shorter ones on the column: the same order either way, namesakes by id."""
+    first = PersonFactory(full_name="Zoe Smithers", email="z1@corp.example")
+    PersonFactory(full_name="Abe Smithson", email="abe@corp.example")
+    second = PersonFactory(full_name="Zoe Smithers", email="z2@corp.example")
+    PersonFactory(full_name="Mia Smith", email="mia@corp.example")
+    login(client, world.admin)
+    for q in ["smith", "sm"]:
+        labels = [r["label"] for r in client.get(SEARCH, {"q": q}).json()["results"]]
+        assert labels == [
+            "Abe Smithson · "
+            + Person.objects.get(full_name="Abe Smithson").team.name
+            + " · abe@corp.example",
+            "Mia Smith · " + Person.objects.get(full_name="Mia Smith").team.name + " · mia@corp.example",
+            f"Zoe Smithers · {first.team.name} · z1@corp.example",
+            f"Zoe Smithers · {second.team.name} · z2@corp.example",
+        ], q
+
+
+@pytest.mark.postgres
+def test_a_search_of_three_characters_finds_people_through_the_trigram_index_not_the_name_walk(world):
+    """Sorted on the bare name column, PostgreSQL walked the name index testing every person until
+    it had a page (16 ms for "smith" at 20,000 people); the search now reads the trigram index."""
+    from django.db import connection
+
+    from people.selectors import by_name_for_search
+
+    with connection.cursor() as cursor:
+        # At test sizes a scan of the table is cheapest, and a sort is cheap: forbid both, as at
+        # 20,000 people, to see which index serves.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+    found = Person.objects.filter(full_name__icontains="smith").order_by(*by_name_for_search("smith"))[:20]
+    plan = found.explain()
+    assert "person_search_trgm" in plan and "person_name_idx" not in plan, plan

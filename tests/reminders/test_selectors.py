@@ -89,12 +89,12 @@ def test_only_active_pairs_in_active_cohorts_are_due(world, today, pairing_statu
     assert world.pair.pk not in due
 
 
-def test_reminders_without_message_are_those_not_yet_in_the_outbox(world):
+def test_pulse_reminders_without_message_are_those_not_yet_in_the_outbox(world):
     from outbox.models import Message
 
     def reminder(name, **fields):
         return Reminder.objects.create(
-            kind=Reminder.Kind.CHECK_IN, target=name, period_key="p", person=world.mentor, **fields
+            kind=Reminder.Kind.PULSE, target=name, period_key="p", person=world.mentor, **fields
         )
 
     fresh = reminder("fresh")

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from matching.models import Pairing
+from notifications.models import Notification
 from outbox.models import Message
 from outbox.services import message_send
 from programmes.models import Cohort
@@ -118,7 +119,7 @@ def test_new_session_stops_reminders_until_the_next_one_is_due(
     assert len(mail.outbox) == 4
 
 
-def test_person_who_has_left_or_has_no_email_is_skipped(
+def test_person_who_has_left_is_skipped_and_one_without_email_is_told_in_the_product(
     world, today, morning, django_capture_on_commit_callbacks
 ):
     world.mentee.leave_date = today
@@ -130,8 +131,10 @@ def test_person_who_has_left_or_has_no_email_is_skipped(
 
     assert sorted(Reminder.objects.values_list("person__full_name", flat=True)) == [
         "Bo Mentee",
+        "Lin Mentor",
         "Omar Mentor",
     ]
+    assert Notification.objects.filter(person=world.mentor2, kind="check_in_due").exists()
     assert recipients() == ["mentee2@example.com", "mentor@example.com"]
 
 
@@ -189,7 +192,7 @@ def test_email_says_how_long_since_they_met_how_often_to_meet_and_links_the_work
     link = f"http://testserver/pairings/{world.pair.pk}/"
     assert to_mentee.subject == "It's been 20 days since you met Omar Mentor: fancy a catch-up?"
     assert "\n" not in to_mentee.subject
-    assert "Hi Ada Mentee," in to_mentee.body
+    assert "Hi Ada," in to_mentee.body
     assert "It's been 20 days since you and Omar Mentor last met." in to_mentee.body
     assert "Autumn 2026 asks each pair to meet every 14 days." in to_mentee.body
     assert "Your mentor is there for you" in to_mentee.body
@@ -235,10 +238,13 @@ def test_scan_query_count_does_not_grow_with_pairs_or_sessions(
         pairing = PairingFactory(match_run=world.run)
         SessionFactory.create_batch(3, pairing=pairing, held_on=datetime.date(2026, 9, 20))
 
-    # due pairings, INSERT reminders ON CONFLICT DO NOTHING, reminders without an email (with all
-    # the email needs), INSERT messages, their ids, the unclaimed ones, link them, cancel the emails
-    # no longer owed; plus the savepoint pair of the service's atomic block inside the test's transaction.
-    with django_assert_num_queries(10), django_capture_on_commit_callbacks(execute=False) as queued:
+    # Per source (check-in due, its escalation, upcoming sessions, action items, goals): one read, and
+    # the programme admins once. Per chunk of due rows: who is away, which reminders exist, INSERT
+    # reminders ON CONFLICT DO NOTHING, notify_many (known keys, preferences, INSERT notifications,
+    # INSERT messages, their ids, the unclaimed ones, the notifications' ids), the new reminders' ids,
+    # link their emails; the digest's admins; the silent pairs for chat channels; pulse reminders without an email; cancel the emails no
+    # longer owed; plus the savepoint pairs of the atomic blocks inside the test's transaction.
+    with django_assert_num_queries(28), django_capture_on_commit_callbacks(execute=False) as queued:
         ids = reminders_scan_due()
 
     assert len(ids) == 2 * (2 + extra_pairs)

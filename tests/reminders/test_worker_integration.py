@@ -11,16 +11,21 @@ import time
 
 import kombu
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from matching.models import Pairing
 from mentorship.celery import app as celery_app
+from notifications.models import Preferences
 from programmes.models import Cohort, Enrolment
 from reminders.models import Reminder
 from reminders.tasks import scan_due_reminders
+from sessions.models import ActionItem, ScheduledSession
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
+    GoalFactory,
     MatchRunFactory,
     PairingFactory,
     PersonFactory,
@@ -29,8 +34,10 @@ from tests.factories import (
 from tests.realservers import subprocess_database_url, wait_until
 
 SITE_URL = "http://mentorship.test"
+NOON = datetime.time(12, 0)
 EMAIL_WAIT_SECONDS = 60
 DAY = datetime.timedelta(days=1)
+HOUR = datetime.timedelta(hours=1)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -66,7 +73,16 @@ def overdue_and_recent_pairs(today: datetime.date) -> tuple[Pairing, Pairing]:
     overdue = pair("Rita Mentor", "Kai Mentee", started_on=today - 30 * DAY)
     recent = pair("Noor Mentor", "Tess Mentee", started_on=today - 30 * DAY)
     SessionFactory(pairing=recent, held_on=today - 2 * DAY)
+    for pairing in (overdue, recent):
+        for person in pairing.members():
+            always_reachable(person)
     return overdue, recent
+
+
+def always_reachable(person):
+    """The worker runs on the real clock: whenever the test runs, the person is at work (every day,
+    no quiet hours), so their emails are not held for the morning."""
+    Preferences.objects.create(person=person, working_days=0b1111111, quiet_start=NOON, quiet_end=NOON)
 
 
 def test_real_worker_and_beat_send_one_email_per_member_however_often_the_scan_runs(
@@ -147,6 +163,115 @@ def test_real_worker_and_beat_send_one_email_per_member_however_often_the_scan_r
         assert reminders.count() == 2
         assert all(r.message.sent_at is not None for r in reminders)
         assert not Reminder.objects.exclude(pairing=overdue).exists()
+    except BaseException:
+        celery_processes.dump_logs()
+        raise
+
+
+# Short, so the test sees a dead worker's claim expire and Redis hand back its unacknowledged task.
+LEASE_SECONDS = 4
+
+
+def every_kind_due(today: datetime.date):
+    """Five pairs silent since they started 30 days ago (each member owed a check-in, the admin an
+    escalation), one with a session in two hours, an action item due today and an overdue goal, and
+    a programme admin (the weekly digest). Returns the number of emails owed, counted by hand."""
+    overdue, _recent = overdue_and_recent_pairs(today)
+    cohort = overdue.cohort
+    more = [
+        PairingFactory(
+            match_run=overdue.match_run,
+            mentor=EnrolmentFactory(cohort=cohort, role=Enrolment.Role.MENTOR),
+            mentee=EnrolmentFactory(cohort=cohort),
+            started_on=today - 30 * DAY,
+        )
+        for _ in range(4)
+    ]
+    for pairing in more:
+        for person in pairing.members():
+            always_reachable(person)
+    admin_user = User.objects.create_user(username="integration-admin", password=None)
+    admin_user.groups.add(Group.objects.get_or_create(name=settings.ADMINS_GROUP)[0])
+    always_reachable(PersonFactory(user=admin_user, full_name="Ines Admin"))
+    ScheduledSession.objects.create(
+        pairing=overdue, starts_at=timezone.now() + 2 * HOUR, created_by=overdue.mentor.person
+    )
+    ActionItem.objects.create(
+        pairing=overdue, description="Read the guide", owner=overdue.mentee.person, due_on=today
+    )
+    GoalFactory(pairing=overdue, due_on=today - DAY)
+    # check-ins 5 pairs x 2, escalations 5, session 2, action item 1, goal 2, digest 1
+    return 5 * 2 + 5 + 2 + 1 + 2 + 1
+
+
+def test_killed_worker_and_flushed_redis_between_scans_still_deliver_every_reminder_exactly_once(
+    smtp_server, celery_processes
+):
+    handler, smtp_port = smtp_server
+    owed = every_kind_due(timezone.localdate())
+    redis_url = os.environ["REDIS_URL"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": subprocess_database_url(),
+        "CELERY_BROKER_URL": redis_url,
+        "CELERY_VISIBILITY_TIMEOUT": str(LEASE_SECONDS),
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "REMINDER_SCAN_SECONDS": "1",
+        "OUTBOX_SWEEP_SECONDS": "1",
+        "OUTBOX_CLAIM_LEASE_SECONDS": str(LEASE_SECONDS),
+        "DEBUG": "true",
+        "SITE_URL": SITE_URL,
+        "PYTHONUNBUFFERED": "1",
+    }
+    celery_app.conf.task_always_eager = False
+
+    def scan_by_hand(times: int) -> None:
+        with kombu.Connection(redis_url) as redis:
+            for _ in range(times):
+                scan_due_reminders.apply_async(connection=redis)
+
+    def flush_redis() -> None:
+        with kombu.Connection(redis_url) as redis:
+            redis.default_channel.client.flushdb()
+
+    def scans_run() -> int:
+        return len(re.findall(r"scan_due_reminders\[[^]]+\] succeeded", celery_processes.log("worker")))
+
+    celery_processes.start_worker(env)
+    try:
+        assert wait_until(
+            lambda: " ready." in celery_processes.log("worker"), timeout=30, processes=celery_processes
+        )
+        handler.hold()  # the SMTP server stalls: the worker is caught in the middle of its batch
+        scan_by_hand(2)
+        assert wait_until(lambda: handler.held >= 2, timeout=30, processes=celery_processes), "no send began"
+
+        celery_processes.kill_worker()  # SIGKILL, both pool children mid-send
+        flush_redis()  # and every queued send and scan is gone with it
+        handler.release()
+        assert handler.count() == 0
+
+        celery_processes.start_worker(env)
+        celery_processes.start_beat(env)
+        # More scans, by beat every second and by hand, with Redis flushed between them.
+        for _ in range(3):
+            before = scans_run()
+            scan_by_hand(1)
+            assert wait_until(lambda b=before: scans_run() > b, timeout=30, processes=celery_processes)
+            flush_redis()
+
+        arrived = wait_until(
+            lambda: handler.count() >= owed, timeout=EMAIL_WAIT_SECONDS, processes=celery_processes
+        )
+        assert arrived, f"{handler.count()} of {owed} emails arrived"
+        time.sleep(LEASE_SECONDS + 3)  # a redelivered task or a later sweep would have sent again by now
+
+        assert handler.count() == owed
+        received = [(m["To"].addresses[0].addr_spec, m["Subject"]) for m in handler.messages]
+        assert len(set(received)) == owed
+        assert len({m["Message-ID"] for m in handler.messages}) == owed
+        assert Reminder.objects.count() == owed
+        assert all(r.message.sent_at is not None for r in Reminder.objects.select_related("message"))
     except BaseException:
         celery_processes.dump_logs()
         raise

@@ -138,6 +138,16 @@ class Command(BaseCommand):
             metavar="TEXT",
             help="with --pages-only: only the pages whose label contains TEXT (e.g. member), and /healthz/",
         )
+        parser.add_argument(
+            "--reminders-only",
+            type=int,
+            nargs="?",
+            const=50_000,
+            default=None,
+            metavar="PAIRINGS",
+            help="only the reminder figures: a scan over PAIRINGS active pairings (and a fifth of them), "
+            "and one worker's send rate to SMTP on loopback; adds its own rows to the database",
+        )
 
     @contextmanager
     def timed(self, label: str, extra=lambda: ""):
@@ -297,10 +307,16 @@ class Command(BaseCommand):
         load_seconds,
         pages_only,
         dashboard_only,
-        pages_matching,
+        pages_matching="",
+        reminders_only=None,
         **options,
     ):
         call_command("migrate", verbosity=0)
+        if reminders_only:
+            from demo import reminders_bench
+
+            reminders_bench.run(self.stdout, pairings=reminders_only, sends=2000)
+            return
         if dashboard_only:
             self.row_counts()
             with collected_static():
@@ -400,6 +416,11 @@ class Command(BaseCommand):
             people_import_apply(text=out.getvalue().replace(",Imported ", ",Renamed "))
 
         self.kpi_import()
+
+        # --- issue 10, reminders: a scan over 50,000 active pairings; one worker's send rate ------
+        from demo import reminders_bench
+
+        reminders_bench.run(self.stdout, pairings=50_000, sends=2000)
 
         # --- issue 4, matcher: a full match run from database rows at 5,000 x 2,000 --------------
         # Self-contained: its own people (bulk-created, with a management tree, tags, time zones),

@@ -1,0 +1,119 @@
+"""Close-out's messages: a pairing ended early (both sides), close-out begun (reflection and survey
+links) and the cohort closed (thanks, and what the product keeps). Each is told through
+notifications in the transaction of the change, once per key; the cohort moves are registered on the
+cohort lifecycle from CloseoutConfig.ready(), since programmes sits below close-out."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from matching.models import Pairing
+from notifications import links
+from notifications.services import OwedNotice, notify, notify_many
+from people.models import Person
+from programmes.models import Cohort, Enrolment
+from programmes.services import transition_tell
+
+from .selectors import REMATCH_STATES
+
+State = Cohort.State
+
+
+def pairing_ended_tell(*, pairing: Pairing, by: Person | None) -> None:
+    """Tell both sides that their pairing ended early; the mentee also hears what happens next (a
+    new mentor while the cohort can still re-match). The reason the admin gave stays with the admins:
+    it may be about one of the two."""
+    pairing = Pairing.objects.select_related("cohort__programme", "mentor__person", "mentee__person").get(
+        pk=pairing.pk
+    )
+    cohort = pairing.cohort
+    mentor, mentee = pairing.members()
+    for person, role, partner in ((mentor, "mentor", mentee), (mentee, "mentee", mentor)):
+        notify(
+            kind="pairing_ended",
+            person=person,
+            key=f"pairing-ended:{pairing.pk}:{person.pk}",
+            context={
+                "role": role,
+                "partner": partner,
+                "pairing": pairing,
+                "cohort": cohort,
+                "programme": cohort.programme,
+                "rematch_possible": cohort.state in REMATCH_STATES,
+            },
+            # An ended pairing takes reflections: the one thing left to do in it.
+            url=reverse("closeout:reflection", args=[pairing.pk]),
+            actor=by,
+            programme_id=cohort.programme_id,
+            cohort_id=cohort.pk,
+        )
+
+
+def _people_taking_part(cohort: Cohort) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
+        .select_related("person")
+        .order_by("person__full_name", "pk")
+    )
+
+
+@transition_tell(State.CONCLUDING)
+def closeout_begun_tell(cohort: Cohort, *, by: Person | None = None) -> None:
+    """Everyone enrolled hears that close-out has begun: a reflection link for each of their pairings
+    and the survey link. One notice per person, in a fixed number of queries."""
+    cohort = Cohort.objects.select_related("programme").get(pk=cohort.pk)
+    reflections: dict[int, list[dict]] = {}
+    pairings = (
+        Pairing.objects.filter(cohort=cohort)
+        .exclude(status=Pairing.Status.PROPOSED)
+        .select_related("mentor__person", "mentee__person")
+        .order_by("pk")
+    )
+    for pairing in pairings:
+        mentor, mentee = pairing.members()
+        url = links.absolute(reverse("closeout:reflection", args=[pairing.pk]))
+        reflections.setdefault(mentor.pk, []).append({"partner": mentee, "url": url})
+        reflections.setdefault(mentee.pk, []).append({"partner": mentor, "url": url})
+    survey = reverse("closeout:survey", args=[cohort.pk])
+    notify_many(
+        [
+            OwedNotice(
+                kind="closeout_begun",
+                person=enrolment.person,
+                key=f"closeout-begun:{cohort.pk}:{enrolment.person_id}",
+                context={
+                    "cohort": cohort,
+                    "programme": cohort.programme,
+                    "role": enrolment.role,
+                    "reflections": reflections.get(enrolment.person_id, []),
+                    "ends_on": cohort.ends_on,
+                },
+                url=survey,
+                actor=by,
+                programme_id=cohort.programme_id,
+                cohort_id=cohort.pk,
+            )
+            for enrolment in _people_taking_part(cohort)
+        ]
+    )
+
+
+@transition_tell(State.CLOSED)
+def cohort_closed_tell(cohort: Cohort, *, by: Person | None = None) -> None:
+    """Everyone enrolled hears the cohort has closed: thanks, and what the product keeps."""
+    cohort = Cohort.objects.select_related("programme").get(pk=cohort.pk)
+    notify_many(
+        [
+            OwedNotice(
+                kind="cohort_closed",
+                person=enrolment.person,
+                key=f"cohort-closed:{cohort.pk}:{enrolment.person_id}",
+                context={"cohort": cohort, "programme": cohort.programme, "role": enrolment.role},
+                url=reverse("mentoring_sessions:pairing-list"),
+                actor=by,
+                programme_id=cohort.programme_id,
+                cohort_id=cohort.pk,
+            )
+            for enrolment in _people_taking_part(cohort)
+        ]
+    )
