@@ -123,7 +123,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mentorship.cache.RedisCache",  # Django's, one client per pool
             "LOCATION": REDIS_URL,
             # Every key starts with this, so the cache never touches Celery's keys in a shared Redis
             # (and the tests empty only these).

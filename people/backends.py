@@ -1,7 +1,19 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+
+from mentorship.prepared import PreparedQuery
 
 from . import roles
+
+
+def _user_with_roles(user_id):
+    UserModel = get_user_model()
+    return roles.users_with_roles(UserModel._default_manager.filter(pk=user_id))
+
+
+# Compiled once per process: every request loads its user this way (mentorship/prepared.py).
+_users_with_roles = PreparedQuery(_user_with_roles, stand_ins=(-1_987_654_321,))
 
 
 class RolesModelBackend(ModelBackend):
@@ -10,10 +22,13 @@ class RolesModelBackend(ModelBackend):
     (three queries more otherwise). Logging in, passwords and permissions are Django's."""
 
     def get_user(self, user_id):
-        UserModel = get_user_model()
         try:
-            user = roles.users_with_roles(UserModel._default_manager.filter(pk=user_id)).get()
-        except UserModel.DoesNotExist:
+            user_id = get_user_model()._meta.pk.to_python(user_id)
+        except ValidationError:
             return None
+        found = _users_with_roles(user_id)
+        if not found:
+            return None
+        user = found[0]
         roles.remember_roles(user)
         return user if self.user_can_authenticate(user) else None

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from people.roles import person_of
@@ -12,10 +13,11 @@ from . import selectors
 
 def own_pairing(request, pk, *, related=()):
     """The pairing, if the user is one of its two members; 404 to everyone else. `related`: more
-    to read with it (select_related paths)."""
-    pairings = selectors.pairing_for(request.user, pk)
-    # Never select_related() without paths: that would follow every foreign key.
-    return get_object_or_404(pairings.select_related(*related) if related else pairings)
+    to read with it (select_related paths: () or `selectors.WORKSPACE_RELATED`)."""
+    pairing = selectors.own_pairing_of(request.user, pk, related=related)
+    if pairing is None:
+        raise Http404
+    return pairing
 
 
 def require_active(pairing):

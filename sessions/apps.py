@@ -22,5 +22,6 @@ class MentoringSessionsConfig(AppConfig):
                 models.GoalUpdate,
                 models.Milestone,
                 models.GoalComment,
+                models.FlagResolution,
             ]
         )

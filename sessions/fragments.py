@@ -33,20 +33,20 @@ def fragment_seconds() -> int:
     return settings.PAIRING_FRAGMENT_SECONDS
 
 
-def _stamp_key(pairing_id) -> str:
+def stamp_key(pairing_id) -> str:
     return f"pairing-stamp:{pairing_id}"
 
 
 def stamp(pairing_id) -> str:
     """The pairing's current stamp. Read it before the rows it covers."""
-    return cache.get_or_set(_stamp_key(pairing_id), lambda: uuid.uuid4().hex, STAMP_SECONDS)
+    return cache.get_or_set(stamp_key(pairing_id), lambda: uuid.uuid4().hex, STAMP_SECONDS)
 
 
 def pairings_changed(pairing_ids) -> None:
     """Replace the stamps of these pairings now, so the rest of this transaction reads what it
     wrote, and again once it commits: until then other pages still read the old rows, and may
     have stored them under the stamp made in between."""
-    keys = [_stamp_key(pk) for pk in set(pairing_ids) if pk is not None]
+    keys = [stamp_key(pk) for pk in set(pairing_ids) if pk is not None]
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))

@@ -13,7 +13,7 @@ from mentorship.forms import parse_id
 from people.roles import person_of
 from submissions.once import submitted_once
 
-from . import goals
+from . import goals, pages
 from .access import own_pairing
 from .goal_forms import (
     STEP_KEYS,
@@ -123,44 +123,58 @@ def _goal_step(request, pairing, form, index):
 # --- the goal page ------------------------------------------------------------------------------
 
 
-def _goal_page(request, pairing, goal, **bound_forms):
-    """Render the goal page; a bound form that failed replaces its blank one, keeping what was typed."""
-    updates = list(goal.updates.select_related("created_by"))
-    forms = {
-        "update_form": GoalUpdateForm(),
-        "status_form": GoalStatusForm(initial={"status": goal.status}),
-        "milestone_form": MilestoneForm(),
-        "comment_form": GoalCommentForm(),
-        **bound_forms,
-    }
-    suggestion = goals.suggested_status(goal, updates, timezone.localdate())
-    reached = goal.is_reached_by(updates[-1].value if updates else None)
-    if reached and "status_form" not in bound_forms:
-        # Nothing to confirm: the numbers say the target is met.
-        del forms["status_form"].fields["short_of_target_confirmed"]
-    return render(
-        request,
-        "sessions/goal_detail.html",
-        {
+def _goal_page(request, pairing, goal_pk, *, goal=None, **bound_forms):
+    """Render the goal page; a bound form that failed replaces its blank one, keeping what was typed.
+    A GET is kept rendered per viewer (sessions/pages.py): the goal, its updates, milestones and
+    comments are the pair's content, under the pairing's stamp."""
+
+    def build():
+        shown = goal or goals.goal_in_pairing(pairing, goal_pk)
+        updates = list(shown.updates.select_related("created_by"))
+        forms = {
+            "update_form": GoalUpdateForm(),
+            "status_form": GoalStatusForm(initial={"status": shown.status}),
+            "milestone_form": MilestoneForm(),
+            "comment_form": GoalCommentForm(),
+            **bound_forms,
+        }
+        suggestion = goals.suggested_status(shown, updates, timezone.localdate())
+        reached = shown.is_reached_by(updates[-1].value if updates else None)
+        if reached and "status_form" not in bound_forms:
+            # Nothing to confirm: the numbers say the target is met.
+            del forms["status_form"].fields["short_of_target_confirmed"]
+        context = {
+            "title": shown.specific,
             "pairing": pairing,
-            "goal": goal,
+            "goal": shown,
             "updates": updates,
             "latest": updates[-1] if updates else None,
-            "chart": goals.progress_chart(goal, updates),
+            "chart": goals.progress_chart(shown, updates),
             "suggestion": suggestion,
-            "milestones": list(goal.milestones.all()),
-            "comments": list(goal.comments.select_related("author")),
+            "milestones": list(shown.milestones.all()),
+            "comments": list(shown.comments.select_related("author")),
             "reached": reached,
             "can_write": pairing.is_active,
             **forms,
-        },
+        }
+        return pages.Built(GOAL_TEMPLATE, context)
+
+    return pages.kept_page(
+        request,
+        pairing=pairing,
+        viewer=person_of(request.user),
+        page=f"goal-{goal_pk}",
+        build=build,
+        templates=(GOAL_TEMPLATE,),
+        shell_context={"head_template": "sessions/_goal_head.html"},
     )
 
 
+GOAL_TEMPLATE = "sessions/goal_detail.html"
+
+
 def goal_detail(request, pk, goal_pk):
-    pairing = own_pairing(request, pk)
-    goal = goals.goal_in_pairing(pairing, goal_pk)
-    return _goal_page(request, pairing, goal)
+    return _goal_page(request, own_pairing(request, pk), goal_pk)
 
 
 def _goal_post(request, pk, goal_pk, *, form_class, form_name, call, success):
@@ -176,7 +190,7 @@ def _goal_post(request, pk, goal_pk, *, form_class, form_name, call, success):
         else:
             messages.success(request, success)
             return redirect("mentoring_sessions:goal-detail", pairing.pk, goal.pk)
-    return _goal_page(request, pairing, goal, **{form_name: form})
+    return _goal_page(request, pairing, goal.pk, goal=goal, **{form_name: form})
 
 
 @require_POST

@@ -287,6 +287,11 @@ class FlagResolution(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), default=timezone.now)
     note = models.TextField(_("what was done"))
 
+    # Resolving a flag changes what the pair's list shows ("your last check-in flagged a concern"):
+    # it replaces the pairing's stamp as the pair's own content does (sessions/fragments.py).
+    PAIRING_LOOKUP = "checkin__pairing_id"
+    objects = fragments.PairingContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-resolved_at", "-pk"]
         verbose_name = _("flag resolution")
@@ -298,6 +303,9 @@ class FlagResolution(models.Model):
 
     def __str__(self):
         return f"{self.checkin} resolved on {self.resolved_at:%Y-%m-%d}"
+
+    def pairing_of_content(self):
+        return self.checkin.pairing_id
 
     def clean(self):
         self.note = self.note.strip()

@@ -1,5 +1,7 @@
 """Reads for the pair's workspace. Every query starts from what the user may see."""
 
+import functools
+
 from django.db.models import Avg, Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from matching.models import Pairing
+from mentorship.prepared import PreparedQuery
 from people.roles import person_of
 from programmes.models import Enrolment
 
@@ -34,25 +37,80 @@ def pairing_for(user, pk):
     """The one pairing `pk` if the user is a member (an empty queryset otherwise), in one query:
     found by its id first, the membership is a check on the joined rows, not a search. With its
     cohort and both people; the workspace adds what only it shows (`WORKSPACE_RELATED`): each
-    join PostgreSQL plans costs every page of the pair."""
+    join PostgreSQL plans costs every page of the pair. Pages ask `own_pairing_of`, the same
+    query compiled once."""
     person = person_of(user)
     if person is None:
         return Pairing.objects.none()
-    return (
-        Pairing.objects.filter(Q(mentor__person=person) | Q(mentee__person=person), pk=pk)
-        .exclude(status=Pairing.Status.PROPOSED)
-        .select_related("cohort", "mentor__person", "mentee__person")
-    )
+    return _pairing_of_person(person.pk, pk, related=())
 
 
 # The cohort's programme (the cohort's name says it) and the partner's team.
 WORKSPACE_RELATED = ("cohort__programme", "mentor__person__team", "mentee__person__team")
 
 
+def _pairing_of_person(person_id, pk, related):
+    pairings = Pairing.objects.filter(Q(mentor__person=person_id) | Q(mentee__person=person_id), pk=pk)
+    pairings = pairings.exclude(status=Pairing.Status.PROPOSED)
+    return pairings.select_related("cohort", "mentor__person", "mentee__person", *related)
+
+
+_STAND_INS = (-1_987_654_321, -1_987_654_322)  # a person's id and a pairing's (mentorship/prepared.py)
+_prepared_pairings = {
+    related: PreparedQuery(functools.partial(_pairing_of_person, related=related), stand_ins=_STAND_INS)
+    for related in ((), WORKSPACE_RELATED)
+}
+
+
+def own_pairing_of(user, pk: int, *, related=()) -> Pairing | None:
+    """What `pairing_for` finds, or None: compiled once per process, since every page of a pair
+    asks it first (with `related` () or WORKSPACE_RELATED)."""
+    person = person_of(user)
+    if person is None:
+        return None
+    found = _prepared_pairings[tuple(related)](person.pk, pk)
+    return found[0] if found else None
+
+
 def _published(pairings):
     return pairings.exclude(status=Pairing.Status.PROPOSED).select_related(
         "cohort__programme", "mentor__person__team", "mentee__person__team"
     )
+
+
+def pairings_listed_for(user) -> list:
+    """The user's pairings in the order of their list, with the rows the list shows beside its
+    counts (cohort, both people): what a kept list is checked against (sessions/pages.py). The
+    same rows as `pairings_for`, its two queries compiled once per process (per number of the
+    person's enrolments, since each is a value of the IN list)."""
+    person = person_of(user)
+    if person is None:
+        return []
+    enrolments = [enrolment.pk for enrolment in _prepared_enrolments(person.pk)]
+    if not enrolments:
+        return []
+    count = len(enrolments)
+    if count not in _prepared_listed:
+        stand_ins = tuple(-1_987_654_321 - n for n in range(count))
+        _prepared_listed[count] = PreparedQuery(_listed, stand_ins=stand_ins)
+    return _prepared_listed[count](*enrolments)
+
+
+def _listed(*enrolments):
+    pairings = _published(Pairing.objects.filter(Q(mentor__in=enrolments) | Q(mentee__in=enrolments)))
+    return (
+        pairings.select_related(None)
+        .select_related("cohort", "mentor__person", "mentee__person")
+        .order_by(*PAIRING_LIST_ORDER)
+    )
+
+
+_prepared_enrolments = PreparedQuery(
+    lambda person_id: Enrolment.objects.filter(person=person_id).order_by().only("pk"),
+    stand_ins=(-1_987_654_321,),
+)
+_prepared_listed: dict[int, PreparedQuery] = {}
+PAIRING_LIST_ORDER = ("status", "-started_on", "pk")
 
 
 def _count(queryset):
@@ -62,17 +120,23 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def pairing_list_for(user):
+def pairing_list_for(user, *, among=None):
     """The user's pairings with what needs doing in each, in one query: open action items,
     sessions the other side has not confirmed, the next planned session, and whether the user's
     own latest check-in was flagged. (Overdue for a session: `Pairing.is_overdue_for_session`
-    on `last_session_on`.)"""
+    on `last_session_on`.) `among`: only these of the user's pairings (from `pairings_listed_for`,
+    a page of them), found by id without looking up the user's enrolments again."""
     person = person_of(user)
     newest_own = CheckIn.objects.filter(pairing=OuterRef(OuterRef("pk")), person=person).order_by(
         "-created_at", "-pk"
     )
-    return (
+    pairings = (
         pairings_for(user)
+        if among is None
+        else _published(Pairing.objects.filter(pk__in=[p.pk for p in among]))
+    )
+    return (
+        pairings
         # Only what the list shows: PostgreSQL spent 5 ms planning the eight joins of the workspace's
         # select_related beside these subqueries, against under 1 ms for these four.
         .select_related(None)
@@ -106,7 +170,7 @@ def pairing_list_for(user):
                 .filter(CheckIn.OPEN_FLAG)
             ),
         )
-        .order_by("status", "-started_on", "pk")
+        .order_by(*PAIRING_LIST_ORDER)
     )
 
 

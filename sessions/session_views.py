@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from people.roles import person_of
 from submissions.once import submitted_once
 
-from . import services
+from . import pages, services
 from .access import own_pairing
 from .forms import ActionItemFormSet, ConfirmForm, PrivateNoteForm, ScheduleForm, SessionForm
 from .ics import invite_ics
@@ -50,8 +50,9 @@ def session_schedule(request, pk):
     pairing = own_pairing(request, pk)
     me = person_of(request.user)
     partner = pairing.partner_of(me)
-    form = ScheduleForm(request.POST or None, person=me)
-    if request.method == "POST" and form.is_valid():
+    # Only a post needs the form before the page: a blank one is rendered only when not kept.
+    form = ScheduleForm(request.POST, person=me) if request.method == "POST" else None
+    if form is not None and form.is_valid():
         try:
             services.session_schedule(pairing=pairing, by=me, **form.service_fields())
         except ValidationError as exc:
@@ -59,21 +60,29 @@ def session_schedule(request, pk):
         else:
             messages.success(request, _("Session scheduled. A calendar invite is on its way to you both."))
             return redirect("mentoring_sessions:session-schedule", pk=pairing.pk)
-    upcoming = [_in_both_zones(s, me, partner) for s in _upcoming(pairing)]
-    to_confirm = pairing.sessions.filter(confirmed_at__isnull=True).exclude(logged_by=me)
-    return render(
-        request,
-        "sessions/schedule_form.html",
-        {
+
+    def build():
+        upcoming = [_in_both_zones(s, me, partner) for s in _upcoming(pairing)]
+        context = {
             **_workspace_context(pairing, _("Schedule the next session")),
-            "form": form,
+            "form": form or ScheduleForm(person=me),
             "me": me,
             "partner": partner,
             "upcoming": upcoming,
-            "to_confirm": to_confirm,
+            "to_confirm": pairing.sessions.filter(confirmed_at__isnull=True).exclude(logged_by=me),
             "active": pairing.is_active,
-        },
+        }
+        # The first upcoming session leaves the list when it starts.
+        return pages.Built(
+            SCHEDULE_TEMPLATE, context, upcoming[0]["scheduled"].starts_at if upcoming else None
+        )
+
+    return pages.kept_page(
+        request, pairing=pairing, viewer=me, page="schedule", build=build, templates=(SCHEDULE_TEMPLATE,)
     )
+
+
+SCHEDULE_TEMPLATE = "sessions/schedule_form.html"
 
 
 def session_schedule_edit(request, pk, scheduled_pk):
@@ -128,42 +137,53 @@ def session_create(request, pk):
     """Log a session, with a private note, new action items and earlier ones ticked off."""
     pairing = own_pairing(request, pk)
     me = person_of(request.user)
-    members = list(pairing.members())
-    upcoming = None
-    if request.method == "GET":
-        # The earliest planned meeting not yet logged, even if its time has just passed.
-        upcoming = (
-            pairing.scheduled_sessions.filter(cancelled_at__isnull=True, log__isnull=True)
-            .filter(starts_at__lte=timezone.now() + datetime.timedelta(days=1))
-            .order_by("-starts_at")
-            .first()
+
+    def page(form, items, upcoming=None, until=None):
+        context = {**_workspace_context(pairing, _("Log a session")), "form": form, "items": items}
+        return pages.Built(SESSION_FORM_TEMPLATE, {**context, "scheduled": upcoming}, until)
+
+    def blank():
+        planned = pairing.scheduled_sessions.filter(cancelled_at__isnull=True, log__isnull=True)
+        # The latest planned meeting not yet logged that starts within a day, even if its time has
+        # just passed: the form fills itself in from it.
+        soon = timezone.now() + LOG_FROM_PLANNED_WITHIN
+        upcoming = planned.filter(starts_at__lte=soon).order_by("-starts_at").first()
+        # The page changes when the next planned meeting comes within that day.
+        later = planned.filter(starts_at__gt=soon).order_by("starts_at").values_list("starts_at", flat=True)
+        later = later.first()
+        form = SessionForm(pairing=pairing, scheduled=upcoming)
+        items = ActionItemFormSet(prefix="items", form_kwargs={"members": list(pairing.members())})
+        return page(form, items, upcoming, later - LOG_FROM_PLANNED_WITHIN if later else None)
+
+    if request.method == "POST":
+        form = SessionForm(request.POST, pairing=pairing)
+        # A post without the action-item rows (none added) logs the session alone.
+        items_data = request.POST if "items-TOTAL_FORMS" in request.POST else None
+        items = ActionItemFormSet(
+            items_data, prefix="items", form_kwargs={"members": list(pairing.members())}
         )
-    form = SessionForm(request.POST or None, pairing=pairing, scheduled=upcoming)
-    # A post without the action-item rows (none added) logs the session alone.
-    items_data = request.POST if "items-TOTAL_FORMS" in request.POST else None
-    items = ActionItemFormSet(items_data, prefix="items", form_kwargs={"members": members})
-    if request.method == "POST" and form.is_valid() and (items_data is None or items.is_valid()):
-        data = dict(form.cleaned_data)
-        new_items = (
-            [f.cleaned_data for f in items if f.has_changed() and f.cleaned_data] if items_data else []
+        if form.is_valid() and (items_data is None or items.is_valid()):
+            data = dict(form.cleaned_data)
+            new_items = (
+                [f.cleaned_data for f in items if f.has_changed() and f.cleaned_data] if items_data else []
+            )
+            try:
+                services.session_log(pairing=pairing, by=me, action_items=new_items, **data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Session logged. Nice work."))
+                return redirect(pairing)
+        return pages.kept_page(
+            request, pairing=pairing, viewer=me, page="log", build=lambda: page(form, items)
         )
-        try:
-            services.session_log(pairing=pairing, by=me, action_items=new_items, **data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Session logged. Nice work."))
-            return redirect(pairing)
-    return render(
-        request,
-        "sessions/session_form.html",
-        {
-            **_workspace_context(pairing, _("Log a session")),
-            "form": form,
-            "items": items,
-            "scheduled": upcoming,
-        },
+    return pages.kept_page(
+        request, pairing=pairing, viewer=me, page="log", build=blank, templates=(SESSION_FORM_TEMPLATE,)
     )
+
+
+SESSION_FORM_TEMPLATE = "sessions/session_form.html"
+LOG_FROM_PLANNED_WITHIN = datetime.timedelta(days=1)
 
 
 def _session_page(request, pairing, session, *, confirm_form=None, note_form=None):

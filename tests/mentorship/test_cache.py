@@ -37,7 +37,7 @@ def _cache_settings(redis_url: str | None) -> dict:
 
 def test_sessions_come_from_redis_when_it_is_configured_and_from_the_database_otherwise():
     assert _cache_settings("redis://cache.example:6379/1") == [
-        "django.core.cache.backends.redis.RedisCache",
+        "mentorship.cache.RedisCache",
         "redis://cache.example:6379/1",
         "django.contrib.sessions.backends.cached_db",
     ]
@@ -82,3 +82,17 @@ def test_emptying_the_cache_between_tests_leaves_celerys_keys_in_a_shared_redis(
         assert client.get("_kombu.binding.celery") == b"a queue binding"
     finally:
         client.delete("_kombu.binding.celery")
+
+
+@pytest.mark.redis
+def test_the_redis_cache_keeps_one_client_per_pool_and_works_through_it():
+    """Django builds a new redis-py client on every call (mentorship/cache.py)."""
+    redis_cache = caches["default"]
+    if not isinstance(redis_cache, RedisCache):
+        pytest.skip("the cache is not Redis here (REDIS_URL is not set for the settings)")
+    from mentorship.cache import RedisCache as KeptClientRedisCache
+
+    assert isinstance(redis_cache, KeptClientRedisCache)
+    assert redis_cache._cache.get_client() is redis_cache._cache.get_client(write=True)
+    cache.set_many({"one": 1, "two": 2})
+    assert cache.get_many(["one", "two", "three"]) == {"one": 1, "two": 2}

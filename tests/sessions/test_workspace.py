@@ -180,7 +180,8 @@ def test_workspace_query_count_does_not_grow_with_history(client, frozen, django
         assert client.get(frozen.pair.get_absolute_url()).status_code == 200
 
 
-# user (with person and roles), the person's enrolment ids, count, page of pairings
+# user (with person and roles), the person's enrolment ids, their pairings (what a kept list is
+# checked against), the page of them with what needs doing in each (the first look, not kept yet)
 PAIRING_LIST_QUERIES = 4
 
 

@@ -133,6 +133,12 @@ class Command(BaseCommand):
             help="only the dashboard's server times, against the database as it is (seeded by seed_demo)",
         )
         parser.add_argument(
+            "--pages-matching",
+            default="",
+            metavar="TEXT",
+            help="with --pages-only: only the pages whose label contains TEXT (e.g. member), and /healthz/",
+        )
+        parser.add_argument(
             "--reminders-only",
             type=int,
             nargs="?",
@@ -150,10 +156,12 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - start
         self.stdout.write(f"{label:<58} {elapsed:8.2f} s  {extra()}")
 
-    def page_loads(self, *, seconds: float, clients: int = 8) -> None:
+    def page_loads(self, *, seconds: float, clients: int = 8, matching: str = "") -> None:
         """Each main page under load: gunicorn (4 workers) on this database, `clients` logged-in
-        clients requesting it back to back; /healthz/ is the reference measured in the same run."""
+        clients requesting it back to back; /healthz/ is the reference measured in the same run.
+        `matching`: only the pages whose label contains it (and always /healthz/)."""
         pages = _main_pages()
+        pages = pages[:1] + [page for page in pages[1:] if matching.lower() in page[0].lower()]
         connection.close()  # gunicorn's workers fork from their own process; this one only reads
         self.stdout.write(
             f"\npage loads: gunicorn, 4 workers, {clients} concurrent clients, {seconds:g} s each "
@@ -299,6 +307,7 @@ class Command(BaseCommand):
         load_seconds,
         pages_only,
         dashboard_only,
+        pages_matching="",
         reminders_only=None,
         **options,
     ):
@@ -314,7 +323,9 @@ class Command(BaseCommand):
                 self.dashboard_timings()
             return
         if pages_only:
-            self.page_loads(seconds=load_seconds)
+            self.page_loads(seconds=load_seconds, matching=pages_matching)
+            if pages_matching:
+                return
             with collected_static():
                 self.health_table()
             return
