@@ -98,7 +98,11 @@ class Person(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     # Kept by notifications.services (F() updates) so the navigation shows it from the row every
     # request already loads with the user (people/backends.py), without a count per page.
-    unread_notifications = models.PositiveIntegerField(_("unread notifications"), default=0, editable=False)
+    # db_default as well: rows written by code that predates the column (a rolling deploy, an older
+    # migration's model) still insert.
+    unread_notifications = models.PositiveIntegerField(
+        _("unread notifications"), default=0, db_default=0, editable=False
+    )
 
     communication = models.CharField(
         _("communication"), max_length=20, choices=Communication.choices, blank=True

@@ -164,8 +164,9 @@ class Cohort(models.Model):
     )
     # Optional Slack or Teams incoming webhook for the admin digest and at-risk alerts
     # (programmes.chat). A secret: forms and pages show `chat_webhook_masked`, never the address.
+    # db_default: rows written by code that predates the column (a rolling deploy) still insert.
     chat_webhook_url = models.CharField(
-        _("chat webhook"), max_length=1000, blank=True, validators=[validate_webhook_url]
+        _("chat webhook"), max_length=1000, blank=True, db_default="", validators=[validate_webhook_url]
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 

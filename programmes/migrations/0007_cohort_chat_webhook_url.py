@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='cohort',
             name='chat_webhook_url',
-            field=models.CharField(blank=True, max_length=1000, validators=[outbox.webhooks.validate_webhook_url], verbose_name='chat webhook'),
+            field=models.CharField(blank=True, db_default='', max_length=1000, validators=[outbox.webhooks.validate_webhook_url], verbose_name='chat webhook'),
         ),
     ]
