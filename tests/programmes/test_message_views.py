@@ -77,7 +77,7 @@ def test_log_says_sent_held_failed_with_reason_and_cancelled(client, world):
     assert "Cancelled" in text
     assert "Next try at 22:05 Tue 1 Dec" in text and "SMTPServerDisconnected: busy" in text
     assert "Not this cohort" not in text
-    assert "1 email failed." in text
+    assert "1 message failed." in text
     assert "A check-in is due" in text  # the kind, by its label
 
 
