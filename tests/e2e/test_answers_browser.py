@@ -112,3 +112,25 @@ def test_person_changes_their_notification_settings(page: Page, live_server, pai
     page.get_by_role("button", name="Save my settings").click()
     expect(page.get_by_text("Pick a time zone from the list")).to_be_visible()
     assert_accessible(page)
+
+
+def test_logged_out_person_stops_a_kind_of_email_from_its_unsubscribe_link(
+    page: Page, live_server, pair_a_month_in
+):
+    world = pair_a_month_in
+    session = services.session_log(
+        pairing=world.pair, by=world.mentee, held_on=timezone.localdate() - 2 * DAY, format="video"
+    )
+    path = _link_in_email(
+        f"session-to-confirm:{session.pk}", r'href="([^"]+/notifications/unsubscribe/[^"]+)"'
+    )
+
+    page.goto(f"{live_server.url}{path}")
+    expect(page.get_by_role("heading", level=1, name="Unsubscribe")).to_be_visible()
+    assert_accessible(page)
+    assert not Preferences.objects.filter(person=world.mentor).exists()  # opening the link changes nothing
+
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.get_by_role("status")).to_contain_text("no more emails")
+    assert_accessible(page)
+    assert Preferences.objects.get(person=world.mentor).muted_kinds == ["session_to_confirm"]
