@@ -228,13 +228,16 @@ class Cohort(models.Model):
     def mentee_places(self) -> tuple[int, int]:
         """(places, taken): places = the sum of places_of(capacity) over active mentors; taken = active
         mentees. Two small queries, cheap enough to ask before every decision."""
-        capacities = (
+        # Mentors counted per capacity value (a handful of rows, however many mentors), since
+        # places_of() is a rule in Python.
+        mentors_by_capacity = (
             self.enrolments.filter(role=Enrolment.Role.MENTOR, status=Enrolment.Status.ACTIVE)
             .order_by()
-            .values_list("capacity", flat=True)
+            .values_list("capacity")
+            .annotate(n=models.Count("pk"))
         )
         taken = self.enrolments.filter(role=Enrolment.Role.MENTEE, status=Enrolment.Status.ACTIVE).count()
-        return sum(self.places_of(c) for c in capacities), taken
+        return sum(self.places_of(capacity) * n for capacity, n in mentors_by_capacity), taken
 
     def free_mentee_places(self) -> int:
         places, taken = self.mentee_places()

@@ -47,6 +47,14 @@ def test_mentee_places_count_each_active_mentor_up_to_the_cohort_limit(db):
     assert cohort.free_mentee_places() == 2
 
 
+def test_mentee_places_count_mentors_who_share_a_capacity_each(db):
+    cohort = CohortFactory(state=State.ENROLLING, max_mentees_per_mentor=2)
+    for capacity in (2, 2, 2, 5, 5, 1):
+        EnrolmentFactory(cohort=cohort, role="mentor", capacity=capacity, status="active")
+    # 2 + 2 + 2, then 5 and 5 held to the cohort's limit of 2, and 1.
+    assert cohort.mentee_places() == (11, 0)
+
+
 def test_mentees_choose_while_a_choice_cohort_is_matching_or_active():
     choice = Cohort.MatchingMode.CHOICE
     assert Cohort(state=State.MATCHING, matching_mode=choice).mentees_choose_now()
