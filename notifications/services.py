@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,6 +101,7 @@ def notify_many(owed: Iterable[OwedNotice], *, now: datetime.datetime | None = N
     fresh = list({n.key: n for n in notices if n.key not in known}.values())
     preferences = _preferences({n.person.pk for n in fresh})
     overrides = _wordings(fresh)
+    settings_url = links.absolute(reverse("notifications:settings"))
     rows, emails = [], []
     for notice in fresh:
         kind = kind_named(notice.kind)
@@ -112,7 +114,7 @@ def notify_many(owed: Iterable[OwedNotice], *, now: datetime.datetime | None = N
             "actor": notice.actor,
             "url": links.absolute(notice.url) if notice.url else "",
             "unsubscribe_url": links.unsubscribe_url(person_id=person.pk, kind=kind.name),
-            "settings_url": links.absolute("/notifications/settings/"),
+            "settings_url": settings_url,
             "kind": kind,
         }
         override = overrides.get((notice.programme_id, kind.name))

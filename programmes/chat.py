@@ -12,20 +12,16 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import links
 from outbox.models import Message
 from outbox.services import OwedPost, post_enqueue, posts_enqueue
 
 from .models import Cohort
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path if path.startswith("/") else path
 
 
 @dataclass(frozen=True)
@@ -50,7 +46,7 @@ def _owed(post: ChatPost) -> OwedPost | None:
         channel=cohort.chat_channel,
         endpoint=cohort.chat_webhook_url,
         text=post.text,
-        link=absolute(post.link) if post.link else "",
+        link=links.absolute(post.link) if post.link else "",
         link_label=post.link_label,
         cohort_id=cohort.pk,
     )
