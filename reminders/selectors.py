@@ -77,23 +77,6 @@ def pairings_due_pulse(*, today: datetime.date) -> QuerySet[Pairing]:
     )
 
 
-def reminders_without_message() -> QuerySet[Reminder]:
-    """Pulse reminders recorded whose email is not yet in the outbox, with everything the email needs
-    loaded (one query). (The other kinds are told through notifications.notify_many by the scan
-    that records them.)"""
-    return (
-        Reminder.objects.filter(message__isnull=True, kind=Reminder.Kind.PULSE)
-        .select_related(
-            "person",
-            "pairing__cohort__programme",
-            "pairing__mentor__person",
-            "pairing__mentee__person",
-        )
-        .annotate(last_met_on=Max("pairing__sessions__held_on"))
-        .order_by("pk")
-    )
-
-
 def reminder_messages_no_longer_owed() -> QuerySet[Reminder]:
     """Reminders whose email still waits in the outbox although their pairing is no longer reminded."""
     from outbox.models import Message

@@ -28,7 +28,6 @@ from .selectors import (
     pairings_overdue_for_escalation,
     programme_admins,
     reminder_messages_no_longer_owed,
-    reminders_without_message,
     scheduled_sessions_upcoming,
 )
 
@@ -143,8 +142,8 @@ def _pulse_notice(pairing: Pairing, *, person: Person, period: int):
 def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
     """Record every reminder owed now (check-in due and its escalation, upcoming sessions, action
     items and goals due soon or overdue, the admins' weekly digest), tell each person through
-    notifications.notify_many (in-app, and an email held for their working hours), write the email
-    of any pulse reminder not yet in the outbox, and cancel the emails no longer owed. Returns the ids
+    notifications.notify_many (in-app, and an email held for their working hours), and cancel the
+    emails no longer owed. Returns the ids
     of the reminders recorded by this scan.
 
     Safe to run any number of times, even concurrently: the unique (kind, target, period_key)
@@ -166,7 +165,6 @@ def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
     with transaction.atomic():
         # The cohorts' chat channels hear of pairs silent for twice their cadence (once per stretch).
         silent_pairs_alert(today=today)
-        reminders_write_messages(now=now)
         reminders_cancel_unowed()
     return recorded
 
@@ -493,48 +491,3 @@ def reminders_cancel_unowed() -> int:
     return Message.objects.filter(pk__in=unowed, status=Message.Status.PENDING).update(
         status=Message.Status.CANCELLED
     )
-
-
-def reminders_write_messages(*, now: datetime.datetime) -> list[int]:
-    """Write the email of every pulse reminder recorded but not yet in the outbox, and link it;
-    returns the ids of those reminders. In the caller's transaction: a reminder and its email commit
-    together, and the outbox sends it (once, however often this runs) after commit. (The other kinds
-    are told by the scan that records them, through notifications.notify_many.)"""
-    from outbox.services import OwedEmail, emails_enqueue
-
-    reminders = list(reminders_without_message())
-    owed = []
-    for reminder in reminders:
-        if reminder.kind == Reminder.Kind.PULSE:
-            template, context = "pulse_check_in", _pulse_context(reminder)
-        else:
-            raise ValueError(f"No email for reminder kind {reminder.kind!r}")
-        owed.append(
-            OwedEmail(
-                key=f"reminder:{reminder.pk}",
-                template=template,
-                context=context,
-                to=reminder.person.email,
-                cohort_id=reminder.pairing.cohort_id if reminder.pairing else None,
-            )
-        )
-    message_ids = emails_enqueue(owed)
-    for reminder in reminders:
-        reminder.message_id = message_ids.get(f"reminder:{reminder.pk}")
-    Reminder.objects.bulk_update([r for r in reminders if r.message_id], ["message"], batch_size=1000)
-    return [r.pk for r in reminders if r.message_id]
-
-
-def _pulse_context(reminder: Reminder) -> dict:
-    from sessions.checkins import period_ends_on, pulse_token
-
-    pairing: Pairing = reminder.pairing
-    period = int(reminder.period_key)
-    token = pulse_token(pairing_id=pairing.pk, person_id=reminder.person_id, period=period)
-    return {
-        "recipient": reminder.person,
-        "partner": pairing.partner_of(reminder.person),
-        "cohort": pairing.cohort,
-        "answer_by": period_ends_on(pairing, period),
-        "checkin_url": settings.SITE_URL + reverse("mentoring_sessions:checkin-answer", args=[token]),
-    }

@@ -389,7 +389,7 @@ def test_scan_of_every_kind_runs_a_fixed_number_of_queries(
 
     # (The silent pairs for the cohorts' chat channels are one more read; each notify_many call also
     # reads the wording overrides and bumps the unread counters.)
-    with django_assert_num_queries(127), django_capture_on_commit_callbacks(execute=False):
+    with django_assert_num_queries(126), django_capture_on_commit_callbacks(execute=False):
         ids = reminders_scan_due(now=morning)
 
     pairs = 2 + extra_pairs
@@ -398,9 +398,9 @@ def test_scan_of_every_kind_runs_a_fixed_number_of_queries(
     assert len(ids) == 2 * pairs + pairs + 5 * (1 + extra_pairs) + 1
 
     # A scan that finds nothing new: per source one read and one look at the reminders recorded
-    # (the admins once; the digest's two), the silent pairs for chat channels, pulse reminders without
-    # an email, cancel the unowed, and the savepoint pair of that last atomic block.
-    with django_assert_num_queries(18), django_capture_on_commit_callbacks(execute=False):
+    # (the admins once; the digest's two), the silent pairs for chat channels, cancel the unowed, and
+    # the savepoint pair of that last atomic block.
+    with django_assert_num_queries(17), django_capture_on_commit_callbacks(execute=False):
         assert reminders_scan_due(now=morning + HOUR) == []
 
 

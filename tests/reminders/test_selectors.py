@@ -4,8 +4,7 @@ import pytest
 
 from matching.models import Pairing
 from programmes.models import Cohort
-from reminders.models import Reminder
-from reminders.selectors import pairings_due_check_in, reminders_without_message
+from reminders.selectors import pairings_due_check_in
 from tests.factories import CohortFactory, MatchRunFactory, PairingFactory, SessionFactory
 
 DAY = datetime.timedelta(days=1)
@@ -87,18 +86,3 @@ def test_only_active_pairs_in_active_cohorts_are_due(world, today, pairing_statu
     due = {p.pk for p in pairings_due_check_in(today=today)}
 
     assert world.pair.pk not in due
-
-
-def test_pulse_reminders_without_message_are_those_not_yet_in_the_outbox(world):
-    from outbox.models import Message
-
-    def reminder(name, **fields):
-        return Reminder.objects.create(
-            kind=Reminder.Kind.PULSE, target=name, period_key="p", person=world.mentor, **fields
-        )
-
-    fresh = reminder("fresh")
-    written = Message.objects.create(key="k", kind="check_in_due", to="a@example.com", subject="s", text="t")
-    reminder("written", message=written)
-
-    assert list(reminders_without_message()) == [fresh]
