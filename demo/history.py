@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from matching.models import Pairing
-from sessions.fragments import pairings_changed
+from matching.stamps import pairings_changed
 from sessions.models import CheckIn, MentoringSession
 
 from .services import BLOCKERS, FORMATS, NEXT_STEPS, TOPIC_KEYS, TOPIC_NOTES

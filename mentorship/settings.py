@@ -51,12 +51,16 @@ INSTALLED_APPS = [
     "notifications",
     "programmes",
     "kpis",
+    "training",
     "matching",
+    "agreements",
+    "library",
     "sessions.apps.MentoringSessionsConfig",
     "reminders",
     "dashboards",
     "enrolment",
     "closeout",
+    "home",
     "demo",
 ]
 

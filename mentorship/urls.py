@@ -32,6 +32,9 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("emails/", include("outbox.urls")),
     path("notifications/", include("notifications.urls")),
+    path("training/", include("training.urls")),
+    path("agreements/", include("agreements.urls")),
+    path("library/", include("library.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -9,9 +9,11 @@ class MentoringSessionsConfig(AppConfig):
     verbose_name = _("Mentoring sessions")
 
     def ready(self):
-        from . import fragments, models
+        from matching import stamps
 
-        fragments.connect(
+        from . import models
+
+        stamps.connect(
             [
                 models.ScheduledSession,
                 models.MentoringSession,

@@ -1,55 +1,23 @@
 """Rendered parts of a pair's pages, cached under the pairing's stamp (issue 8, §5).
 
-A stamp is a random value kept in the cache per pairing. Every write to what a pair's pages show
-(sessions, goals and their updates, check-ins, action items, plans, notes) replaces it, at once
-and again when its transaction commits: by signal for a model's save() and delete(), and by
-`PairingContentQuerySet` for update(), bulk_create() and bulk_update(), so no ORM write can leave
-an old fragment in use.
-A page reads the stamp before it reads the rows it renders, so whatever it stores under a stamp is
-at least as new as that stamp; a stamp that is missing (evicted, expired, Redis restarted) is
-replaced by a new one, never reused. Fragments also vary on who is looking, the day and the
-language (see `PairingHistory.cache_key`).
+The stamp is the pairing's (matching/stamps.py): every write to what a pair's pages show replaces
+it. Fragments also vary on who is looking, the day and the language (see
+`PairingHistory.cache_key`) and on their template's source.
 
 Only with a cache every process shares (REDIS_URL): with one cache per process, a write in one
 process could not replace the stamp the others hold, so fragments are then not kept at all.
 """
 
 import hashlib
-import uuid
 from functools import cache as once
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
 from django.template.loader import get_template
-
-STAMP_SECONDS = 2 * 24 * 3600
 
 
 def fragment_seconds() -> int:
     """How long a rendered fragment is kept: 0 (not at all) unless the cache is shared."""
     return settings.PAIRING_FRAGMENT_SECONDS
-
-
-def stamp_key(pairing_id) -> str:
-    return f"pairing-stamp:{pairing_id}"
-
-
-def stamp(pairing_id) -> str:
-    """The pairing's current stamp. Read it before the rows it covers."""
-    return cache.get_or_set(stamp_key(pairing_id), lambda: uuid.uuid4().hex, STAMP_SECONDS)
-
-
-def pairings_changed(pairing_ids) -> None:
-    """Replace the stamps of these pairings now, so the rest of this transaction reads what it
-    wrote, and again once it commits: until then other pages still read the old rows, and may
-    have stored them under the stamp made in between."""
-    keys = [stamp_key(pk) for pk in set(pairing_ids) if pk is not None]
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 @once
@@ -58,50 +26,3 @@ def template_digest(name: str) -> str:
     what the old one rendered."""
     source = get_template(name).template.source
     return hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()[:12]
-
-
-def _pairing_id_of(obj):
-    """The pairing a row of pairing content belongs to (None if its parent is already gone)."""
-    try:
-        return obj.pairing_of_content()
-    except ObjectDoesNotExist:
-        return None
-
-
-class PairingContentQuerySet(models.QuerySet):
-    """Bulk writes replace the stamps of the pairings they touch, as save() and delete() do by
-    signal. A model using it names the path to its pairing's id in `PAIRING_LOOKUP`."""
-
-    def update(self, **kwargs):
-        pairing_ids = list(self.values_list(self.model.PAIRING_LOOKUP, flat=True).order_by().distinct())
-        updated = super().update(**kwargs)
-        pairings_changed(pairing_ids)
-        return updated
-
-    update.alters_data = True
-
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        pairings_changed(_pairing_id_of(obj) for obj in created)
-        return created
-
-    bulk_create.alters_data = True
-
-    def bulk_update(self, objs, *args, **kwargs):
-        objs = list(objs)
-        updated = super().bulk_update(objs, *args, **kwargs)
-        pairings_changed(_pairing_id_of(obj) for obj in objs)
-        return updated
-
-    bulk_update.alters_data = True
-
-
-def _changed(sender, instance, **kwargs):
-    pairings_changed([_pairing_id_of(instance)])
-
-
-def connect(content_models) -> None:
-    """Called once from the app's ready(): every model of pairing content, by signal."""
-    for model in content_models:
-        post_save.connect(_changed, sender=model, dispatch_uid=f"pairing-stamp-save-{model.__name__}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"pairing-stamp-delete-{model.__name__}")

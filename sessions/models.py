@@ -7,25 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Pairing
+from matching.stamps import PairingContent, PairingContentQuerySet
 from people.models import Person
 from programmes.models import SUPPORT_TOPICS
-
-from . import fragments
-
-
-class PairingContent(models.Model):
-    """What a pair's pages show: every write to it replaces the pairing's stamp, which the cached
-    fragments of those pages vary on (sessions/fragments.py)."""
-
-    PAIRING_LOOKUP = "pairing_id"
-
-    objects = fragments.PairingContentQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def pairing_of_content(self):
-        return self.pairing_id
 
 
 class GoalContent(PairingContent):
@@ -288,9 +272,9 @@ class FlagResolution(models.Model):
     note = models.TextField(_("what was done"))
 
     # Resolving a flag changes what the pair's list shows ("your last check-in flagged a concern"):
-    # it replaces the pairing's stamp as the pair's own content does (sessions/fragments.py).
+    # it replaces the pairing's stamp as the pair's own content does (matching/stamps.py).
     PAIRING_LOOKUP = "checkin__pairing_id"
-    objects = fragments.PairingContentQuerySet.as_manager()
+    objects = PairingContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-resolved_at", "-pk"]

@@ -5,7 +5,7 @@ template of a few hundred nodes, about 10 ms of CPU against 3 for the home page.
 `kept_page` renders its main content once and serves it again while nothing it shows has changed:
 
 - the pair's content (sessions, goals, check-ins, plans, action items, notes): the pairing's stamp
-  (sessions/fragments.py), which every write to that content replaces;
+  (matching/stamps.py), which every write to that content replaces;
 - the rows the page loaded the pairing with (the pairing, its cohort and programme, both
   enrolments, people and teams): a digest of every field of each, taken on every request from
   the row the access check reads anyway, so an ended pairing, a closed cohort or a renamed person
@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from matching import stamps
 from submissions.once import TOKEN_FIELD, new_token
 
 from . import fragments
@@ -139,13 +140,13 @@ def kept_list_page(
     variant = _variant(request, params or {})
     if not seconds or request.method != "GET" or variant is None:
         return _render(request, build(), shell_context)
-    stamp_keys = [fragments.stamp_key(pairing.pk) for pairing in pairings]
+    stamp_keys = [stamps.stamp_key(pairing.pk) for pairing in pairings]
     page_key = f"pairing-page:{viewer.pk}:{page}:{variant}"
     versions = versions or {}
     found = cache.get_many([*stamp_keys, page_key, *versions])
     signature = _signature(
         *(
-            found.get(key) or fragments.stamp(pairing.pk)
+            found.get(key) or stamps.stamp(pairing.pk)
             for key, pairing in zip(stamp_keys, pairings, strict=True)
         ),
         *(rows_digest(pairing) for pairing in pairings),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
+from matching import stamps
 from matching.models import Pairing
 from mentorship.prepared import PreparedQuery
 from people.roles import person_of
@@ -209,8 +210,8 @@ class PairingHistory:
         self.pairing = pairing
         self.person = person
         self.timeline_size = max(TIMELINE_STEP, min(timeline_size, TIMELINE_MAX))
-        # Before any row it covers is read (sessions/fragments.py).
-        self.stamp = fragments.stamp(pairing.pk)
+        # Before any row it covers is read (matching/stamps.py).
+        self.stamp = stamps.stamp(pairing.pk)
 
     @property
     def cache_seconds(self) -> int:

@@ -81,7 +81,12 @@ def pairing_detail(request, pk):
         viewer=me,
         page="workspace",
         build=build,
-        templates=(WORKSPACE_TEMPLATE, selectors.PairingHistory.TEMPLATE, KPI_TREND_TEMPLATE),
+        templates=(
+            WORKSPACE_TEMPLATE,
+            *WORKSPACE_PARTS,
+            selectors.PairingHistory.TEMPLATE,
+            KPI_TREND_TEMPLATE,
+        ),
         # "Show more" asks for multiples of the step.
         params={"timeline": _timeline_step},
         # The mentee's helpdesk figures change only with an import, which replaces this version.
@@ -91,6 +96,8 @@ def pairing_detail(request, pk):
 
 WORKSPACE_TEMPLATE = "sessions/pairing_detail.html"
 KPI_TREND_TEMPLATE = "sessions/_kpi_trend.html"
+# Parts of the workspace drawn by the apps whose content they show.
+WORKSPACE_PARTS = ("agreements/_workspace.html", "library/_workspace.html", "sessions/_messages.html")
 
 
 def _timeline_step(value: str) -> bool:

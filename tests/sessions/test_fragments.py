@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
-from sessions import fragments
+from matching import stamps
 from sessions.models import ActionItem, CheckIn, Goal, GoalUpdate, MentoringSession
 from tests.conftest import login
 from tests.factories import CheckInFactory, GoalFactory, SessionFactory
@@ -134,10 +134,10 @@ def test_a_page_read_during_a_write_keeps_no_fragment_after_the_commit(
 ):
     """A page that reads while another transaction writes sees the old rows, and may store them
     under the stamp of that moment: the commit replaces that stamp too."""
-    key = fragments.stamp_key(frozen.pair.pk)
+    key = stamps.stamp_key(frozen.pair.pk)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         SessionFactory(pairing=frozen.pair, notes="Written in a transaction")
-        during = fragments.stamp(frozen.pair.pk)  # what another page would read now
+        during = stamps.stamp(frozen.pair.pk)  # what another page would read now
     assert cache.get(key) != during
 
 

@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from kpis.selectors import figures_changed
+from matching import stamps
 from matching.models import Pairing
 from people.models import Person
-from sessions import fragments
 from sessions.models import ActionItem, GoalComment, ScheduledSession
 from tests.conftest import login
 from tests.factories import AgentMonthFactory, CheckInFactory, GoalFactory, SessionFactory
@@ -179,7 +179,7 @@ def test_a_page_kept_under_an_older_stamp_is_never_served(client, frozen):
     assert "Before" in look(client, url)
     _change_notes_behind_the_cache(frozen.pair, "After")
     assert "Before" in look(client, url)  # kept: nothing replaced the stamp
-    fragments.pairings_changed([frozen.pair.pk])
+    stamps.pairings_changed([frozen.pair.pk])
     assert "After" in look(client, url)
 
 
@@ -189,7 +189,7 @@ def test_an_evicted_stamp_is_replaced_and_the_kept_page_not_served(client, froze
     url = frozen.pair.get_absolute_url()
     look(client, url)
     _change_notes_behind_the_cache(frozen.pair, "After")
-    cache.delete(fragments.stamp_key(frozen.pair.pk))
+    cache.delete(stamps.stamp_key(frozen.pair.pk))
     assert "After" in look(client, url)
 
 
