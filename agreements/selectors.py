@@ -48,7 +48,7 @@ def agreement_pairing_for(user, pk: int) -> Pairing | None:
 
 
 def agreement_of(pairing: Pairing) -> Agreement | None:
-    agreement = Agreement.objects.filter(pairing=pairing).first()
+    agreement = Agreement.objects.filter(pairing=pairing).select_related("updated_by").first()
     if agreement is not None:
         agreement.pairing = pairing
     return agreement
