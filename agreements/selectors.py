@@ -5,6 +5,7 @@ import datetime
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Pairing
@@ -75,11 +76,12 @@ def agreement_part(pairing: Pairing, person) -> dict:
     return {"agreement": agreement, "agreement_waiting_for": waiting_for}
 
 
-def unsigned_after_a_week(cohort_ids, *, today: datetime.date):
+def unsigned_after_a_week(cohort_ids, *, today: datetime.date | None = None):
     """Active pairings of these cohorts that started at least a week ago and whose agreement is
     not signed by both (or not started): oldest first, each with `mentor_signed_at` and
     `mentee_signed_at` (None when that side has not signed, or nothing was written) and
-    `agreement_version` (None when nothing was written)."""
+    `agreement_version` (None when nothing was written). `today`: the local date unless given."""
+    today = today or timezone.localdate()
     return (
         Pairing.objects.filter(
             cohort_id__in=cohort_ids,

@@ -63,6 +63,8 @@ def test_unsigned_after_a_week_worked_out_by_hand(world, fixed_set):
     # Oldest start first: 8 Sep (pair), 1 Oct (changed), 26 Oct (week).
     assert [p.pk for p in found] == [world.pair.pk, fixed_set["changed"].pk, fixed_set["week"].pk]
     pair, changed, week = found
+    # The weekly digest asks without a date: today's (the clock is at the world's today).
+    assert [p.pk for p in selectors.unsigned_after_a_week([world.cohort.pk])] == [p.pk for p in found]
     assert pair.mentor_signed_at is not None and pair.mentee_signed_at is None
     assert (changed.agreement_version, changed.mentor_signed_at, changed.mentee_signed_at) == (2, None, None)
     assert week.agreement_version is None
