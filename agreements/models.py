@@ -37,7 +37,7 @@ class TemplateSection(models.Model):
     key = models.CharField(_("section"), max_length=30, choices=[(k, k) for k in KEYS])
     heading = models.CharField(_("heading"), max_length=120)
     prompt = models.CharField(_("question for the pair"), max_length=300)
-    text = models.TextField(_("starting text"), max_length=SECTION_TEXT_MAX)
+    text = models.TextField(_("starting text"), max_length=SECTION_TEXT_MAX, blank=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     updated_by = models.ForeignKey(
         Person,

@@ -113,7 +113,8 @@ def agreement_edit(request, pairing_pk):
                 sign=form.cleaned_data["sign"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # Messages only: the model's own field names are not the form's.
+            form.add_error(None, exc.messages)
         else:
             if saved.is_signed_by_both:
                 messages.success(request, _("The agreement is signed by both of you."))
@@ -184,7 +185,8 @@ def template_edit(request, programme_pk):
         try:
             services.template_save(programme=programme, by=person_of(request.user), sections=form.sections)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # Messages only: the model's own field names are not the form's.
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Saved. New agreements in this programme start from this template."))
             return redirect("agreements:programme", programme_pk=programme.pk)

@@ -279,3 +279,22 @@ def test_programme_agreements_page_query_count(client, world, django_assert_num_
         assert (
             client.get(reverse("agreements:programme", args=[world.cohort.programme.pk])).status_code == 200
         )
+
+
+def test_a_template_section_may_start_empty(client, world):
+    """Found by the form fuzzer: an empty starting text was refused by the model after the form
+    accepted it, and the error (named for the model's field) was a 500."""
+    from agreements.defaults import DEFAULT_SECTIONS
+
+    login(client, world.admin)
+    data = {}
+    for s in DEFAULT_SECTIONS:
+        data |= {
+            f"{s.key}-heading": str(s.heading),
+            f"{s.key}-prompt": str(s.prompt),
+            f"{s.key}-text": str(s.text),
+        }
+    data["cadence-text"] = ""
+    response = client.post(reverse("agreements:template-edit", args=[world.cohort.programme.pk]), data)
+    assert response.status_code == 302
+    assert TemplateSection.objects.get(key="cadence").text == ""
