@@ -53,7 +53,7 @@ def agreement_save(
     form was opened on (None for a new agreement): if someone changed it since, nothing is saved."""
     role = role_of(pairing, by)
     _require_writable(pairing)
-    agreement = Agreement.objects.select_for_update().filter(pairing=pairing).first()
+    agreement = _locked_agreement(pairing)
     if (agreement.version if agreement else None) != version_seen:
         raise ValidationError(
             _(
@@ -94,7 +94,7 @@ def agreement_sign(*, pairing: Pairing, by: Person, version_seen: int) -> Agreem
     version already signed changes nothing."""
     role = role_of(pairing, by)
     _require_writable(pairing)
-    agreement = Agreement.objects.select_for_update().filter(pairing=pairing).first()
+    agreement = _locked_agreement(pairing)
     if agreement is None:
         raise ValidationError(_("There is no agreement to sign yet: fill it in first."))
     if agreement.version != version_seen:
@@ -106,6 +106,13 @@ def agreement_sign(*, pairing: Pairing, by: Person, version_seen: int) -> Agreem
         if not agreement.is_signed_by_both:
             _tell_partner(agreement, pairing=pairing, by=by, kind="agreement_signed")
     return agreement
+
+
+def _locked_agreement(pairing: Pairing) -> Agreement | None:
+    """The pair's agreement, with the pairing's row locked first: two first saves at once would
+    otherwise both find no agreement to lock, and the second would fail on the unique pairing."""
+    list(Pairing.objects.select_for_update().filter(pk=pairing.pk).values_list("pk", flat=True))
+    return Agreement.objects.filter(pairing=pairing).first()
 
 
 def _sign(agreement: Agreement, *, pairing, by, role, now) -> None:
