@@ -179,3 +179,37 @@ def own_pairing(person, pairing_id):
         .select_related("mentor__person", "mentee__person", "cohort")
         .first()
     )
+
+
+def todo_for(person, *, today) -> list:
+    """For the home page: resources the person's mentor shared that they have not marked read, one
+    item per pair (one query). Each leads to the workspace, where the resources are listed."""
+    from django.db.models import Count, Max
+    from django.urls import reverse
+    from django.utils.translation import ngettext
+
+    from mentorship.todo import TodoItem
+
+    unread = (
+        SharedResource.objects.filter(
+            pairing__mentee__person=person, pairing__status=Pairing.Status.ACTIVE, done_at__isnull=True
+        )
+        .exclude(pairing__cohort__state="closed")
+        .values("pairing_id", "pairing__mentor__person__full_name")
+        .annotate(n=Count("pk"), latest=Max("shared_at"))
+        .order_by("-latest", "pairing_id")
+    )
+    return [
+        TodoItem(
+            kind="resource-read",
+            title=ngettext(
+                "Read the resource %(mentor)s shared with you",
+                "Read the %(n)d resources %(mentor)s shared with you",
+                row["n"],
+            )
+            % {"n": row["n"], "mentor": row["pairing__mentor__person__full_name"]},
+            url=reverse("mentoring_sessions:pairing-detail", args=[row["pairing_id"]]),
+            pairing_id=row["pairing_id"],
+        )
+        for row in unread
+    ]

@@ -58,12 +58,14 @@ def resource_list(request, pk):
     resources = selectors.resources_for(programme, roles=roles, **filters)
     page = paginate(request, resources, per_page=PER_PAGE)
     pairings = list(selectors.mentor_pairings(me, programme)) if me is not None else []
-    chosen = parse_id(request.GET.get("pairing"))
-    chosen = next((p for p in pairings if p.pk == chosen), None)
+    chosen_id = parse_id(request.GET.get("pairing"))
+    chosen = next((p for p in pairings if p.pk == chosen_id), None)
+    # A mentee comes from their workspace too: the way back leads there.
+    came_from = chosen or (selectors.own_pairing(me, chosen_id) if chosen_id and me is not None else None)
     if manage:
         back_url, back_label = programme.get_absolute_url(), programme.name
-    elif chosen is not None:
-        back_url, back_label = chosen.get_absolute_url(), _("Back to the workspace")
+    elif came_from is not None:
+        back_url, back_label = came_from.get_absolute_url(), _("Back to the workspace")
     else:
         back_url, back_label = reverse("mentoring_sessions:pairing-list"), _("My mentoring")
     return render(

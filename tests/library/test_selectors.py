@@ -75,3 +75,22 @@ def test_the_workspace_part_shows_the_latest_three(world, django_assert_num_quer
     assert [s.resource.title for s in part["library_shared"]] == ["Tool 3", "Tool 2", "Tool 1"]
     assert part["library_more"] and not part["library_can_share"]
     assert selectors.workspace_part(world.pair, world.mentor)["library_can_share"]
+
+
+def test_the_mentee_is_asked_to_read_what_was_shared_once_per_pair(world, django_assert_num_queries):
+    programme = world.cohort.programme
+    first, second = add(programme, "tooling", "Macros"), add(programme, "tooling", "Search")
+    read, _ = services.resource_share(resource=first, pairing=world.pair, by=world.mentor)
+    services.resource_share(resource=second, pairing=world.pair, by=world.mentor)
+    with django_assert_num_queries(1):
+        items = selectors.todo_for(world.mentee, today=world.today)
+    assert [(i.kind, i.title, i.pairing_id) for i in items] == [
+        ("resource-read", "Read the 2 resources Omar Mentor shared with you", world.pair.pk)
+    ]
+    assert items[0].url == world.pair.get_absolute_url()
+    services.shared_mark_done(shared=read, by=world.mentee)
+    assert selectors.todo_for(world.mentee, today=world.today)[0].title == (
+        "Read the resource Omar Mentor shared with you"
+    )
+    assert selectors.todo_for(world.mentor, today=world.today) == []
+    assert selectors.todo_for(world.mentee2, today=world.today) == []

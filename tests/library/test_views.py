@@ -187,3 +187,20 @@ def test_the_pairs_shared_list_reads_a_fixed_number_of_queries(
     # user, pairing, count, the page
     with django_assert_num_queries(4):
         assert client.get(url("library:pairing-shared", world.pair.pk)).status_code == 200
+
+
+def test_kept_pages_show_an_admins_change_to_a_guide_or_a_shared_resource(client, world, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 10, tzinfo=datetime.UTC))
+    item = add(world, title="Calm replies")
+    services.resource_share(resource=item, pairing=world.pair, by=world.mentor)
+    login(client, world.mentee.user)
+    log_url = url("mentoring_sessions:session-create", world.pair.pk)
+    assert "Calm replies" in client.get(world.pair.get_absolute_url()).text
+    client.get(log_url)  # both pages kept now
+    services.guide_save(
+        programme=world.cohort.programme, stage="first", prompts="Our own first question", by=None
+    )
+    item.title = "Calmer replies"
+    services.resource_save(resource=item, by=None)
+    assert "Our own first question" in client.get(log_url).text
+    assert "Calmer replies" in client.get(world.pair.get_absolute_url()).text
