@@ -51,7 +51,8 @@ def resource_list(request, pk):
     programme = _browsable_programme(request, pk)
     manage = rules.has_perm("library.manage", request.user)
     me = person_of(request.user)
-    filters = LibrarySearchForm(request.GET).filters()
+    search_form = LibrarySearchForm(request.GET)
+    filters = search_form.filters()
     if not manage:
         filters["archived"] = False
     roles = None if manage else selectors.roles_in(me, programme)
@@ -76,7 +77,7 @@ def resource_list(request, pk):
             "programme": programme,
             "page": page,
             "filters": filters,
-            "search_form": LibrarySearchForm(request.GET),
+            "search_form": search_form,
             "manage": manage,
             "pairings": pairings,
             "chosen": chosen,
