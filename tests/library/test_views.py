@@ -197,10 +197,31 @@ def test_kept_pages_show_an_admins_change_to_a_guide_or_a_shared_resource(client
     log_url = url("mentoring_sessions:session-create", world.pair.pk)
     assert "Calm replies" in client.get(world.pair.get_absolute_url()).text
     client.get(log_url)  # both pages kept now
+    # The guide is the programme's, not the pair's: changing it leaves the pair's stamp alone.
     services.guide_save(
         programme=world.cohort.programme, stage="first", prompts="Our own first question", by=None
     )
+    assert "Our own first question" in client.get(log_url).text
     item.title = "Calmer replies"
     services.resource_save(resource=item, by=None)
-    assert "Our own first question" in client.get(log_url).text
     assert "Calmer replies" in client.get(world.pair.get_absolute_url()).text
+
+
+def test_a_mentor_of_several_pairs_chooses_whom_to_share_with(client, world):
+    from programmes.models import Enrolment
+    from tests.factories import EnrolmentFactory, PairingFactory, PersonFactory
+
+    other = PairingFactory(
+        match_run=world.run,
+        mentor=world.pair.mentor,
+        mentee=EnrolmentFactory(
+            cohort=world.cohort, person=PersonFactory(full_name="Kim Second"), role=Enrolment.Role.MENTEE
+        ),
+    )
+    item = add(world)
+    login(client, world.mentor.user)
+    page = client.get(url("library:resource-share", item.pk) + f"?pairing={other.pk}").text
+    assert "Ada Mentee" in page and "Kim Second" in page
+    assert f'<option value="{other.pk}" selected>' in page
+    client.post(url("library:resource-share", item.pk), {"pairing": other.pk})
+    assert list(SharedResource.objects.values_list("pairing_id", flat=True)) == [other.pk]
