@@ -29,6 +29,7 @@ from faker import Faker
 
 from closeout.models import Reflection, SurveyResponse
 from demo import kpis
+from demo import library as demo_library
 from demo.agreements import write_agreements
 from matching import scoring
 from matching.models import MatchRun, Pairing
@@ -341,6 +342,7 @@ def seed_demo(*, people: int = 60, seed: int = 7, today: datetime.date | None = 
                 f"{EMPLOYEE_ID_PREFIX} employee id is taken): start from an empty database."
             )
         summary = _Builder(people=people, seed=seed, today=today, users=users).build()
+        summary.update(demo_library.seed(programme_name=PROGRAMME_NAME, today=today))
     return {"created": True, **summary, "logins": dict(LOGINS)}
 
 

@@ -49,6 +49,7 @@ _KINDS = [
     Kind("pair_message", _("A message from your mentor or mentee"), _("mentors and mentees")),
     Kind("agreement_signed", _("Your partner signed your mentoring agreement"), _("mentors and mentees")),
     Kind("agreement_changed", _("Your mentoring agreement changed: sign it again"), _("mentors and mentees")),
+    Kind("resource_shared", _("Your mentor shared a resource"), _("mentees")),
     # Reminders
     Kind("check_in_due", _("A check-in is due"), _("mentors and mentees")),
     Kind("check_in_overdue", _("A pair has not checked in for twice its cadence"), _("programme admins")),
@@ -94,6 +95,7 @@ _GROUPS = [
             "pair_message",
             "agreement_signed",
             "agreement_changed",
+            "resource_shared",
         ),
     ),
     (

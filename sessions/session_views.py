@@ -4,12 +4,14 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from library import pages as library_pages
 from people.roles import person_of
 from submissions.once import submitted_once
 
@@ -43,6 +45,19 @@ def _workspace_context(pairing, title) -> dict:
     }
 
 
+def _guidance(pairing, me, *, suggest=False) -> dict:
+    """The library's session guide for the pair's stage (and, when logging, resources by topic)."""
+    held = pairing.sessions.aggregate(n=Count("pk"), last=Max("held_on"))
+    return library_pages.session_guidance(
+        pairing,
+        me,
+        sessions_held=held["n"],
+        last_session_on=held["last"],
+        today=timezone.localdate(),
+        suggest=suggest,
+    )
+
+
 @submitted_once
 def session_schedule(request, pk):
     """Plan the next meeting; the page lists the upcoming ones in both people's time zones, and the
@@ -71,6 +86,7 @@ def session_schedule(request, pk):
             "upcoming": upcoming,
             "to_confirm": pairing.sessions.filter(confirmed_at__isnull=True).exclude(logged_by=me),
             "active": pairing.is_active,
+            **_guidance(pairing, me),
         }
         # The first upcoming session leaves the list when it starts.
         return pages.Built(
@@ -78,7 +94,13 @@ def session_schedule(request, pk):
         )
 
     return pages.kept_page(
-        request, pairing=pairing, viewer=me, page="schedule", build=build, templates=(SCHEDULE_TEMPLATE,)
+        request,
+        pairing=pairing,
+        viewer=me,
+        page="schedule",
+        build=build,
+        templates=(SCHEDULE_TEMPLATE, library_pages.GUIDE_TEMPLATE),
+        versions=library_pages.versions_of(pairing),
     )
 
 
@@ -140,6 +162,7 @@ def session_create(request, pk):
 
     def page(form, items, upcoming=None, until=None):
         context = {**_workspace_context(pairing, _("Log a session")), "form": form, "items": items}
+        context.update(_guidance(pairing, me, suggest=True))
         return pages.Built(SESSION_FORM_TEMPLATE, {**context, "scheduled": upcoming}, until)
 
     def blank():
@@ -178,7 +201,13 @@ def session_create(request, pk):
             request, pairing=pairing, viewer=me, page="log", build=lambda: page(form, items)
         )
     return pages.kept_page(
-        request, pairing=pairing, viewer=me, page="log", build=blank, templates=(SESSION_FORM_TEMPLATE,)
+        request,
+        pairing=pairing,
+        viewer=me,
+        page="log",
+        build=blank,
+        templates=(SESSION_FORM_TEMPLATE, library_pages.GUIDE_TEMPLATE),
+        versions=library_pages.versions_of(pairing),
     )
 
 
@@ -205,6 +234,7 @@ def _session_page(request, pairing, session, *, confirm_form=None, note_form=Non
             "own_note": own_note,
             "can_write": pairing.is_active,
             "note_form": note_form or PrivateNoteForm(initial={"text": own_note.text if own_note else ""}),
+            **library_pages.session_suggestions(pairing, me, session),
         },
     )
 

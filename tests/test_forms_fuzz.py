@@ -206,6 +206,28 @@ def targets(world):
     )
 
 
+_LIBRARY_RESOURCE_ROUTES = (
+    "resource-edit",
+    "resource-archive",
+    "resource-restore",
+    "resource-delete",
+    "resource-share",
+)
+
+
+def _library_resource(world):
+    """One of the starter resources every programme gets, shareable with mentees."""
+    from library.models import Resource
+
+    return Resource.objects.filter(programme=world.cohort.programme, audience="both").order_by("pk").first()
+
+
+def _library_shared(world):
+    from library.services import resource_share
+
+    return resource_share(resource=_library_resource(world), pairing=world.pair, by=world.mentor)[0]
+
+
 # (route name or namespace, argument) -> the value from the world `w` and the targets `t`.
 KWARGS = {
     ("mentoring_sessions", "pk"): lambda w, t: w.pair.pk,
@@ -253,6 +275,12 @@ KWARGS = {
     ("people", "pk"): lambda w, t: t.job.pk,
     ("kpis", "pk"): lambda w, t: t.kpi_job.pk,
     ("outbox", "pk"): lambda w, t: t.failed_email.pk,
+    ("library", "pk"): lambda w, t: t.programme.pk,
+    ("library", "stage"): lambda w, t: "closing",
+    **{(f"library:{name}", "pk"): lambda w, t: _library_resource(w).pk for name in _LIBRARY_RESOURCE_ROUTES},
+    ("library:pairing-shared", "pk"): lambda w, t: w.pair.pk,
+    ("library:shared-done", "pk"): lambda w, t: _library_shared(w).pk,
+    ("library:shared-remove", "pk"): lambda w, t: _library_shared(w).pk,
 }
 
 

@@ -144,6 +144,7 @@ PAGE_TEMPLATES = [
     "templates/enrolment",
     "templates/people",
     "templates/registration",
+    "templates/library",
 ]
 
 
