@@ -13,7 +13,7 @@ from rules.contrib.views import permission_required
 from kpis.selectors import FIGURES_VERSION_KEY, figures_version, trend_of
 from people.roles import person_of
 
-from . import export, pages, selectors
+from . import export, messaging, pages, selectors
 from .access import own_pairing
 
 
@@ -70,6 +70,7 @@ def pairing_detail(request, pk):
             "back_label": _("My mentoring"),
             "mentee_kpis": trend_of(pairing.mentee.person),
             **workspace,
+            **messaging.workspace_part(pairing, me),
         }
         # "Next session" moves on when that session starts.
         until = workspace["next_session"].starts_at if workspace["next_session"] else None
@@ -97,7 +98,12 @@ def pairing_detail(request, pk):
 WORKSPACE_TEMPLATE = "sessions/pairing_detail.html"
 KPI_TREND_TEMPLATE = "sessions/_kpi_trend.html"
 # Parts of the workspace drawn by the apps whose content they show.
-WORKSPACE_PARTS = ("agreements/_workspace.html", "library/_workspace.html", "sessions/_messages.html")
+WORKSPACE_PARTS = (
+    "agreements/_workspace.html",
+    "library/_workspace.html",
+    "sessions/_messages.html",
+    "sessions/_message.html",
+)
 
 
 def _timeline_step(value: str) -> bool:
