@@ -16,7 +16,7 @@ from people.roles import person_of
 from programmes.models import Cohort, Enrolment
 from sessions.selectors import pairings_for
 
-from .models import Reflection, SurveyResponse
+from .models import Reflection, SurveyResponse, Thanks
 from .reasons import EndReason
 
 # Figures from fewer people than this are withheld, so no one's answer can be singled out.
@@ -134,6 +134,10 @@ def reflections_of(pairing: Pairing, person) -> tuple[Reflection | None, Reflect
         else:
             theirs = reflection
     return mine, (theirs if mine else None)
+
+
+def thanks_of(pairing: Pairing) -> Thanks | None:
+    return Thanks.objects.filter(pairing=pairing).first()
 
 
 def survey_enrolment_for(user, cohort_pk: int) -> Enrolment:
@@ -323,4 +327,14 @@ def survey_refusal(cohort: Cohort) -> str | None:
         return _("The end-of-cohort survey opens when the cohort is concluding (it is %(state)s).") % {
             "state": cohort.get_state_display().lower()
         }
+    return None
+
+
+def thanks_refusal(pairing: Pairing) -> str | None:
+    """Thanks open when reflections do (the pairing ended, or its cohort is concluding) and stay
+    editable until the cohort closes."""
+    if pairing.cohort.is_read_only:
+        return _("This cohort is closed; thanks can no longer be written or changed.")
+    if not pairing.accepts_reflection:
+        return _("You can thank your mentor when your mentorship ends or the cohort is concluding.")
     return None
