@@ -28,7 +28,7 @@ from django.utils import timezone
 from faker import Faker
 
 from closeout.models import Reflection, SurveyResponse
-from demo import kpis
+from demo import kpis, recognition
 from matching import scoring
 from matching.models import MatchRun, Pairing
 from people.models import WORK_STYLE_TRAITS, Communication, Feedback, Pace, Person, Structure, Tag, Team
@@ -340,6 +340,7 @@ def seed_demo(*, people: int = 60, seed: int = 7, today: datetime.date | None = 
                 f"{EMPLOYEE_ID_PREFIX} employee id is taken): start from an empty database."
             )
         summary = _Builder(people=people, seed=seed, today=today, users=users).build()
+        summary.update(recognition.seed_recognition(programme_name=PROGRAMME_NAME, users=users))
     return {"created": True, **summary, "logins": dict(LOGINS)}
 
 
