@@ -205,3 +205,31 @@ def test_workspace_messages_cost_one_query_whatever_their_number(frozen, django_
         part = messaging.workspace_part(pairing, frozen.mentor)
     assert len(part["pair_messages"]) == min(size, messaging.WORKSPACE_MESSAGES)
     assert part["pair_messages_more"] == (size > messaging.WORKSPACE_MESSAGES)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_messages_sent_at_once_are_one_burst_told_once():
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import PairingFactory
+
+    pairing = PairingFactory()
+    start = threading.Barrier(4)
+
+    def run(i):
+        try:
+            start.wait()
+            messaging.message_send(pairing=pairing, author=pairing.mentee.person, body=f"Message {i}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert PairMessage.objects.filter(pairing=pairing).count() == 4
+    assert Notification.objects.filter(kind="pair_message").count() == 1
