@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from matching import selectors as matching_selectors
 from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair
 from mentorship.figures import round_average
+from mentorship.todo import TodoItem
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment
 from sessions.selectors import pairings_for
@@ -338,3 +340,30 @@ def thanks_refusal(pairing: Pairing) -> str | None:
     if not pairing.accepts_reflection:
         return _("You can thank your mentor when your mentorship ends or the cohort is concluding.")
     return None
+
+
+def todo_for(person, *, today) -> list[TodoItem]:
+    """The home page's steps of close-out for `person`: as a mentee, thanking each mentor whose
+    pairing is at its close (ended, or its cohort concluding, and not closed) and not yet thanked.
+    One query."""
+    closing = (
+        Pairing.objects.filter(mentee__person=person, thanks__isnull=True)
+        .filter(
+            Q(status=Pairing.Status.ENDED)
+            | Q(status=Pairing.Status.ACTIVE, cohort__state=Cohort.State.CONCLUDING)
+        )
+        .exclude(cohort__state=Cohort.State.CLOSED)
+        .select_related("mentor__person", "cohort")
+        .order_by("cohort__ends_on", "pk")
+    )
+    return [
+        TodoItem(
+            kind="thanks",
+            title=_("Thank %(name)s for their mentoring") % {"name": pairing.mentor.person.full_name},
+            url=reverse("closeout:thanks", args=[pairing.pk]),
+            due=pairing.cohort.ends_on,
+            pairing_id=pairing.pk,
+            detail=_("A few words, for them only."),
+        )
+        for pairing in closing
+    ]

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matching import stamps
 from matching.models import Pairing
+from mentorship.todo import TodoItem
 from people.models import Person
 
 from .access import require_active
@@ -125,3 +128,31 @@ def workspace_part(pairing: Pairing, me: Person) -> dict:
 def conversation(pairing: Pairing):
     """Every message of the pairing, newest first, for the paginated conversation page."""
     return PairMessage.objects.filter(pairing=pairing).order_by("-created_at", "-pk")
+
+
+def todo_for(person: Person, *, today) -> list[TodoItem]:
+    """The home page's steps of messages for `person`: for each pairing with messages they have not
+    read, one item leading to the conversation. One query."""
+    unread = (
+        PairMessage.objects.filter(
+            Q(pairing__mentor__person=person) | Q(pairing__mentee__person=person), read_at__isnull=True
+        )
+        .exclude(author=person)
+        .values("pairing_id", "author__full_name")
+        .annotate(n=Count("pk"))
+        .order_by("pairing_id")
+    )
+    return [
+        TodoItem(
+            kind="messages",
+            title=ngettext(
+                "Read %(n)d new message from %(name)s",
+                "Read %(n)d new messages from %(name)s",
+                row["n"],
+            )
+            % {"n": row["n"], "name": row["author__full_name"]},
+            url=reverse("mentoring_sessions:pairing-messages", args=[row["pairing_id"]]),
+            pairing_id=row["pairing_id"],
+        )
+        for row in unread
+    ]

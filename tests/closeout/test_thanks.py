@@ -108,3 +108,36 @@ def test_nobody_outside_the_pair_reads_the_words(client, concluding, who):
     assert client.get(url(concluding.pair)).status_code == 404
     assert client.post(url(concluding.pair), {"body": "Forged"}).status_code == 404
     assert Thanks.objects.get().body == "Private words"
+
+
+# --- the home page's step -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [0, 5])
+def test_the_mentee_is_asked_to_thank_each_mentor_at_close_in_one_query(
+    concluding, django_assert_num_queries, extra
+):
+    from closeout.selectors import todo_for
+    from tests.factories import PairingFactory
+
+    # Other pairs at their close: not the mentee's, so nothing for them.
+    for _ in range(extra):
+        PairingFactory(match_run=concluding.run)
+    with django_assert_num_queries(1):
+        [item] = todo_for(concluding.mentee, today=concluding.today)
+    assert (item.kind, item.title, item.url) == (
+        "thanks",
+        "Thank Omar Mentor for their mentoring",
+        url(concluding.pair),
+    )
+    thank(concluding)
+    assert todo_for(concluding.mentee, today=concluding.today) == []
+    assert todo_for(concluding.mentor, today=concluding.today) == []
+
+
+def test_no_thanks_step_before_the_close_or_once_the_cohort_closed(frozen):
+    from closeout.selectors import todo_for
+
+    assert todo_for(frozen.mentee, today=frozen.today) == []
+    set_state(frozen.cohort, Cohort.State.CLOSED)
+    assert todo_for(frozen.mentee, today=frozen.today) == []

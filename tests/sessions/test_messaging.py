@@ -233,3 +233,18 @@ def test_messages_sent_at_once_are_one_burst_told_once():
         thread.join(timeout=60)
     assert PairMessage.objects.filter(pairing=pairing).count() == 4
     assert Notification.objects.filter(kind="pair_message").count() == 1
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_unread_messages_are_a_step_on_the_home_page_in_one_query(frozen, django_assert_num_queries, size):
+    for n in range(size):
+        send(frozen, f"Message {n}")
+    send(frozen, "To the mentee", author=frozen.mentor)
+    with django_assert_num_queries(1):
+        [item] = messaging.todo_for(frozen.mentor, today=frozen.today)
+    expected = (
+        "Read 1 new message from Ada Mentee" if size == 1 else f"Read {size} new messages from Ada Mentee"
+    )
+    assert (item.kind, item.title, item.url) == ("messages", expected, conversation_url(frozen.pair))
+    messaging.messages_read(pairing=frozen.pair, reader=frozen.mentor)
+    assert messaging.todo_for(frozen.mentor, today=frozen.today) == []
