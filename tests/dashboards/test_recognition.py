@@ -94,3 +94,9 @@ def test_the_panel_and_its_csv_count_thanks_and_never_show_the_words(mentors, cl
     assert "SECRET WORDS" not in page
     csv = client.get(reverse("dashboards:panel-csv", args=["recognition"])).content.decode()
     assert "Thanks received by mentors,4" in csv and "SECRET" not in csv
+
+
+def test_the_one_page_report_leaves_the_panel_out_and_its_csv_keeps_it(mentors, client):
+    login(client, mentors.manager.user)
+    assert 'id="panel-recognition"' not in client.get(reverse("dashboards:report")).text
+    assert "Thanks received by mentors,4" in client.get(reverse("dashboards:report-csv")).content.decode()
