@@ -50,6 +50,7 @@ _KINDS = [
     Kind("agreement_signed", _("Your partner signed your mentoring agreement"), _("mentors and mentees")),
     Kind("agreement_changed", _("Your mentoring agreement changed: sign it again"), _("mentors and mentees")),
     Kind("resource_shared", _("Your mentor shared a resource"), _("mentees")),
+    Kind("thanks_received", _("Your mentee thanked you"), _("mentors")),
     # Reminders
     Kind("check_in_due", _("A check-in is due"), _("mentors and mentees")),
     Kind("check_in_overdue", _("A pair has not checked in for twice its cadence"), _("programme admins")),
@@ -96,6 +97,7 @@ _GROUPS = [
             "agreement_signed",
             "agreement_changed",
             "resource_shared",
+            "thanks_received",
         ),
     ),
     (

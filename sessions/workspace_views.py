@@ -15,7 +15,7 @@ from kpis.selectors import FIGURES_VERSION_KEY, figures_version, trend_of
 from library.selectors import workspace_part as library_part
 from people.roles import person_of
 
-from . import export, pages, selectors
+from . import export, messaging, pages, selectors
 from .access import own_pairing
 
 
@@ -74,6 +74,7 @@ def pairing_detail(request, pk):
             **workspace,
             **agreement_part(pairing, me),
             **library_part(pairing, me),
+            **messaging.workspace_part(pairing, me),
         }
         # "Next session" moves on when that session starts.
         until = workspace["next_session"].starts_at if workspace["next_session"] else None
@@ -106,6 +107,7 @@ WORKSPACE_PARTS = (
     "library/_workspace.html",
     "library/_shared_item.html",
     "sessions/_messages.html",
+    "sessions/_message.html",
 )
 
 

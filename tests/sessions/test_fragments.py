@@ -51,8 +51,8 @@ def test_without_a_shared_cache_nothing_is_kept(client, frozen, settings, django
     settings.PAIRING_FRAGMENT_SECONDS = 0
     workspace(client, frozen)
     # user, pairing, next session, open action items, the mentee's KPI months, the agreement, the
-    # resources shared, and the history: stats, goals and three timelines.
-    with django_assert_num_queries(12):
+    # resources shared, the latest messages, and the history: stats, goals and three timelines.
+    with django_assert_num_queries(13):
         client.get(frozen.pair.get_absolute_url())
 
 
