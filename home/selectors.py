@@ -45,7 +45,10 @@ def _by_due(item: TodoItem) -> tuple:
 
 
 def todo_for(person: Person, *, today: datetime.date) -> list[TodoItem]:
-    """Everything the person has to do, from every provider, by due date (overdue first)."""
+    """Everything the person has to do, from every provider, by due date (overdue first). Every
+    step comes from taking part in a cohort: without an enrolment no provider is asked."""
+    if not sessions_todo.enrolment_ids(person):
+        return []
     items = [item for provider in PROVIDERS for item in provider(person, today=today)]
     return sorted(items, key=_by_due)
 

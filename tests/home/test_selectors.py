@@ -39,7 +39,7 @@ def test_steps_are_sorted_by_due_date_overdue_first_and_undated_last(world, now,
     monkeypatch.setattr(selectors, "PROVIDERS", (provider,))
     items = selectors.todo_for(world.mentee, today=today)
     assert [i.title for i in items] == ["last week", "today", "next week", "undated"]
-    shown = selectors.member_home(world.outsider, today=today).items
+    shown = selectors.member_home(world.mentee, today=today).items
     assert [(s.overdue, s.due_label) for s in shown] == [
         (True, "Overdue: due 26 Oct"),
         (False, "Due today"),
@@ -100,8 +100,15 @@ def test_all_caught_up_says_when_the_next_session_is(world, now, today):
     assert home.items == [] and home.shown and home.next_session_at == later
 
 
-def test_a_person_in_nothing_is_not_shown_a_list(world, now, today):
-    assert not selectors.member_home(world.outsider, today=today).shown
+def test_a_person_in_nothing_is_not_shown_a_list_and_no_provider_is_asked(
+    world, now, today, monkeypatch, django_assert_num_queries
+):
+    def provider(person, *, today):
+        raise AssertionError("asked")
+
+    monkeypatch.setattr(selectors, "PROVIDERS", (provider,))
+    with django_assert_num_queries(1):  # their enrolments (none: their pairs are not looked for)
+        assert not selectors.member_home(world.outsider, today=today).shown
 
 
 # --- programme admins -------------------------------------------------------------------------------
