@@ -2,7 +2,8 @@
 and sessions to confirm, their own open action items, the pulse to answer, goals due soon.
 
 A fixed number of queries whatever the person has: their enrolments, their running pairings (with
-each pair's next and last session), then one query per kind of step over all those pairings.
+each pair's next and last session and the sessions waiting for their confirmation), then one query
+per other kind of step over all those pairings.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matching.models import Pairing
 from mentorship.todo import TodoItem
@@ -73,6 +76,13 @@ def _running_pairings(person: Person) -> list[Pairing]:
         pairing=OuterRef("pk"), cancelled_at__isnull=True, starts_at__gte=now
     ).order_by("starts_at")
     last_session = MentoringSession.objects.filter(pairing=OuterRef("pk")).order_by("-held_on", "-pk")
+    # Sessions the other side logged that this person has not confirmed, oldest first.
+    to_confirm = (
+        MentoringSession.objects.filter(pairing=OuterRef("pk"), confirmed_at__isnull=True)
+        .exclude(logged_by=person)
+        .order_by("held_on", "pk")
+    )
+    counted = to_confirm.order_by().values("pairing").annotate(n=Count("pk")).values("n")
     person._todo_pairings = list(
         # Through the enrolment ids (a few), as sessions.selectors.pairings_for does: the planner
         # then reads the mentor and mentee indexes instead of joining every pairing.
@@ -83,6 +93,9 @@ def _running_pairings(person: Person) -> list[Pairing]:
         .annotate(
             next_session_at=Subquery(next_session.values("starts_at")[:1]),
             last_session_on=Subquery(last_session.values("held_on")[:1]),
+            to_confirm_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+            first_to_confirm_id=Subquery(to_confirm.values("pk")[:1]),
+            first_to_confirm_on=Subquery(to_confirm.values("held_on")[:1]),
         )
         .order_by("started_on", "pk")
     )
@@ -112,7 +125,7 @@ def _day(value: datetime.date) -> str:
 def todo_for(person: Person, *, today: datetime.date) -> list[TodoItem]:
     """Sessions in the next UPCOMING_DAYS, sessions the other side logged and this person has not
     confirmed, their own open action items, this period's pulse if unanswered, and goals due within
-    GOALS_DUE_WITHIN_DAYS or overdue. Seven queries (two without a running pairing)."""
+    GOALS_DUE_WITHIN_DAYS or overdue. Six queries (two without a running pairing)."""
     pairings = {pairing.pk: pairing for pairing in _running_pairings(person)}
     if not pairings:
         return []
@@ -153,22 +166,31 @@ def todo_for(person: Person, *, today: datetime.date) -> list[TodoItem]:
             )
         )
 
-    to_confirm = (
-        MentoringSession.objects.filter(pairing__in=ids, confirmed_at__isnull=True)
-        .exclude(logged_by=person)
-        .only("pk", "pairing_id", "held_on")
-        .order_by("held_on", "pk")[:MOST_PER_KIND]
-    )
-    for session in to_confirm:
+    # One step per pair, however many sessions wait: it opens the oldest, and the next follows.
+    for pairing in pairings.values():
+        waiting = pairing.to_confirm_count
+        if not waiting:
+            continue
+        name = partner(pairing.pk)
         items.append(
             TodoItem(
                 kind="session-confirm",
-                title=_("Confirm and rate your session with %(name)s")
-                % {"name": partner(session.pairing_id)},
-                url=reverse("mentoring_sessions:session-detail", args=[session.pairing_id, session.pk]),
-                pairing_id=session.pairing_id,
-                detail=_("Logged by %(name)s for %(day)s")
-                % {"name": partner(session.pairing_id), "day": _day(session.held_on)},
+                title=ngettext(
+                    "Confirm and rate your session with %(name)s",
+                    "Confirm and rate %(n)d sessions with %(name)s",
+                    waiting,
+                )
+                % {"n": waiting, "name": name},
+                url=reverse(
+                    "mentoring_sessions:session-detail", args=[pairing.pk, pairing.first_to_confirm_id]
+                ),
+                pairing_id=pairing.pk,
+                detail=ngettext(
+                    "Logged by %(name)s for %(day)s",
+                    "Logged by %(name)s, the first for %(day)s",
+                    waiting,
+                )
+                % {"name": name, "day": _day(pairing.first_to_confirm_on)},
             )
         )
 

@@ -62,7 +62,7 @@ def test_a_mentor_sees_each_kind_of_step_and_only_their_own(world, now, today, d
     GoalFactory(pairing=other_pair, due_on=datetime.date(2026, 11, 5))
 
     mentor = _fresh(world.mentor)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         items = todo.todo_for(mentor, today=today)
 
     by_kind = {}
@@ -129,7 +129,7 @@ def test_query_count_does_not_grow_with_a_mentors_pairs_and_steps(
         ActionItem.objects.create(pairing=extra, description=f"Step {n}", owner=world.mentor)
         GoalFactory(pairing=extra, due_on=today)
     mentor = _fresh(world.mentor)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         items = todo.todo_for(mentor, today=today)
     assert len(items) == 4 * 4 + 5  # four steps in each new pair, a pulse in each of the five
     assert CheckIn.objects.count() == 0
@@ -144,3 +144,13 @@ def test_pair_summaries_carry_the_next_and_last_session(world, now, today):
     assert summary.next_session_at == now + datetime.timedelta(days=9)
     assert summary.last_session_on == datetime.date(2026, 10, 20)
     assert timezone.is_aware(summary.next_session_at)
+
+
+def test_sessions_to_confirm_are_one_step_per_pair_opening_the_oldest(world, now, today):
+    held = [datetime.date(2026, 10, 20), datetime.date(2026, 9, 29), datetime.date(2026, 10, 27)]
+    sessions = [SessionFactory(pairing=world.pair, held_on=day, logged_by=world.mentee) for day in held]
+    [step] = [i for i in todo.todo_for(_fresh(world.mentor), today=today) if i.kind == "session-confirm"]
+    assert step.title == "Confirm and rate 3 sessions with Ada Mentee"
+    assert step.detail == "Logged by Ada Mentee, the first for 29 Sep"
+    assert step.url == reverse("mentoring_sessions:session-detail", args=[world.pair.pk, sessions[1].pk])
+    assert [i.kind for i in todo.todo_for(_fresh(world.mentee), today=today)] == ["pulse"]
