@@ -28,6 +28,7 @@ from django.utils import timezone
 from faker import Faker
 
 from closeout.models import Reflection, SurveyResponse
+from demo import home as demo_home
 from demo import kpis
 from matching import scoring
 from matching.models import MatchRun, Pairing
@@ -340,6 +341,7 @@ def seed_demo(*, people: int = 60, seed: int = 7, today: datetime.date | None = 
                 f"{EMPLOYEE_ID_PREFIX} employee id is taken): start from an empty database."
             )
         summary = _Builder(people=people, seed=seed, today=today, users=users).build()
+        summary.update(demo_home.make_homes_meaningful(today=today))
     return {"created": True, **summary, "logins": dict(LOGINS)}
 
 
