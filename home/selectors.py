@@ -309,6 +309,11 @@ class Figure:
     value: str
     note: str = ""
 
+    @property
+    def shown(self) -> bool:
+        """A figure, not "too few to show" (the page sets the two apart)."""
+        return self.value != too_few()
+
 
 def _rate(rate) -> str:
     return f"{rate.percent} %" if rate.shown else too_few()
