@@ -138,7 +138,7 @@ class ShownItem:
 
 def member_home(person: Person, *, today: datetime.date) -> MemberHome:
     items = [ShownItem(item, today) for item in todo_for(person, today=today)]
-    pairs = sessions_todo.pairs_of(person)
+    pairs = sessions_todo.pairs_of(person, today=today)
     mentored = [pair for pair in pairs if pair.i_am_mentor]
     groups, other = [], []
     if len(mentored) >= 2:

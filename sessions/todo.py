@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 
+from django.core.cache import cache
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from matching import stamps
 from matching.models import Pairing
 from mentorship.todo import TodoItem
 from people.models import Person
 from programmes.models import Cohort, Enrolment
 
-from . import checkins
+from . import checkins, fragments
 from .models import ActionItem, CheckIn, Goal, MentoringSession, ScheduledSession
 
 # Sessions starting within this many days are listed, with a link to add them to a calendar.
@@ -64,12 +67,9 @@ def enrolment_ids(person: Person) -> list[int]:
 
 def _running_pairings(person: Person) -> list[Pairing]:
     """The person's active pairings in cohorts that are not closed (Pairing.is_active): where a
-    step can still be taken. Read once per person object (the pair cards and the steps share it)."""
-    if hasattr(person, "_todo_pairings"):
-        return person._todo_pairings
+    step can still be taken, with what the pair cards show."""
     enrolments = enrolment_ids(person)
     if not enrolments:
-        person._todo_pairings = []
         return []
     now = timezone.now()
     next_session = ScheduledSession.objects.filter(
@@ -83,7 +83,7 @@ def _running_pairings(person: Person) -> list[Pairing]:
         .order_by("held_on", "pk")
     )
     counted = to_confirm.order_by().values("pairing").annotate(n=Count("pk")).values("n")
-    person._todo_pairings = list(
+    return list(
         # Through the enrolment ids (a few), as sessions.selectors.pairings_for does: the planner
         # then reads the mentor and mentee indexes instead of joining every pairing.
         Pairing.objects.filter(Q(mentor__in=enrolments) | Q(mentee__in=enrolments))
@@ -99,11 +99,9 @@ def _running_pairings(person: Person) -> list[Pairing]:
         )
         .order_by("started_on", "pk")
     )
-    return person._todo_pairings
 
 
-def pairs_of(person: Person) -> list[PairSummary]:
-    """The person's running pairs, oldest first."""
+def _summaries(person: Person, pairings: list[Pairing]) -> list[PairSummary]:
     return [
         PairSummary(
             pairing_id=pairing.pk,
@@ -114,7 +112,7 @@ def pairs_of(person: Person) -> list[PairSummary]:
             next_session_at=pairing.next_session_at,
             last_session_on=pairing.last_session_on,
         )
-        for pairing in _running_pairings(person)
+        for pairing in pairings
     ]
 
 
@@ -122,11 +120,71 @@ def _day(value: datetime.date) -> str:
     return date_format(value, "j M")
 
 
+def pairs_of(person: Person, *, today: datetime.date) -> list[PairSummary]:
+    """The person's running pairs, oldest first, each with its next and last session."""
+    return _kept(person, today=today)[0]
+
+
 def todo_for(person: Person, *, today: datetime.date) -> list[TodoItem]:
     """Sessions in the next UPCOMING_DAYS, sessions the other side logged and this person has not
     confirmed, their own open action items, this period's pulse if unanswered, and goals due within
-    GOALS_DUE_WITHIN_DAYS or overdue. Six queries (two without a running pairing)."""
-    pairings = {pairing.pk: pairing for pairing in _running_pairings(person)}
+    GOALS_DUE_WITHIN_DAYS or overdue. Seven queries; two while kept (`_kept`) or without a running
+    pairing."""
+    return _kept(person, today=today)[1]
+
+
+# A planned session that has begun may stay listed as upcoming, and a pair's next session shown,
+# this long after: every other change to what the list shows replaces the key at once.
+KEPT_SECONDS = 300
+
+
+def _kept(person: Person, *, today: datetime.date) -> tuple[list[PairSummary], list[TodoItem]]:
+    """The pair cards and the steps, read once per person object and kept in the cache (with
+    Redis, as the pair's pages are: sessions/fragments.py) under what they depend on: which
+    pairings run (and their cohort's state and start, which set the pulse), each pairing's stamp
+    (every write to its sessions, plans, action items, goals and check-ins replaces it:
+    matching/stamps.py), the person, their time zone, the day and the language. A kept list costs
+    the person's enrolments and one light query of their pairings instead of seven."""
+    found = getattr(person, "_todo_kept", None)
+    if found is not None and found[0] == today:
+        return found[1]
+    seconds = min(fragments.fragment_seconds(), KEPT_SECONDS)
+    enrolments = enrolment_ids(person)
+    if not enrolments:
+        result = ([], [])
+    elif not seconds:
+        result = _read(person, today=today)
+    else:
+        running = list(
+            Pairing.objects.filter(Q(mentor__in=enrolments) | Q(mentee__in=enrolments))
+            .filter(status=Pairing.Status.ACTIVE)
+            .exclude(cohort__state=Cohort.State.CLOSED)
+            .order_by("pk")
+            .values_list("pk", "cohort__state", "started_on", "mentor_id", "mentee_id")
+        )
+        if not running:
+            result = ([], [])
+        else:
+            # The stamps are read before the rows they cover: what is kept under them is at least
+            # as new as they are.
+            parts = [person.pk, person.time_zone, today, get_language(), running]
+            parts += [stamps.stamp(row[0]) for row in running]
+            key = "member-steps:v1:" + hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
+            result = cache.get(key)
+            if result is None:
+                result = _read(person, today=today)
+                cache.set(key, result, seconds)
+    person._todo_kept = (today, result)
+    return result
+
+
+def _read(person: Person, *, today: datetime.date) -> tuple[list[PairSummary], list[TodoItem]]:
+    pairings = _running_pairings(person)
+    return _summaries(person, pairings), _steps(person, pairings, today=today)
+
+
+def _steps(person: Person, running: list[Pairing], *, today: datetime.date) -> list[TodoItem]:
+    pairings = {pairing.pk: pairing for pairing in running}
     if not pairings:
         return []
     ids = list(pairings)

@@ -30,7 +30,7 @@ def _plan(pairing, starts_at, **kwargs):
 def _fresh(person):
     # Each call reads again: the provider keeps what it read on the person object.
     person.refresh_from_db()
-    for name in ("_todo_pairings", "_todo_enrolment_ids"):
+    for name in ("_todo_kept", "_todo_enrolment_ids"):
         person.__dict__.pop(name, None)
     return person
 
@@ -62,7 +62,7 @@ def test_a_mentor_sees_each_kind_of_step_and_only_their_own(world, now, today, d
     GoalFactory(pairing=other_pair, due_on=datetime.date(2026, 11, 5))
 
     mentor = _fresh(world.mentor)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         items = todo.todo_for(mentor, today=today)
 
     by_kind = {}
@@ -129,7 +129,7 @@ def test_query_count_does_not_grow_with_a_mentors_pairs_and_steps(
         ActionItem.objects.create(pairing=extra, description=f"Step {n}", owner=world.mentor)
         GoalFactory(pairing=extra, due_on=today)
     mentor = _fresh(world.mentor)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         items = todo.todo_for(mentor, today=today)
     assert len(items) == 4 * 4 + 5  # four steps in each new pair, a pulse in each of the five
     assert CheckIn.objects.count() == 0
@@ -138,7 +138,7 @@ def test_query_count_does_not_grow_with_a_mentors_pairs_and_steps(
 def test_pair_summaries_carry_the_next_and_last_session(world, now, today):
     _plan(world.pair, now + datetime.timedelta(days=9))
     SessionFactory(pairing=world.pair, held_on=datetime.date(2026, 10, 20))
-    [summary] = todo.pairs_of(_fresh(world.mentee))
+    [summary] = todo.pairs_of(_fresh(world.mentee), today=today)
     assert summary.partner_name == "Omar Mentor" and not summary.i_am_mentor
     assert summary.partner_initials == "OM"
     assert summary.next_session_at == now + datetime.timedelta(days=9)
@@ -154,3 +154,24 @@ def test_sessions_to_confirm_are_one_step_per_pair_opening_the_oldest(world, now
     assert step.detail == "Logged by Ada Mentee, the first for 29 Sep"
     assert step.url == reverse("mentoring_sessions:session-detail", args=[world.pair.pk, sessions[1].pk])
     assert [i.kind for i in todo.todo_for(_fresh(world.mentee), today=today)] == ["pulse"]
+
+
+def test_a_kept_list_costs_two_queries_and_any_write_to_the_pair_shows_at_once(
+    world, now, today, django_assert_num_queries
+):
+    first = todo.todo_for(_fresh(world.mentor), today=today)
+    mentor = _fresh(world.mentor)
+    with django_assert_num_queries(2):  # the person's enrolments, their running pairings
+        assert todo.todo_for(mentor, today=today) == first
+    ActionItem.objects.create(pairing=world.pair, description="Send the macro", owner=world.mentor)
+    assert sorted(i.kind for i in todo.todo_for(_fresh(world.mentor), today=today)) == [
+        "action-item",
+        "pulse",
+    ]
+    # Without a cache shared by every process nothing is kept.
+    from django.test import override_settings
+
+    with override_settings(PAIRING_FRAGMENT_SECONDS=0):
+        mentor = _fresh(world.mentor)
+        with django_assert_num_queries(6):
+            assert len(todo.todo_for(mentor, today=today)) == 2
