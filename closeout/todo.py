@@ -13,7 +13,7 @@ from matching.models import Pairing
 from mentorship.todo import TodoItem
 from people.models import Person
 from programmes.models import Cohort, Enrolment
-from sessions.todo import enrolment_ids
+from programmes.selectors import enrolments_of
 
 from .models import Reflection, SurveyResponse
 
@@ -24,11 +24,16 @@ MOST_PER_KIND = 20
 def todo_for(person: Person, *, today: datetime.date) -> list[TodoItem]:
     """Reflections not yet written where one is accepted (Pairing.accepts_reflection: the pairing
     has ended or its cohort is concluding, and the cohort is not closed), and the survey of each
-    concluding cohort the person is enrolled in and has not answered. Two queries, besides the
-    person's enrolments (none without one)."""
-    # The person's enrolment ids as values (read once per person by the sessions' steps): with a
-    # subquery instead, PostgreSQL read every pairing to test it.
-    mine = enrolment_ids(person)
+    concluding cohort the person is enrolled in and has not answered. Besides the person's
+    enrolments (programmes.selectors.enrolments_of): one query, and one more with a cohort concluding."""
+    # The person's enrolment ids as values (read once per person for every step): with a subquery
+    # instead, PostgreSQL read every pairing to test it. A reflection is owed only in a cohort that
+    # runs or concludes.
+    mine = [
+        e.pk
+        for e in enrolments_of(person)
+        if e.cohort.state in (Cohort.State.ACTIVE, Cohort.State.CONCLUDING)
+    ]
     if not mine:
         return []
     pairings = (
@@ -55,14 +60,23 @@ def todo_for(person: Person, *, today: datetime.date) -> list[TodoItem]:
         )
         for pairing in pairings
     ]
-    surveys = (
-        Enrolment.objects.filter(
-            person=person, status=Enrolment.Status.ACTIVE, cohort__state=Cohort.State.CONCLUDING
+    # The person's enrolments are read once for every step: a survey is looked up only for a
+    # concluding cohort.
+    concluding = [
+        e for e in enrolments_of(person) if e.status == Enrolment.Status.ACTIVE and e.cohort.is_concluding
+    ]
+    answered = (
+        set(
+            SurveyResponse.objects.filter(
+                person=person, cohort__in=[e.cohort_id for e in concluding]
+            ).values_list("cohort_id", flat=True)
         )
-        .exclude(Exists(SurveyResponse.objects.filter(cohort=OuterRef("cohort"), person=person)))
-        .select_related("cohort")
-        .order_by("cohort__ends_on", "pk")[:MOST_PER_KIND]
+        if concluding
+        else set()
     )
+    surveys = sorted(
+        (e for e in concluding if e.cohort_id not in answered), key=lambda e: (e.cohort.ends_on, e.pk)
+    )[:MOST_PER_KIND]
     items += [
         TodoItem(
             kind="survey",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from mentorship.todo import TodoItem
 from people.models import Person
 from programmes.models import Cohort, Enrolment
+from programmes.selectors import enrolments_of
 
 # Cohorts whose matching is still ahead: an unfinished profile leaves the matcher guessing.
 PROFILE_STATES = (Cohort.State.ENROLLING, Cohort.State.MATCHING)
@@ -20,17 +21,14 @@ CURRENT = (Enrolment.Status.ACTIVE, Enrolment.Status.APPLIED, Enrolment.Status.W
 
 def todo_for(person: Person, *, today: datetime.date) -> list[TodoItem]:
     """An item per unfinished profile questionnaire of a cohort enrolling or matching, due on the
-    cohort's start. One query."""
-    enrolments = (
-        Enrolment.objects.filter(
-            person=person,
-            status__in=CURRENT,
-            cohort__state__in=PROFILE_STATES,
-            profile_completed_at__isnull=True,
-        )
-        .select_related("cohort")
-        .order_by("cohort__starts_on", "pk")
-    )
+    cohort's start. No query of its own: the person's enrolments are read once for every step."""
+    enrolments = [
+        enrolment
+        for enrolment in enrolments_of(person)
+        if enrolment.status in CURRENT
+        and enrolment.cohort.state in PROFILE_STATES
+        and not enrolment.profile_complete
+    ]
     return [
         TodoItem(
             kind="profile",

@@ -25,7 +25,8 @@ from matching import stamps
 from matching.models import Pairing
 from mentorship.todo import TodoItem
 from people.models import Person
-from programmes.models import Cohort, Enrolment
+from programmes.models import Cohort
+from programmes.selectors import enrolments_of
 
 from . import checkins, fragments
 from .models import ActionItem, CheckIn, Goal, MentoringSession, ScheduledSession
@@ -58,11 +59,7 @@ class PairSummary:
 
 def enrolment_ids(person: Person) -> list[int]:
     """The person's enrolments (any status), read once per person object."""
-    if not hasattr(person, "_todo_enrolment_ids"):
-        person._todo_enrolment_ids = list(
-            Enrolment.objects.filter(person=person).order_by().values_list("pk", flat=True)
-        )
-    return person._todo_enrolment_ids
+    return [enrolment.pk for enrolment in enrolments_of(person)]
 
 
 def _running_pairings(person: Person) -> list[Pairing]:

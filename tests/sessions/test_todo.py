@@ -30,7 +30,7 @@ def _plan(pairing, starts_at, **kwargs):
 def _fresh(person):
     # Each call reads again: the provider keeps what it read on the person object.
     person.refresh_from_db()
-    for name in ("_todo_kept", "_todo_enrolment_ids"):
+    for name in ("_todo_kept", "_enrolments_of"):
         person.__dict__.pop(name, None)
     return person
 
