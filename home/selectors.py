@@ -8,7 +8,9 @@ import dataclasses
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -16,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from closeout import todo as closeout_todo
+from dashboards.cohort_selectors import ACTIVITY_CACHE_SECONDS
+from dashboards.cohort_selectors import _flags_stamp as flags_stamp
 from dashboards.filters import scope_for
 from dashboards.health_selectors import HealthFilters, health_rows
 from dashboards.panels import too_few
@@ -188,19 +192,39 @@ def _pairs_by_cohort(filters: HealthFilters, *, today: datetime.date) -> dict[in
     return {row["cohort"]: row["n"] for row in counted}
 
 
+def _pairs_at_risk(*, today: datetime.date) -> tuple[dict[int, int], dict[int, int]]:
+    """Per cohort, the pairs not keeping their cadence and those with an open flag: the page's
+    dearest reads (every active pair's latest session and check-ins; 60-250 ms at 20,000 people on
+    a busy machine). Kept as the admin's cohort page keeps them (dashboards.cohort_selectors): for
+    ACTIVITY_CACHE_SECONDS, under the flags' stamp (a new check-in or a resolved flag shows at
+    once) and which pairs are active (ending or publishing pairs shows at once); a session logged
+    may take that minute to show."""
+
+    def read():
+        return (
+            _pairs_by_cohort(HealthFilters(cadence_missed=True), today=today),
+            _pairs_by_cohort(HealthFilters(flagged_only=True), today=today),
+        )
+
+    if not settings.PAIRING_FRAGMENT_SECONDS:
+        return read()
+    active = Pairing.objects.filter(status=Pairing.Status.ACTIVE).aggregate(n=Count("pk"), newest=Max("pk"))
+    key = f"home-at-risk:v1:{today.isoformat()}:{flags_stamp()}:{active['n']}:{active['newest']}"
+    return cache.get_or_set(key, read, ACTIVITY_CACHE_SECONDS)
+
+
 def admin_attention(*, today: datetime.date) -> list[AttentionLine]:
     """Per open cohort: pairs not keeping their cadence and pairs with an open flag (programme
     health's own filters), mentor applications and the waitlist to review, mentees without a mentor
     (as the cohort page counts them), and a step the cohort is due for; then emails that failed.
-    Six queries, however many cohorts and pairs."""
+    Seven queries, however many cohorts and pairs; five while the pairs at risk are kept."""
     cohorts = {
         cohort.pk: cohort
         for cohort in Cohort.objects.filter(state__in=OPEN_STATES)
         .select_related("programme")
         .order_by("starts_on", "name", "pk")
     }
-    silent = _pairs_by_cohort(HealthFilters(cadence_missed=True), today=today)
-    flagged = _pairs_by_cohort(HealthFilters(flagged_only=True), today=today)
+    silent, flagged = _pairs_at_risk(today=today)
     waiting = {
         (row["cohort"], row["role"], row["status"]): row["n"]
         for row in Enrolment.objects.filter(

@@ -188,7 +188,7 @@ def test_every_line_leads_to_a_page_the_admin_can_open(client, world, now, today
 
 
 @pytest.mark.parametrize("cohorts", [1, 4])
-def test_admin_lines_cost_six_queries_however_many_cohorts(
+def test_admin_lines_cost_seven_queries_however_many_cohorts(
     world, now, today, cohorts, django_assert_num_queries
 ):
     for n in range(cohorts):
@@ -197,7 +197,7 @@ def test_admin_lines_cost_six_queries_however_many_cohorts(
         )
         EnrolmentFactory(cohort=cohort)
         EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WAITLISTED)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         lines = selectors.admin_attention(today=today)
     # The running cohort's silent pairs, and each new cohort's unmatched mentee and waitlist.
     assert len(lines) == 1 + 2 * cohorts
@@ -220,3 +220,19 @@ def test_a_managers_headline_is_their_dashboards(world, now, today, settings):
         ("Mentees' pulse satisfaction (1–5)", "too few to show"),
         ("Pairs keeping their cadence", "too few to show"),
     ]
+
+
+def test_pairs_at_risk_are_kept_until_a_check_in_or_an_active_pair_changes(
+    world, now, today, django_assert_num_queries
+):
+    def flagged():
+        return [line.count for line in selectors.admin_attention(today=today) if line.kind == "pairs-flagged"]
+
+    assert flagged() == []
+    with django_assert_num_queries(5):  # kept: the cohorts, which pairs are active, three counts
+        selectors.admin_attention(today=today)
+    CheckInFactory(pairing=world.pair, person=world.mentee, satisfaction=1, period_key="1")
+    assert flagged() == [1]
+    PairingFactory(match_run=world.run)  # never met: silent, counted at once
+    silent = [line.count for line in selectors.admin_attention(today=today) if line.kind == "pairs-silent"]
+    assert silent == [3]
