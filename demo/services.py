@@ -28,6 +28,7 @@ from django.utils import timezone
 from faker import Faker
 
 from closeout.models import Reflection, SurveyResponse
+from demo import home as demo_home
 from demo import kpis, recognition
 from demo import library as demo_library
 from demo.agreements import write_agreements
@@ -344,6 +345,7 @@ def seed_demo(*, people: int = 60, seed: int = 7, today: datetime.date | None = 
         summary = _Builder(people=people, seed=seed, today=today, users=users).build()
         summary.update(demo_library.seed(programme_name=PROGRAMME_NAME, today=today))
         summary.update(recognition.seed_recognition(programme_name=PROGRAMME_NAME, users=users))
+        summary.update(demo_home.make_homes_meaningful(today=today))
     return {"created": True, **summary, "logins": dict(LOGINS)}
 
 

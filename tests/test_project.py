@@ -149,7 +149,7 @@ PAGE_TEMPLATES = [
 
 
 def _page_templates():
-    yield ROOT / "templates" / "home.html"
+    yield from sorted((ROOT / "templates" / "home").rglob("*.html"))
     for folder in PAGE_TEMPLATES:
         yield from sorted((ROOT / folder).rglob("*.html"))
 
