@@ -250,6 +250,10 @@ KWARGS = {
     ("people", "pk"): lambda w, t: t.job.pk,
     ("kpis", "pk"): lambda w, t: t.kpi_job.pk,
     ("outbox", "pk"): lambda w, t: t.failed_email.pk,
+    ("training", "pk"): lambda w, t: t.programme.training_modules.get(title="Active listening").pk,
+    ("training", "programme_pk"): lambda w, t: t.programme.pk,
+    ("training", "cohort_pk"): lambda w, t: w.cohort.pk,
+    ("training:module-move", "direction"): lambda w, t: "down",
 }
 
 

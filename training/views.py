@@ -116,7 +116,8 @@ def module_form(request, programme_pk=None, pk=None):
         try:
             module = services.module_save(module=form.save())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # As messages: the model's checks name fields the form shows under other names.
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, _("Module “%(title)s” saved.") % {"title": module.title})
             return redirect("training:programme-modules", programme_pk=programme.pk)

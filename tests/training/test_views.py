@@ -178,3 +178,15 @@ def test_the_completion_page_runs_a_fixed_number_of_queries(client, world, djang
     with django_assert_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_a_second_module_of_the_same_title_is_refused_in_words(client, world):
+    login(client, world.admin)
+    programme = world.cohort.programme
+    response = client.post(
+        reverse("training:module-create", args=[programme.pk]),
+        {"title": "Active listening", "audience": "both", "requirement": "none", "summary": "s", "body": "b"},
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert programme.training_modules.filter(title="Active listening").count() == 1
