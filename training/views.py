@@ -66,7 +66,10 @@ def module_detail(request, pk):
                 )
                 return redirect("training:mine")
     elif request.method == "POST":
-        messages.info(request, _("You have already finished this module."))
+        if person is None:
+            messages.info(request, _("Only people enrolled in the programme mark modules as done."))
+        else:
+            messages.info(request, _("You have already finished this module."))
         return redirect(module)
     return render(
         request,

@@ -190,3 +190,13 @@ def test_a_second_module_of_the_same_title_is_refused_in_words(client, world):
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
     assert programme.training_modules.filter(title="Active listening").count() == 1
+
+
+def test_a_programme_admin_previews_a_module_without_finishing_it(client, world, modules):
+    login(client, world.admin)
+    url = reverse("training:module", args=[modules[QUIZ].pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Mark as done" not in response.content.decode()
+    assert client.post(url, {"q0": "1", "q1": "2", "q2": "0"}).status_code == 302
+    assert not Completion.objects.exists()
