@@ -112,3 +112,13 @@ def test_a_mentor_finishes_required_training_and_then_is_matched(page: Page, liv
     expect(page.get_by_role("region", name=re.compile("left out"))).to_have_count(0)
     expect(page.locator("[data-metric='pairs']")).to_have_text("2")
     expect(page.get_by_role("region", name="Proposed pairs")).to_contain_text("Omar Mentor")
+
+    # The admin removes a module, after a page that says what goes with it.
+    page.goto(f"{live_server.url}{cohort.programme.get_absolute_url()}")
+    page.get_by_role("link", name="Training", exact=True).click()
+    page.get_by_role("link", name="Remove De-escalation").click()
+    expect(page.get_by_role("heading", level=1, name="Remove “De-escalation”?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove the module").click()
+    expect(page.get_by_role("status")).to_contain_text("Module “De-escalation” removed.")
+    expect(page.get_by_role("row").filter(has_text="De-escalation")).to_have_count(0)
