@@ -83,8 +83,8 @@ class ProgrammeTraining:
 
 
 def my_training(person: Person) -> list[ProgrammeTraining]:
-    """Per programme the person is enrolled in (cohort not closed): the modules for their role(s)
-    there, each with `completed_at`. Two queries, whatever the person has."""
+    """Per programme the person is enrolled in (cohort not closed): the modules for the roles they
+    have there, each with `completed_at`. Two queries, whatever the person has."""
     enrolments = list(
         Enrolment.objects.filter(_CURRENT, person=person)
         .select_related("cohort__programme")
