@@ -29,6 +29,7 @@ from faker import Faker
 
 from closeout.models import Reflection, SurveyResponse
 from demo import kpis
+from demo.agreements import write_agreements
 from demo.training import write_training
 from matching import scoring
 from matching.models import MatchRun, Pairing
@@ -451,6 +452,12 @@ class _Builder:
         counts.update(self._write_closeout(closed_pairs))
         counts.update(self._write_upcoming_cohort())
         counts.update(self._write_kpis(closed_pairs + active_pairs))
+        counts.update(
+            write_agreements(
+                [(p.pairing, p.mentor.member.login, p.mentee.member.login) for p in active_pairs],
+                today=self.today,
+            )
+        )
         counts.update(write_training(programme=self.programme, active=self.active))
         return {
             "people": len(self.members),

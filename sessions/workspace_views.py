@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
+from agreements.selectors import agreement_part
 from kpis.selectors import FIGURES_VERSION_KEY, figures_version, trend_of
 from people.roles import person_of
 
@@ -70,6 +71,7 @@ def pairing_detail(request, pk):
             "back_label": _("My mentoring"),
             "mentee_kpis": trend_of(pairing.mentee.person),
             **workspace,
+            **agreement_part(pairing, me),
         }
         # "Next session" moves on when that session starts.
         until = workspace["next_session"].starts_at if workspace["next_session"] else None
