@@ -32,6 +32,7 @@ from demo import home as demo_home
 from demo import kpis, recognition
 from demo import library as demo_library
 from demo.agreements import write_agreements
+from demo.training import write_training
 from matching import scoring
 from matching.models import MatchRun, Pairing
 from people.models import WORK_STYLE_TRAITS, Communication, Feedback, Pace, Person, Structure, Tag, Team
@@ -462,6 +463,7 @@ class _Builder:
                 today=self.today,
             )
         )
+        counts.update(write_training(programme=self.programme, active=self.active))
         return {
             "people": len(self.members),
             "left": sum(1 for m in self.members if m.person.leave_date),

@@ -67,11 +67,13 @@ def session_schedule(request, pk):
     partner = pairing.partner_of(me)
     # Only a post needs the form before the page: a blank one is rendered only when not kept.
     form = ScheduleForm(request.POST, person=me) if request.method == "POST" else None
+    training_required = ()
     if form is not None and form.is_valid():
         try:
             services.session_schedule(pairing=pairing, by=me, **form.service_fields())
         except ValidationError as exc:
             form.add_error(None, exc)
+            training_required = getattr(exc, "modules", ())
         else:
             messages.success(request, _("Session scheduled. A calendar invite is on its way to you both."))
             return redirect("mentoring_sessions:session-schedule", pk=pairing.pk)
@@ -87,6 +89,7 @@ def session_schedule(request, pk):
             "to_confirm": pairing.sessions.filter(confirmed_at__isnull=True).exclude(logged_by=me),
             "active": pairing.is_active,
             **_guidance(pairing, me),
+            "training_required": training_required,
         }
         # The first upcoming session leaves the list when it starts.
         return pages.Built(
@@ -160,9 +163,10 @@ def session_create(request, pk):
     pairing = own_pairing(request, pk)
     me = person_of(request.user)
 
-    def page(form, items, upcoming=None, until=None):
+    def page(form, items, upcoming=None, until=None, training_required=()):
         context = {**_workspace_context(pairing, _("Log a session")), "form": form, "items": items}
         context.update(_guidance(pairing, me, suggest=True))
+        context["training_required"] = training_required
         return pages.Built(SESSION_FORM_TEMPLATE, {**context, "scheduled": upcoming}, until)
 
     def blank():
@@ -179,6 +183,7 @@ def session_create(request, pk):
         return page(form, items, upcoming, later - LOG_FROM_PLANNED_WITHIN if later else None)
 
     if request.method == "POST":
+        training_required = ()
         form = SessionForm(request.POST, pairing=pairing)
         # A post without the action-item rows (none added) logs the session alone.
         items_data = request.POST if "items-TOTAL_FORMS" in request.POST else None
@@ -194,11 +199,16 @@ def session_create(request, pk):
                 services.session_log(pairing=pairing, by=me, action_items=new_items, **data)
             except ValidationError as exc:
                 form.add_error(None, exc)
+                training_required = getattr(exc, "modules", ())
             else:
                 messages.success(request, _("Session logged. Nice work."))
                 return redirect(pairing)
         return pages.kept_page(
-            request, pairing=pairing, viewer=me, page="log", build=lambda: page(form, items)
+            request,
+            pairing=pairing,
+            viewer=me,
+            page="log",
+            build=lambda: page(form, items, training_required=training_required),
         )
     return pages.kept_page(
         request,

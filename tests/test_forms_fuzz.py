@@ -281,6 +281,10 @@ KWARGS = {
     ("library:pairing-shared", "pk"): lambda w, t: w.pair.pk,
     ("library:shared-done", "pk"): lambda w, t: _library_shared(w).pk,
     ("library:shared-remove", "pk"): lambda w, t: _library_shared(w).pk,
+    ("training", "pk"): lambda w, t: t.programme.training_modules.get(title="Active listening").pk,
+    ("training", "programme_pk"): lambda w, t: t.programme.pk,
+    ("training", "cohort_pk"): lambda w, t: w.cohort.pk,
+    ("training:module-move", "direction"): lambda w, t: "down",
 }
 
 
