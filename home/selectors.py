@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from closeout import selectors as closeout_selectors
 from closeout import todo as closeout_todo
 from dashboards.cohort_selectors import ACTIVITY_CACHE_SECONDS
 from dashboards.cohort_selectors import _flags_stamp as flags_stamp
@@ -32,13 +33,18 @@ from outbox.models import Message
 from people.models import Person
 from programmes.models import Cohort, Enrolment
 from sessions import todo as sessions_todo
+from training import selectors as training_selectors
 
 # Who owes a person a step: each offers `todo_for(person, *, today) -> list[TodoItem]` in a fixed
-# number of queries (mentorship/todo.py). A new app's steps are one more line here.
+# number of queries (mentorship/todo.py). A new app's steps are one more line here; steps of a
+# pair's content (agreement, shared resources, messages) are kept with the sessions' (sessions/todo.py).
 PROVIDERS = (
     sessions_todo.todo_for,
+    sessions_todo.pair_content_todo_for,
     closeout_todo.todo_for,
+    closeout_selectors.todo_for,  # thanks to write at close
     enrolment_todo.todo_for,
+    training_selectors.todo_for,
 )
 
 
@@ -106,6 +112,9 @@ ICONS = {
     "profile": "bi-person-lines-fill",
     "training": "bi-mortarboard",
     "agreement-sign": "bi-pen",
+    "resource-read": "bi-bookmark",
+    "messages": "bi-chat-dots",
+    "thanks": "bi-heart",
 }
 
 

@@ -4,10 +4,13 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils.translation import ngettext
 
 from matching.models import Pairing
+from mentorship.todo import TodoItem
 from programmes.models import Enrolment
 
 from .models import Resource, SessionGuide, SharedResource, default_prompts, split_prompts
@@ -181,15 +184,9 @@ def own_pairing(person, pairing_id):
     )
 
 
-def todo_for(person, *, today) -> list:
+def todo_for(person, *, today) -> list[TodoItem]:
     """For the home page: resources the person's mentor shared that they have not marked read, one
     item per pair (one query). Each leads to the workspace, where the resources are listed."""
-    from django.db.models import Count, Max
-    from django.urls import reverse
-    from django.utils.translation import ngettext
-
-    from mentorship.todo import TodoItem
-
     unread = (
         SharedResource.objects.filter(
             pairing__mentee__person=person, pairing__status=Pairing.Status.ACTIVE, done_at__isnull=True

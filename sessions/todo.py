@@ -1,5 +1,7 @@
 """What a member of a pair has to do, for their home page (mentorship/todo.py): sessions coming up
-and sessions to confirm, their own open action items, the pulse to answer, goals due soon.
+and sessions to confirm, their own open action items, the pulse to answer, goals due soon; and the
+steps of the pair's other content, kept with them under the same stamps: the agreement to sign,
+resources shared and not read, messages not read.
 
 A fixed number of queries whatever the person has: their enrolments, their running pairings (with
 each pair's next and last session and the sessions waiting for their confirmation), then one query
@@ -21,6 +23,8 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from agreements import selectors as agreements_selectors
+from library import selectors as library_selectors
 from matching import stamps
 from matching.models import Pairing
 from mentorship.todo import TodoItem
@@ -28,7 +32,7 @@ from people.models import Person
 from programmes.models import Cohort
 from programmes.selectors import enrolments_of
 
-from . import checkins, fragments
+from . import checkins, fragments, messaging
 from .models import ActionItem, CheckIn, Goal, MentoringSession, ScheduledSession
 
 # Sessions starting within this many days are listed, with a link to add them to a calendar.
@@ -130,12 +134,20 @@ def todo_for(person: Person, *, today: datetime.date) -> list[TodoItem]:
     return _kept(person, today=today)[1]
 
 
+def pair_content_todo_for(person: Person, *, today: datetime.date) -> list[TodoItem]:
+    """The steps of the pair's content kept by other apps (PAIR_CONTENT_STEPS): read and kept with
+    the steps above, at no query of their own once those are read."""
+    return _kept(person, today=today)[2]
+
+
 # A planned session that has begun may stay listed as upcoming, and a pair's next session shown,
 # this long after: every other change to what the list shows replaces the key at once.
 KEPT_SECONDS = 300
 
 
-def _kept(person: Person, *, today: datetime.date) -> tuple[list[PairSummary], list[TodoItem]]:
+def _kept(
+    person: Person, *, today: datetime.date
+) -> tuple[list[PairSummary], list[TodoItem], list[TodoItem]]:
     """The pair cards and the steps, read once per person object and kept in the cache (with
     Redis, as the pair's pages are: sessions/fragments.py) under what they depend on: which
     pairings run (and their cohort's state and start, which set the pulse), each pairing's stamp
@@ -148,7 +160,7 @@ def _kept(person: Person, *, today: datetime.date) -> tuple[list[PairSummary], l
     seconds = min(fragments.fragment_seconds(), KEPT_SECONDS)
     enrolments = enrolment_ids(person)
     if not enrolments:
-        result = ([], [])
+        result = ([], [], [])
     elif not seconds:
         result = _read(person, today=today)
     else:
@@ -160,13 +172,13 @@ def _kept(person: Person, *, today: datetime.date) -> tuple[list[PairSummary], l
             .values_list("pk", "cohort__state", "started_on", "mentor_id", "mentee_id")
         )
         if not running:
-            result = ([], [])
+            result = ([], [], [])
         else:
             # The stamps are read before the rows they cover: what is kept under them is at least
             # as new as they are.
             parts = [person.pk, person.time_zone, today, get_language(), running]
             parts += [stamps.stamp(row[0]) for row in running]
-            key = "member-steps:v1:" + hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
+            key = "member-steps:v2:" + hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
             result = cache.get(key)
             if result is None:
                 result = _read(person, today=today)
@@ -175,9 +187,19 @@ def _kept(person: Person, *, today: datetime.date) -> tuple[list[PairSummary], l
     return result
 
 
-def _read(person: Person, *, today: datetime.date) -> tuple[list[PairSummary], list[TodoItem]]:
+# Steps from the pair's content in other apps: their rows replace the pairing's stamp as the
+# sessions' do (matching.stamps.PairingContent), so they are kept with the steps above.
+PAIR_CONTENT_STEPS = (agreements_selectors.todo_for, library_selectors.todo_for, messaging.todo_for)
+
+
+def _read(
+    person: Person, *, today: datetime.date
+) -> tuple[list[PairSummary], list[TodoItem], list[TodoItem]]:
     pairings = _running_pairings(person)
-    return _summaries(person, pairings), _steps(person, pairings, today=today)
+    content = []
+    if pairings:
+        content = [item for provider in PAIR_CONTENT_STEPS for item in provider(person, today=today)]
+    return _summaries(person, pairings), _steps(person, pairings, today=today), content
 
 
 def _steps(person: Person, running: list[Pairing], *, today: datetime.date) -> list[TodoItem]:

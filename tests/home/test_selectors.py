@@ -11,7 +11,11 @@ from mentorship.todo import TodoItem
 from outbox.models import Message
 from programmes.models import Cohort, Enrolment
 from sessions.models import ActionItem, MentoringSession
+from tests.agreements.conftest import signed_by_both
 from tests.factories import CheckInFactory, CohortFactory, EnrolmentFactory, PairingFactory, SessionFactory
+
+# Agreements signed, no training asked: these tests are about the other steps.
+pytestmark = pytest.mark.usefixtures("steps_of_other_apps_done")
 
 
 @pytest.fixture
@@ -57,11 +61,12 @@ def test_every_provider_is_asked(world, now, today):
     )
     EnrolmentFactory(cohort=enrolling, person=world.mentee)
     kinds = [item.kind for item in selectors.todo_for(world.mentee, today=today)]
-    assert sorted(kinds) == ["action-item", "profile", "reflection", "survey"]
+    assert sorted(kinds) == ["action-item", "profile", "reflection", "survey", "thanks"]
 
 
 def test_a_mentor_with_several_mentees_sees_steps_per_pair(world, now, today):
     third = PairingFactory(match_run=world.run, mentor=world.pair.mentor)
+    signed_by_both(world, third)
     # Each pair has a session of the mentee's to confirm; the mentor's own pulse is owed in both.
     for pairing in (world.pair, third):
         SessionFactory(pairing=pairing, held_on=datetime.date(2026, 10, 30), logged_by=pairing.mentee.person)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from matching.models import Pairing
 from sessions import todo
 from sessions.models import ActionItem, CheckIn, Goal, ScheduledSession
+from tests.agreements.conftest import signed_by_both
 from tests.factories import CheckInFactory, GoalFactory, PairingFactory, SessionFactory
 
 
@@ -62,7 +63,8 @@ def test_a_mentor_sees_each_kind_of_step_and_only_their_own(world, now, today, d
     GoalFactory(pairing=other_pair, due_on=datetime.date(2026, 11, 5))
 
     mentor = _fresh(world.mentor)
-    with django_assert_num_queries(7):
+    # Seven, and the agreement's (two), shared resources' and messages' steps kept with them.
+    with django_assert_num_queries(11):
         items = todo.todo_for(mentor, today=today)
 
     by_kind = {}
@@ -129,7 +131,8 @@ def test_query_count_does_not_grow_with_a_mentors_pairs_and_steps(
         ActionItem.objects.create(pairing=extra, description=f"Step {n}", owner=world.mentor)
         GoalFactory(pairing=extra, due_on=today)
     mentor = _fresh(world.mentor)
-    with django_assert_num_queries(7):
+    # Seven, and the agreement's (two), shared resources' and messages' steps kept with them.
+    with django_assert_num_queries(11):
         items = todo.todo_for(mentor, today=today)
     assert len(items) == 4 * 4 + 5  # four steps in each new pair, a pulse in each of the five
     assert CheckIn.objects.count() == 0
@@ -168,10 +171,16 @@ def test_a_kept_list_costs_two_queries_and_any_write_to_the_pair_shows_at_once(
         "action-item",
         "pulse",
     ]
+    # The pair's agreement is kept with these steps, under the same stamp: signing shows at once.
+    assert [i.kind for i in todo.pair_content_todo_for(_fresh(world.mentor), today=today)] == [
+        "agreement-sign"
+    ]
+    signed_by_both(world)
+    assert todo.pair_content_todo_for(_fresh(world.mentor), today=today) == []
     # Without a cache shared by every process nothing is kept.
     from django.test import override_settings
 
     with override_settings(PAIRING_FRAGMENT_SECONDS=0):
         mentor = _fresh(world.mentor)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(10):  # and the agreement's (two), resources' and messages' steps
             assert len(todo.todo_for(mentor, today=today)) == 2
