@@ -1,0 +1,129 @@
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from mentorship.branding import contrast
+from mentorship.ui import AVATAR_COLOURS, avatar_colour, initials
+
+
+class P:
+    """A stand-in person: the tag asks only for `full_name` and `pk`."""
+
+    def __init__(self, pk, full_name):
+        self.pk, self.full_name = pk, full_name
+
+
+def render(source, **context):
+    return Template("{% load ui %}" + source).render(Context(context))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ada Lovelace", "AL"),
+        ("ada lovelace", "AL"),
+        ("Ada", "A"),
+        ("Ada Byron King Lovelace", "AL"),
+        ("Élodie de la Tour", "ÉT"),
+        ("E\u0301lodie Durand", "ÉD"),  # É typed as E + a combining accent
+        ("Øyvind Ødegård", "ØØ"),
+        ("  Bo   Chen  ", "BC"),
+        ("'Bo' (Robert) Chen", "BC"),
+        ("李 小龍", "李小"),
+        ("", "?"),
+        ("   ", "?"),
+        ("- -", "?"),
+        (None, "?"),
+    ],
+)
+def test_initials(name, expected):
+    assert initials(name) == expected
+
+
+def test_avatar_colours_all_read_at_aa_with_white_initials():
+    assert all(contrast("#ffffff", colour) >= 4.5 for colour in AVATAR_COLOURS)
+
+
+def test_a_person_has_the_same_colour_everywhere_and_neighbours_differ():
+    assert avatar_colour(7) == avatar_colour(7)
+    assert avatar_colour(7) != avatar_colour(8)
+    assert avatar_colour(None) in AVATAR_COLOURS
+
+
+def test_avatar_is_an_image_named_for_the_person():
+    html = render("{% avatar p %}", p=P(3, "Ada Lovelace"))
+    assert html == (
+        f'<span class="avatar" style="background-color:{AVATAR_COLOURS[3]}" role="img" '
+        'aria-label="Ada Lovelace">AL</span>'
+    )
+
+
+def test_decorative_avatar_is_hidden_from_screen_readers():
+    html = render('{% avatar p size="sm" decorative=True %}', p=P(3, "Ada Lovelace"))
+    assert 'aria-hidden="true"' in html
+    assert "aria-label" not in html
+    assert 'class="avatar avatar-sm"' in html
+
+
+def test_avatar_escapes_the_name_and_draws_nothing_for_no_one():
+    html = render("{% avatar p %}", p=P(1, '<script>"x"</script>'))
+    assert "<script>" not in html
+    assert 'aria-label="&lt;script&gt;&quot;x&quot;&lt;/script&gt;"' in html
+    assert render("{% avatar p %}", p=None) == ""
+
+
+def test_page_header_has_title_subtitle_icon_and_actions():
+    html = render(
+        '{% page_header "Cohorts" subtitle=sub icon="diagram-3" %}'
+        '<a href="/new/">New</a>{% endpage_header %}',
+        sub="Rounds of a programme",
+    )
+    assert '<h1 class="h3"><i class="bi bi-diagram-3" aria-hidden="true"></i> Cohorts</h1>' in html
+    assert "Rounds of a programme" in html
+    assert '<div class="page-actions"><a href="/new/">New</a></div>' in html
+
+
+def test_page_header_without_actions_or_subtitle_draws_only_the_title():
+    html = render("{% page_header title %}{% endpage_header %}", title="A & B")
+    assert html == '<div class="page-header"><div><h1 class="h3">A &amp; B</h1></div></div>'
+
+
+def test_empty_state_says_what_is_missing_and_what_to_do():
+    html = render(
+        '{% empty_state icon="people" title="No one yet." %}'
+        '<a class="btn" href="/i/">Invite</a>{% endempty_state %}'
+    )
+    assert '<i class="bi bi-people" aria-hidden="true"></i>' in html
+    assert "No one yet." in html
+    assert '<a class="btn" href="/i/">Invite</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("path", "section"),
+    [
+        ("/programmes/", "programmes"),
+        ("/programmes/3/edit/", "programmes"),
+        ("/programmes/cohorts/", "cohorts"),
+        ("/programmes/cohorts/4/settings/", "cohorts"),
+        ("/matching/runs/9/", "cohorts"),
+        ("/enrol/cohorts/4/review/", "cohorts"),
+        ("/enrol/", "mine"),
+        ("/pairings/12/", "mentoring"),
+        ("/pairings/goal-templates/", "goal-templates"),
+        ("/dashboard/", "dashboard"),
+        ("/dashboard/health/", "health"),
+        ("/people/", "people"),
+        ("/notifications/settings/", "notifications"),
+        ("/", ""),
+    ],
+)
+def test_the_navigation_knows_which_section_a_page_is_in(path, section):
+    request = RequestFactory().get(path)
+    assert render("{% nav_section as s %}{{ s }}", request=request) == section
+
+
+def test_the_current_section_is_marked_in_the_navigation(client, world):
+    client.force_login(world.admin)
+    html = client.get("/programmes/cohorts/").content.decode()
+    assert 'class="nav-link active" aria-current="page" href="/programmes/cohorts/"' in html
+    assert html.count('aria-current="page"') == 1
