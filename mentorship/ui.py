@@ -214,3 +214,21 @@ def nav_section(context) -> str:
 def brand_settings():
     """`{% brand_settings as brand %}`: the product's name and colours where no request is (emails)."""
     return settings.BRAND
+
+
+@register.simple_tag
+def form_sections(form):
+    """`{% form_sections form as sections %}`: the form's fields grouped as its `sections` say
+    ((legend, help text, field names), ...), for includes/form_sections.html. Fields no section names
+    come last under no legend, so a field added to the form is never lost from the page."""
+    named = set()
+    groups = []
+    for legend, help_text, names in getattr(form, "sections", ()):
+        fields = [form[name] for name in names if name in form.fields]
+        named.update(names)
+        if fields:
+            groups.append({"legend": legend, "help": help_text, "fields": fields})
+    rest = [field for field in form if field.name not in named]
+    if rest:
+        groups.append({"legend": "", "help": "", "fields": rest})
+    return groups

@@ -127,3 +127,24 @@ def test_the_current_section_is_marked_in_the_navigation(client, world):
     html = client.get("/programmes/cohorts/").content.decode()
     assert 'class="nav-link active" aria-current="page" href="/programmes/cohorts/"' in html
     assert html.count('aria-current="page"') == 1
+
+
+def test_form_sections_group_fields_and_keep_the_ones_no_section_names():
+    from django import forms
+
+    class Form(forms.Form):
+        sections = (("Basics", "Who", ("name", "missing")), ("Empty", "", ("nothing",)))
+        name = forms.CharField()
+        email = forms.EmailField()
+
+    groups = render_groups(Form())
+    assert [(g["legend"], [f.name for f in g["fields"]]) for g in groups] == [
+        ("Basics", ["name"]),
+        ("", ["email"]),
+    ]
+
+
+def render_groups(form):
+    from mentorship.ui import form_sections
+
+    return form_sections(form)
