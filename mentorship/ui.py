@@ -216,6 +216,10 @@ def brand_settings():
     return settings.BRAND
 
 
+# Fields that take the section's whole width; the others (a number, a date, a select) go two a row.
+WIDE_WIDGETS = {"checkboxselectmultiple", "radioselect", "textarea", "checkbox", "traitmodes"}
+
+
 @register.simple_tag
 def form_sections(form):
     """`{% form_sections form as sections %}`: the form's fields grouped as its `sections` say
@@ -227,8 +231,12 @@ def form_sections(form):
         fields = [form[name] for name in names if name in form.fields]
         named.update(names)
         if fields:
-            groups.append({"legend": legend, "help": help_text, "fields": fields})
+            groups.append({"legend": legend, "help": help_text, "fields": _cells(fields)})
     rest = [field for field in form if field.name not in named]
     if rest:
-        groups.append({"legend": "", "help": "", "fields": rest})
+        groups.append({"legend": "", "help": "", "fields": _cells(rest)})
     return groups
+
+
+def _cells(fields):
+    return [{"field": field, "wide": field.widget_type in WIDE_WIDGETS} for field in fields]

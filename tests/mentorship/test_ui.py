@@ -138,9 +138,9 @@ def test_form_sections_group_fields_and_keep_the_ones_no_section_names():
         email = forms.EmailField()
 
     groups = render_groups(Form())
-    assert [(g["legend"], [f.name for f in g["fields"]]) for g in groups] == [
-        ("Basics", ["name"]),
-        ("", ["email"]),
+    assert [(g["legend"], [(c["field"].name, c["wide"]) for c in g["fields"]]) for g in groups] == [
+        ("Basics", [("name", False)]),
+        ("", [("email", False)]),
     ]
 
 
