@@ -17,6 +17,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -240,3 +241,157 @@ def form_sections(form):
 
 def _cells(fields):
     return [{"field": field, "wide": field.widget_type in WIDE_WIDGETS} for field in fields]
+
+
+# The navigation bar's links, drawn by one tag: base.html renders on every request, and Django walks
+# a base template's whole node tree on each render of a page that extends it, so forty {% if %},
+# {% url %} and {% translate %} nodes cost more than building the same HTML here.
+_ROUTES: dict[str, dict[str, str]] = {}
+NAV_ROUTES = (
+    "home",
+    "logout",
+    "mentoring_sessions:pairing-list",
+    "enrolment:mine",
+    "programmes:programme-list",
+    "programmes:cohort-list",
+    "people:person-list",
+    "dashboards:overview",
+    "dashboards:health",
+    "kpis:import",
+    "mentoring_sessions:goal-templates",
+    "outbox:message-list",
+    "notifications:list",
+    "notifications:settings",
+)
+
+
+def _routes() -> dict[str, str]:
+    script = get_script_prefix()
+    if script not in _ROUTES:
+        _ROUTES[script] = {name: reverse(name) for name in NAV_ROUTES}
+    return _ROUTES[script]
+
+
+def _item(routes, section, current, route, icon_name, label):
+    here = section == current
+    return format_html(
+        '<li class="nav-item"><a class="nav-link{}" href="{}">'
+        '<i class="bi bi-{}" aria-hidden="true"></i>{}</a></li>',
+        mark_safe(' active" aria-current="page') if here else "",  # noqa: S308 (a constant)
+        routes[route],
+        icon_name,
+        label,
+    )
+
+
+def _menu_item(routes, section, current, route, icon_name, label):
+    here = section == current
+    return format_html(
+        '<li><a class="dropdown-item{}" href="{}"><i class="bi bi-{}" aria-hidden="true"></i> {}</a></li>',
+        mark_safe(' active" aria-current="page') if here else "",  # noqa: S308 (a constant)
+        routes[route],
+        icon_name,
+        label,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def navigation(context):
+    """The links of the navigation bar for the person looking (base.html's flags from
+    people.context_processors.roles), the current page's item marked."""
+    routes = _routes()
+    current = nav_section(context)
+    person = context.get("current_person")
+    admin = context.get("can_manage_programmes")
+    main = []
+    if context.get("has_pairings"):
+        pairs = "mentoring_sessions:pairing-list"
+        main.append(_item(routes, "mentoring", current, pairs, "people", _("My mentoring")))
+    if person:
+        main.append(_item(routes, "mine", current, "enrolment:mine", "journal-bookmark", _("My programmes")))
+    if admin:
+        main += [
+            _item(routes, "programmes", current, "programmes:programme-list", "collection", _("Programmes")),
+            _item(routes, "cohorts", current, "programmes:cohort-list", "diagram-3", _("Cohorts")),
+            _item(routes, "people", current, "people:person-list", "person-vcard", _("People")),
+        ]
+    if context.get("can_view_dashboard"):
+        main.append(_item(routes, "dashboard", current, "dashboards:overview", "bar-chart", _("Dashboard")))
+    if admin:
+        tools = (
+            ("health", "dashboards:health", "heart-pulse", _("Programme health")),
+            ("kpis", "kpis:import", "graph-up", _("Support KPIs")),
+            ("goal-templates", "mentoring_sessions:goal-templates", "bullseye", _("Goal templates")),
+            ("emails", "outbox:message-list", "envelope", _("Emails")),
+        )
+        in_tools = current in {tool[0] for tool in tools}
+        main.append(
+            format_html(
+                '<li class="nav-item dropdown"><button class="nav-link dropdown-toggle{}" type="button" '
+                'data-bs-toggle="dropdown" aria-expanded="false">'
+                '<i class="bi bi-sliders" aria-hidden="true"></i>{}'
+                '</button><ul class="dropdown-menu" data-bs-theme="light">{}</ul></li>',
+                " active" if in_tools else "",
+                _("Administer"),
+                mark_safe("".join(_menu_item(routes, s, current, r, i, label) for s, r, i, label in tools)),  # noqa: S308
+            )
+        )
+    side = []
+    if person:
+        unread = person.unread_notifications
+        badge = (
+            format_html(
+                ' <span class="badge rounded-pill">{}<span class="visually-hidden"> {}</span></span>',
+                unread,
+                _("unread"),
+            )
+            if unread
+            else ""
+        )
+        here = current == "notifications"
+        side.append(
+            format_html(
+                '<li class="nav-item"><a class="nav-link{}" href="{}">'
+                '<i class="bi bi-bell" aria-hidden="true"></i>'
+                "{}{}</a></li>",
+                mark_safe(' active" aria-current="page') if here else "",  # noqa: S308 (a constant)
+                routes["notifications:list"],
+                _("Notifications"),
+                badge,
+            )
+        )
+    user = context.get("user")
+    settings_item = (
+        format_html(
+            '<li><a class="dropdown-item" href="{}"><i class="bi bi-gear" aria-hidden="true"></i> {}</a></li>'
+            '<li><hr class="dropdown-divider"></li>',
+            routes["notifications:settings"],
+            _("Notification settings"),
+        )
+        if person
+        else ""
+    )
+    side.append(
+        format_html(
+            '<li class="nav-item dropdown">'
+            '<button id="person-menu" class="nav-link dropdown-toggle d-flex align-items-center gap-2" '
+            'type="button" '
+            'data-bs-toggle="dropdown" aria-expanded="false">{}<span>{}</span></button>'
+            '<ul class="dropdown-menu dropdown-menu-lg-end" data-bs-theme="light">{}'
+            '<li><form method="post" action="{}"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button class="dropdown-item" type="submit">'
+            '<i class="bi bi-box-arrow-right" aria-hidden="true"></i> {}'
+            "</button></form></li></ul></li>",
+            avatar(person, size="sm", decorative=True) if person else "",
+            person.full_name if person else user.get_username(),
+            settings_item,
+            routes["logout"],
+            str(context.get("csrf_token", "")),
+            _("Log out"),
+        )
+    )
+    return format_html(
+        '<ul class="navbar-nav me-auto">{}</ul><ul class="navbar-nav align-items-lg-center">{}</ul>',
+        mark_safe("".join(main)),  # noqa: S308 (built above with format_html)
+        mark_safe("".join(side)),  # noqa: S308 (built above with format_html)
+    )
