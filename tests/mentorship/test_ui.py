@@ -148,3 +148,40 @@ def render_groups(form):
     from mentorship.ui import form_sections
 
     return form_sections(form)
+
+
+def _nav(user, path="/", **flags):
+    from mentorship.ui import navigation
+
+    request = RequestFactory().get(path)
+    request.user = user
+    context = Context({"request": request, "user": user, "csrf_token": "tok", **flags})
+    return navigation(context)
+
+
+def test_a_members_navigation_has_their_pages_avatar_and_no_admin_menu(world, django_assert_num_queries):
+    person = world.mentee
+    with django_assert_num_queries(0):
+        html = _nav(person.user, "/pairings/", has_pairings=True, current_person=person)
+    assert 'class="nav-link active" aria-current="page" href="/pairings/"' in html
+    assert "My programmes" in html and "Notifications" in html
+    assert "Administer" not in html and "Cohorts" not in html
+    assert 'id="person-menu"' in html and ">AM</span><span>Ada Mentee</span>" in html
+    assert 'name="csrfmiddlewaretoken" value="tok"' in html
+
+
+def test_an_admins_tools_sit_in_the_administer_menu_marked_when_open(world):
+    html = _nav(world.admin, "/emails/", can_manage_programmes=True, can_view_dashboard=True)
+    assert 'class="nav-link dropdown-toggle active"' in html
+    assert 'class="dropdown-item active" aria-current="page" href="/emails/"' in html
+    for label in ("Programmes", "Cohorts", "People", "Dashboard", "Programme health", "Support KPIs"):
+        assert label in html
+    # No person: no notifications, the login name in the person menu.
+    assert "Notifications" not in html and "<span>admin</span>" in html
+
+
+def test_unread_notifications_show_as_a_count_with_words_for_screen_readers(world):
+    person = world.mentee
+    person.unread_notifications = 3
+    html = _nav(person.user, current_person=person)
+    assert '<span class="badge rounded-pill">3<span class="visually-hidden"> unread</span></span>' in html
