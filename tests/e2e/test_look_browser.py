@@ -113,3 +113,20 @@ def test_the_person_menu_shows_the_avatar_and_leads_to_settings(page, live_serve
     assert_accessible(page)
     page.get_by_role("link", name="Notification settings").click()
     expect(page.get_by_role("heading", level=1, name="Notification settings")).to_be_visible()
+
+
+@pytest.mark.parametrize("colour", ["#ffcc00", "#e11d48", "#0f766e"])
+def test_any_brand_colour_keeps_the_pages_readable(page, live_server, world, settings, colour):
+    """A light yellow takes dark text and darker links; a red and a teal take white text: axe's
+    contrast check passes on the navigation, buttons and links either way."""
+    from mentorship.branding import brand_from
+
+    settings.BRAND = brand_from("Support Buddies", colour)
+    login(page, live_server, "mentee")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Support Buddies")).to_be_visible()
+    for path in [world.pair.get_absolute_url(), reverse("notifications:list")]:
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page)
+    open_person_menu(page)
+    assert_accessible(page)
