@@ -10,6 +10,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.branding import brand_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -29,6 +31,9 @@ if not DEBUG and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 32 characters when DEBUG is off."
     )
+
+# The product's name and colour (navbar, buttons, links, emails); refused at start when unusable.
+BRAND = brand_from(env.str("PRODUCT_NAME", default=None), env.str("BRAND_COLOR", default=None))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -92,9 +97,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.roles",
+                "mentorship.branding.brand",
             ],
             # mentorship is not an installed app (it holds settings), so its filters are named here.
-            "libraries": {"figures": "mentorship.figures"},
+            "libraries": {"figures": "mentorship.figures", "ui": "mentorship.ui"},
         },
     },
 ]

@@ -100,6 +100,42 @@ class CohortSettingsForm(BoundedModelForm):
             "weight_work_style": _("0-100. The weights are relative: 30/30/40 is the default balance."),
         }
 
+    # The page shows the settings in these groups (templates/includes/form_sections.html).
+    sections = (
+        (_("Basics"), "", ("programme", "new_programme", "name")),
+        (
+            _("Dates and rhythm"),
+            _("When the cohort runs, how often pairs should meet and how often they are asked how it goes."),
+            ("starts_on", "ends_on", "cadence_days", "check_in_interval_days"),
+        ),
+        (
+            _("Who can take part"),
+            _("Eligibility, how many mentees a mentor takes, and whether people may join by link."),
+            (
+                "max_mentees_per_mentor",
+                "min_mentor_tenure_days",
+                "mentee_hire_window_days",
+                "self_enrolment_open",
+            ),
+        ),
+        (_("Sessions"), "", ("topics",)),
+        (
+            _("Matching"),
+            _("How pairs are found: who chooses, what counts, and the rules no pair may break."),
+            (
+                "matching_mode",
+                "fair_matching",
+                "weight_work_style",
+                "weight_interests",
+                "weight_goals",
+                "trait_modes",
+                "min_tenure_gap_days",
+                "team_rule",
+                "min_overlap_hours",
+            ),
+        ),
+    )
+
     LIMITS = {
         "cadence_days": (1, 90),
         "check_in_interval_days": (7, 180),

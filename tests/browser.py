@@ -91,6 +91,26 @@ def login(page: Page, live_server, username: str, password: str = "demo") -> Non
     assert_accessible(page)
 
 
+def open_navigation(page: Page) -> None:
+    """On a phone the navigation folds behind its toggler: unfold it (nothing on a desktop)."""
+    toggler = page.get_by_role("navigation", name="Main").get_by_role("button", name="Toggle navigation")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+
+
+def open_person_menu(page: Page) -> None:
+    """The menu under the person's name in the navigation: notification settings, log out."""
+    open_navigation(page)
+    page.locator("#person-menu").click()
+
+
+def open_admin_menu(page: Page) -> None:
+    """The navigation's "Administer" menu: programme health, support KPIs, goal templates, emails."""
+    open_navigation(page)
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Administer").click()
+
+
 def log_out(page: Page) -> None:
+    open_person_menu(page)
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", level=1, name="Log in")).to_be_visible()

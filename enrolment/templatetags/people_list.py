@@ -7,13 +7,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from mentorship.ui import avatar
+
 register = template.Library()
 
 ROW = (
     '<tr><td><input class="form-check-input" type="checkbox" name="people" value="{pk}" '
     'aria-labelledby="select-word p{pk}"></td>'
-    '<td><span id="p{pk}">{name}</span>{left}{not_activated}<br>'
-    '<span class="small text-body-secondary">{email}</span></td>'
+    '<td><div class="d-flex gap-2 align-items-center">{avatar}<div><span id="p{pk}">{name}</span>'
+    '{left}{not_activated}<br><span class="small text-body-secondary">{email}</span></div></div></td>'
     "<td>{employee_id}</td><td>{team}</td><td>{manager}</td><td>{hired}</td><td>{cohorts}</td></tr>"
 )
 
@@ -36,6 +38,7 @@ def person_rows(people) -> SafeString:
             format_html(
                 ROW,
                 pk=person.pk,
+                avatar=avatar(person, size="sm", decorative=True),
                 name=person.full_name,
                 left=left,
                 not_activated="" if person.can_log_in else not_activated,

@@ -18,7 +18,7 @@ from outbox.models import Message
 from reminders.services import pulse_reminders_record
 from sessions import services
 from sessions.models import CheckIn, MentoringSession
-from tests.browser import assert_accessible, login
+from tests.browser import assert_accessible, login, open_person_menu
 from tests.factories import build_world
 
 pytestmark = pytest.mark.browser
@@ -90,6 +90,7 @@ def test_logged_out_person_answers_the_pulse_and_an_old_link_is_kindly_closed(
 def test_person_changes_their_notification_settings(page: Page, live_server, pair_a_month_in):
     world = pair_a_month_in
     login(page, live_server, "mentee")
+    open_person_menu(page)
     page.get_by_role("link", name="Notification settings").click()
     expect(page.get_by_role("heading", level=1, name="Notification settings")).to_be_visible()
     assert_accessible(page)

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from outbox.models import Message
 from sessions.models import FlagResolution
-from tests.browser import assert_accessible, login
+from tests.browser import assert_accessible, login, open_admin_menu
 from tests.factories import CheckInFactory, SessionFactory, build_world
 
 pytestmark = pytest.mark.browser
@@ -25,6 +25,7 @@ def flagged_world(transactional_db):
 
 def test_admin_sorts_filters_resolves_a_flag_and_nudges_a_pair(page: Page, live_server, flagged_world):
     login(page, live_server, "admin")
+    open_admin_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Programme health", exact=True
     ).click()

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from enrolment.views import PER_PAGE
+from mentorship.ui import avatar
 from people.models import Person
 from programmes.models import Cohort, Enrolment
 from tests.conftest import login
@@ -205,10 +206,11 @@ def test_a_row_shows_the_person_as_the_list_promises(admin_client, world):
     bare = PersonFactory(full_name="Rowan Bare", employee_id="", team=None, manager=None)
     page = admin_client.get(LIST, {"q": "Row"}).text
     assert (
-        f'<td><span id="p{person.pk}">Rowena &lt;Rows&gt;</span>'
+        f'<td><div class="d-flex gap-2 align-items-center">{avatar(person, size="sm", decorative=True)}'
+        f'<div><span id="p{person.pk}">Rowena &lt;Rows&gt;</span>'
         ' <span class="badge text-bg-secondary">left 31 Jan 2025</span>'
         ' <span class="badge text-bg-warning">not activated</span><br>'
-        '<span class="small text-body-secondary">rowena@corp.example</span></td>'
+        '<span class="small text-body-secondary">rowena@corp.example</span></div></div></td>'
         f"<td>HR-1</td><td>Billing &amp; refunds</td><td>{world.manager.full_name}</td><td>5 Mar 2024</td>"
         f"<td>Mentor, {world.cohort.name}<br>Mentee, Spring cohort</td></tr>"
     ) in page

@@ -618,3 +618,17 @@ def test_review_lists_lengths_are_counted_by_hand(client, world, open_cohort):
     assert 'Mentor applications <span class="text-body-secondary">(2)</span>' in page.text
     assert 'Waitlist <span class="text-body-secondary">(3)</span>' in page.text
     assert 'Enrolled <span class="text-body-secondary">(8)</span>' in page.text
+
+
+def test_profile_lists_run_in_columns_and_say_how_many_are_chosen(client, world):
+    login(client, world.mentee.user)
+    page = client.get(url("profile", world.pair.mentee.pk)).text
+    interests = world.mentee.interests.count()
+    skills = world.mentee.skills.count()
+    assert interests == 2  # the world's mentee: billing and tone
+    assert '<div class="choice-columns" id="choices-interests">' in page
+    counts = re.findall(r'data-choice-count="choices-(\w+)"[^>]*>\s*(\d+) chosen', page)
+    assert ("interests", "2") in counts
+    assert ("skills", str(skills)) in counts
+    # The page names its parts so a long questionnaire can be walked through in steps.
+    assert 'aria-label="Parts of your profile"' in page

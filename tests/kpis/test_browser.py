@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from kpis import services
 from kpis.models import AgentMonth
-from tests.browser import assert_accessible, login
+from tests.browser import assert_accessible, login, open_admin_menu
 from tests.kpis.helpers import csv_text
 
 pytestmark = pytest.mark.browser
@@ -20,6 +20,7 @@ def choose(page, name: str, text: str) -> None:
 
 def test_admin_imports_support_kpis_through_accessible_pages(page, live_server, world, monkeypatch):
     login(page, live_server, "admin")
+    open_admin_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Support KPIs").click()
     expect(page.get_by_role("heading", level=1, name="Import support KPIs")).to_be_visible()
     expect(page.get_by_text("Accepted columns and formats")).to_be_visible()

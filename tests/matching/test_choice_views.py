@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from matching.models import MentorRequest, Pairing
 from programmes.models import Enrolment
-from tests.browser import assert_accessible
+from tests.browser import assert_accessible, open_person_menu
 from tests.browser import login as browser_login
 from tests.conftest import login
 from tests.factories import EnrolmentFactory, PersonFactory
@@ -224,6 +224,7 @@ def test_choice_pages_in_a_browser_pass_axe(live_server, transactional_db, world
     page.get_by_role("button", name="Ask Omar Mentor").click()
     expect(page.get_by_text("Your request is on its way to Omar Mentor")).to_be_visible()
     assert_accessible(page)
+    open_person_menu(page)
     page.get_by_role("button", name="Log out").click()
 
     browser_login(page, live_server, "mentor2")
@@ -234,6 +235,7 @@ def test_choice_pages_in_a_browser_pass_axe(live_server, transactional_db, world
     page.get_by_role("button", name="Decline Bo Mentee").click()
     expect(page.get_by_text("Declined. Bo Mentee can ask someone else.")).to_be_visible()
     assert_accessible(page)
+    open_person_menu(page)
     page.get_by_role("button", name="Log out").click()
 
     browser_login(page, live_server, "admin")

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from outbox.models import Message
-from tests.browser import assert_accessible, login
+from tests.browser import assert_accessible, login, open_admin_menu
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,7 @@ def test_admin_finds_a_failed_email_and_sends_it_again(page, live_server, world)
         last_error="SMTPRecipientsRefused: no such user",
     )
     login(page, live_server, "admin")
+    open_admin_menu(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Emails").click()
     expect(page.get_by_role("heading", level=1, name="Emails")).to_be_visible()
     expect(page.get_by_text("1 message failed.")).to_be_visible()

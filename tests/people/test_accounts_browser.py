@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from enrolment import services
 from programmes.models import Cohort
-from tests.browser import assert_accessible
+from tests.browser import assert_accessible, open_person_menu
 from tests.emails import deliver
 from tests.factories import CohortFactory, PairingFactory, PersonFactory
 
@@ -39,6 +39,7 @@ def test_activate_then_log_in_through_a_workspace_link_then_reset(page: Page, li
     page.get_by_label("New password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Set my password and continue").click()
     expect(page).to_have_url(re.compile(rf"/enrol/{enrolment.pk}/profile/$"))
+    open_person_menu(page)
     page.get_by_role("button", name="Log out").click()
 
     # Logged out, a workspace link from an email leads through the login page and back.
@@ -50,6 +51,7 @@ def test_activate_then_log_in_through_a_workspace_link_then_reset(page: Page, li
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(rf"/pairings/{pairing.pk}/$"))
+    open_person_menu(page)
     page.get_by_role("button", name="Log out").click()
 
     page.get_by_role("link", name="Forgot your password?").click()

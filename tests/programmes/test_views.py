@@ -1,7 +1,9 @@
+import re
+
 import pytest
 from django.urls import reverse
 
-from programmes.models import Cohort, Enrolment, Programme
+from programmes.models import SUPPORT_TOPICS, Cohort, Enrolment, Programme
 from tests.conftest import login
 from tests.factories import CohortFactory
 
@@ -216,3 +218,31 @@ def test_cohort_list_counts_active_mentors_and_mentees_by_hand(client, world):
     programme_page = client.get(reverse("programmes:programme-detail", args=[world.cohort.programme.pk])).text
     assert "2 mentors," in programme_page
     assert "0 mentees" in programme_page and "3 mentees" in programme_page
+
+
+def test_cohort_form_is_in_sections_with_every_field_once(client, world):
+    from programmes.forms import CohortForm
+
+    client.force_login(world.admin)
+    page = client.get(reverse("programmes:cohort-create")).text
+    legends = re.findall(r"<legend>([^<]+)</legend>", page)
+    assert legends == ["Basics", "Dates and rhythm", "Who can take part", "Sessions", "Matching"]
+    # Every field of the form is on the page once (the trait modes are one select per trait).
+    for name in CohortForm().fields:
+        if name == "trait_modes":
+            continue
+        expected = len(SUPPORT_TOPICS) if name == "topics" else 1
+        assert len(re.findall(rf'\sname="{name}"', page)) == expected, name
+    # Nothing is drawn outside a section.
+    assert "form-section-rest" not in page
+
+
+def test_cohort_settings_page_is_in_the_same_sections(client, world):
+    client.force_login(world.admin)
+    page = client.get(reverse("programmes:cohort-edit", args=[world.cohort.pk])).text
+    assert re.findall(r"<legend>([^<]+)</legend>", page)[:4] == [
+        "Basics",
+        "Dates and rhythm",
+        "Who can take part",
+        "Sessions",
+    ]
