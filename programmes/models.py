@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from outbox.webhooks import SLACK, TEAMS, mask, validate_webhook_url, webhook_channel
 from people.models import Person, Tag
 
+from .stamps import CohortContentQuerySet
+
 # The topics a pair can log a session under (support-team defaults); each cohort keeps its own
 # editable copy of the keys.
 SUPPORT_TOPICS = [
@@ -374,6 +376,9 @@ class Enrolment(models.Model):
     )
     withdrawn_reason = models.CharField(_("reason for withdrawing"), max_length=200, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled"), default=timezone.now)
+
+    # Every write replaces the cohort's stamp (programmes/stamps.py): its admin page is kept under it.
+    objects = CohortContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "person__full_name"]

@@ -126,6 +126,7 @@ def kept_list_page(
     depends_on=(),
     versions: dict[str, Callable[[], str]] | None = None,
     shell_context: dict | None = None,
+    keep: bool = True,
 ):
     """A page that shows the content of several pairings (`pairings`, as loaded for the viewer,
     each with the rows it shows joined), kept under all of their stamps. `templates`: every
@@ -135,10 +136,11 @@ def kept_list_page(
     that gives it when missing. `shell_context`: more context for the page around the content.
     `params`: the query parameters the page reads, each with the test of a value worth keeping a
     page for; a request with any other parameter, or a value that fails its test, is rendered
-    and not kept (nobody can fill the cache with pages for made-up addresses)."""
+    and not kept (nobody can fill the cache with pages for made-up addresses). `keep`: False for
+    a page showing what no stamp covers, rendered and not kept."""
     seconds = fragments.fragment_seconds()
     variant = _variant(request, params or {})
-    if not seconds or request.method != "GET" or variant is None:
+    if not seconds or request.method != "GET" or variant is None or not keep:
         return _render(request, build(), shell_context)
     stamp_keys = [stamps.stamp_key(pairing.pk) for pairing in pairings]
     page_key = f"pairing-page:{viewer.pk}:{page}:{variant}"
