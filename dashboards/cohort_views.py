@@ -11,14 +11,12 @@ from rules.contrib.views import permission_required
 
 from closeout.selectors import survey_summary
 from enrolment import services as enrolment_services
-from mentorship import stamps
+from mentorship import kept
 from mentorship.paging import paginate
-from people.stamps import PEOPLE_STAMP_KEY, people_stamp
 from programmes import services as programme_services
 from programmes.forms import EnrolmentForm
 from programmes.models import Cohort, Enrolment
-from programmes.stamps import cohort_stamp_keys
-from sessions import pages
+from programmes.stamps import cohort_page_versions
 from submissions.once import submitted_once
 
 from . import cohort_selectors as selectors
@@ -55,28 +53,21 @@ def cohort_detail(request, pk):
             _admitted_message(request, enrolment)
             return redirect(cohort)
     # Only a cohort that is not closing: the survey's answers replace no stamp.
-    return pages.kept_list_page(
+    return kept.kept_page(
         request,
-        pairings=[],
-        viewer=request.user,
-        page=f"admin-cohort:v1:{cohort.pk}",
+        key=f"admin-cohort:v1:{request.user.pk}:{cohort.pk}",
         build=lambda: _cohort_page(request, cohort, form),
         templates=KEPT_TEMPLATES,
-        params=dict.fromkeys(LIST_PARAMS, _kept_page_number),
+        params=dict.fromkeys(LIST_PARAMS, kept.page_number),
         # The cohort and its programme as loaded above: a write to either shows at once.
-        depends_on=(pages.rows_digest(cohort),),
-        versions={
-            **{key: lambda key=key: stamps.current(key) for key in cohort_stamp_keys(cohort.pk)},
-            PEOPLE_STAMP_KEY: people_stamp,
-            selectors.FLAGS_STAMP_KEY: selectors.flags_stamp,
-        },
+        depends_on=(kept.rows_digest(cohort),),
+        versions={**cohort_page_versions(cohort.pk), selectors.FLAGS_STAMP_KEY: selectors.flags_stamp},
         keep=not cohort.is_closing,
     )
 
 
-# The page's three lists, each paged on its own; a page of each, up to this number, is kept.
+# The page's three lists, each paged on its own.
 LIST_PARAMS = ("mentors_page", "mentees_page", "others_page")
-KEPT_PAGES_PER_LIST = 50
 KEPT_TEMPLATES = (
     "dashboards/_cohort_detail.html",
     "includes/page_links.html",
@@ -84,11 +75,7 @@ KEPT_TEMPLATES = (
 )
 
 
-def _kept_page_number(value: str) -> bool:
-    return value.isdigit() and 1 <= int(value) <= KEPT_PAGES_PER_LIST
-
-
-def _cohort_page(request, cohort, form) -> pages.Built:
+def _cohort_page(request, cohort, form) -> kept.Built:
     """What the page shows, read after the stamps it is kept under."""
     # Each list is a page of its own (a cohort can hold thousands): the lists' lengths are the
     # overview's counts by role and status, one GROUP BY rather than a COUNT per list.
@@ -120,7 +107,7 @@ def _cohort_page(request, cohort, form) -> pages.Built:
     mentors.object_list, mentees.object_list = selectors.with_partners(
         cohort, mentors.object_list, mentees.object_list
     )
-    return pages.Built(
+    return kept.Built(
         "dashboards/_cohort_detail.html",
         {
             "title": cohort.name,
