@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from matching import selectors as matching_selectors
+from mentorship import kept
 from mentorship.forms import search_query
 from mentorship.paging import paginate
 from people import importing
@@ -22,6 +23,7 @@ from people import selectors as people_selectors
 from people.models import Person
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment
+from programmes.stamps import cohort_page_versions
 from submissions.once import submitted_once
 
 from . import selectors, services
@@ -369,10 +371,29 @@ def _review_context(request, cohort, *, bound=None):
     }
 
 
+# The review page's lists, each paged on its own.
+REVIEW_LISTS = ("applications_page", "waitlist_page", "enrolled_page", "invitations_page")
+REVIEW_TEMPLATES = (
+    "enrolment/_review.html",
+    "enrolment/_invitations.html",
+    "includes/page_links.html",
+)
+
+
 @manage_required
 def review(request, cohort_pk):
+    """Kept rendered per admin under the cohort's stamps (its enrolments and invitations) and the
+    people's, checked against the cohort's row read here (mentorship/kept.py)."""
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
-    return render(request, "enrolment/review.html", _review_context(request, cohort))
+    return kept.kept_page(
+        request,
+        key=f"enrolment-review:v1:{request.user.pk}:{cohort.pk}",
+        build=lambda: kept.Built("enrolment/_review.html", _review_context(request, cohort)),
+        templates=REVIEW_TEMPLATES,
+        params=dict.fromkeys(REVIEW_LISTS, kept.page_number),
+        depends_on=(kept.rows_digest(cohort),),
+        versions=cohort_page_versions(cohort.pk),
+    )
 
 
 def _admin_enrolment(pk):
