@@ -11,7 +11,7 @@ class MatchingConfig(AppConfig):
         from programmes import stamps
 
         from . import lifecycle  # noqa: F401
-        from .models import MatchRun, Pairing
+        from .models import MatchRun, Pairing, PairRule
 
-        # Every write to a run or a pairing replaces its cohort's stamp (programmes/stamps.py).
-        stamps.connect([MatchRun, Pairing])
+        # Every write to a run, a pairing or a pair rule replaces its cohort's stamp (programmes/stamps.py).
+        stamps.connect([MatchRun, Pairing, PairRule])

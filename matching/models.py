@@ -289,6 +289,9 @@ class PairRule(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
+    # Every write replaces the cohort's stamp (programmes/stamps.py): its run pages are kept under it.
+    objects = CohortContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("pair rule")
         verbose_name_plural = _("pair rules")

@@ -126,6 +126,9 @@ def test_match_run_query_count_is_fixed(client, world, django_assert_num_queries
         assert client.get(url).status_code == 200
     with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
+    # Then kept under the cohort's stamps (the first view's write of the share replaced them): user, run.
+    with django_assert_num_queries(2):
+        assert client.get(url).status_code == 200
 
 
 def test_closed_cohort_lists_mentees_whose_pairing_completed_as_completed_not_unmatched(client, world):
