@@ -23,7 +23,7 @@ from people import selectors as people_selectors
 from people.models import Person
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment
-from programmes.stamps import cohort_page_versions
+from programmes.stamps import cohort_page_versions, every_cohort_versions
 from submissions.once import submitted_once
 
 from . import selectors, services
@@ -498,14 +498,48 @@ def list_url(query: str = "") -> str:
     return reverse("people:person-list") + (f"?{query}" if query else "")
 
 
+def _choice_of(choices):
+    values = {value for value, _label in choices}
+    return lambda value: value in values
+
+
+def _kept_id(value: str) -> bool:
+    return value == "" or (value.isdigit() and len(value) <= 10)
+
+
+# Worth keeping a page for: the filters' own values, a page number, a search of a few words.
+KEPT_LIST_PARAMS = {
+    "q": lambda value: len(value) <= 40,
+    "team": lambda value: len(value) <= 100,  # a team's name (TeamField)
+    "cohort": _kept_id,
+    "role": _choice_of(PersonFilterForm.ROLE_CHOICES),
+    "status": _choice_of(PersonFilterForm.STATUS_CHOICES),
+    "login": _choice_of(PersonFilterForm.LOGIN_CHOICES),
+    "sort": _choice_of([("", ""), *PersonFilterForm.SORT_CHOICES]),
+    "page": kept.page_number,
+}
+
+
 @manage_required
 def person_list(request):
+    """Kept rendered per admin and per filter under the people's stamp and every cohort's (the
+    rows name people, teams, managers, logins and cohorts; the filters offer cohorts)."""
+    return kept.kept_page(
+        request,
+        key=f"people-list:v1:{request.user.pk}",
+        build=lambda: _person_list_page(request),
+        templates=("enrolment/_person_list.html", "includes/pagination.html"),
+        params=KEPT_LIST_PARAMS,
+        versions=every_cohort_versions(),
+    )
+
+
+def _person_list_page(request) -> kept.Built:
     filter_form = PersonFilterForm(request.GET or None)
     people = selectors.person_list(**filter_form.filters())
     page = Paginator(people, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "enrolment/person_list.html",
+    return kept.Built(
+        "enrolment/_person_list.html",
         {
             "title": _("People"),
             "page": page,

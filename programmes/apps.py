@@ -9,6 +9,7 @@ class ProgrammesConfig(AppConfig):
     def ready(self):
         # Every write to an enrolment replaces its cohort's stamp (programmes/stamps.py).
         from . import stamps
-        from .models import Enrolment
+        from .models import Cohort, Enrolment, Programme
 
         stamps.connect([Enrolment])
+        stamps.connect_rows([Cohort, Programme])

@@ -1,5 +1,7 @@
 """The cohort's stamp (mentorship/stamps.py): replaced by every write to the cohort's enrolments,
-runs and pairings, so the admin's cohort page can be kept rendered under it (issue 8, §5).
+runs, pairings, pair rules and invitations, so the admin's cohort pages can be kept rendered under it
+(issue 8, §5). Each of those writes, and every write to a cohort or programme row, also replaces
+the stamp of pages listing every cohort's people (`ANY_COHORT_STAMP_KEY`).
 
 save() and delete() replace the stamp of the row's cohort by signal, and so do bulk_create() and
 bulk_update() through `CohortContentQuerySet`, which know their rows. update() does not know which
@@ -17,6 +19,9 @@ from mentorship import stamps
 from people.stamps import PEOPLE_STAMP_KEY, people_stamp
 
 COHORTS_STAMP_KEY = "cohorts-stamp"
+# Replaced by every write to any cohort, programme or their content: pages that list people with
+# their cohorts (the people list) are kept under it.
+ANY_COHORT_STAMP_KEY = "any-cohort-stamp"
 # Set while bulk_update() runs: it writes through update(), but knows its rows' cohorts.
 _rows_known = contextvars.ContextVar("cohort_rows_known", default=False)
 
@@ -40,12 +45,51 @@ def cohort_page_versions(cohort_id) -> dict:
     }
 
 
+def every_cohort_versions() -> dict:
+    """The stamps a page listing every cohort's people is kept under: any cohort's, the people's."""
+    return {
+        ANY_COHORT_STAMP_KEY: lambda: stamps.current(ANY_COHORT_STAMP_KEY),
+        PEOPLE_STAMP_KEY: people_stamp,
+    }
+
+
 def cohorts_changed(cohort_ids) -> None:
-    stamps.replace(cohort_stamp_key(pk) for pk in cohort_ids if pk is not None)
+    stamps.replace([*(cohort_stamp_key(pk) for pk in cohort_ids if pk is not None), ANY_COHORT_STAMP_KEY])
 
 
 def all_cohorts_changed() -> None:
-    stamps.replace([COHORTS_STAMP_KEY])
+    stamps.replace([COHORTS_STAMP_KEY, ANY_COHORT_STAMP_KEY])
+
+
+def cohort_rows_changed(*args, **kwargs) -> None:
+    """A cohort's or programme's own row: the cohort's pages check it on every request; pages listing
+    every cohort (their names, in a filter) do not."""
+    stamps.replace([ANY_COHORT_STAMP_KEY])
+
+
+class CohortRowsQuerySet(models.QuerySet):
+    """Bulk writes to cohorts and programmes replace the stamp of pages listing every cohort."""
+
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        cohort_rows_changed()
+        return updated
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        cohort_rows_changed()
+        return created
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, *args, **kwargs):
+        updated = super().bulk_update(objs, *args, **kwargs)
+        cohort_rows_changed()
+        return updated
+
+    bulk_update.alters_data = True
 
 
 class CohortContentQuerySet(models.QuerySet):
@@ -89,6 +133,14 @@ def _m2m_changed(sender, instance, reverse, **kwargs):
         all_cohorts_changed()
     else:
         cohorts_changed([instance.cohort_id])
+
+
+def connect_rows(row_models) -> None:
+    """Called once from ProgrammesConfig.ready() with Cohort and Programme."""
+    for model in row_models:
+        name = model.__name__
+        post_save.connect(cohort_rows_changed, sender=model, dispatch_uid=f"cohort-rows-save-{name}")
+        post_delete.connect(cohort_rows_changed, sender=model, dispatch_uid=f"cohort-rows-delete-{name}")
 
 
 def connect(content_models) -> None:
