@@ -6,6 +6,7 @@ It lives in dashboards, above every app it reads; programmes (below them all) ke
 from __future__ import annotations
 
 import datetime
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -156,17 +157,22 @@ ACTIVITY_CACHE_SECONDS = 60
 
 def overdue_activity(
     cohort: Cohort, *, today: datetime.date, active: dict | None = None
-) -> tuple[int, list[Pairing]]:
-    """(overdue pairs, the first of them) for an active cohort, cached for ACTIVITY_CACHE_SECONDS:
-    finding who has not met is the page's dearest query. The key holds everything that scopes them:
-    the cohort, the date a pair is overdue since (today and the cadence) and which pairs are active
-    (their number and newest id, so ending a pair early or publishing new ones shows at once)."""
+) -> tuple[int, list[Pairing], float]:
+    """(overdue pairs, the first of them, when they were counted: a timestamp) for an active cohort,
+    cached for ACTIVITY_CACHE_SECONDS: finding who has not met is the page's dearest query. The key
+    holds everything that scopes them: the cohort, the date a pair is overdue since (today and the
+    cadence) and which pairs are active (their number and newest id, so ending a pair early or
+    publishing new ones shows at once)."""
     active = active or active_pairs_key(cohort)
     key = (
-        f"cohort-overdue:v1:{cohort.pk}:{cohort.session_due_since(today).isoformat()}:"
+        f"cohort-overdue:v2:{cohort.pk}:{cohort.session_due_since(today).isoformat()}:"
         f"{active['n']}:{active['newest']}"
     )
-    return cache.get_or_set(key, lambda: overdue_for_session(cohort, today=today), ACTIVITY_CACHE_SECONDS)
+
+    def counted():
+        return (*overdue_for_session(cohort, today=today), time.time())
+
+    return cache.get_or_set(key, counted, ACTIVITY_CACHE_SECONDS)
 
 
 def active_pairs_key(cohort: Cohort) -> dict:
@@ -187,7 +193,7 @@ FLAGS_STAMP_KEY = "cohort-flags-stamp"
 FLAGS_CACHE_SECONDS = 3600
 
 
-def _flags_stamp() -> str:
+def flags_stamp() -> str:
     return cache.get_or_set(FLAGS_STAMP_KEY, lambda: uuid.uuid4().hex, FLAGS_CACHE_SECONDS)
 
 
@@ -206,7 +212,7 @@ def flagged_count(cohort: Cohort, *, active: dict) -> int:
     if not settings.PAIRING_FRAGMENT_SECONDS:
         return flagged_pairings(cohort).count()
     # The stamp is read before the rows it covers: what is stored under it is at least as new.
-    key = f"cohort-flagged:v1:{cohort.pk}:{_flags_stamp()}:{active['n']}:{active['newest']}"
+    key = f"cohort-flagged:v1:{cohort.pk}:{flags_stamp()}:{active['n']}:{active['newest']}"
     return cache.get_or_set(key, lambda: flagged_pairings(cohort).count(), FLAGS_CACHE_SECONDS)
 
 
@@ -220,6 +226,8 @@ class Overview:
     # Active pairs overdue for a session (Cohort.session_due_since): how many, and the first few.
     overdue_count: int = 0
     overdue_pairings: list[Pairing] = field(default_factory=list)
+    # When they were counted (a timestamp; None: not counted, the cohort is not active).
+    overdue_counted_at: float | None = None
 
     def count(self, role: str, status: str) -> int:
         return self.counts.get(f"{role}_{status}", 0)
@@ -232,6 +240,15 @@ class Overview:
     def not_active(self) -> int:
         """Everyone applied, waitlisted or withdrawn: the length of that list on the page."""
         return sum(self.counts.values()) - sum(self.active(role) for role in Enrolment.Role.values)
+
+    @property
+    def overdue_true_until(self) -> datetime.datetime | None:
+        """The moment the overdue pairs are more than ACTIVITY_CACHE_SECONDS old (None: never)."""
+        if self.overdue_counted_at is None:
+            return None
+        return datetime.datetime.fromtimestamp(
+            self.overdue_counted_at + ACTIVITY_CACHE_SECONDS, tz=datetime.UTC
+        )
 
     @property
     def overdue_more(self) -> int:
@@ -298,7 +315,7 @@ def cohort_overview(cohort: Cohort, today: datetime.date | None = None) -> Overv
         )
     if cohort.is_active:
         active = active_pairs_key(cohort)
-        overview.overdue_count, overview.overdue_pairings = overdue_activity(
+        overview.overdue_count, overview.overdue_pairings, overview.overdue_counted_at = overdue_activity(
             cohort, today=today, active=active
         )
         # Never a minute late: an admin who has just resolved a flag expects it gone (the cache's

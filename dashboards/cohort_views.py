@@ -4,17 +4,19 @@ so it lives in dashboards, above every app it reads; its address is still progra
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from closeout.selectors import survey_summary
 from enrolment import services as enrolment_services
+from mentorship import kept
 from mentorship.paging import paginate
 from programmes import services as programme_services
 from programmes.forms import EnrolmentForm
 from programmes.models import Cohort, Enrolment
+from programmes.stamps import cohort_page_versions
 from submissions.once import submitted_once
 
 from . import cohort_selectors as selectors
@@ -50,6 +52,31 @@ def cohort_detail(request, pk):
         else:
             _admitted_message(request, enrolment)
             return redirect(cohort)
+    # Only a cohort that is not closing: the survey's answers replace no stamp.
+    return kept.kept_page(
+        request,
+        key=f"admin-cohort:v1:{request.user.pk}:{cohort.pk}",
+        build=lambda: _cohort_page(request, cohort, form),
+        templates=KEPT_TEMPLATES,
+        params=dict.fromkeys(LIST_PARAMS, kept.page_number),
+        # The cohort and its programme as loaded above: a write to either shows at once.
+        depends_on=(kept.rows_digest(cohort),),
+        versions={**cohort_page_versions(cohort.pk), selectors.FLAGS_STAMP_KEY: selectors.flags_stamp},
+        keep=not cohort.is_closing,
+    )
+
+
+# The page's three lists, each paged on its own.
+LIST_PARAMS = ("mentors_page", "mentees_page", "others_page")
+KEPT_TEMPLATES = (
+    "dashboards/_cohort_detail.html",
+    "includes/page_links.html",
+    "closeout/_survey_summary.html",
+)
+
+
+def _cohort_page(request, cohort, form) -> kept.Built:
+    """What the page shows, read after the stamps it is kept under."""
     # Each list is a page of its own (a cohort can hold thousands): the lists' lengths are the
     # overview's counts by role and status, one GROUP BY rather than a COUNT per list.
     overview = selectors.cohort_overview(cohort)
@@ -80,9 +107,8 @@ def cohort_detail(request, pk):
     mentors.object_list, mentees.object_list = selectors.with_partners(
         cohort, mentors.object_list, mentees.object_list
     )
-    return render(
-        request,
-        "dashboards/cohort_detail.html",
+    return kept.Built(
+        "dashboards/_cohort_detail.html",
         {
             "title": cohort.name,
             "cohort": cohort,
@@ -92,12 +118,14 @@ def cohort_detail(request, pk):
             "mentors": mentors,
             "mentees": mentees,
             "others": others,
-            "runs": selectors.cohort_match_runs(cohort),
+            "runs": list(selectors.cohort_match_runs(cohort)),
             "moves": programme_services.moves_from(cohort),
             "survey": survey_summary(cohort) if cohort.is_closing else None,
             "back_url": reverse("programmes:cohort-list"),
             "back_label": _("Cohorts"),
         },
+        # The overdue pairs are at most a minute old, as the page says: not kept past that.
+        until=overview.overdue_true_until,
     )
 
 

@@ -1,5 +1,8 @@
 import csv
+import datetime
+import time
 
+import rules
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
@@ -11,8 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
-from kpis.selectors import figures_version
+from kpis.selectors import FIGURES_VERSION_KEY, figures_version
+from mentorship import kept
 from mentorship.spreadsheets import neutralised
+from programmes.stamps import every_cohort_versions
 
 from . import selectors
 from .filters import scope_for
@@ -46,14 +51,18 @@ def _rendered_panels(scope, *, printable: bool) -> dict:
             laid_out = {slug: panel for slug, panel in laid_out.items() if slug not in NOT_IN_REPORT}
         context = {"panels": laid_out, "scope": scope, "query": scope.query(), "printable": printable}
         html = render_to_string("dashboards/_panels.html", context)
-        return {"html": mark_safe(html), "active_pairings": data.active_pairings}  # noqa: S308 (rendered by templates, escaped there)
+        return {
+            "html": mark_safe(html),  # noqa: S308 (rendered by templates, escaped there)
+            "active_pairings": data.active_pairings,
+            "at": time.time(),
+        }
 
     seconds = cache_seconds()
     if seconds <= 0:
         return render_now()
     key = ":".join(
         [
-            "dashboards:panels-html",
+            "dashboards:panels-html:v2",
             "print" if printable else "page",
             get_language() or "",
             scope.key(),
@@ -81,12 +90,51 @@ def _context(request, title, *, printable: bool = False):
         "bands": ", ".join(f"{b:,}" for b in BANDS),
         "query": scope.query(),
         "cache_minutes": cache_seconds() // 60,
+        # When the panels' figures are older than the page says they may be.
+        "panels_until": datetime.datetime.fromtimestamp(rendered["at"] + cache_seconds(), tz=datetime.UTC),
     }
+
+
+def _kept_id(value: str) -> bool:
+    return value == "" or (value.isdigit() and len(value) <= 10)
+
+
+def _kept_date(value: str) -> bool:
+    return value == "" or len(value) == 10
+
+
+# The filters' values worth keeping a page for (the form says what is wrong with any other).
+KEPT_FILTERS = {
+    "programme": _kept_id,
+    "cohort": _kept_id,
+    "team": _kept_id,
+    "start": _kept_date,
+    "end": _kept_date,
+}
 
 
 @permission_required("dashboards.view", raise_exception=True)
 def overview(request):
-    return render(request, "dashboards/overview.html", _context(request, _("Dashboard")))
+    """Kept rendered per viewer and filters (mentorship/kept.py) until its panels' figures are
+    cache_seconds() old, as they are kept now; sooner when a filter's choices change (teams and the
+    people they manage: the people's stamp; programmes and cohorts: any cohort's) or KPI figures
+    are imported."""
+    return kept.kept_page(
+        request,
+        key=f"dashboard:v1:{request.user.pk}",
+        build=lambda: _overview_page(request),
+        templates=("dashboards/_overview.html", "dashboards/_privacy.html"),
+        params=KEPT_FILTERS,
+        versions={**every_cohort_versions(), FIGURES_VERSION_KEY: figures_version},
+        # The link to programme health, for those who may open it.
+        depends_on=(rules.has_perm("programmes.manage", request.user),),
+        keep=cache_seconds() > 0,
+    )
+
+
+def _overview_page(request) -> kept.Built:
+    context = _context(request, _("Dashboard"))
+    return kept.Built("dashboards/_overview.html", context, until=context.pop("panels_until"))
 
 
 @permission_required("dashboards.view", raise_exception=True)

@@ -7,3 +7,11 @@ class EnrolmentConfig(AppConfig):
 
     name = "enrolment"
     verbose_name = _("Enrolment")
+
+    def ready(self):
+        # Every write to an invitation replaces its cohort's stamp (programmes/stamps.py).
+        from programmes import stamps
+
+        from .models import Invitation
+
+        stamps.connect([Invitation])

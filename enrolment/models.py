@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Person
 from programmes.models import Cohort, Enrolment
+from programmes.stamps import CohortContentQuerySet
 
 
 class Invitation(models.Model):
@@ -20,6 +21,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    # Every write replaces the cohort's stamp (programmes/stamps.py): the review page is kept under it.
+    objects = CohortContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

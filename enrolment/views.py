@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from matching import selectors as matching_selectors
+from mentorship import kept
 from mentorship.forms import search_query
 from mentorship.paging import paginate
 from people import importing
@@ -22,6 +23,7 @@ from people import selectors as people_selectors
 from people.models import Person
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment
+from programmes.stamps import cohort_page_versions, every_cohort_versions
 from submissions.once import submitted_once
 
 from . import selectors, services
@@ -369,10 +371,29 @@ def _review_context(request, cohort, *, bound=None):
     }
 
 
+# The review page's lists, each paged on its own.
+REVIEW_LISTS = ("applications_page", "waitlist_page", "enrolled_page", "invitations_page")
+REVIEW_TEMPLATES = (
+    "enrolment/_review.html",
+    "enrolment/_invitations.html",
+    "includes/page_links.html",
+)
+
+
 @manage_required
 def review(request, cohort_pk):
+    """Kept rendered per admin under the cohort's stamps (its enrolments and invitations) and the
+    people's, checked against the cohort's row read here (mentorship/kept.py)."""
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=cohort_pk)
-    return render(request, "enrolment/review.html", _review_context(request, cohort))
+    return kept.kept_page(
+        request,
+        key=f"enrolment-review:v1:{request.user.pk}:{cohort.pk}",
+        build=lambda: kept.Built("enrolment/_review.html", _review_context(request, cohort)),
+        templates=REVIEW_TEMPLATES,
+        params=dict.fromkeys(REVIEW_LISTS, kept.page_number),
+        depends_on=(kept.rows_digest(cohort),),
+        versions=cohort_page_versions(cohort.pk),
+    )
 
 
 def _admin_enrolment(pk):
@@ -477,14 +498,48 @@ def list_url(query: str = "") -> str:
     return reverse("people:person-list") + (f"?{query}" if query else "")
 
 
+def _choice_of(choices):
+    values = {value for value, _label in choices}
+    return lambda value: value in values
+
+
+def _kept_id(value: str) -> bool:
+    return value == "" or (value.isdigit() and len(value) <= 10)
+
+
+# Worth keeping a page for: the filters' own values, a page number, a search of a few words.
+KEPT_LIST_PARAMS = {
+    "q": lambda value: len(value) <= 40,
+    "team": lambda value: len(value) <= 100,  # a team's name (TeamField)
+    "cohort": _kept_id,
+    "role": _choice_of(PersonFilterForm.ROLE_CHOICES),
+    "status": _choice_of(PersonFilterForm.STATUS_CHOICES),
+    "login": _choice_of(PersonFilterForm.LOGIN_CHOICES),
+    "sort": _choice_of([("", ""), *PersonFilterForm.SORT_CHOICES]),
+    "page": kept.page_number,
+}
+
+
 @manage_required
 def person_list(request):
+    """Kept rendered per admin and per filter under the people's stamp and every cohort's (the
+    rows name people, teams, managers, logins and cohorts; the filters offer cohorts)."""
+    return kept.kept_page(
+        request,
+        key=f"people-list:v1:{request.user.pk}",
+        build=lambda: _person_list_page(request),
+        templates=("enrolment/_person_list.html", "includes/pagination.html"),
+        params=KEPT_LIST_PARAMS,
+        versions=every_cohort_versions(),
+    )
+
+
+def _person_list_page(request) -> kept.Built:
     filter_form = PersonFilterForm(request.GET or None)
     people = selectors.person_list(**filter_form.filters())
     page = Paginator(people, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "enrolment/person_list.html",
+    return kept.Built(
+        "enrolment/_person_list.html",
         {
             "title": _("People"),
             "page": page,

@@ -19,8 +19,7 @@ from django.utils.translation import ngettext
 
 from closeout import selectors as closeout_selectors
 from closeout import todo as closeout_todo
-from dashboards.cohort_selectors import ACTIVITY_CACHE_SECONDS
-from dashboards.cohort_selectors import _flags_stamp as flags_stamp
+from dashboards.cohort_selectors import ACTIVITY_CACHE_SECONDS, flags_stamp
 from dashboards.filters import scope_for
 from dashboards.health_selectors import HealthFilters, health_rows
 from dashboards.panels import too_few

@@ -8,4 +8,10 @@ class MatchingConfig(AppConfig):
 
     def ready(self):
         # Adds matching's checks to the cohort lifecycle, which programmes (below matching) cannot import.
+        from programmes import stamps
+
         from . import lifecycle  # noqa: F401
+        from .models import MatchRun, Pairing, PairRule
+
+        # Every write to a run, a pairing or a pair rule replaces its cohort's stamp (programmes/stamps.py).
+        stamps.connect([MatchRun, Pairing, PairRule])

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Cohort, Enrolment
+from programmes.stamps import CohortContentQuerySet
 
 
 class MatchRun(models.Model):
@@ -64,6 +65,9 @@ class MatchRun(models.Model):
         blank=True,
         help_text=_("mean_score, lowest_score, share_matched, share_top3: filled when the run finishes."),
     )
+
+    # Every write replaces the cohort's stamp (programmes/stamps.py): its admin page is kept under it.
+    objects = CohortContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -180,6 +184,9 @@ class Pairing(models.Model):
     end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
 
+    # Every write replaces the cohort's stamp (programmes/stamps.py): its admin page is kept under it.
+    objects = CohortContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-score", "pk"]
         verbose_name = _("pairing")
@@ -281,6 +288,9 @@ class PairRule(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    # Every write replaces the cohort's stamp (programmes/stamps.py): its run pages are kept under it.
+    objects = CohortContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pair rule")

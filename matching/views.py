@@ -8,11 +8,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
+from mentorship import kept
 from mentorship.forms import BoundedForm
 from mentorship.paging import paginate
 from people.forms import PersonField
 from people.models import Person
 from programmes.models import Cohort, Enrolment
+from programmes.stamps import cohort_page_versions
 from submissions.once import submitted_once
 
 from . import selectors, services
@@ -145,6 +147,25 @@ def run_detail(request, pk):
     if run.is_failed:
         messages.error(request, run.error)
         return redirect(run.cohort)
+    # Kept rendered per admin under the cohort's stamps (its runs, pairs and rules) and the people's,
+    # checked against the run's row, its cohort's and programme's and its creators' read above.
+    return kept.kept_page(
+        request,
+        key=f"match-run:v1:{request.user.pk}:{run.pk}",
+        build=lambda: _run_page(request, run),
+        templates=RUN_TEMPLATES,
+        params=dict.fromkeys(RUN_LISTS, kept.page_number),
+        depends_on=(kept.rows_digest(run),),
+        versions=cohort_page_versions(run.cohort_id),
+    )
+
+
+# The run page's lists, each paged on its own.
+RUN_LISTS = ("pairs_page", "unmatched_page", "rules_page")
+RUN_TEMPLATES = ("matching/_run_detail.html", "includes/page_links.html")
+
+
+def _run_page(request, run: MatchRun) -> kept.Built:
     if run.lacks_top3_share:
         run = _with_top3(run)
     aggregates = selectors.run_pair_aggregates(run)
@@ -159,9 +180,8 @@ def run_detail(request, pk):
     rule_of = selectors.pair_rules_of(run.cohort, pairings.object_list)
     for pairing in pairings.object_list:
         pairing.rule = rule_of.get((pairing.mentor_id, pairing.mentee_id))
-    return render(
-        request,
-        "matching/run_detail.html",
+    return kept.Built(
+        "matching/_run_detail.html",
         {
             "title": _("Match run %(n)s") % {"n": run.pk},
             "run": run,

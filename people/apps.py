@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        # Every write to a person, login, team or tag replaces the people's stamp (people/stamps.py).
+        from . import stamps
+
+        stamps.connect()

@@ -8,9 +8,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .stamps import PeopleQuerySet
+
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+
+    objects = PeopleQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -25,6 +29,8 @@ class Tag(models.Model):
     """An interest, skill or goal area from the shared tag list."""
 
     name = models.CharField(_("name"), max_length=60, unique=True)
+
+    objects = PeopleQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -59,7 +65,7 @@ class Feedback(models.TextChoices):
 WORK_STYLE_TRAITS = ("communication", "structure", "pace", "feedback")
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(PeopleQuerySet):
     def with_login(self, activated: bool = True):
         """People who can log in (activated=True), or who cannot yet: Person.can_log_in in SQL."""
         can = Q(user__isnull=False, user__is_active=True) & ~Q(

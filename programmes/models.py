@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from outbox.webhooks import SLACK, TEAMS, mask, validate_webhook_url, webhook_channel
 from people.models import Person, Tag
 
+from .stamps import CohortContentQuerySet, CohortRowsQuerySet
+
 # The topics a pair can log a session under (support-team defaults); each cohort keeps its own
 # editable copy of the keys.
 SUPPORT_TOPICS = [
@@ -51,6 +53,9 @@ class Programme(models.Model):
         help_text=_("The support queue's customer satisfaction the programme aims for."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    # Every write replaces the stamp of pages listing every cohort (programmes/stamps.py).
+    objects = CohortRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -169,6 +174,9 @@ class Cohort(models.Model):
         _("chat webhook"), max_length=1000, blank=True, db_default="", validators=[validate_webhook_url]
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    # Every write replaces the stamp of pages listing every cohort (programmes/stamps.py).
+    objects = CohortRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -374,6 +382,9 @@ class Enrolment(models.Model):
     )
     withdrawn_reason = models.CharField(_("reason for withdrawing"), max_length=200, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled"), default=timezone.now)
+
+    # Every write replaces the cohort's stamp (programmes/stamps.py): its admin page is kept under it.
+    objects = CohortContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "person__full_name"]

@@ -8,11 +8,9 @@ Only with a cache every process shares (REDIS_URL): with one cache per process, 
 process could not replace the stamp the others hold, so fragments are then not kept at all.
 """
 
-import hashlib
-from functools import cache as once
-
 from django.conf import settings
-from django.template.loader import get_template
+
+from mentorship import kept
 
 
 def fragment_seconds() -> int:
@@ -20,9 +18,6 @@ def fragment_seconds() -> int:
     return settings.PAIRING_FRAGMENT_SECONDS
 
 
-@once
-def template_digest(name: str) -> str:
-    """A digest of a fragment's template source: a deploy that changes the template never serves
-    what the old one rendered."""
-    source = get_template(name).template.source
-    return hashlib.md5(source.encode(), usedforsecurity=False).hexdigest()[:12]
+# A digest of a fragment's template source: a deploy that changes the template never serves what
+# the old one rendered.
+template_digest = kept.template_digest

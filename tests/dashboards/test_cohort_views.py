@@ -324,3 +324,230 @@ def test_the_lists_rows_say_places_partners_and_what_to_do_as_counted_by_hand(cl
         '<li class="list-group-item d-flex justify-content-between"><span>Wes Waiting</span>'
         "<small>Mentor · Waitlisted</small></li>"
     ) in text
+
+
+# --- the page kept rendered under the cohort's stamps (issue 8, §5) -----------------------------
+
+
+def _look(client, cohort, **params) -> str:
+    response = client.get(reverse("programmes:cohort-detail", args=[cohort.pk]), params)
+    assert response.status_code == 200
+    return response.text
+
+
+@pytest.fixture
+def kept(client, world):
+    """The admin has looked once: the page is kept (the next look is user and cohort only)."""
+    login(client, world.admin)
+    _look(client, world.cohort)
+    return world
+
+
+# user (with person and roles), cohort (the access check; its row and its programme's are part of
+# what the kept page is checked against). The stamps and the kept page come in one cache round trip.
+KEPT_QUERIES = 2
+
+
+def test_a_second_look_is_served_from_the_kept_page(client, kept, django_assert_num_queries):
+    first = _look(client, kept.cohort)
+    with django_assert_num_queries(KEPT_QUERIES):
+        second = _look(client, kept.cohort)
+    assert _without_tokens(second) == _without_tokens(first)
+
+
+def _without_tokens(html: str) -> str:
+    import re
+
+    return re.sub(r'name="(csrfmiddlewaretoken|submission)" value="[^"]*"', "", html)
+
+
+def _rename(world, _cohort):
+    world.mentee2.full_name = "Bo Renamed"
+    world.mentee2.save()
+    return "Bo Renamed"
+
+
+def _rename_in_bulk(world, _cohort):
+    from people.models import Person
+
+    world.mentor2.full_name = "Lin Imported"
+    Person.objects.bulk_update([world.mentor2], ["full_name"])  # the people import's write
+    return "Lin Imported"
+
+
+def _rename_by_update(world, _cohort):
+    from people.models import Person
+
+    Person.objects.filter(pk=world.mentor2.pk).update(full_name="Lin Updated")
+    return "Lin Updated"
+
+
+def _rename_team(world, _cohort):
+    from people.models import Team
+
+    Team.objects.filter(pk=world.teams[0].pk).update(name="Tier One")
+    return "Tier One"
+
+
+def _deactivate_login(world, _cohort):
+    world.mentee2.user.is_active = False
+    world.mentee2.user.save()
+    return "not activated"
+
+
+def _enrol(world, cohort):
+    EnrolmentFactory(cohort=cohort, person=world.outsider, role="mentor")
+    return "Sam Outsider"
+
+
+def _waitlist_in_bulk(world, cohort):
+    # enrolment.services.waitlist_fill's write: an update() whose cohorts are not at hand.
+    Enrolment.objects.filter(cohort=cohort, person=world.mentee2).update(status=Enrolment.Status.WAITLISTED)
+    return "Applied, waitlisted or withdrawn"
+
+
+def _enrol_in_bulk(world, cohort):
+    Enrolment.objects.bulk_create([Enrolment(cohort=cohort, person=world.outsider, role="mentee")])
+    return "Sam Outsider"
+
+
+def _finish_profile(world, cohort):
+    for enrolment in Enrolment.objects.filter(cohort=cohort).exclude(person=world.mentee2):
+        enrolment.profile_completed_at = timezone.now()
+        enrolment.save()
+    return '<p class="small mb-0">Bo Mentee\n'  # the one profile not finished
+
+
+def _end_pair(world, _cohort):
+    from closeout.services import pairing_end_early
+
+    pairing_end_early(pairing=world.pair2, reason="Moved team", by=world.admin)
+    return "ended early with Lin Mentor"
+
+
+def _new_run(world, cohort):
+    from tests.factories import MatchRunFactory
+
+    run = MatchRunFactory(cohort=cohort, created_by=world.admin)
+    return f"Run {run.pk}"
+
+
+def _rename_cohort(_world, cohort):
+    Cohort.objects.filter(pk=cohort.pk).update(name="Winter 2026")  # read on every look: no stamp needed
+    return "Winter 2026"
+
+
+def _change_programme(_world, cohort):
+    cohort.programme.name = "Support Academy"
+    cohort.programme.save()
+    return "Support Academy"
+
+
+def _flag(world, _cohort):
+    from tests.factories import CheckInFactory
+
+    CheckInFactory(pairing=world.pair2, satisfaction=1)
+    return FLAGGED_ONE
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        _rename,
+        _rename_in_bulk,
+        _rename_by_update,
+        _rename_team,
+        _deactivate_login,
+        _enrol,
+        _waitlist_in_bulk,
+        _enrol_in_bulk,
+        _finish_profile,
+        _end_pair,
+        _new_run,
+        _rename_cohort,
+        _change_programme,
+        _flag,
+    ],
+)
+def test_every_write_to_what_the_page_shows_shows_on_the_next_look(client, kept, write):
+    assert write.__name__ and _look(client, kept.cohort)  # kept now
+    shown = write(kept, kept.cohort)
+    assert shown in _look(client, kept.cohort)
+
+
+def test_the_unread_counter_leaves_the_page_kept(client, kept, django_assert_num_queries):
+    """notify() counts a person's unread notifications with an update() on every notice: no page
+    shows the counter, so it replaces no stamp."""
+    from django.db.models import F
+
+    from people.models import Person
+
+    Person.objects.filter(pk=kept.mentee.pk).update(unread_notifications=F("unread_notifications") + 1)
+    with django_assert_num_queries(KEPT_QUERIES):
+        _look(client, kept.cohort)
+
+
+def test_a_session_logged_shows_once_the_overdue_minute_is_over(client, world, time_machine, settings):
+    """The kept page is not served past the minute its overdue pairs may be old."""
+    import datetime
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from tests.factories import SessionFactory
+
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC), tick=False)
+    login(client, world.admin)
+    assert "2 pairs overdue for a session" in _look(client, world.cohort)
+    SessionFactory(pairing=world.pair, held_on=datetime.date(2026, 11, 1))
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 12, 0, 59, tzinfo=datetime.UTC), tick=False)
+    assert "2 pairs overdue for a session" in _look(client, world.cohort)
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 12, 1, 1, tzinfo=datetime.UTC), tick=False)
+    assert "1 pair overdue for a session" in _look(client, world.cohort)
+
+
+def test_a_closing_cohorts_page_is_not_kept(client, world, django_assert_num_queries):
+    """The survey's answers replace no stamp: a concluding cohort's page is read every time."""
+    Cohort.objects.filter(pk=world.cohort.pk).update(state=Cohort.State.CONCLUDING)
+    login(client, world.admin)
+    page = reverse("programmes:cohort-detail", args=[world.cohort.pk])
+    assert client.get(page).context["survey"].overall.responses == 0
+    SurveyResponse.objects.create(
+        cohort=world.cohort, person=world.mentee, role=Enrolment.Role.MENTEE, satisfaction=5, recommend=10
+    )
+    assert client.get(page).context["survey"].overall.responses == 1
+
+
+def test_each_look_gets_its_own_tokens_and_its_forms_post(client, world, open_cohort):
+    """The enrolling cohort's page has two forms (run matching, enrol someone): the kept page has
+    each form's token cut out and a new one filled in on every look."""
+    import re
+
+    login(client, world.admin)
+    first, second = _look(client, open_cohort), _look(client, open_cohort)
+    tokens = [re.findall(r'name="submission" value="([^"]*)"', page) for page in (first, second)]
+    assert len(tokens[0]) == len(tokens[1]) == 2 and not set(tokens[0]) & set(tokens[1])
+    assert len(set(tokens[1])) == len(tokens[1])  # one per form
+    form = {"role": "mentor", "capacity": "1", "person": world.outsider.email, "submission": tokens[1][-1]}
+    response = client.post(reverse("programmes:cohort-detail", args=[open_cohort.pk]), form)
+    assert response.status_code == 302
+    assert "Sam Outsider" in _look(client, open_cohort)
+
+
+def test_a_page_number_not_worth_keeping_is_rendered_and_not_kept(client, kept, django_assert_num_queries):
+    for params in ({"mentees_page": "abc"}, {"mentees_page": "0"}, {"mentees_page": "51"}, {"x": "1"}):
+        _look(client, kept.cohort, **params)
+        with django_assert_num_queries(10):  # not kept: read again (overdue and flags from the cache)
+            _look(client, kept.cohort, **params)
+
+
+def test_another_admin_is_served_their_own_page(client, kept, django_assert_num_queries):
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    other = UserFactory(username="admin2")
+    other.groups.add(Group.objects.get(name=settings.ADMINS_GROUP))
+    second = login(Client(), other)
+    response = second.get(reverse("programmes:cohort-detail", args=[kept.cohort.pk]))
+    assert response.context["overview"]  # rendered for them, not served what the first admin was

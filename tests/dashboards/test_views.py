@@ -139,9 +139,57 @@ def test_figures_are_cached_for_the_same_scope_and_filters(
     login(client, world.admin)
     first = client.get(reverse("dashboards:overview")).text.split('id="main"')[1]
     assert "at most every 5 minutes" in first
-    # user (with person and roles), then the form's programme, cohort and team options: no figures
-    with django_assert_num_queries(4):
+    # The page is kept whole (dashboards/views.py): the user (with person and roles) only.
+    with django_assert_num_queries(1):
         assert client.get(reverse("dashboards:overview")).text.split('id="main"')[1] == first
     other = client.get(reverse("dashboards:overview") + f"?cohort={world.cohort.pk}")
     assert other.status_code == 200
     cache.clear()
+
+
+# --- the page kept whole per viewer and filters (issue 8, §5) ------------------------------------
+
+
+def _dashboard(client, **params) -> str:
+    response = client.get(reverse("dashboards:overview"), params)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_the_kept_dashboard_is_not_served_past_its_figures_minutes(client, world, settings, time_machine):
+    """The figures may be cache_seconds() old, as the page says: the kept page is not served longer."""
+    import datetime
+
+    from tests.factories import PairingFactory
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC), tick=False)
+    login(client, world.admin)
+    assert "2 active pairings in scope." in _dashboard(client)
+    PairingFactory(match_run=world.run, status="active")
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 12, 4, 59, tzinfo=datetime.UTC), tick=False)
+    assert "2 active pairings in scope." in _dashboard(client)
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 12, 5, 1, tzinfo=datetime.UTC), tick=False)
+    assert "3 active pairings in scope." in _dashboard(client)
+
+
+def test_a_filters_choices_show_at_once_on_the_kept_dashboard(client, world, settings):
+    from people.models import Team
+    from programmes.models import Cohort
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    login(client, world.admin)
+    _dashboard(client)
+    Team.objects.filter(pk=world.teams[0].pk).update(name="Tier One")
+    assert "Tier One" in _dashboard(client)
+    Cohort.objects.filter(pk=world.cohort.pk).update(name="Autumn Renamed")
+    assert "Autumn Renamed" in _dashboard(client)
+
+
+def test_each_viewer_is_served_their_own_dashboard(client, world, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    login(client, world.admin)
+    assert "Programme health" in _dashboard(client)
+    login(client, world.manager.user)
+    assert "Programme health" not in _dashboard(client)

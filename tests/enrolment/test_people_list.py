@@ -228,3 +228,66 @@ def test_the_cohort_selects_are_read_in_one_query_each_without_a_cursor(admin_cl
         page = admin_client.get(LIST).text
     assert not [q["sql"] for q in queries.captured_queries if "DECLARE" in q["sql"] or "FETCH" in q["sql"]]
     assert f'<option value="{world.cohort.pk}">{world.cohort}</option>' in page  # the cohort filter
+
+
+# --- the list kept rendered under the people's stamp and every cohort's (issue 8, §5) ------------
+
+
+def _look(client, **params) -> str:
+    response = client.get(LIST, params)
+    assert response.status_code == 200
+    return response.text
+
+
+def _then_rename(world):
+    Person.objects.filter(pk=world.outsider.pk).update(full_name="Sam Renamed")
+    return "Sam Renamed"
+
+
+def _then_enrol(world):
+    EnrolmentFactory(
+        cohort=CohortFactory(programme=world.cohort.programme, name="Winter 2027"), person=world.outsider
+    )
+    return "Winter 2027"
+
+
+def _then_rename_cohort(world):
+    Cohort.objects.filter(pk=world.cohort.pk).update(name="Autumn Renamed")
+    return "Autumn Renamed"
+
+
+def _then_rename_cohort_by_save(world):
+    world.cohort.name = "Autumn Saved"
+    world.cohort.save()
+    return "Autumn Saved"
+
+
+def _then_withdraw(world):
+    Enrolment.objects.filter(person=world.mentee2).update(status=Enrolment.Status.WITHDRAWN)
+    return "!Bo Mentee"
+
+
+@pytest.mark.parametrize(
+    "write", [_then_rename, _then_enrol, _then_rename_cohort, _then_rename_cohort_by_save, _then_withdraw]
+)
+def test_every_write_the_list_shows_shows_on_the_next_look(
+    admin_client, world, write, django_assert_num_queries
+):
+    params = {"role": "mentee"} if write is _then_withdraw else {}
+    _look(admin_client, **params)
+    with django_assert_num_queries(1):  # kept: the user only
+        _look(admin_client, **params)
+    shown = write(world)
+    text = _look(admin_client, **params)
+    assert (shown[1:] not in text) if shown.startswith("!") else (shown in text)
+
+
+def test_a_search_is_kept_per_words_and_a_long_one_is_not(admin_client, world, django_assert_num_queries):
+    _look(admin_client, q="mentee")
+    with django_assert_num_queries(1):
+        text = _look(admin_client, q="mentee")
+    assert "Ada Mentee" in text and "Omar Mentor" not in text
+    long = "x" * 41
+    _look(admin_client, q=long)
+    with django_assert_num_queries(4):  # not kept: rendered from the database again
+        _look(admin_client, q=long)

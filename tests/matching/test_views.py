@@ -494,3 +494,63 @@ def test_run_page_rows_read_only_what_they_show_25_to_a_page(client, world, djan
     assert rows[0].mentee.person.full_name == "Row mentee 25" and "Reason 25" in page.text
     assert "Billing escalations" in page.text
     assert "?pairs_page=2#pairs-heading" in page.text
+
+
+# --- the run page kept rendered under the cohort's stamps (issue 8, §5) --------------------------
+
+
+def _run_page(client, run) -> str:
+    response = client.get(reverse("matching:run-detail", args=[run.pk]))
+    assert response.status_code == 200
+    return response.text
+
+
+def _then_forbid(world):
+    from matching.services import pair_rule_set
+
+    pair_rule_set(
+        cohort=world.cohort,
+        mentor=world.pair.mentor,
+        mentee=world.pair2.mentee,
+        kind="forbid",
+        by=world.admin,
+    )
+    return "must not be paired with"
+
+
+def _then_rescore_in_bulk(world):
+    world.pair2.score = 7.25
+    Pairing.objects.bulk_update([world.pair2], ["score"])
+    return "7.2"
+
+
+def _then_rescore(world):
+    Pairing.objects.filter(pk=world.pair.pk).update(score=12.5)  # an update(): every cohort's stamp
+    return "12.5"
+
+
+def _then_rename_mentor(world):
+    world.mentor.full_name = "Omar Renamed"
+    world.mentor.save()
+    return "Omar Renamed"
+
+
+def _then_new_pair(world):
+    mentee = EnrolmentFactory(cohort=world.cohort, person=world.outsider)
+    PairingFactory(match_run=world.run, mentor=world.pair2.mentor, mentee=mentee)
+    return "Sam Outsider"
+
+
+@pytest.mark.parametrize(
+    "write", [_then_forbid, _then_rescore_in_bulk, _then_rescore, _then_rename_mentor, _then_new_pair]
+)
+def test_every_write_the_run_page_shows_shows_on_the_next_look(
+    client, world, write, django_assert_num_queries
+):
+    MatchRun.objects.filter(pk=world.run.pk).update(quality={"share_top3": 1.0})  # nothing to work out
+    login(client, world.admin)
+    _run_page(client, world.run)
+    with django_assert_num_queries(2):  # kept: user, run
+        _run_page(client, world.run)
+    shown = write(world)
+    assert shown in _run_page(client, world.run)

@@ -419,7 +419,7 @@ def test_a_made_up_page_number_of_the_list_is_not_kept(frozen, mentor_of_two, dj
 
 
 def test_a_page_with_a_token_written_outside_its_tag_is_not_kept():
-    from sessions import pages
+    from mentorship import kept as pages
 
     by_tags = (
         '<input type="hidden" name="csrfmiddlewaretoken" value="abc">'
