@@ -132,6 +132,28 @@ def missing_required(
     return missing
 
 
+def unfinished_required_by_cohort(cohort_ids) -> dict[int, int]:
+    """Per cohort: how many of its current people have not finished a module their programme
+    requires (before matching or the first session) for their role. One query, for the weekly
+    admin digest."""
+    left = (
+        TrainingModule.objects.filter(programme=OuterRef("cohort__programme"))
+        .exclude(requirement=TrainingModule.Requirement.NONE)
+        .filter(Q(audience=TrainingModule.Audience.BOTH) | Q(audience=OuterRef("role")))
+        .exclude(
+            Exists(Completion.objects.filter(module=OuterRef("pk"), person=OuterRef(OuterRef("person"))))
+        )
+    )
+    rows = (
+        Enrolment.objects.filter(_CURRENT, cohort_id__in=list(cohort_ids))
+        .filter(Exists(left))
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("pk"))
+    )
+    return {row["cohort"]: row["n"] for row in rows}
+
+
 def todo_for(person: Person, *, today: datetime.date) -> list[TodoItem]:
     """The person's training steps for the home page: each required module not finished (for
     enrolments in cohorts that are enrolling, matching or active), then the optional ones left as

@@ -112,3 +112,23 @@ def test_completion_figures_worked_out_by_hand(world, modules):
         "Ada Mentee": (1, 1),
         "Bo Mentee": (0, 0),
     }
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_unfinished_required_counts_each_cohorts_people_once(
+    world, modules, django_assert_num_queries, extra
+):
+    require(modules[LISTENING], TrainingModule.Requirement.BEFORE_MATCHING)
+    require(modules[BEING_A_MENTEE], TrainingModule.Requirement.BEFORE_FIRST_SESSION)
+    Completion.objects.create(module=modules[LISTENING], person=world.mentor)
+    Completion.objects.create(module=modules[LISTENING], person=world.mentee)
+    # By hand: Omar has all he needs; Ada lacks "Being a mentee"; Lin lacks listening; Bo lacks both.
+    for _ in range(extra):  # people done with everything are not counted
+        done = EnrolmentFactory(cohort=world.cohort, role=Enrolment.Role.MENTOR)
+        Completion.objects.create(module=modules[LISTENING], person=done.person)
+    EnrolmentFactory(cohort=world.cohort, role=Enrolment.Role.MENTEE, status=Enrolment.Status.WITHDRAWN)
+    elsewhere = CohortFactory(programme=Programme.objects.create(name="Nothing required"))
+    EnrolmentFactory(cohort=elsewhere, role=Enrolment.Role.MENTEE)
+    with django_assert_num_queries(1):
+        counts = selectors.unfinished_required_by_cohort([world.cohort.pk, elsewhere.pk])
+    assert counts == {world.cohort.pk: 3}
