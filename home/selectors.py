@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from agreements.selectors import unsigned_after_a_week
 from closeout import selectors as closeout_selectors
 from closeout import todo as closeout_todo
 from dashboards.cohort_selectors import ACTIVITY_CACHE_SECONDS, flags_stamp
@@ -33,6 +34,7 @@ from people.models import Person
 from programmes.models import Cohort, Enrolment
 from sessions import todo as sessions_todo
 from training import selectors as training_selectors
+from training.selectors import unfinished_required_by_cohort
 
 # Who owes a person a step: each offers `todo_for(person, *, today) -> list[TodoItem]` in a fixed
 # number of queries (mentorship/todo.py). A new app's steps are one more line here; steps of a
@@ -224,8 +226,9 @@ def _pairs_at_risk(*, today: datetime.date) -> tuple[dict[int, int], dict[int, i
 def admin_attention(*, today: datetime.date) -> list[AttentionLine]:
     """Per open cohort: pairs not keeping their cadence and pairs with an open flag (programme
     health's own filters), mentor applications and the waitlist to review, mentees without a mentor
-    (as the cohort page counts them), and a step the cohort is due for; then emails that failed.
-    Seven queries, however many cohorts and pairs; five while the pairs at risk are kept."""
+    (as the cohort page counts them), agreements unsigned a week after the pair started, people
+    who have not finished required training, and a step the cohort is due for; then emails that
+    failed. Nine queries, however many cohorts and pairs; seven while the pairs at risk are kept."""
     cohorts = {
         cohort.pk: cohort
         for cohort in Cohort.objects.filter(state__in=OPEN_STATES)
@@ -264,6 +267,14 @@ def admin_attention(*, today: datetime.date) -> list[AttentionLine]:
         .annotate(n=Count("pk"))
     }
     failed = Message.objects.filter(status=Message.Status.FAILED).count()
+    unsigned = dict(
+        unsigned_after_a_week(list(cohorts), today=today)
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values_list("cohort", "n")
+    )
+    training_left = unfinished_required_by_cohort(list(cohorts))
 
     lines: list[AttentionLine] = []
     for pk, cohort in cohorts.items():
@@ -304,6 +315,26 @@ def admin_attention(*, today: datetime.date) -> list[AttentionLine]:
         )
         n = waiting.get((pk, Enrolment.Role.MENTEE, Enrolment.Status.WAITLISTED), 0)
         line("waitlist", n, ngettext("mentee on the waitlist", "mentees on the waitlist", n), review)
+        n = unsigned.get(pk, 0)
+        line(
+            "agreements-unsigned",
+            n,
+            ngettext(
+                "pair without a signed agreement a week after starting",
+                "pairs without a signed agreement a week after starting",
+                n,
+            ),
+            reverse("agreements:unsigned", args=[pk]),
+        )
+        n = training_left.get(pk, 0)
+        line(
+            "training-unfinished",
+            n,
+            ngettext(
+                "person has not finished required training", "people have not finished required training", n
+            ),
+            reverse("training:cohort-completion", args=[pk]),
+        )
         step = _next_step(cohort, today=today)
         if step:
             line("cohort-step", 1, step, page)

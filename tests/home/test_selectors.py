@@ -13,6 +13,7 @@ from programmes.models import Cohort, Enrolment
 from sessions.models import ActionItem, MentoringSession
 from tests.agreements.conftest import signed_by_both
 from tests.factories import CheckInFactory, CohortFactory, EnrolmentFactory, PairingFactory, SessionFactory
+from training.models import TrainingModule
 
 # Agreements signed, no training asked: these tests are about the other steps.
 pytestmark = pytest.mark.usefixtures("steps_of_other_apps_done")
@@ -193,7 +194,7 @@ def test_every_line_leads_to_a_page_the_admin_can_open(client, world, now, today
 
 
 @pytest.mark.parametrize("cohorts", [1, 4])
-def test_admin_lines_cost_seven_queries_however_many_cohorts(
+def test_admin_lines_cost_nine_queries_however_many_cohorts(
     world, now, today, cohorts, django_assert_num_queries
 ):
     for n in range(cohorts):
@@ -202,10 +203,30 @@ def test_admin_lines_cost_seven_queries_however_many_cohorts(
         )
         EnrolmentFactory(cohort=cohort)
         EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WAITLISTED)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         lines = selectors.admin_attention(today=today)
     # The running cohort's silent pairs, and each new cohort's unmatched mentee and waitlist.
     assert len(lines) == 1 + 2 * cohorts
+
+
+def test_unsigned_agreements_and_unfinished_training_are_lines_with_their_pages(client, world, now, today):
+    # The world's two pairs signed (the module's fixture); a third started in September has not.
+    third = PairingFactory(match_run=world.run, started_on=datetime.date(2026, 9, 8))
+    TrainingModule.objects.create(
+        programme=world.cohort.programme,
+        title="Before you start",
+        summary="Two minutes.",
+        body="Read this.",
+        requirement=TrainingModule.Requirement.BEFORE_FIRST_SESSION,
+        audience=TrainingModule.Audience.MENTEE,
+    )
+    lines = {line.kind: line for line in selectors.admin_attention(today=today)}
+    # By hand: one pair unsigned; three mentees (Ada, Bo and the third pair's) without the module.
+    assert lines["agreements-unsigned"].count == 1
+    assert lines["training-unfinished"].count == 3
+    client.force_login(world.admin)
+    assert third.mentee.person.full_name in client.get(lines["agreements-unsigned"].url).text
+    assert client.get(lines["training-unfinished"].url).status_code == 200
 
 
 # --- managers ----------------------------------------------------------------------------------------
@@ -234,7 +255,8 @@ def test_pairs_at_risk_are_kept_until_a_check_in_or_an_active_pair_changes(
         return [line.count for line in selectors.admin_attention(today=today) if line.kind == "pairs-flagged"]
 
     assert flagged() == []
-    with django_assert_num_queries(5):  # kept: the cohorts, which pairs are active, three counts
+    # kept: the cohorts, which pairs are active, three counts, unsigned agreements, training left
+    with django_assert_num_queries(7):
         selectors.admin_attention(today=today)
     CheckInFactory(pairing=world.pair, person=world.mentee, satisfaction=1, period_key="1")
     assert flagged() == [1]
