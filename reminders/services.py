@@ -5,7 +5,6 @@ import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat, StrIndex, Substr
@@ -332,7 +331,6 @@ def _check_in_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
             "days_since": pairing.days_since_last_session(pairing.last_session_on, today=today),
             "cadence_days": cadence,
             "cohort": pairing.cohort,
-            "pairing_url": settings.SITE_URL + path,
         }
         owed.append(
             owed_reminder(
@@ -366,7 +364,6 @@ def _escalation_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
         "has_met": pairing.last_session_on is not None,
         "cadence_days": cadence,
         "cohort": pairing.cohort,
-        "pairing_url": settings.SITE_URL + path,
     }
     return [
         owed_reminder(
@@ -399,7 +396,6 @@ def _upcoming_owed(scheduled, *, now, today, admins) -> list[Owed]:
             "starts_local": scheduled.starts_at.astimezone(person.tzinfo).replace(tzinfo=None),
             "time_zone": person.time_zone or "UTC",
             "cohort": pairing.cohort,
-            "pairing_url": settings.SITE_URL + path,
         }
         owed.append(
             owed_reminder(
@@ -432,7 +428,6 @@ def _action_item_owed(item, *, now, today, admins) -> list[Owed]:
         "is_overdue": period == "overdue",
         "days": abs((item.due_on - today).days),
         "cohort": pairing.cohort,
-        "pairing_url": settings.SITE_URL + path,
     }
     return [
         owed_reminder(
@@ -463,7 +458,6 @@ def _goal_owed(goal, *, now, today, admins) -> list[Owed]:
             "is_overdue": period == "overdue",
             "days": abs((goal.due_on - today).days),
             "cohort": pairing.cohort,
-            "goal_url": settings.SITE_URL + goal_path,
         }
         owed.append(
             owed_reminder(

@@ -251,3 +251,14 @@ def test_scan_query_count_does_not_grow_with_pairs_or_sessions(
     assert len(ids) == 2 * (2 + extra_pairs)
     assert len(queued) == 1  # one callback queues them all
     assert Message.objects.count() == len(ids)
+
+
+def test_reminders_link_through_the_notices_url_alone(only_pair_one_due, morning, monkeypatch):
+    """The absolute link is `url`, which notify_many adds: no reminder carries a copy of its own."""
+    from reminders import services
+
+    told = []
+    monkeypatch.setattr(services, "notify_many", lambda notices, now: told.extend(notices))
+    reminders_scan_due(now=morning)
+    assert {n.kind for n in told} == {"check_in_due"}
+    assert all(n.url and not {"pairing_url", "goal_url"} & n.context.keys() for n in told)
