@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from matching.models import Pairing
-from notifications import links
-from notifications.services import OwedNotice, notify, notify_many
+from notifications import keys, links
+from notifications.services import OwedNotice, notices_withdraw, notify, notify_many
 from people.models import Person
 from programmes.models import Cohort, Enrolment
 from programmes.services import transition_tell
@@ -47,6 +47,23 @@ def pairing_ended_tell(*, pairing: Pairing, by: Person | None) -> None:
             programme_id=cohort.programme_id,
             cohort_id=cohort.pk,
         )
+
+
+def pairing_reminders_withdraw(*, pairing: Pairing) -> int:
+    """Cancel the reminder emails still waiting for the pairing's members (check-ins, pulses, its
+    action items and goals): it has ended, so they are owed no more. The scan would cancel them
+    too, but only at its next run, and a held email may go out first."""
+    from sessions.models import ActionItem, Goal
+
+    return notices_withdraw(
+        key_prefixes=keys.about_pairing(
+            pairing.pk,
+            action_item_ids=ActionItem.objects.filter(pairing=pairing, done_at__isnull=True).values_list(
+                "pk", flat=True
+            ),
+            goal_ids=Goal.objects.filter(pairing=pairing).values_list("pk", flat=True),
+        )
+    )
 
 
 def _people_taking_part(cohort: Cohort) -> list[Enrolment]:

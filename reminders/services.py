@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Pairing
+from notifications import keys
 from notifications.models import Preferences
 from notifications.services import OwedNotice, notify_many
+from outbox.services import messages_cancel
 from people.models import Person
 from sessions.chat import silent_pairs_alert
 
@@ -36,10 +38,6 @@ def check_in_period_key(*, due_on: datetime.date, today: datetime.date, cadence_
     stays silent is reminded once per period, and a new session (a new due_on) starts a new key."""
     n = (today - due_on).days // cadence_days
     return f"{due_on.isoformat()}/{n}"
-
-
-def check_in_target(*, pairing_id: int, person_id: int) -> str:
-    return f"pairing:{pairing_id}/person:{person_id}"
 
 
 def _reachable(person: Person, today: datetime.date) -> bool:
@@ -112,9 +110,7 @@ def pulse_emails_cancel_unowed() -> int:
         .annotate(pairing_id=pairing_id)
         .exclude(pairing_id__in=Pairing.objects.filter(REMINDED).values("pk"))
     )
-    return Message.objects.filter(pk__in=unowed.values("pk"), status=Message.Status.PENDING).update(
-        status=Message.Status.CANCELLED
-    )
+    return messages_cancel(unowed)
 
 
 def _pulse_notice(pairing: Pairing, *, person: Person, period: int):
@@ -337,7 +333,7 @@ def _check_in_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
                 kind=Reminder.Kind.CHECK_IN,
                 notice_kind="check_in_due",
                 person=person,
-                target=check_in_target(pairing_id=pairing.pk, person_id=person.pk),
+                target=keys.check_in_target(pairing_id=pairing.pk, person_id=person.pk),
                 period_key=period_key,
                 now=now,
                 context=context,
@@ -370,7 +366,7 @@ def _escalation_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
             kind=Reminder.Kind.CHECK_IN_OVERDUE,
             notice_kind="check_in_overdue",
             person=admin,
-            target=check_in_target(pairing_id=pairing.pk, person_id=admin.pk),
+            target=keys.check_in_target(pairing_id=pairing.pk, person_id=admin.pk),
             period_key=period_key,
             now=now,
             context=context,
@@ -434,7 +430,7 @@ def _action_item_owed(item, *, now, today, admins) -> list[Owed]:
             kind=Reminder.Kind.ACTION_ITEM_DUE,
             notice_kind="action_item_due",
             person=item.owner,
-            target=f"action_item:{item.pk}/person:{item.owner_id}",
+            target=keys.action_item_target(item_id=item.pk, person_id=item.owner_id),
             period_key=f"{item.due_on.isoformat()}/{period}",
             now=now,
             context=context,
@@ -464,7 +460,7 @@ def _goal_owed(goal, *, now, today, admins) -> list[Owed]:
                 kind=Reminder.Kind.GOAL_DUE,
                 notice_kind="goal_due",
                 person=person,
-                target=f"goal:{goal.pk}/person:{person.pk}",
+                target=keys.goal_target(goal_id=goal.pk, person_id=person.pk),
                 period_key=f"{goal.due_on.isoformat()}/{period}",
                 now=now,
                 context=context,
@@ -482,6 +478,4 @@ def reminders_cancel_unowed() -> int:
     from outbox.models import Message
 
     unowed = reminder_messages_no_longer_owed().values("message_id")
-    return Message.objects.filter(pk__in=unowed, status=Message.Status.PENDING).update(
-        status=Message.Status.CANCELLED
-    )
+    return messages_cancel(Message.objects.filter(pk__in=unowed))

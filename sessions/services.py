@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Pairing
+from notifications import keys
+from notifications.services import notices_withdraw
 from people.models import Person
 
 from .access import require_active
@@ -301,6 +303,8 @@ def action_item_complete(*, item: ActionItem, by: Person) -> ActionItem:
         item.done_at = timezone.now()
         item.full_clean()
         item.save(update_fields=["done_at"])
+        # A "due soon" email held for the owner's morning would arrive after the item was done.
+        notices_withdraw(key_prefixes=keys.about_action_item(item.pk))
     return item
 
 
