@@ -8,4 +8,8 @@ class MatchingConfig(AppConfig):
 
     def ready(self):
         # Adds matching's checks to the cohort lifecycle, which programmes (below matching) cannot import.
-        from . import lifecycle  # noqa: F401
+        # Says who a published run's broadcast tells (notifications sits below matching).
+        from . import (
+            emails,  # noqa: F401
+            lifecycle,  # noqa: F401
+        )
