@@ -29,6 +29,7 @@ from faker import Faker
 
 from closeout.models import Reflection, SurveyResponse
 from demo import kpis
+from demo.notifications import seed_notifications
 from matching import scoring
 from matching.models import MatchRun, Pairing
 from people.models import WORK_STYLE_TRAITS, Communication, Feedback, Pace, Person, Structure, Tag, Team
@@ -450,6 +451,7 @@ class _Builder:
         counts.update(self._write_closeout(closed_pairs))
         counts.update(self._write_upcoming_cohort())
         counts.update(self._write_kpis(closed_pairs + active_pairs))
+        counts.update(seed_notifications(programme=self.programme, cohort=self.active, users=self.users))
         return {
             "people": len(self.members),
             "left": sum(1 for m in self.members if m.person.leave_date),
