@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from mentorship import chunks
 from people.models import Person
 
 from .kinds import kind_named
@@ -145,13 +146,5 @@ def broadcasts_sweep(*, now: datetime.datetime | None = None) -> list[int]:
 
 
 def keyset_chunks(queryset, *, size: int | None = None) -> Iterator[list]:
-    """The rows of `queryset` (ordered by pk here) a chunk at a time, each chunk one plain query
-    starting after the last pk seen: nothing is held open between chunks."""
-    size = size or CHUNK
-    last = 0
-    while True:
-        rows = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
-        if not rows:
-            return
-        yield rows
-        last = rows[-1].pk
+    """mentorship.chunks.keyset_chunks, CHUNK rows at a time unless told."""
+    return chunks.keyset_chunks(queryset, size=size or CHUNK)

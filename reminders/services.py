@@ -3,7 +3,7 @@ email into the outbox in the same transaction (the outbox sends it once, after c
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Pairing
+from mentorship.chunks import keyset_chunks
 from notifications import keys
 from notifications.models import Notification, Preferences
 from notifications.services import OwedNotice, notify_many
@@ -142,7 +143,7 @@ def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
     constraint turns a second insert of the same reminder into a no-op, a reminder is told only by
     the scan that inserted it, and the notification and outbox keys (`reminder:<kind>:<target>:
     <period>`) hold the same line. Memory stays flat however many pairs there are: each source is
-    read by one query, in chunks of CHUNK rows, and each chunk commits on its own.
+    read a chunk of CHUNK rows at a time (by keyset), and each chunk commits on its own.
     """
     from . import digests
 
@@ -206,21 +207,11 @@ def owed_reminder(
     )
 
 
-def _chunks(rows: Iterable, size: int) -> Iterator[list]:
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _owed_in_chunks(*, now: datetime.datetime, today: datetime.date) -> Iterator[list[Owed]]:
-    """What each source owes, a chunk at a time. `.iterator()` reads each source with one query (a
-    server-side cursor on PostgreSQL): memory holds one chunk whatever the number of pairs, and
-    queries grow only by a fixed number per CHUNK rows that are due, never per pair."""
+    """What each source owes, a chunk at a time. Each source is read by keyset (mentorship.chunks:
+    one plain query per CHUNK rows that are due, nothing held open across the chunks' commits):
+    memory holds one chunk whatever the number of pairs, and queries grow only by a fixed number
+    per CHUNK rows that are due, never per pair."""
     sources = (
         (pairings_due_check_in(today=today), _check_in_owed),
         (scheduled_sessions_upcoming(now=now, within=UPCOMING_WITHIN), _upcoming_owed),
@@ -228,7 +219,7 @@ def _owed_in_chunks(*, now: datetime.datetime, today: datetime.date) -> Iterator
         (goals_due(soon_until=today + datetime.timedelta(days=DUE_SOON_DAYS)), _goal_owed),
     )
     for rows, owed_for in sources:
-        for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
+        for chunk in keyset_chunks(rows, size=CHUNK):
             owed = []
             for row in chunk:
                 owed += owed_for(row, now=now, today=today)
@@ -375,7 +366,7 @@ def escalations_record_and_tell(*, now: datetime.datetime, today: datetime.date)
     listed: dict[int, list[dict]] = {admin.pk: [] for admin in admins}
     counted: Counter = Counter()
     with transaction.atomic():
-        for chunk in _chunks(pairings_overdue_for_escalation(today=today).iterator(chunk_size=CHUNK), CHUNK):
+        for chunk in keyset_chunks(pairings_overdue_for_escalation(today=today), size=CHUNK):
             owed = [
                 _escalation(pairing, admin, now=now, today=today) for pairing in chunk for admin in admins
             ]
