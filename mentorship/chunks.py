@@ -20,3 +20,5 @@ def keyset_chunks(queryset, *, size: int) -> Iterator[list]:
         if len(rows) < size:
             return
         last = rows[-1].pk
+        # Let go of this chunk before the next is read: memory holds one chunk, not two.
+        del rows
