@@ -58,9 +58,9 @@ def pairing_ended_tell(*, pairing: Pairing, by: Person | None) -> None:
 
 def pairing_reminders_withdraw(*, pairing: Pairing) -> int:
     """Cancel the reminder emails still waiting for the pairing's members (check-ins, pulses, its
-    action items and goals): it has ended, so they are owed no more. The scan would cancel them
-    too, but only at its next run, and a held email may go out first."""
-    from sessions.models import ActionItem, Goal
+    action items, goals and planned sessions): it has ended, so they are owed no more. The scan
+    would cancel them too, but only at its next run, and a held email may go out first."""
+    from sessions.models import ActionItem, Goal, ScheduledSession
 
     return notices_withdraw(
         key_prefixes=keys.about_pairing(
@@ -69,6 +69,9 @@ def pairing_reminders_withdraw(*, pairing: Pairing) -> int:
                 "pk", flat=True
             ),
             goal_ids=Goal.objects.filter(pairing=pairing).values_list("pk", flat=True),
+            scheduled_ids=ScheduledSession.objects.filter(
+                pairing=pairing, cancelled_at__isnull=True
+            ).values_list("pk", flat=True),
         )
     )
 

@@ -473,7 +473,7 @@ def _upcoming_owed(scheduled, *, now, today) -> list[Owed]:
                 kind=Reminder.Kind.SESSION_UPCOMING,
                 notice_kind="session_upcoming",
                 person=person,
-                target=f"scheduled:{scheduled.pk}/person:{person.pk}",
+                target=keys.scheduled_session_target(scheduled_id=scheduled.pk, person_id=person.pk),
                 period_key=scheduled.starts_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M"),
                 now=now,
                 context=context,

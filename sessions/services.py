@@ -144,6 +144,9 @@ def session_reschedule(
     scheduled.full_clean()
     scheduled.save()
     _owe_invites(scheduled, by=by)
+    # A "session tomorrow at 10:00" email still waiting would be untrue now; a moved session's new
+    # time is reminded by the next scan.
+    notices_withdraw(key_prefixes=keys.about_scheduled_session(scheduled.pk))
     return scheduled
 
 
@@ -156,6 +159,9 @@ def session_cancel(*, scheduled: ScheduledSession, by: Person) -> ScheduledSessi
     scheduled.full_clean()
     scheduled.save()
     _owe_invites(scheduled, by=by)
+    # A "session tomorrow at 10:00" email still waiting would be untrue now; a moved session's new
+    # time is reminded by the next scan.
+    notices_withdraw(key_prefixes=keys.about_scheduled_session(scheduled.pk))
     return scheduled
 
 

@@ -13,8 +13,8 @@ from outbox.models import Message
 from outbox.services import outbox_sweep
 from reminders.services import reminders_scan_due
 from sessions.goals import goal_status_set
-from sessions.models import ActionItem, Goal
-from sessions.services import action_item_complete
+from sessions.models import ActionItem, Goal, ScheduledSession
+from sessions.services import action_item_complete, session_cancel, session_reschedule
 from tests.factories import GoalFactory, SessionFactory
 
 DAY = datetime.timedelta(days=1)
@@ -128,3 +128,30 @@ def test_pairing_ended_early_before_the_morning_sends_its_members_nothing(
     assert sorted((m.to[0], m.subject.split(":")[0]) for m in mail.outbox if "ended" not in m.subject) == [
         ("mentee2@example.com", "Due today")
     ]
+
+
+@pytest.mark.parametrize("change", ["cancel", "move"])
+def test_session_cancelled_or_moved_before_the_morning_drops_its_held_reminder(
+    evening, change, time_machine, django_capture_on_commit_callbacks
+):
+    world = evening
+    starts = NEXT_MORNING + datetime.timedelta(hours=5)  # 14:00 tomorrow: within 24 hours
+    scheduled = ScheduledSession.objects.create(pairing=world.pair, starts_at=starts, created_by=world.mentor)
+    held_scan(django_capture_on_commit_callbacks)
+    assert Message.objects.filter(kind="session_upcoming", status="pending").count() == 2
+
+    with django_capture_on_commit_callbacks(execute=False):
+        if change == "cancel":
+            session_cancel(scheduled=scheduled, by=world.mentor)
+        else:
+            session_reschedule(
+                scheduled=scheduled,
+                by=world.mentor,
+                starts_at=starts + 3 * DAY,
+                duration_minutes=scheduled.duration_minutes,
+                format=scheduled.format,
+            )
+
+    assert set(Message.objects.filter(kind="session_upcoming").values_list("status", flat=True)) == {
+        "cancelled"
+    }
