@@ -9,5 +9,9 @@ class CloseoutConfig(AppConfig):
     verbose_name = _("Close-out")
 
     def ready(self):
+        from matching import stamps
+
         # Tells people of close-out's cohort moves, which programmes (below close-out) cannot import.
-        from . import notices  # noqa: F401
+        from . import models, notices  # noqa: F401
+
+        stamps.connect([models.Thanks])

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentorship.forms import BoundedForm, BoundedModelForm
 
-from .models import Reflection, SurveyResponse
+from .models import Reflection, SurveyResponse, Thanks
 from .reasons import EndReason, end_reason_text
 
 
@@ -104,3 +104,16 @@ class SurveyForm(BoundedModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's <form> has its own token
         self.helper.layout = Layout(InlineRadios("satisfaction"), InlineRadios("recommend"), "comment")
+
+
+class ThanksForm(BoundedModelForm):
+    class Meta:
+        model = Thanks
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "body": _(
+                "A few sentences in your own words: what they did that helped. Only your mentor reads "
+                "them; their manager sees only that they were thanked."
+            )
+        }

@@ -1,9 +1,12 @@
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Pairing
+from matching.stamps import PairingContent
 from people.models import Person
 from programmes.models import Cohort, Enrolment
 
@@ -54,3 +57,31 @@ class SurveyResponse(models.Model):
 
     def __str__(self):
         return f"{self.person} on {self.cohort}"
+
+
+# A thank-you is a few sentences, not a letter.
+THANKS_BODY_MAX = 1000
+
+
+class Thanks(PairingContent):
+    """The mentee's thanks to their mentor at close, in their own words: one per pairing, editable
+    until the cohort closes. The words are addressed to the mentor, so only the two of them read
+    them; a manager sees how many thanks their teams' mentors received, never what they say."""
+
+    pairing = models.OneToOneField(Pairing, on_delete=models.CASCADE, related_name="thanks")
+    body = models.TextField(_("your thanks"), max_length=THANKS_BODY_MAX)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thanks")
+        verbose_name_plural = _("thanks")
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), THANKS_BODY_MAX) & ~Q(body=""),
+                name="thanks_body_1_to_1000_characters",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Thanks on {self.pairing_id}"

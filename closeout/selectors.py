@@ -6,17 +6,19 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from matching import selectors as matching_selectors
 from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair
 from mentorship.figures import round_average
+from mentorship.todo import TodoItem
 from people.roles import person_of
 from programmes.models import Cohort, Enrolment
 from sessions.selectors import pairings_for
 
-from .models import Reflection, SurveyResponse
+from .models import Reflection, SurveyResponse, Thanks
 from .reasons import EndReason
 
 # Figures from fewer people than this are withheld, so no one's answer can be singled out.
@@ -134,6 +136,10 @@ def reflections_of(pairing: Pairing, person) -> tuple[Reflection | None, Reflect
         else:
             theirs = reflection
     return mine, (theirs if mine else None)
+
+
+def thanks_of(pairing: Pairing) -> Thanks | None:
+    return Thanks.objects.filter(pairing=pairing).first()
 
 
 def survey_enrolment_for(user, cohort_pk: int) -> Enrolment:
@@ -324,3 +330,40 @@ def survey_refusal(cohort: Cohort) -> str | None:
             "state": cohort.get_state_display().lower()
         }
     return None
+
+
+def thanks_refusal(pairing: Pairing) -> str | None:
+    """Thanks open when reflections do (the pairing ended, or its cohort is concluding) and stay
+    editable until the cohort closes."""
+    if pairing.cohort.is_read_only:
+        return _("This cohort is closed; thanks can no longer be written or changed.")
+    if not pairing.accepts_reflection:
+        return _("You can thank your mentor when your mentorship ends or the cohort is concluding.")
+    return None
+
+
+def todo_for(person, *, today) -> list[TodoItem]:
+    """The home page's steps of close-out for `person`: as a mentee, thanking each mentor whose
+    pairing is at its close (ended, or its cohort concluding, and not closed) and not yet thanked.
+    One query."""
+    closing = (
+        Pairing.objects.filter(mentee__person=person, thanks__isnull=True)
+        .filter(
+            Q(status=Pairing.Status.ENDED)
+            | Q(status=Pairing.Status.ACTIVE, cohort__state=Cohort.State.CONCLUDING)
+        )
+        .exclude(cohort__state=Cohort.State.CLOSED)
+        .select_related("mentor__person", "cohort")
+        .order_by("cohort__ends_on", "pk")
+    )
+    return [
+        TodoItem(
+            kind="thanks",
+            title=_("Thank %(name)s for their mentoring") % {"name": pairing.mentor.person.full_name},
+            url=reverse("closeout:thanks", args=[pairing.pk]),
+            due=pairing.cohort.ends_on,
+            pairing_id=pairing.pk,
+            detail=_("A few words, for them only."),
+        )
+        for pairing in closing
+    ]

@@ -1,4 +1,5 @@
-"""Writes for close-out: ending a pairing early, re-matching the mentee, reflections, the survey.
+"""Writes for close-out: ending a pairing early, re-matching the mentee, reflections, the survey,
+the mentee's thanks.
 
 Every write refuses on a closed cohort: once closed, a cohort's history is read-only. The refusals
 are the ones the pages show (closeout.selectors.*_refusal), asked again here under locks.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +22,7 @@ from programmes.models import Cohort, Enrolment
 from programmes.notices import actor_of
 
 from . import notices, selectors
-from .models import Reflection, SurveyResponse
+from .models import Reflection, SurveyResponse, Thanks
 
 
 def _refuse(refusal: str | None) -> None:
@@ -134,3 +136,44 @@ def survey_answer(
     except IntegrityError as exc:
         raise ValidationError(_("Your answer was just saved from elsewhere; reload to edit it.")) from exc
     return response
+
+
+@transaction.atomic
+def thanks_save(*, pairing: Pairing, person: Person, body: str) -> Thanks:
+    """Write or rewrite the mentee's thanks to their mentor (one per pairing). The mentor is told
+    the first time; an edit is not news (the contribution page shows the words as they are)."""
+    # The pairing's row serialises two first saves, so the mentor is told once and one row is kept.
+    pairing = (
+        Pairing.objects.select_for_update(of=("self",))
+        .select_related("cohort__programme", "mentor__person", "mentee__person")
+        .get(pk=pairing.pk)
+    )
+    if pairing.mentee.person_id != person.pk:
+        raise ValidationError(_("Only the mentee of a pairing can thank its mentor."))
+    _refuse(selectors.thanks_refusal(pairing))
+    thanks = Thanks.objects.filter(pairing=pairing).first()
+    first = thanks is None
+    thanks = thanks or Thanks(pairing=pairing)
+    thanks.body = body.strip()
+    thanks.updated_at = timezone.now()
+    thanks.full_clean()
+    thanks.save()
+    if first:
+        _thanks_tell(pairing=pairing)
+    return thanks
+
+
+def _thanks_tell(*, pairing: Pairing) -> None:
+    from notifications.services import notify
+
+    mentor, mentee = pairing.members()
+    notify(
+        kind="thanks_received",
+        person=mentor,
+        key=f"thanks:{pairing.pk}",
+        context={"cohort": pairing.cohort, "programme": pairing.cohort.programme, "pairing": pairing},
+        url=reverse("closeout:contribution"),
+        actor=mentee,
+        programme_id=pairing.cohort.programme_id,
+        cohort_id=pairing.cohort_id,
+    )

@@ -10,4 +10,8 @@ urlpatterns = [
     path("pairings/<int:pairing_pk>/reflection/", views.reflection, name="reflection"),
     path("cohorts/<int:cohort_pk>/survey/", views.survey, name="survey"),
     path("cohorts/<int:cohort_pk>/summary/", views.cohort_summary, name="cohort-summary"),
+    path("pairings/<int:pairing_pk>/thanks/", views.thanks, name="thanks"),
+    path("contribution/", views.mentor_contribution, name="contribution"),
+    path("contribution/print/", views.mentor_contribution_print, name="contribution-print"),
+    path("contribution.csv", views.mentor_contribution_csv, name="contribution-csv"),
 ]

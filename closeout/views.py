@@ -1,15 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from people.roles import person_of
 from submissions.once import submitted_once
 
-from . import selectors, services
-from .forms import EndPairingForm, ReflectionForm, RematchForm, SurveyForm
+from . import contribution, selectors, services
+from .forms import EndPairingForm, ReflectionForm, RematchForm, SurveyForm, ThanksForm
 
 manage_required = permission_required("programmes.manage", raise_exception=True)
 
@@ -125,6 +127,7 @@ def reflection(request, pairing_pk):
             "partner": partner,
             "mine": mine,
             "theirs": theirs,
+            "i_am_mentee": pairing.mentee.person_id == me.pk,
             "form": form,
             "refusal": refusal,
             "back_url": pairing.get_absolute_url(),
@@ -179,3 +182,92 @@ def cohort_summary(request, cohort_pk):
             "back_label": str(cohort),
         },
     )
+
+
+@submitted_once
+def thanks(request, pairing_pk):
+    """The mentee writes (and edits, until the cohort closes) their thanks; the mentor reads them."""
+    pairing = selectors.reflection_pairing_for(request.user, pairing_pk)
+    me = person_of(request.user)
+    i_am_mentee = pairing.mentee.person_id == me.pk
+    given = selectors.thanks_of(pairing)
+    refusal = selectors.thanks_refusal(pairing) if i_am_mentee else None
+    form = ThanksForm(request.POST or None, instance=given) if i_am_mentee else None
+    # A refused POST (or the mentor's) changes nothing; the page shows the refusal instead.
+    if request.method == "POST" and form is not None and not refusal and form.is_valid():
+        try:
+            services.thanks_save(pairing=pairing, person=me, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your thanks are saved and %(name)s has been told. You can edit them until the "
+                    "cohort closes."
+                )
+                % {"name": pairing.mentor.person.first_name},
+            )
+            return redirect("closeout:thanks", pairing_pk=pairing.pk)
+    partner = pairing.partner_of(me)
+    return render(
+        request,
+        "closeout/thanks.html",
+        {
+            "title": _("Thank %(name)s") % {"name": partner.full_name}
+            if i_am_mentee
+            else _("Thanks from %(name)s") % {"name": partner.full_name},
+            "pairing": pairing,
+            "partner": partner,
+            "i_am_mentee": i_am_mentee,
+            "given": given,
+            "form": form,
+            "refusal": refusal,
+            "back_url": pairing.get_absolute_url(),
+            "back_label": _("Back to the workspace"),
+        },
+    )
+
+
+def _contribution(request):
+    me = person_of(request.user)
+    if me is None:
+        return None
+    return contribution.contribution_of(me)
+
+
+def mentor_contribution(request):
+    """A mentor's summary across their pairings, with the thanks addressed to them."""
+    return render(
+        request,
+        "closeout/contribution.html",
+        {
+            "title": _("My contribution as a mentor"),
+            "contribution": _contribution(request),
+            "back_url": reverse("home"),
+            "back_label": _("Home"),
+        },
+    )
+
+
+def mentor_contribution_print(request):
+    return render(
+        request,
+        "closeout/contribution_print.html",
+        {
+            "title": _("My contribution as a mentor"),
+            "contribution": _contribution(request),
+            "today": timezone.localdate(),
+            "back_url": reverse("closeout:contribution"),
+            "back_label": _("My contribution"),
+        },
+    )
+
+
+def mentor_contribution_csv(request):
+    summary = _contribution(request)
+    if summary is None or summary.is_empty:
+        return redirect("closeout:contribution")
+    response = HttpResponse(contribution.contribution_csv(summary), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mentoring-contribution.csv"'
+    return response

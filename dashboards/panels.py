@@ -15,7 +15,7 @@ from .charts import Series, bar_chart, line_chart, nice_top
 from .privacy import MIN_GROUP, Answered, Rate
 from .selectors import CURVE_DAYS, GOAL_COLUMNS, HORIZONS, ROLES, SINCE_BUCKETS, Outcomes
 
-PANELS = ("retention", "satisfaction", "engagement", "goals")
+PANELS = ("retention", "satisfaction", "engagement", "goals", "recognition")
 
 
 def too_few() -> str:
@@ -238,10 +238,43 @@ def goals_panel(data: Outcomes) -> Panel:
     )
 
 
+def recognition_panel(data: Outcomes) -> Panel:
+    rec = data.recognition
+
+    def shown(value) -> str:
+        return str(value) if rec.shown else too_few()
+
+    summary = Table(
+        caption=_("Thanks mentees wrote their mentors, and the mentors' sessions"),
+        headers=[_("Measure"), _("Value")],
+        rows=[
+            [_("Mentors"), str(rec.mentors)],
+            [_("Thanks received by mentors"), shown(rec.thanks)],
+            [_("Mentors thanked"), shown(rec.mentors_thanked)],
+            [_("Sessions logged by their pairs"), shown(rec.sessions)],
+            [_("Hours of sessions"), shown(f"{rec.hours:.1f}")],
+        ],
+    )
+    return Panel(
+        "recognition",
+        _("Recognition"),
+        None,
+        None,
+        [summary],
+        [
+            _(
+                "At the end of a mentorship the mentee can thank their mentor in words; only the "
+                "mentor reads them. This counts them, for mentors in scope."
+            )
+        ],
+    )
+
+
 def panels(data: Outcomes) -> dict[str, Panel]:
     return {
         "retention": retention_panel(data),
         "satisfaction": satisfaction_panel(data),
         "engagement": engagement_panel(data),
         "goals": goals_panel(data),
+        "recognition": recognition_panel(data),
     }

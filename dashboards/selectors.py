@@ -42,7 +42,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from closeout.models import SurveyResponse
+from closeout.models import SurveyResponse, Thanks
 from matching.models import Pairing
 from people.models import Person
 from programmes.models import Enrolment, Programme
@@ -632,6 +632,57 @@ def _target_programme(scope: Scope) -> Programme | None:
     return only[0] if len(only) == 1 else None
 
 
+# --- recognition -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """Thanks mentees wrote their mentors, and the mentors' sessions, for the mentors in scope.
+    Counts only: the words are the mentor's alone. Every figure is withheld while fewer than
+    MIN_GROUP mentors are behind it (`shown`)."""
+
+    mentors: int
+    thanks: int
+    mentors_thanked: int
+    sessions: int
+    minutes: int
+
+    @property
+    def shown(self) -> bool:
+        return self.mentors >= MIN_GROUP
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+def recognition(scope: Scope) -> Recognition:
+    """The mentors in scope (their team, for a manager; the pairings' cohorts, by the filters) and
+    the thanks and sessions of their published pairings, dated in the date range. Three aggregates."""
+    pairings = Pairing.objects.filter(
+        _in_cohorts(scope, "cohort"), _in_teams(scope, "mentor__person__team")
+    ).exclude(status=Pairing.Status.PROPOSED)
+    mentors = pairings.aggregate(n=Count("mentor__person", distinct=True))["n"]
+    thanks = Thanks.objects.filter(_in_dates(scope, "created_at__date"), pairing__in=pairings).aggregate(
+        n=Count("pk"), mentors=Count("pairing__mentor__person", distinct=True)
+    )
+    # Sessions are logged only in published pairings, so they are filtered by the pairing's cohort
+    # and mentor's team alone: for the whole organisation that is one scan of the sessions, not a
+    # join to every pairing (170 ms against 60 at 200,000 sessions).
+    held = MentoringSession.objects.filter(
+        _in_cohorts(scope, "pairing__cohort"),
+        _in_teams(scope, "pairing__mentor__person__team"),
+        _in_dates(scope, "held_on"),
+    ).aggregate(n=Count("pk"), minutes=Coalesce(Sum("duration_minutes"), 0))
+    return Recognition(
+        mentors=mentors,
+        thanks=thanks["n"],
+        mentors_thanked=thanks["mentors"],
+        sessions=held["n"],
+        minutes=held["minutes"],
+    )
+
+
 # --- the page ----------------------------------------------------------------------------------
 
 
@@ -643,6 +694,7 @@ class Outcomes:
     satisfaction: Satisfaction
     engagement: Engagement
     goals: list[GoalArea]
+    recognition: Recognition
 
 
 def outcomes(scope: Scope, *, today: datetime.date | None = None) -> Outcomes:
@@ -658,6 +710,7 @@ def outcomes(scope: Scope, *, today: datetime.date | None = None) -> Outcomes:
         satisfaction=satisfaction(scope, publisher, today=today, programme=programme),
         engagement=engaged,
         goals=goals(scope, today=today),
+        recognition=recognition(scope),
     )
     publisher.publish()
     return result

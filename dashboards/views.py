@@ -20,6 +20,9 @@ from .kpi_panels import panels_for as kpi_panels_for
 from .panels import PANELS, panels
 from .privacy import BANDS, MIN_GROUP
 
+# Panels the printable report leaves out (the dashboard and the report's CSV keep them).
+NOT_IN_REPORT = ("recognition",)
+
 
 def cache_seconds() -> int:
     """How long the dashboard's figures are kept (the page says so); 0 works them out every time."""
@@ -38,6 +41,9 @@ def _rendered_panels(scope, *, printable: bool) -> dict:
 
     def render_now() -> dict:
         data, laid_out = _figures(scope)
+        if printable:
+            # The report is one A4 page of outcomes; recognition is on the page and in the CSV.
+            laid_out = {slug: panel for slug, panel in laid_out.items() if slug not in NOT_IN_REPORT}
         context = {"panels": laid_out, "scope": scope, "query": scope.query(), "printable": printable}
         html = render_to_string("dashboards/_panels.html", context)
         return {"html": mark_safe(html), "active_pairings": data.active_pairings}  # noqa: S308 (rendered by templates, escaped there)

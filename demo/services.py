@@ -28,8 +28,12 @@ from django.utils import timezone
 from faker import Faker
 
 from closeout.models import Reflection, SurveyResponse
-from demo import kpis
+from demo import home as demo_home
+from demo import kpis, recognition
+from demo import library as demo_library
+from demo.agreements import write_agreements
 from demo.notifications import seed_notifications
+from demo.training import write_training
 from matching import scoring
 from matching.models import MatchRun, Pairing
 from people.models import WORK_STYLE_TRAITS, Communication, Feedback, Pace, Person, Structure, Tag, Team
@@ -341,6 +345,9 @@ def seed_demo(*, people: int = 60, seed: int = 7, today: datetime.date | None = 
                 f"{EMPLOYEE_ID_PREFIX} employee id is taken): start from an empty database."
             )
         summary = _Builder(people=people, seed=seed, today=today, users=users).build()
+        summary.update(demo_library.seed(programme_name=PROGRAMME_NAME, today=today))
+        summary.update(recognition.seed_recognition(programme_name=PROGRAMME_NAME, users=users))
+        summary.update(demo_home.make_homes_meaningful(today=today))
     return {"created": True, **summary, "logins": dict(LOGINS)}
 
 
@@ -451,6 +458,13 @@ class _Builder:
         counts.update(self._write_closeout(closed_pairs))
         counts.update(self._write_upcoming_cohort())
         counts.update(self._write_kpis(closed_pairs + active_pairs))
+        counts.update(
+            write_agreements(
+                [(p.pairing, p.mentor.member.login, p.mentee.member.login) for p in active_pairs],
+                today=self.today,
+            )
+        )
+        counts.update(write_training(programme=self.programme, active=self.active))
         counts.update(seed_notifications(programme=self.programme, cohort=self.active, users=self.users))
         return {
             "people": len(self.members),

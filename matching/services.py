@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from people.models import WORK_STYLE_TRAITS
+from people.models import WORK_STYLE_TRAITS, Person
 from programmes.models import Cohort, Enrolment
+from training import selectors as training_selectors
+from training.models import TrainingModule
 
 from . import emails, scoring, selectors, solver
 from .models import MatchRun, MentorRequest, Pairing, PairRule
@@ -95,6 +97,52 @@ def _quality(scores: np.ndarray, allowed: np.ndarray, pairs: list[tuple[int, int
     }
 
 
+def _untrained(cohort: Cohort, enrolments: list[Enrolment]) -> dict[int, dict]:
+    """The people among `enrolments` who have not finished a training module required before
+    matching (training's one rule): person id -> {"name", "role"}. A match run leaves them out."""
+    missing = training_selectors.missing_required(
+        {e.person_id: e.role for e in enrolments},
+        cohort.programme_id,
+        TrainingModule.Requirement.BEFORE_MATCHING,
+    )
+    if not missing:
+        return {}
+    names = dict(Person.objects.filter(pk__in=list(missing)).values_list("pk", "full_name"))
+    by_person = {e.person_id: e for e in enrolments}
+    return {
+        pk: {
+            "name": names.get(pk, ""),
+            "role": by_person[pk].role,
+            "enrolment_id": by_person[pk].pk,
+            "modules": [module.title for module in modules],
+        }
+        for pk, modules in missing.items()
+    }
+
+
+# The names a run keeps of the people it left out for training (the run page links to the full list).
+LEFT_OUT_NAMES = 20
+
+
+def _left_out(untrained: dict[int, dict]) -> dict:
+    """What the run page shows of the people left out: how many, and the first names, by name."""
+    if not untrained:
+        return {}
+    people = sorted(untrained.values(), key=lambda p: (p["role"], p["name"]))
+    return {
+        "left_out_training": len(people),
+        "left_out_people": [{"name": p["name"], "role": p["role"]} for p in people[:LEFT_OUT_NAMES]],
+    }
+
+
+def _training_refusal(untrained: dict[int, dict]) -> str:
+    return ngettext(
+        "%(n)d person has not finished the training required before matching, so nobody can be matched yet.",
+        "%(n)d people have not finished the training required before matching, so nobody can be matched yet.",
+        len(untrained),
+    ) % {"n": len(untrained)}
+
+
 @transaction.atomic
 def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> MatchRun:
     """Score every unmatched mentee against every mentor of the cohort and save the best assignment
@@ -120,11 +168,20 @@ def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> Matc
         )
     )
     already_active = {mentee_id for mentee_id, _m in active}
-    mentees = [e for e in enrolments if e.role == Enrolment.Role.MENTEE and e.pk not in already_active]
-    mentors = [e for e in enrolments if e.role == Enrolment.Role.MENTOR]
+    untrained = _untrained(cohort, [e for e in enrolments if e.pk not in already_active])
+    mentees = [
+        e
+        for e in enrolments
+        if e.role == Enrolment.Role.MENTEE and e.pk not in already_active and e.person_id not in untrained
+    ]
+    mentors = [e for e in enrolments if e.role == Enrolment.Role.MENTOR and e.person_id not in untrained]
     if not mentees:
+        if untrained:
+            raise ValidationError(_training_refusal(untrained))
         raise ValidationError(_("There are no unmatched mentees in this cohort yet."))
     if not mentors:
+        if untrained:
+            raise ValidationError(_training_refusal(untrained))
         raise ValidationError(_("Enrol at least one mentor before running matching."))
 
     used: dict[int, int] = defaultdict(int)
@@ -173,6 +230,18 @@ def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> Matc
             {"enrolment_id": mentee.pk, "name": scored.mentee_candidates[i].name, "reason": reason}
         )
 
+    # Mentees left out for training are unmatched with that reason (publishing needs every mentee
+    # accounted for).
+    unmatched += [
+        {
+            "enrolment_id": p["enrolment_id"],
+            "name": p["name"],
+            "reason": _("Has not finished the training required before matching: %(modules)s")
+            % {"modules": ", ".join(p["modules"])},
+        }
+        for p in sorted(untrained.values(), key=lambda p: p["name"])
+        if p["role"] == Enrolment.Role.MENTEE
+    ]
     proposals = MatchRun.objects.filter(cohort=cohort, status=MatchRun.Status.PROPOSED)
     if run is not None:
         proposals = proposals.exclude(pk=run.pk)
@@ -182,7 +251,7 @@ def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> Matc
         "status": MatchRun.Status.PROPOSED,
         "unmatched": unmatched,
         "fair": cohort.fair_matching,
-        "quality": _quality(scores, allowed, pairs, len(mentees)),
+        "quality": {**_quality(scores, allowed, pairs, len(mentees)), **_left_out(untrained)},
         "finished_at": now,
     }
     if run is None:

@@ -24,6 +24,8 @@ class TodoItem:
     pairing_id: int | None = None
     # One line of context under the title ("2 of 5 modules done").
     detail: str = ""
+    # Other places the step can be taken from, as (label, url) pairs ("Add to my calendar").
+    links: tuple[tuple[str, str], ...] = ()
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.due is not None and self.due < today

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dashboards import cohort_views
+from home import views as home_views
 from programmes import urls as programme_urls
 
 from . import views
@@ -15,7 +16,7 @@ programme_patterns = [
 
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     # Pages link the icon; this answers browsers (and the Django admin) that ask the old way.
     path("favicon.ico", views.favicon),

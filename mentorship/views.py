@@ -6,10 +6,6 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 
-def home(request):
-    return render(request, "home.html", {"title": "Home"})
-
-
 @login_not_required
 @never_cache
 def healthz(request):

@@ -47,6 +47,10 @@ _KINDS = [
     Kind("closeout_begun", _("Close-out has begun"), _("mentors and mentees")),
     Kind("cohort_closed", _("A cohort has closed"), _("mentors and mentees")),
     Kind("pair_message", _("A message from your mentor or mentee"), _("mentors and mentees")),
+    Kind("agreement_signed", _("Your partner signed your mentoring agreement"), _("mentors and mentees")),
+    Kind("agreement_changed", _("Your mentoring agreement changed: sign it again"), _("mentors and mentees")),
+    Kind("resource_shared", _("Your mentor shared a resource"), _("mentees")),
+    Kind("thanks_received", _("Your mentee thanked you"), _("mentors")),
     # Reminders
     Kind("check_in_due", _("A check-in is due"), _("mentors and mentees")),
     Kind("check_in_overdue", _("A pair has not checked in for twice its cadence"), _("programme admins")),
@@ -90,6 +94,10 @@ _GROUPS = [
             "closeout_begun",
             "cohort_closed",
             "pair_message",
+            "agreement_signed",
+            "agreement_changed",
+            "resource_shared",
+            "thanks_received",
         ),
     ),
     (

@@ -37,3 +37,15 @@ def cohort_list(programme: Programme | None = None):
         mentor_count=_active_count(Enrolment.Role.MENTOR),
         mentee_count=_active_count(Enrolment.Role.MENTEE),
     )
+
+
+def enrolments_of(person) -> list[Enrolment]:
+    """The person's enrolments (any status) with their cohorts, read once per person object: every
+    step on their home page starts from one (mentorship/todo.py)."""
+    if not hasattr(person, "_enrolments_of"):
+        person._enrolments_of = list(
+            Enrolment.objects.filter(person=person)
+            .select_related("cohort")
+            .order_by("cohort__starts_on", "pk")
+        )
+    return person._enrolments_of

@@ -25,5 +25,6 @@ class MentoringSessionsConfig(AppConfig):
                 models.Milestone,
                 models.GoalComment,
                 models.FlagResolution,
+                models.PairMessage,
             ]
         )

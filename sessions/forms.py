@@ -9,7 +9,7 @@ from mentorship.forms import BoundedForm, BoundedModelForm, ModelIdsField
 from mentorship.widgets import DateInput
 from programmes.models import SUPPORT_TOPICS
 
-from .models import ActionItem, MentoringSession, ScheduledSession
+from .models import ActionItem, MentoringSession, PairMessage, ScheduledSession
 
 TICKET_FORMATS = (MentoringSession.Format.TICKET_SHADOWING, MentoringSession.Format.TICKET_REVIEW)
 TICKET_ID = re.compile(r"^#?[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -216,4 +216,20 @@ class PrivateNoteForm(BoundedForm):
         help_text=_(
             "Only you will ever see these: not the other side, not the programme admin, not managers."
         ),
+    )
+
+
+class MessageForm(BoundedForm):
+    """A message to the other member of the pair. `back`: where the sender goes once it is sent."""
+
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=PairMessage.BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write something to send.")},
+    )
+    back = forms.ChoiceField(
+        choices=[("workspace", "workspace"), ("conversation", "conversation")],
+        required=False,
+        widget=forms.HiddenInput,
     )

@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -412,3 +414,43 @@ class GoalTemplate(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# A message's longest body: a few paragraphs, not a document.
+MESSAGE_BODY_MAX = 2000
+
+
+class PairMessage(PairingContent):
+    """A message between the two members of a pairing. Its recipient is always the other member,
+    so one `read_at` is the whole read state. Only the two of them ever read it: not admins, not
+    managers (as private notes)."""
+
+    BODY_MAX = MESSAGE_BODY_MAX
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"), max_length=MESSAGE_BODY_MAX)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    read_at = models.DateTimeField(_("read by the other side"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            # The latest few of a pair, and its unread ones, read down this index.
+            models.Index(fields=["pairing", "-created_at", "-id"], name="message_pairing_latest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), MESSAGE_BODY_MAX) & ~Q(body=""),
+                name="message_body_1_to_2000_characters",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author} in {self.pairing_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def is_unread_by(self, person) -> bool:
+        """Not yet seen by `person`, its recipient (one's own messages are never unread to oneself)."""
+        return self.read_at is None and self.author_id != person.pk

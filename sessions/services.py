@@ -12,6 +12,8 @@ from matching.models import Pairing
 from notifications import keys
 from notifications.services import notices_withdraw
 from people.models import Person
+from training import selectors as training_selectors
+from training.models import TrainingModule
 
 from .access import require_active
 from .models import ActionItem, MentoringSession, ScheduledSession, SessionPrivateNote
@@ -24,6 +26,29 @@ def _members(pairing: Pairing) -> tuple[Person, Person]:
 def _require_member(pairing: Pairing, person: Person) -> None:
     if not pairing.has_member(person):
         raise ValidationError(_("Only the two people in this mentorship can do that."))
+
+
+class TrainingRequired(ValidationError):
+    """Planning or logging the pair's first session waits for the member's required training;
+    `modules` are the ones left (the page links to each)."""
+
+    def __init__(self, modules):
+        self.modules = modules
+        super().__init__(
+            _("Finish the training required before your first session: %(titles)s.")
+            % {"titles": ", ".join(f"“{m.title}”" for m in modules)}
+        )
+
+
+def _require_training(pairing: Pairing, person: Person) -> None:
+    """Training's rule for the first session: asked first (one query when the programme requires
+    nothing then), and only if something is missing, whether the pair has met yet."""
+    role = pairing.mentor.role if pairing.mentor.person_id == person.pk else pairing.mentee.role
+    missing = training_selectors.missing_required(
+        {person.pk: role}, pairing.cohort.programme_id, TrainingModule.Requirement.BEFORE_FIRST_SESSION
+    )
+    if missing and not MentoringSession.objects.filter(pairing=pairing).exists():
+        raise TrainingRequired(missing[person.pk])
 
 
 def _require_in_cohort(pairing: Pairing, starts_at: datetime.datetime) -> None:
@@ -94,6 +119,7 @@ def session_schedule(
     """Plan the next meeting and email both members a calendar invite (revision 0)."""
     require_active(pairing)
     _require_member(pairing, by)
+    _require_training(pairing, by)
     _require_in_cohort(pairing, starts_at)
     scheduled = ScheduledSession(
         pairing=pairing,
@@ -188,6 +214,7 @@ def session_log(
     scheduled session it was (which then leaves the upcoming list)."""
     require_active(pairing)
     _require_member(pairing, by)
+    _require_training(pairing, by)
     if scheduled is not None:
         if scheduled.pairing_id != pairing.pk or scheduled.cancelled_at is not None:
             raise ValidationError(_("That scheduled session is not one of this pair's upcoming sessions."))

@@ -4,12 +4,14 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from library import pages as library_pages
 from people.roles import person_of
 from submissions.once import submitted_once
 
@@ -43,6 +45,19 @@ def _workspace_context(pairing, title) -> dict:
     }
 
 
+def _guidance(pairing, me, *, suggest=False) -> dict:
+    """The library's session guide for the pair's stage (and, when logging, resources by topic)."""
+    held = pairing.sessions.aggregate(n=Count("pk"), last=Max("held_on"))
+    return library_pages.session_guidance(
+        pairing,
+        me,
+        sessions_held=held["n"],
+        last_session_on=held["last"],
+        today=timezone.localdate(),
+        suggest=suggest,
+    )
+
+
 @submitted_once
 def session_schedule(request, pk):
     """Plan the next meeting; the page lists the upcoming ones in both people's time zones, and the
@@ -52,11 +67,13 @@ def session_schedule(request, pk):
     partner = pairing.partner_of(me)
     # Only a post needs the form before the page: a blank one is rendered only when not kept.
     form = ScheduleForm(request.POST, person=me) if request.method == "POST" else None
+    training_required = ()
     if form is not None and form.is_valid():
         try:
             services.session_schedule(pairing=pairing, by=me, **form.service_fields())
         except ValidationError as exc:
             form.add_error(None, exc)
+            training_required = getattr(exc, "modules", ())
         else:
             messages.success(request, _("Session scheduled. A calendar invite is on its way to you both."))
             return redirect("mentoring_sessions:session-schedule", pk=pairing.pk)
@@ -71,6 +88,8 @@ def session_schedule(request, pk):
             "upcoming": upcoming,
             "to_confirm": pairing.sessions.filter(confirmed_at__isnull=True).exclude(logged_by=me),
             "active": pairing.is_active,
+            **_guidance(pairing, me),
+            "training_required": training_required,
         }
         # The first upcoming session leaves the list when it starts.
         return pages.Built(
@@ -78,7 +97,13 @@ def session_schedule(request, pk):
         )
 
     return pages.kept_page(
-        request, pairing=pairing, viewer=me, page="schedule", build=build, templates=(SCHEDULE_TEMPLATE,)
+        request,
+        pairing=pairing,
+        viewer=me,
+        page="schedule",
+        build=build,
+        templates=(SCHEDULE_TEMPLATE, library_pages.GUIDE_TEMPLATE),
+        versions=library_pages.versions_of(pairing),
     )
 
 
@@ -138,8 +163,10 @@ def session_create(request, pk):
     pairing = own_pairing(request, pk)
     me = person_of(request.user)
 
-    def page(form, items, upcoming=None, until=None):
+    def page(form, items, upcoming=None, until=None, training_required=()):
         context = {**_workspace_context(pairing, _("Log a session")), "form": form, "items": items}
+        context.update(_guidance(pairing, me, suggest=True))
+        context["training_required"] = training_required
         return pages.Built(SESSION_FORM_TEMPLATE, {**context, "scheduled": upcoming}, until)
 
     def blank():
@@ -156,6 +183,7 @@ def session_create(request, pk):
         return page(form, items, upcoming, later - LOG_FROM_PLANNED_WITHIN if later else None)
 
     if request.method == "POST":
+        training_required = ()
         form = SessionForm(request.POST, pairing=pairing)
         # A post without the action-item rows (none added) logs the session alone.
         items_data = request.POST if "items-TOTAL_FORMS" in request.POST else None
@@ -171,14 +199,25 @@ def session_create(request, pk):
                 services.session_log(pairing=pairing, by=me, action_items=new_items, **data)
             except ValidationError as exc:
                 form.add_error(None, exc)
+                training_required = getattr(exc, "modules", ())
             else:
                 messages.success(request, _("Session logged. Nice work."))
                 return redirect(pairing)
         return pages.kept_page(
-            request, pairing=pairing, viewer=me, page="log", build=lambda: page(form, items)
+            request,
+            pairing=pairing,
+            viewer=me,
+            page="log",
+            build=lambda: page(form, items, training_required=training_required),
         )
     return pages.kept_page(
-        request, pairing=pairing, viewer=me, page="log", build=blank, templates=(SESSION_FORM_TEMPLATE,)
+        request,
+        pairing=pairing,
+        viewer=me,
+        page="log",
+        build=blank,
+        templates=(SESSION_FORM_TEMPLATE, library_pages.GUIDE_TEMPLATE),
+        versions=library_pages.versions_of(pairing),
     )
 
 
@@ -205,6 +244,7 @@ def _session_page(request, pairing, session, *, confirm_form=None, note_form=Non
             "own_note": own_note,
             "can_write": pairing.is_active,
             "note_form": note_form or PrivateNoteForm(initial={"text": own_note.text if own_note else ""}),
+            **library_pages.session_suggestions(pairing, me, session),
         },
     )
 

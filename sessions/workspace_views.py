@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
+from agreements.selectors import agreement_part
 from kpis.selectors import FIGURES_VERSION_KEY, figures_version, trend_of
+from library.selectors import workspace_part as library_part
 from people.roles import person_of
 
-from . import export, pages, selectors
+from . import export, messaging, pages, selectors
 from .access import own_pairing
 
 
@@ -70,6 +72,9 @@ def pairing_detail(request, pk):
             "back_label": _("My mentoring"),
             "mentee_kpis": trend_of(pairing.mentee.person),
             **workspace,
+            **agreement_part(pairing, me),
+            **library_part(pairing, me),
+            **messaging.workspace_part(pairing, me),
         }
         # "Next session" moves on when that session starts.
         until = workspace["next_session"].starts_at if workspace["next_session"] else None
@@ -97,7 +102,13 @@ def pairing_detail(request, pk):
 WORKSPACE_TEMPLATE = "sessions/pairing_detail.html"
 KPI_TREND_TEMPLATE = "sessions/_kpi_trend.html"
 # Parts of the workspace drawn by the apps whose content they show.
-WORKSPACE_PARTS = ("agreements/_workspace.html", "library/_workspace.html", "sessions/_messages.html")
+WORKSPACE_PARTS = (
+    "agreements/_workspace.html",
+    "library/_workspace.html",
+    "library/_shared_item.html",
+    "sessions/_messages.html",
+    "sessions/_message.html",
+)
 
 
 def _timeline_step(value: str) -> bool:

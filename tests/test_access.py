@@ -28,6 +28,8 @@ def test_every_page_redirects_anonymous_visitors_to_login(client, world):
         url("mentoring_sessions:pairing-list"),
         url("mentoring_sessions:pairing-detail", world.pair.pk),
         url("dashboards:overview"),
+        url("library:resource-list", world.cohort.programme.pk),
+        url("training:mine"),
     ]:
         response = client.get(target)
         assert response.status_code == 302, target

@@ -206,6 +206,28 @@ def targets(world):
     )
 
 
+_LIBRARY_RESOURCE_ROUTES = (
+    "resource-edit",
+    "resource-archive",
+    "resource-restore",
+    "resource-delete",
+    "resource-share",
+)
+
+
+def _library_resource(world):
+    """One of the starter resources every programme gets, shareable with mentees."""
+    from library.models import Resource
+
+    return Resource.objects.filter(programme=world.cohort.programme, audience="both").order_by("pk").first()
+
+
+def _library_shared(world):
+    from library.services import resource_share
+
+    return resource_share(resource=_library_resource(world), pairing=world.pair, by=world.mentor)[0]
+
+
 # (route name or namespace, argument) -> the value from the world `w` and the targets `t`.
 KWARGS = {
     ("mentoring_sessions", "pk"): lambda w, t: w.pair.pk,
@@ -230,6 +252,9 @@ KWARGS = {
     ("closeout", "enrolment_pk"): lambda w, t: w.pair.mentee.pk,
     ("closeout", "cohort_pk"): lambda w, t: t.concluding.pk,
     ("closeout:reflection", "pairing_pk"): lambda w, t: t.concluding_pair.pk,
+    ("agreements", "pairing_pk"): lambda w, t: w.pair.pk,
+    ("agreements", "programme_pk"): lambda w, t: t.programme.pk,
+    ("agreements", "cohort_pk"): lambda w, t: w.cohort.pk,
     ("enrolment", "enrolment_pk"): lambda w, t: w.pair.mentee.pk,
     ("enrolment:application-review", "enrolment_pk"): lambda w, t: t.applicant.pk,
     ("enrolment:promote", "enrolment_pk"): lambda w, t: t.waitlisted.pk,
@@ -250,6 +275,16 @@ KWARGS = {
     ("people", "pk"): lambda w, t: t.job.pk,
     ("kpis", "pk"): lambda w, t: t.kpi_job.pk,
     ("outbox", "pk"): lambda w, t: t.failed_email.pk,
+    ("library", "pk"): lambda w, t: t.programme.pk,
+    ("library", "stage"): lambda w, t: "closing",
+    **{(f"library:{name}", "pk"): lambda w, t: _library_resource(w).pk for name in _LIBRARY_RESOURCE_ROUTES},
+    ("library:pairing-shared", "pk"): lambda w, t: w.pair.pk,
+    ("library:shared-done", "pk"): lambda w, t: _library_shared(w).pk,
+    ("library:shared-remove", "pk"): lambda w, t: _library_shared(w).pk,
+    ("training", "pk"): lambda w, t: t.programme.training_modules.get(title="Active listening").pk,
+    ("training", "programme_pk"): lambda w, t: t.programme.pk,
+    ("training", "cohort_pk"): lambda w, t: w.cohort.pk,
+    ("training:module-move", "direction"): lambda w, t: "down",
 }
 
 

@@ -144,11 +144,12 @@ PAGE_TEMPLATES = [
     "templates/enrolment",
     "templates/people",
     "templates/registration",
+    "templates/library",
 ]
 
 
 def _page_templates():
-    yield ROOT / "templates" / "home.html"
+    yield from sorted((ROOT / "templates" / "home").rglob("*.html"))
     for folder in PAGE_TEMPLATES:
         yield from sorted((ROOT / folder).rglob("*.html"))
 

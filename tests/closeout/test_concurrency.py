@@ -59,3 +59,22 @@ def test_concurrent_rematches_cannot_overfill_a_mentor():
     assert len(results) == 1 and len(errors) == 3
     assert all("no free slot" in str(e) for e in errors)
     assert Pairing.objects.filter(mentor=mentor, status=Pairing.Status.ACTIVE).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_thanks_keep_one_row_and_tell_the_mentor_once():
+    from closeout.models import Thanks
+    from notifications.models import Notification
+    from tests.factories import PairingFactory
+
+    pairing = PairingFactory(match_run__cohort=CohortFactory(state=Cohort.State.CONCLUDING))
+    mentee = pairing.mentee.person
+
+    results, errors = _race(
+        lambda i: services.thanks_save(pairing=pairing, person=mentee, body=f"Thanks, take {i}"), 4
+    )
+
+    assert len(results) == 4 and not errors
+    assert Thanks.objects.filter(pairing=pairing).count() == 1
+    assert Notification.objects.filter(kind="thanks_received").count() == 1

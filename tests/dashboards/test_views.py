@@ -114,8 +114,8 @@ def test_manager_dashboard_query_count_is_fixed(client, world, django_assert_num
     # user (with person and roles); teams; 4 engagement; the programme whose
     # targets apply; 4 retention; 5 satisfaction (with the ids of the pairs in the manager's teams);
     # 2 goals; the published figures; the form's programme, cohort and team options; the support-KPI
-    # and ramp-up panels (4)
-    with django_assert_num_queries(26):
+    # and ramp-up panels (4); 3 recognition
+    with django_assert_num_queries(29):
         assert client.get(reverse("dashboards:overview")).status_code == 200
 
 
@@ -125,7 +125,7 @@ def test_admin_dashboard_query_count_is_fixed(client, world, django_assert_num_q
     login(client, world.admin)
     client.get(reverse("dashboards:overview"))
     # as the manager's, without teams and the pairs' ids
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(27):
         assert client.get(reverse("dashboards:overview")).status_code == 200
 
 

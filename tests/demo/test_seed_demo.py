@@ -281,3 +281,19 @@ def test_demo_shows_every_stage_of_a_programme(seeded):
     closed = Cohort.objects.get(state=Cohort.State.CLOSED)
     summary = survey_summary(closed)
     assert summary.overall.responses >= 5 and summary.overall.nps is not None
+
+
+def test_the_demo_mentor_was_thanked_and_talks_with_the_demo_mentee(seeded):
+    from closeout.contribution import contribution_of
+    from closeout.models import Thanks
+    from sessions.models import PairMessage
+
+    closed = Cohort.objects.get(programme__name=PROGRAMME_NAME, state=Cohort.State.CLOSED)
+    assert Thanks.objects.filter(pairing__cohort=closed).count() >= 3
+    summary = contribution_of(person("mentor"))
+    assert len(summary.cohorts) == 2 and summary.total.thanks >= 1 and summary.total.goals_achieved >= 1
+    pair = active_pairing_of("mentee")
+    messages = PairMessage.objects.filter(pairing=pair)
+    assert {m.author.user.username for m in messages} == {"mentor", "mentee"}
+    # The mentor's latest message waits for the mentee: the workspace shows it as new.
+    assert messages.filter(read_at__isnull=True, author=person("mentor")).exists()

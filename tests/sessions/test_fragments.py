@@ -50,9 +50,9 @@ def test_a_second_look_renders_goals_and_timeline_from_the_cache(client, frozen,
 def test_without_a_shared_cache_nothing_is_kept(client, frozen, settings, django_assert_num_queries):
     settings.PAIRING_FRAGMENT_SECONDS = 0
     workspace(client, frozen)
-    # user, pairing, next session, open action items, the mentee's KPI months, and the history:
-    # stats, goals and three timelines.
-    with django_assert_num_queries(10):
+    # user, pairing, next session, open action items, the mentee's KPI months, the agreement, the
+    # resources shared, the latest messages, and the history: stats, goals and three timelines.
+    with django_assert_num_queries(13):
         client.get(frozen.pair.get_absolute_url())
 
 

@@ -403,9 +403,10 @@ def test_only_the_addresses_a_page_links_to_are_kept(client, frozen, query, kept
     url = frozen.pair.get_absolute_url() + query
     login(client, frozen.mentee.user)
     look(client, url)
-    # Not kept: user, pairing, next session, open action items, KPI months (the goals and timeline
-    # from their own fragment, sessions/fragments.py).
-    with django_assert_num_queries(KEPT_PAGE_QUERIES if kept else 5):
+    # Not kept: user, pairing, next session, open action items, KPI months, the agreement, the
+    # resources shared, the latest messages (the goals and timeline from their own fragment,
+    # sessions/fragments.py).
+    with django_assert_num_queries(KEPT_PAGE_QUERIES if kept else 8):
         look(client, url)
 
 

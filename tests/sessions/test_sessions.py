@@ -282,8 +282,9 @@ def test_log_form_query_count_does_not_grow_with_history(
     url = reverse("mentoring_sessions:session-create", args=[frozen.pair.pk])
     client.get(url)  # warm the session and content-type caches
     # user (with person and roles), pairing, the planned session it fills in from, the next one to
-    # come within a day (when the page changes), open action items (with owners)
-    with django_assert_num_queries(5):
+    # come within a day (when the page changes), open action items (with owners); the library's
+    # guide: sessions held so far (the stage), the programme's prompts, resources for the topics
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.text.count("Item ") == history
 
@@ -479,5 +480,6 @@ def test_session_page_query_count_does_not_grow_with_notes(client, frozen, notes
     assert "Mine" in page and "Other" not in page and "Not mine" not in page
 
 
-# user (with person and roles), pairing (with both people), the session (with its logger), my note
-SESSION_PAGE_QUERIES = 4
+# user (with person and roles), pairing (with both people), the session (with its logger), my note,
+# the library's resources for its topics
+SESSION_PAGE_QUERIES = 5

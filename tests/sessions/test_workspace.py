@@ -168,8 +168,9 @@ def _fill(pairing, n):
 
 
 # user (with person and roles), pairing; stats, next session, open actions, goals, timeline
-# sessions, goal updates, check-ins, the mentee's KPI months
-WORKSPACE_QUERIES = 10
+# sessions, goal updates, check-ins, the mentee's KPI months, the agreement, the resources shared;
+# the latest messages
+WORKSPACE_QUERIES = 13
 
 
 @pytest.mark.parametrize("size", [2, 200])

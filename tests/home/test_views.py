@@ -1,0 +1,147 @@
+"""The home page per role (home/views.py): what each sees, and its queries pinned at two sizes."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from programmes.models import Cohort, Enrolment
+from sessions.models import ActionItem, ScheduledSession
+from tests.conftest import login
+from tests.factories import CohortFactory, EnrolmentFactory, GoalFactory, PairingFactory, SessionFactory
+
+
+@pytest.fixture
+def now(today, time_machine):
+    moment = datetime.datetime.combine(today, datetime.time(9, 0), tzinfo=datetime.UTC)
+    time_machine.move_to(moment, tick=False)
+    return moment
+
+
+def home(client, user) -> str:
+    login(client, user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def grow(world, now, n: int) -> None:
+    """n more of everything a home page reads: pairs for the mentor, their sessions, steps and
+    goals, cohorts with applicants and a waitlist, people in the manager's teams."""
+    for k in range(n):
+        pairing = PairingFactory(match_run=world.run, mentor=world.pair.mentor)
+        ScheduledSession.objects.create(
+            pairing=pairing, starts_at=now + datetime.timedelta(days=1 + k), created_by=world.mentor
+        )
+        SessionFactory(pairing=pairing, logged_by=pairing.mentee.person)
+        ActionItem.objects.create(pairing=pairing, description=f"Step {k}", owner=world.mentor)
+        GoalFactory(pairing=pairing, due_on=now.date())
+        cohort = CohortFactory(state=Cohort.State.ENROLLING, starts_on=datetime.date(2026, 12, 1))
+        EnrolmentFactory(cohort=cohort, role=Enrolment.Role.MENTOR, status=Enrolment.Status.APPLIED)
+        EnrolmentFactory(cohort=cohort, status=Enrolment.Status.WAITLISTED)
+        EnrolmentFactory(cohort=cohort, person=world.mentee)
+
+
+def test_a_mentee_sees_their_steps_and_their_mentor(client, world, now):
+    ActionItem.objects.create(
+        pairing=world.pair,
+        description="Read the tone guide",
+        owner=world.mentee,
+        due_on=datetime.date(2026, 10, 30),
+    )
+    page = home(client, world.mentee.user)
+    assert "Welcome, Ada" in page
+    assert "Read the tone guide" in page and "Overdue: due 30 Oct" in page
+    assert reverse("mentoring_sessions:checkin-create", args=[world.pair.pk]) in page
+    assert "Your mentor Omar Mentor" in page
+    assert "Needs your attention" not in page and "Open the dashboard" not in page
+
+
+def test_a_mentee_all_caught_up_is_told_what_comes_next(client, world, now):
+    from tests.factories import CheckInFactory
+
+    CheckInFactory(pairing=world.pair, person=world.mentee, period_key="1")
+    ScheduledSession.objects.create(
+        pairing=world.pair, starts_at=now + datetime.timedelta(days=10), created_by=world.mentor
+    )
+    page = home(client, world.mentee.user)
+    assert "You're all caught up." in page
+    assert "What comes next: your session on Thursday 12 November, 09:00." in page
+
+
+def test_a_mentor_with_several_mentees_sees_a_part_per_mentee(client, world, now):
+    from tests.factories import CheckInFactory
+
+    second = PairingFactory(match_run=world.run, mentor=world.pair.mentor)
+    CheckInFactory(pairing=second, person=world.mentor, period_key="1")
+    page = home(client, world.mentor.user)
+    assert page.count("Nothing to do for this pair.") == 1  # the pulse is owed in Ada's pair only
+    assert "Ada Mentee" in page and second.mentee.person.full_name in page
+
+
+def test_an_admin_sees_what_needs_attention_and_no_empty_mentoring_card(client, world, now):
+    page = home(client, world.admin)
+    assert "Needs your attention" in page
+    assert "pairs not meeting as often as planned" in page
+    assert "Your to-do list" not in page and "Open my mentoring" not in page
+
+
+def test_a_manager_sees_their_dashboards_headline(client, world, now):
+    page = home(client, world.manager.user)
+    assert "Your teams' mentoring" in page and reverse("dashboards:overview") in page
+    assert "Your to-do list" not in page and "Needs your attention" not in page
+
+
+def test_a_person_in_nothing_gets_a_page_that_says_how_to_join(client, world, now):
+    page = home(client, world.outsider.user)
+    assert "You're not in a mentoring programme yet" in page
+    assert "Your to-do list" not in page
+
+
+def test_a_person_with_several_roles_sees_each_part(client, world, now, programme_admin_group):
+    world.mentor.user.groups.add(programme_admin_group)
+    world.outsider.manager = world.mentor
+    world.outsider.save()
+    page = home(client, world.mentor.user)
+    assert "Your to-do list" in page and "Needs your attention" in page and "Your teams' mentoring" in page
+
+
+# Each page reads the request's user (with their roles) first. Then a member: their enrolments
+# (with cohorts: the profile steps and surveys are read from them), their running pairings' ids
+# (the key their steps are kept under), the pairs (with the sessions to confirm), four more kinds of
+# step, the reflections owed; someone enrolled nowhere stops at their enrolments. An admin: seven
+# reads for every line. A manager: the dashboard's figures (its own pinned count), read once and
+# kept.
+@pytest.mark.parametrize("n", [0, 5])
+@pytest.mark.parametrize(
+    ("who", "queries"),
+    [("mentee", 9), ("mentor", 9), ("admin", 8), ("manager", 19), ("outsider", 2)],
+)
+def test_query_count_does_not_grow_with_the_data(
+    client, world, now, n, who, queries, django_assert_num_queries
+):
+    grow(world, now, n)
+    user = world.admin if who == "admin" else getattr(world, who).user
+    login(client, user)
+    client.get(reverse("password_change"))  # the session is saved once after login
+    with django_assert_num_queries(queries):
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_managers_headline_is_kept_with_the_dashboards_figures(
+    client, world, now, django_assert_num_queries
+):
+    login(client, world.manager.user)
+    client.get(reverse("home"))
+    with django_assert_num_queries(3):  # the user, Maya's enrolments, her teams (the scope's key)
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_members_second_view_reads_their_pair_steps_from_the_cache(
+    client, world, now, django_assert_num_queries
+):
+    login(client, world.mentee.user)
+    first = client.get(reverse("home")).content.decode()
+    with django_assert_num_queries(4):  # the user, their enrolments, their pairings' ids, reflections owed
+        again = client.get(reverse("home")).content.decode()
+    assert "Answer this period" in first and "Answer this period" in again
