@@ -44,6 +44,7 @@ def pairing_end_early(*, pairing: Pairing, reason: str, by) -> Pairing:
     pairing.end_reason = reason.strip()
     pairing.full_clean()
     pairing.save(update_fields=["status", "outcome", "ended_on", "end_reason"])
+    notices.pairing_reminders_withdraw(pairing=pairing)
     notices.pairing_ended_tell(pairing=pairing, by=actor_of(by))
     return pairing
 

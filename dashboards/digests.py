@@ -27,19 +27,35 @@ def managers():
     return Person.objects.filter(Exists(Person.objects.filter(manager=OuterRef("pk")))).order_by("pk")
 
 
-def manager_scope(person: Person) -> Scope:
-    """The scope the manager's own dashboard shows without filters (dashboards.filters.scope_for)."""
-    team_ids = sorted(Team.objects.filter(people__manager=person).distinct().values_list("pk", flat=True))
+def managers_teams(manager_ids) -> dict[int, tuple[int, ...]]:
+    """{manager id: the teams of their direct reports, sorted}, for many managers in one query."""
+    teams: dict[int, set[int]] = {}
+    rows = (
+        Person.objects.filter(manager_id__in=manager_ids, team__isnull=False)
+        .values_list("manager_id", "team_id")
+        .distinct()
+    )
+    for manager_id, team_id in rows:
+        teams.setdefault(manager_id, set()).add(team_id)
+    return {manager_id: tuple(sorted(found)) for manager_id, found in teams.items()}
+
+
+def teams_scope(team_ids: tuple[int, ...]) -> Scope:
+    """The scope a manager's own dashboard shows without filters (dashboards.filters.scope_for), for
+    the teams of their direct reports: the same cache key, so the digest shares its figures."""
     return Scope(teams=Team.objects.filter(pk__in=team_ids), team_key="teams:" + ",".join(map(str, team_ids)))
 
 
-def manager_digest_context(person: Person) -> dict:
-    data = outcomes_cached(manager_scope(person), seconds=CACHE_SECONDS)
+def manager_digest_context(team_ids: tuple[int, ...]) -> dict:
+    data = outcomes_cached(teams_scope(team_ids), seconds=CACHE_SECONDS)
     return {"panels": list(panels(data).values())}
 
 
 def manager_digests_send(*, now: datetime.datetime) -> list[int]:
-    """This month's digest for each manager who has not had it. Returns the reminders recorded."""
+    """This month's digest for each manager who has not had it. Returns the reminders recorded.
+
+    The managers' teams are read in one query and the figures once per distinct set of teams (the
+    dashboard's cache), so the queries grow with the sets of teams, never with people or pairs."""
     from django.urls import reverse
 
     today = now.date()
@@ -49,6 +65,8 @@ def manager_digests_send(*, now: datetime.datetime) -> list[int]:
             "person_id", flat=True
         )
     )
+    due = [person for person in managers() if person.pk not in told and not person.has_left(today)]
+    teams = managers_teams([person.pk for person in due])
     owed = [
         owed_reminder(
             kind=Reminder.Kind.MANAGER_DIGEST,
@@ -57,10 +75,12 @@ def manager_digests_send(*, now: datetime.datetime) -> list[int]:
             target=f"person:{person.pk}",
             period_key=period,
             now=now,
-            context={**manager_digest_context(person), "month": today.replace(day=1)},
+            context={
+                **manager_digest_context(teams.get(person.pk, ())),
+                "month": today.replace(day=1),
+            },
             url=reverse("dashboards:overview"),
         )
-        for person in managers()
-        if person.pk not in told and not person.has_left(today)
+        for person in due
     ]
     return record_and_tell(owed, now=now)

@@ -32,6 +32,7 @@ from demo import home as demo_home
 from demo import kpis, recognition
 from demo import library as demo_library
 from demo.agreements import write_agreements
+from demo.notifications import seed_notifications
 from demo.training import write_training
 from matching import scoring
 from matching.models import MatchRun, Pairing
@@ -464,6 +465,7 @@ class _Builder:
             )
         )
         counts.update(write_training(programme=self.programme, active=self.active))
+        counts.update(seed_notifications(programme=self.programme, cohort=self.active, users=self.users))
         return {
             "people": len(self.members),
             "left": sum(1 for m in self.members if m.person.leave_date),

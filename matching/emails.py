@@ -5,11 +5,16 @@ them: the pairs of a published run, and one message per transition of a mentee-c
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 
+from django.db.models import Count
 from django.urls import reverse
 
 from notifications import links
+from notifications.broadcasts import broadcast_owe, keyset_chunks, source
+from notifications.models import Broadcast
 from notifications.services import OwedNotice, notify, notify_many
+from programmes.models import Enrolment
 from programmes.notices import activations_once, actor_of
 
 from .models import MatchRun, MentorRequest, Pairing
@@ -69,30 +74,76 @@ def mentor_request_email_owe(*, mentor_request: MentorRequest, kind: str, note: 
 
 def match_run_emails_owe(*, run: MatchRun, by=None) -> None:
     """Tell the people of a published run: each mentee their mentor and why, each mentor their
-    mentees. Keyed by pairing and by mentor within the run, so publishing tells them once; recorded
-    in bulk (a fixed number of queries, besides one activation link per person who cannot log in
-    yet), since a run can hold thousands of pairs. Whoever cannot log in finds their activation
-    link in this message, which leads to their pair's workspace."""
-    pairings = list(
+    mentees. Keyed by pairing and by mentor within the run, so publishing tells them once.
+
+    A cohort's run can hold thousands of pairs: it is owed as a broadcast in the publishing
+    transaction (a fixed few queries) and told after commit, a chunk at a time
+    (`match_run_notices`). A re-match (one pair after an ended one) is told at once."""
+    actor = actor_of(by)
+    if run.kind == MatchRun.Kind.SINGLE:
+        pairings = list(_run_pairings(run))
+        notify_many(_with_activations(_notices(run, pairings, _by_mentor(pairings), actor=actor)))
+        return
+    counted = Pairing.objects.filter(match_run=run).aggregate(
+        mentees=Count("pk"), mentors=Count("mentor", distinct=True)
+    )
+    broadcast_owe(
+        kind="match_published",
+        key=f"match-published:run:{run.pk}",
+        cohort_id=run.cohort_id,
+        subject_id=run.pk,
+        people=counted["mentees"] + counted["mentors"],
+        actor=actor,
+    )
+
+
+@source("match_published")
+def match_run_notices(broadcast: Broadcast) -> Iterator[list[OwedNotice]]:
+    """The published run's people a chunk at a time: the mentees by pairing, then the mentors, each
+    with all their pairings of the run. Whoever cannot log in finds their activation link in this
+    message, which leads to their pair's workspace."""
+    run = MatchRun.objects.get(pk=broadcast.subject_id)
+    for pairings in keyset_chunks(_run_pairings(run)):
+        yield _with_activations(_notices(run, pairings, {}, actor=broadcast.actor))
+    mentors = Enrolment.objects.filter(pk__in=Pairing.objects.filter(match_run=run).values("mentor_id"))
+    for chunk in keyset_chunks(mentors.only("pk")):
+        pairings = list(_run_pairings(run).filter(mentor__in=[m.pk for m in chunk]))
+        yield _with_activations(_notices(run, [], _by_mentor(pairings), actor=broadcast.actor))
+
+
+def _run_pairings(run: MatchRun):
+    return (
         Pairing.objects.filter(match_run=run)
         .select_related("cohort__programme", "mentor__person__user", "mentee__person__user")
-        .order_by("mentee__person__full_name", "pk")
+        .order_by("pk")
     )
-    actor = actor_of(by)
-    # A re-match (one pair after an ended one) is news of a new mentor, not of the cohort's pairs.
-    rematch = run.kind == MatchRun.Kind.SINGLE
-    owed = []
+
+
+def _by_mentor(pairings: list[Pairing]) -> dict[int, list[Pairing]]:
     by_mentor: dict[int, list[Pairing]] = {}
     for pairing in pairings:
         by_mentor.setdefault(pairing.mentor_id, []).append(pairing)
-        person = pairing.mentee.person
-        key = f"match-published:pairing:{pairing.pk}:mentee"
-        workspace = pairing.get_absolute_url()
+    return by_mentor
+
+
+def _with_activations(owed: list[OwedNotice]) -> list[OwedNotice]:
+    links_for = activations_once("match_published", [(n.person, n.key, n.url) for n in owed])
+    return [dataclasses.replace(n, context={**n.context, "activation": links_for.get(n.key)}) for n in owed]
+
+
+def _notices(
+    run: MatchRun, mentees_of: list[Pairing], by_mentor: dict[int, list[Pairing]], *, actor
+) -> list[OwedNotice]:
+    """The notices for the mentees of `mentees_of` and for the mentors of `by_mentor`."""
+    # A re-match (one pair after an ended one) is news of a new mentor, not of the cohort's pairs.
+    rematch = run.kind == MatchRun.Kind.SINGLE
+    owed = []
+    for pairing in mentees_of:
         owed.append(
             OwedNotice(
                 kind="match_published",
-                person=person,
-                key=key,
+                person=pairing.mentee.person,
+                key=f"match-published:pairing:{pairing.pk}:mentee",
                 context={
                     "role": "mentee",
                     "rematch": rematch,
@@ -103,15 +154,13 @@ def match_run_emails_owe(*, run: MatchRun, by=None) -> None:
                     "cohort": pairing.cohort,
                     "programme": pairing.cohort.programme,
                 },
-                url=workspace,
+                url=pairing.get_absolute_url(),
                 actor=actor,
                 programme_id=pairing.cohort.programme_id,
                 cohort_id=pairing.cohort_id,
             )
         )
     for mentor_id, mentor_pairings in by_mentor.items():
-        person = mentor_pairings[0].mentor.person
-        key = f"match-published:run:{run.pk}:mentor:{mentor_id}"
         if len(mentor_pairings) == 1:
             url = mentor_pairings[0].get_absolute_url()
         else:
@@ -120,8 +169,8 @@ def match_run_emails_owe(*, run: MatchRun, by=None) -> None:
         owed.append(
             OwedNotice(
                 kind="match_published",
-                person=person,
-                key=key,
+                person=mentor_pairings[0].mentor.person,
+                key=f"match-published:run:{run.pk}:mentor:{mentor_id}",
                 context={
                     "role": "mentor",
                     "rematch": rematch,
@@ -143,7 +192,4 @@ def match_run_emails_owe(*, run: MatchRun, by=None) -> None:
                 cohort_id=cohort.pk,
             )
         )
-    links_for = activations_once("match_published", [(n.person, n.key, n.url) for n in owed])
-    notify_many(
-        [dataclasses.replace(n, context={**n.context, "activation": links_for.get(n.key)}) for n in owed]
-    )
+    return owed

@@ -238,6 +238,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.sweep",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
+    # A cohort's broadcast whose task was lost (broker down) or whose worker died is taken up here.
+    "notifications-broadcast-sweep": {
+        "task": "notifications.tasks.sweep_broadcasts",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
     "submissions-forget-old": {
         "task": "submissions.tasks.forget_old",
         "schedule": 86400.0,

@@ -127,3 +127,65 @@ class Wording(models.Model):
                 errors[field] = found
         if errors:
             raise ValidationError(errors)
+
+
+class Broadcast(models.Model):
+    """One message owed to everyone in a cohort (a match published, close-out begun, the cohort
+    closed): recorded in the transaction of the change, for a few queries whatever the cohort's
+    size, and told after commit by a worker, a chunk of people at a time (notifications.broadcasts).
+
+    Each person's notice has its own key, so a broadcast told twice, or killed half-way and told
+    again, tells each person once. The periodic sweep takes up one that no worker started (the
+    broker was down) or whose worker died (its lease ran out), so none is lost."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Telling")
+        DONE = "done", _("Told")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=kinds.choices())
+    # Plain ids, as on notifications: this app sits below the apps that own cohorts and match runs.
+    cohort_id = models.PositiveIntegerField(_("cohort"), db_index=True)
+    # What the broadcast is about within the cohort, for the kind's source (a match run's id).
+    subject_id = models.PositiveIntegerField(_("about"), null=True, blank=True)
+    actor = models.ForeignKey(
+        Person, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # How many people it tells, counted when it was owed: the admin sees "Telling 1,000 people".
+    people = models.PositiveIntegerField(_("people"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("broadcast")
+        verbose_name_plural = _("broadcasts")
+        indexes = [
+            models.Index(fields=["created_at"], name="broadcast_pending", condition=Q(status="pending")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(finished_at__isnull=False),
+                name="broadcast_finished_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → cohort {self.cohort_id} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def kind_label(self):
+        return kinds.KINDS[self.kind].label if self.kind in kinds.KINDS else self.kind

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorship.emails import render_templated_email
-from outbox.services import OwedEmail, emails_enqueue
+from outbox.models import Message
+from outbox.services import OwedEmail, emails_enqueue, messages_cancel
 from people.models import Person
 
 from . import delivery, links, wording
@@ -199,6 +200,31 @@ def _uncount_unread(*, person: Person, read: int) -> None:
         Person.objects.filter(pk=person.pk).update(
             unread_notifications=Greatest(F("unread_notifications") - read, Value(0))
         )
+
+
+@transaction.atomic
+def notices_withdraw(*, key_prefixes: Iterable[str], now: datetime.datetime | None = None) -> int:
+    """What is still owed under these keys is no longer true (the action item is done, the goal
+    achieved or dropped, the pairing ended): cancel the emails still waiting (held for the person's
+    morning, or not yet sent), in the caller's transaction, so "due tomorrow" never arrives after
+    "done". Returns how many emails were cancelled.
+
+    The notifications stay on the page, dated: they said what was true when they were recorded,
+    and the list is the person's history. Unread ones are marked read, so nothing asks for
+    attention any more about something that is over. Key prefixes: notifications.keys."""
+    prefixes = list(key_prefixes)
+    if not prefixes:
+        return 0
+    about = Q()
+    for prefix in prefixes:
+        about |= Q(key__startswith=prefix)
+    cancelled = messages_cancel(Message.objects.filter(about))
+    unread = dict(Notification.objects.filter(about, read_at__isnull=True).values_list("pk", "person_id"))
+    if unread:
+        Notification.objects.filter(pk__in=unread, read_at__isnull=True).update(read_at=now or timezone.now())
+        for person_id, read in Counter(unread.values()).items():
+            _uncount_unread(person=Person(pk=person_id), read=read)
+    return cancelled
 
 
 @transaction.atomic

@@ -365,6 +365,15 @@ def outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 1000) -> 
     return ids
 
 
+def messages_cancel(messages) -> int:
+    """Cancel those of `messages` (a queryset) still waiting to be sent: what they said is no longer
+    owed (its pairing ended, its cohort stopped, the item it reminds of is done). A worker that has
+    already claimed one may still send it; nothing claims a cancelled one. Returns how many."""
+    return Message.objects.filter(pk__in=messages.values("pk"), status=Message.Status.PENDING).update(
+        status=Message.Status.CANCELLED
+    )
+
+
 @transaction.atomic
 def message_resend(*, message: Message) -> Message:
     """Put a failed message back in line, with its attempts reset."""

@@ -58,6 +58,7 @@ def cohort_messages(request, pk):
             "form": form,
             "page": describe(page, kind_labels={template: str(label) for template, label in kinds}),
             "failed_count": Message.objects.filter(cohort_id=cohort.pk, status=Message.Status.FAILED).count(),
+            "broadcasts": notification_selectors.broadcasts_of_cohort(cohort.pk),
             "back_url": cohort.get_absolute_url(),
             "back_label": cohort.name,
         },

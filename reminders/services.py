@@ -2,10 +2,10 @@
 email into the outbox in the same transaction (the outbox sends it once, after commit)."""
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat, StrIndex, Substr
@@ -13,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Pairing
-from notifications.models import Preferences
+from mentorship.chunks import keyset_chunks
+from notifications import keys
+from notifications.models import Notification, Preferences
 from notifications.services import OwedNotice, notify_many
+from outbox.services import messages_cancel
 from people.models import Person
 from sessions.chat import silent_pairs_alert
 
@@ -37,14 +40,6 @@ def check_in_period_key(*, due_on: datetime.date, today: datetime.date, cadence_
     stays silent is reminded once per period, and a new session (a new due_on) starts a new key."""
     n = (today - due_on).days // cadence_days
     return f"{due_on.isoformat()}/{n}"
-
-
-def check_in_target(*, pairing_id: int, person_id: int) -> str:
-    return f"pairing:{pairing_id}/person:{person_id}"
-
-
-def _reachable(person: Person, today: datetime.date) -> bool:
-    return bool(person.email) and not person.has_left(today)
 
 
 # Pairings read per round trip, and members offered per batch: the scan's memory stays flat however
@@ -113,9 +108,7 @@ def pulse_emails_cancel_unowed() -> int:
         .annotate(pairing_id=pairing_id)
         .exclude(pairing_id__in=Pairing.objects.filter(REMINDED).values("pk"))
     )
-    return Message.objects.filter(pk__in=unowed.values("pk"), status=Message.Status.PENDING).update(
-        status=Message.Status.CANCELLED
-    )
+    return messages_cancel(unowed)
 
 
 def _pulse_notice(pairing: Pairing, *, person: Person, period: int):
@@ -150,7 +143,7 @@ def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
     constraint turns a second insert of the same reminder into a no-op, a reminder is told only by
     the scan that inserted it, and the notification and outbox keys (`reminder:<kind>:<target>:
     <period>`) hold the same line. Memory stays flat however many pairs there are: each source is
-    read by one query, in chunks of CHUNK rows, and each chunk commits on its own.
+    read a chunk of CHUNK rows at a time (by keyset), and each chunk commits on its own.
     """
     from . import digests
 
@@ -161,6 +154,7 @@ def reminders_scan_due(*, now: datetime.datetime | None = None) -> list[int]:
         recorded += record_and_tell(owed, now=now)
         # Let go of this chunk before the next one is read: memory holds one chunk, not two.
         del owed
+    recorded += escalations_record_and_tell(now=now, today=today)
     recorded += record_and_tell(digests.admin_digests_owed(now=now, today=today), now=now)
     with transaction.atomic():
         # The cohorts' chat channels hear of pairs silent for twice their cadence (once per stretch).
@@ -213,36 +207,22 @@ def owed_reminder(
     )
 
 
-def _chunks(rows: Iterable, size: int) -> Iterator[list]:
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _owed_in_chunks(*, now: datetime.datetime, today: datetime.date) -> Iterator[list[Owed]]:
-    """What each source owes, a chunk at a time. `.iterator()` reads each source with one query (a
-    server-side cursor on PostgreSQL): memory holds one chunk whatever the number of pairs, and
-    queries grow only by a fixed number per CHUNK rows that are due, never per pair."""
+    """What each source owes, a chunk at a time. Each source is read by keyset (mentorship.chunks:
+    one plain query per CHUNK rows that are due, nothing held open across the chunks' commits):
+    memory holds one chunk whatever the number of pairs, and queries grow only by a fixed number
+    per CHUNK rows that are due, never per pair."""
     sources = (
         (pairings_due_check_in(today=today), _check_in_owed),
-        (pairings_overdue_for_escalation(today=today), _escalation_owed),
         (scheduled_sessions_upcoming(now=now, within=UPCOMING_WITHIN), _upcoming_owed),
         (action_items_due(soon_until=today + datetime.timedelta(days=DUE_SOON_DAYS)), _action_item_owed),
         (goals_due(soon_until=today + datetime.timedelta(days=DUE_SOON_DAYS)), _goal_owed),
     )
-    admins = None
     for rows, owed_for in sources:
-        for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
-            if owed_for is _escalation_owed and admins is None:
-                admins = [p for p in programme_admins() if not p.has_left(today)]
+        for chunk in keyset_chunks(rows, size=CHUNK):
             owed = []
             for row in chunk:
-                owed += owed_for(row, now=now, today=today, admins=admins)
+                owed += owed_for(row, now=now, today=today)
             yield owed
             del chunk, owed
 
@@ -302,10 +282,16 @@ def record_and_tell(owed: list[Owed], *, now: datetime.datetime) -> list[int]:
 
 def _not_away(owed: list[Owed], *, now: datetime.datetime) -> list[Owed]:
     """Without the reminders of people who are away today (in their own time zone) or have left."""
+    reachable = {person.pk for person in _reachable([o.reminder.person for o in owed], now=now)}
+    return [o for o in owed if o.reminder.person.pk in reachable]
+
+
+def _reachable(people: list[Person], *, now: datetime.datetime) -> list[Person]:
+    """Those of `people` who have not left and are not away today, in their own time zone (one query)."""
     today = now.date()
     away_until = dict(
         Preferences.objects.filter(
-            person_id__in={o.reminder.person.pk for o in owed},
+            person_id__in={person.pk for person in people},
             away_until__gte=today - datetime.timedelta(days=1),
         ).values_list("person_id", "away_until")
     )
@@ -316,10 +302,10 @@ def _not_away(owed: list[Owed], *, now: datetime.datetime) -> list[Owed]:
         back = away_until.get(person.pk)
         return back is None or timezone.localdate(now, person.tzinfo) > back
 
-    return [o for o in owed if reachable(o.reminder.person)]
+    return [person for person in people if reachable(person)]
 
 
-def _check_in_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
+def _check_in_owed(pairing: Pairing, *, now, today) -> list[Owed]:
     cadence = pairing.cohort.cadence_days
     period_key = check_in_period_key(due_on=pairing.due_on, today=today, cadence_days=cadence)
     path = pairing.get_absolute_url()
@@ -332,14 +318,13 @@ def _check_in_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
             "days_since": pairing.days_since_last_session(pairing.last_session_on, today=today),
             "cadence_days": cadence,
             "cohort": pairing.cohort,
-            "pairing_url": settings.SITE_URL + path,
         }
         owed.append(
             owed_reminder(
                 kind=Reminder.Kind.CHECK_IN,
                 notice_kind="check_in_due",
                 person=person,
-                target=check_in_target(pairing_id=pairing.pk, person_id=person.pk),
+                target=keys.check_in_target(pairing_id=pairing.pk, person_id=person.pk),
                 period_key=period_key,
                 now=now,
                 context=context,
@@ -351,41 +336,124 @@ def _check_in_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
     return owed
 
 
-def _escalation_owed(pairing: Pairing, *, now, today, admins) -> list[Owed]:
-    """Each programme admin hears once per silent stretch (its key is the day the pair went silent
-    for twice the cadence; a new session starts a new stretch), and again after each further
-    twice-the-cadence of silence."""
-    cadence = pairing.cohort.cadence_days
-    period_key = check_in_period_key(due_on=pairing.overdue_on, today=today, cadence_days=2 * cadence)
-    path = pairing.get_absolute_url()
-    context = {
-        "pairing": pairing,
-        "mentor": pairing.mentor.person,
-        "mentee": pairing.mentee.person,
-        "days_since": (today - pairing.last_met_on).days,
-        "has_met": pairing.last_session_on is not None,
-        "cadence_days": cadence,
-        "cohort": pairing.cohort,
-        "pairing_url": settings.SITE_URL + path,
-    }
-    return [
-        owed_reminder(
-            kind=Reminder.Kind.CHECK_IN_OVERDUE,
-            notice_kind="check_in_overdue",
-            person=admin,
-            target=check_in_target(pairing_id=pairing.pk, person_id=admin.pk),
-            period_key=period_key,
-            now=now,
-            context=context,
-            url=path,
-            pairing=pairing,
-            cohort=pairing.cohort,
+# Pairs listed by name in one admin's escalation email; the rest are counted (the programme health
+# page lists them all). Keeps the email readable and the scan's memory flat however many are silent.
+ESCALATION_LISTED = 50
+
+
+def escalation_key(*, admin_id: int, today: datetime.date) -> str:
+    return reminder_key(
+        kind=Reminder.Kind.CHECK_IN_OVERDUE, target=f"admin:{admin_id}", period_key=f"{today}"
+    )
+
+
+def escalations_record_and_tell(*, now: datetime.datetime, today: datetime.date) -> list[int]:
+    """Tell each programme admin, in one email a day, of the pairs newly silent for twice their
+    cadence: each pair once per silent stretch (a reminder per pair and admin, keyed by the day the
+    stretch began; a new session starts a new one), and again after each further twice-the-cadence.
+    Returns the ids of the reminders recorded.
+
+    An admin told today already, or away, has nothing recorded: the pairs wait for the next day's
+    email, so none is recorded without being told. One transaction for the whole source (the pairs
+    are read a chunk at a time; each admin's list keeps ESCALATION_LISTED of them), so a scan killed
+    half-way records nothing and the next one tells them all."""
+    admins = _reachable(list(programme_admins()), now=now)
+    day_keys = {admin.pk: escalation_key(admin_id=admin.pk, today=today) for admin in admins}
+    told = set(Notification.objects.filter(key__in=day_keys.values()).values_list("key", flat=True))
+    admins = [admin for admin in admins if day_keys[admin.pk] not in told]
+    if not admins:
+        return []
+    listed: dict[int, list[dict]] = {admin.pk: [] for admin in admins}
+    counted: Counter = Counter()
+    with transaction.atomic():
+        for chunk in keyset_chunks(pairings_overdue_for_escalation(today=today), size=CHUNK):
+            owed = [
+                _escalation(pairing, admin, now=now, today=today) for pairing in chunk for admin in admins
+            ]
+            for reminder, pair in _unrecorded(owed):
+                counted[reminder.person_id] += 1
+                if len(listed[reminder.person_id]) < ESCALATION_LISTED:
+                    listed[reminder.person_id].append(pair)
+            Reminder.objects.bulk_create(
+                [reminder for reminder, _pair in owed], ignore_conflicts=True, batch_size=CHUNK
+            )
+            del chunk, owed
+        notices = [
+            _escalation_notice(admin, key=day_keys[admin.pk], pairs=listed[admin.pk], count=counted[admin.pk])
+            for admin in admins
+            if counted[admin.pk]
+        ]
+        if not notices:
+            return []
+        notify_many(notices, now=now)
+        return list(
+            Reminder.objects.filter(
+                kind=Reminder.Kind.CHECK_IN_OVERDUE, person__in=[n.person for n in notices], created_at=now
+            ).values_list("pk", flat=True)
         )
-        for admin in admins
-    ]
 
 
-def _upcoming_owed(scheduled, *, now, today, admins) -> list[Owed]:
+def _escalation(pairing: Pairing, admin: Person, *, now, today) -> tuple[Reminder, dict]:
+    cadence = pairing.cohort.cadence_days
+    return (
+        Reminder(
+            kind=Reminder.Kind.CHECK_IN_OVERDUE,
+            target=keys.check_in_target(pairing_id=pairing.pk, person_id=admin.pk),
+            period_key=check_in_period_key(due_on=pairing.overdue_on, today=today, cadence_days=2 * cadence),
+            channel=Reminder.Channel.EMAIL,
+            pairing=pairing,
+            person=admin,
+            created_at=now,
+        ),
+        {
+            "pairing": pairing,
+            "mentor": pairing.mentor.person,
+            "mentee": pairing.mentee.person,
+            "days_since": (today - pairing.last_met_on).days,
+            "has_met": pairing.last_session_on is not None,
+            "cadence_days": cadence,
+            "cohort": pairing.cohort,
+            "path": pairing.get_absolute_url(),
+        },
+    )
+
+
+def _unrecorded(owed: list[tuple[Reminder, dict]]) -> list[tuple[Reminder, dict]]:
+    """Those of `owed` no earlier scan recorded (one query)."""
+    if not owed:
+        return []
+    recorded = set(
+        Reminder.objects.filter(
+            kind=Reminder.Kind.CHECK_IN_OVERDUE,
+            target__in={r.target for r, _pair in owed},
+            period_key__in={r.period_key for r, _pair in owed},
+        ).values_list("target", "period_key")
+    )
+    return [(r, pair) for r, pair in owed if (r.target, r.period_key) not in recorded]
+
+
+def _escalation_notice(admin: Person, *, key: str, pairs: list[dict], count: int) -> OwedNotice:
+    from notifications.links import absolute
+
+    # One pair: its workspace. Several: the programme health page, which lists them all.
+    url = pairs[0]["path"] if count == 1 else reverse("dashboards:health")
+    return OwedNotice(
+        kind="check_in_overdue",
+        person=admin,
+        key=key,
+        context={
+            "pairs": [{**pair, "url": absolute(pair["path"])} for pair in pairs],
+            "count": count,
+            "more": count - len(pairs),
+        },
+        url=url,
+        # Pairs from several programmes: the product's own wording, not one programme's.
+        programme_id=pairs[0]["cohort"].programme_id if count == 1 else None,
+        cohort_id=pairs[0]["cohort"].pk if count == 1 else None,
+    )
+
+
+def _upcoming_owed(scheduled, *, now, today) -> list[Owed]:
     """Both sides, once per planned time: a moved session (a new start) is reminded again."""
     pairing = scheduled.pairing
     path = pairing.get_absolute_url()
@@ -399,14 +467,13 @@ def _upcoming_owed(scheduled, *, now, today, admins) -> list[Owed]:
             "starts_local": scheduled.starts_at.astimezone(person.tzinfo).replace(tzinfo=None),
             "time_zone": person.time_zone or "UTC",
             "cohort": pairing.cohort,
-            "pairing_url": settings.SITE_URL + path,
         }
         owed.append(
             owed_reminder(
                 kind=Reminder.Kind.SESSION_UPCOMING,
                 notice_kind="session_upcoming",
                 person=person,
-                target=f"scheduled:{scheduled.pk}/person:{person.pk}",
+                target=keys.scheduled_session_target(scheduled_id=scheduled.pk, person_id=person.pk),
                 period_key=scheduled.starts_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M"),
                 now=now,
                 context=context,
@@ -423,7 +490,7 @@ def _due_period(due_on: datetime.date, today: datetime.date) -> str:
     return "overdue" if due_on < today else "soon"
 
 
-def _action_item_owed(item, *, now, today, admins) -> list[Owed]:
+def _action_item_owed(item, *, now, today) -> list[Owed]:
     pairing = item.pairing
     path = pairing.get_absolute_url()
     period = _due_period(item.due_on, today)
@@ -432,14 +499,13 @@ def _action_item_owed(item, *, now, today, admins) -> list[Owed]:
         "is_overdue": period == "overdue",
         "days": abs((item.due_on - today).days),
         "cohort": pairing.cohort,
-        "pairing_url": settings.SITE_URL + path,
     }
     return [
         owed_reminder(
             kind=Reminder.Kind.ACTION_ITEM_DUE,
             notice_kind="action_item_due",
             person=item.owner,
-            target=f"action_item:{item.pk}/person:{item.owner_id}",
+            target=keys.action_item_target(item_id=item.pk, person_id=item.owner_id),
             period_key=f"{item.due_on.isoformat()}/{period}",
             now=now,
             context=context,
@@ -450,7 +516,7 @@ def _action_item_owed(item, *, now, today, admins) -> list[Owed]:
     ]
 
 
-def _goal_owed(goal, *, now, today, admins) -> list[Owed]:
+def _goal_owed(goal, *, now, today) -> list[Owed]:
     pairing = goal.pairing
     period = _due_period(goal.due_on, today)
     goal_path = reverse("mentoring_sessions:goal-detail", args=[pairing.pk, goal.pk])
@@ -463,14 +529,13 @@ def _goal_owed(goal, *, now, today, admins) -> list[Owed]:
             "is_overdue": period == "overdue",
             "days": abs((goal.due_on - today).days),
             "cohort": pairing.cohort,
-            "goal_url": settings.SITE_URL + goal_path,
         }
         owed.append(
             owed_reminder(
                 kind=Reminder.Kind.GOAL_DUE,
                 notice_kind="goal_due",
                 person=person,
-                target=f"goal:{goal.pk}/person:{person.pk}",
+                target=keys.goal_target(goal_id=goal.pk, person_id=person.pk),
                 period_key=f"{goal.due_on.isoformat()}/{period}",
                 now=now,
                 context=context,
@@ -488,6 +553,4 @@ def reminders_cancel_unowed() -> int:
     from outbox.models import Message
 
     unowed = reminder_messages_no_longer_owed().values("message_id")
-    return Message.objects.filter(pk__in=unowed, status=Message.Status.PENDING).update(
-        status=Message.Status.CANCELLED
-    )
+    return messages_cancel(Message.objects.filter(pk__in=unowed))

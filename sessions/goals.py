@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Pairing
+from notifications import keys
+from notifications.services import notices_withdraw
 from people.models import Person
 
 from .access import require_active
@@ -88,6 +90,9 @@ def goal_status_set(*, goal: Goal, by: Person, status: str, short_of_target_conf
         goal.achieved_at = None
     goal.full_clean()
     goal.save(update_fields=["status", "achieved_at"])
+    if not goal.is_in_progress:
+        # Achieved or dropped: a "due soon" or "overdue" email still waiting would be untrue.
+        notices_withdraw(key_prefixes=keys.about_goal(goal.pk))
     return goal
 
 

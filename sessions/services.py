@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Pairing
+from notifications import keys
+from notifications.services import notices_withdraw
 from people.models import Person
 from training import selectors as training_selectors
 from training.models import TrainingModule
@@ -168,6 +170,9 @@ def session_reschedule(
     scheduled.full_clean()
     scheduled.save()
     _owe_invites(scheduled, by=by)
+    # A "session tomorrow at 10:00" email still waiting would be untrue now; a moved session's new
+    # time is reminded by the next scan.
+    notices_withdraw(key_prefixes=keys.about_scheduled_session(scheduled.pk))
     return scheduled
 
 
@@ -180,6 +185,9 @@ def session_cancel(*, scheduled: ScheduledSession, by: Person) -> ScheduledSessi
     scheduled.full_clean()
     scheduled.save()
     _owe_invites(scheduled, by=by)
+    # A "session tomorrow at 10:00" email still waiting would be untrue now; a moved session's new
+    # time is reminded by the next scan.
+    notices_withdraw(key_prefixes=keys.about_scheduled_session(scheduled.pk))
     return scheduled
 
 
@@ -328,6 +336,8 @@ def action_item_complete(*, item: ActionItem, by: Person) -> ActionItem:
         item.done_at = timezone.now()
         item.full_clean()
         item.save(update_fields=["done_at"])
+        # A "due soon" email held for the owner's morning would arrive after the item was done.
+        notices_withdraw(key_prefixes=keys.about_action_item(item.pk))
     return item
 
 

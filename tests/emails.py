@@ -57,3 +57,13 @@ def notices(kind: str) -> list[tuple[int, str]]:
 def programme_admin(world, full_name: str = "Priya Shah"):
     """The world's admin login as a named person, so messages can name who acted."""
     return PersonFactory(user=world.admin, full_name=full_name, email="priya@example.com")
+
+
+def tell_broadcasts() -> int:
+    """Tell every pending broadcast (a whole cohort's message) as the worker does after commit;
+    returns how many were told."""
+    from notifications.broadcasts import broadcast_tell
+    from notifications.models import Broadcast
+
+    pending = Broadcast.objects.filter(status=Broadcast.Status.PENDING).values_list("pk", flat=True)
+    return sum(broadcast_tell(broadcast_id=pk) for pk in list(pending))

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from closeout import notices as closeout_notices
 from closeout import services
-from notifications.models import Notification
+from notifications.broadcasts import broadcast_tell
+from notifications.models import Broadcast, Notification
 from programmes.models import Cohort
 from programmes.services import cohort_transition
 from tests.closeout.conftest import enrol_mentor
@@ -53,10 +54,22 @@ def test_the_rematched_mentee_hears_of_the_new_mentor(world):
     )
 
 
-def test_close_out_begun_tells_everyone_enrolled_with_their_reflection_and_survey_links(world):
+def move(capture, cohort, to, by):
+    """Move the cohort, then tell its broadcast as the worker does after commit (the emails stay
+    in the outbox for `deliver`)."""
+    with capture(execute=False):
+        cohort_transition(cohort=Cohort.objects.get(pk=cohort.pk), to=to, by=by)
+        for pk in Broadcast.objects.filter(status=Broadcast.Status.PENDING).values_list("pk", flat=True):
+            assert broadcast_tell(broadcast_id=pk)
+
+
+def test_close_out_begun_tells_everyone_enrolled_with_their_reflection_and_survey_links(
+    world, django_capture_on_commit_callbacks
+):
     programme_admin(world)
-    cohort_transition(cohort=world.cohort, to=Cohort.State.CONCLUDING, by=world.admin)
+    move(django_capture_on_commit_callbacks, world.cohort, Cohort.State.CONCLUDING, world.admin)
     closeout_notices.closeout_begun_tell(world.cohort, by=None)  # again: nothing new
+    assert Broadcast.objects.get().status == Broadcast.Status.DONE
     people = sorted(p.pk for p in (world.mentor, world.mentee, world.mentor2, world.mentee2))
     assert [pk for pk, _key in notices("closeout_begun")] == people
     received = {m.to: m for m in deliver(kind="closeout_begun")}
@@ -72,21 +85,32 @@ def test_close_out_begun_tells_everyone_enrolled_with_their_reflection_and_surve
 
 
 @pytest.mark.parametrize("extra_pairs", [0, 6])
-def test_close_out_begun_is_told_in_a_fixed_number_of_queries(world, extra_pairs, django_assert_num_queries):
+def test_close_out_begun_is_owed_in_a_fixed_number_of_queries_and_told_after_commit(
+    world, extra_pairs, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     for _ in range(extra_pairs):
         PairingFactory(match_run=world.run)
-    # the cohort, the pairings with both people, the enrolments with their people; in notify_many's
-    # savepoint (2): the keys told before, the preferences, INSERT the notifications, INSERT the
-    # messages, their ids, the unclaimed ones, the notifications' ids
-    # (Each notify_many call also reads the programme's wording overrides and bumps the unread counters.)
-    with django_assert_num_queries(14):
+    # In the request: count the people, look for the broadcast, INSERT it (in its savepoint).
+    with django_assert_num_queries(5), django_capture_on_commit_callbacks(execute=False) as started:
         closeout_notices.closeout_begun_tell(world.cohort, by=None)
+    assert notices("closeout_begun") == []
+    assert Broadcast.objects.get().people == 4 + 2 * extra_pairs
+    # After commit, the worker: claim it, read it, the cohort; per chunk the enrolments with their
+    # people, the pairings with both people and notify_many's queries (the keys told before, the
+    # preferences, the wording overrides, INSERT the notifications, bump the unread counters, INSERT
+    # the messages, their ids, the unclaimed ones, the notifications' ids, in a savepoint), renew
+    # the claim (a chunk shorter than CHUNK is the last); mark it done.
+    with django_assert_num_queries(18), django_capture_on_commit_callbacks(execute=False):
+        (queue,) = started
+        queue()
     assert len(notices("closeout_begun")) == 4 + 2 * extra_pairs
 
 
-def test_a_closed_cohort_thanks_everyone_and_says_what_the_product_keeps(world):
-    cohort_transition(cohort=world.cohort, to=Cohort.State.CONCLUDING, by=world.admin)
-    cohort_transition(cohort=Cohort.objects.get(pk=world.cohort.pk), to=Cohort.State.CLOSED, by=world.admin)
+def test_a_closed_cohort_thanks_everyone_and_says_what_the_product_keeps(
+    world, django_capture_on_commit_callbacks
+):
+    move(django_capture_on_commit_callbacks, world.cohort, Cohort.State.CONCLUDING, world.admin)
+    move(django_capture_on_commit_callbacks, world.cohort, Cohort.State.CLOSED, world.admin)
     assert len(notices("cohort_closed")) == 4
     omar = next(m for m in deliver(kind="cohort_closed") if m.to == "mentor@example.com")
     assert omar.subject == "Thank you: Autumn 2026 has closed"
@@ -96,11 +120,11 @@ def test_a_closed_cohort_thanks_everyone_and_says_what_the_product_keeps(world):
         assert "read-only" in part and "private session notes stay private" in part
 
 
-def test_people_who_have_left_hear_nothing_of_the_close(world):
+def test_people_who_have_left_hear_nothing_of_the_close(world, django_capture_on_commit_callbacks):
     world.mentee2.leave_date = datetime.date(2026, 10, 1)
     world.mentee2.save(update_fields=["leave_date"])
     EnrolmentFactory(cohort=world.cohort, status="withdrawn")  # withdrew: not taking part
-    cohort_transition(cohort=world.cohort, to=Cohort.State.CONCLUDING, by=world.admin)
+    move(django_capture_on_commit_callbacks, world.cohort, Cohort.State.CONCLUDING, world.admin)
     told = {pk for pk, _key in notices("closeout_begun")}
     assert told == {world.mentor.pk, world.mentee.pk, world.mentor2.pk}
     assert not Notification.objects.filter(person=world.mentee2).exists()

@@ -12,7 +12,7 @@ from notifications.models import Notification
 from outbox.models import Message
 from programmes.models import Cohort, Enrolment
 from tests.conftest import login
-from tests.emails import deliver, notices, programme_admin
+from tests.emails import deliver, notices, programme_admin, tell_broadcasts
 from tests.factories import CohortFactory, EnrolmentFactory, MatchRunFactory, PairingFactory, PersonFactory
 
 pytestmark = pytest.mark.usefixtures("working_hours")
@@ -40,6 +40,7 @@ def test_a_published_match_tells_each_mentee_and_mentor_once_with_why(world, run
     priya = programme_admin(world)
     emails.match_run_emails_owe(run=run, by=world.admin)
     emails.match_run_emails_owe(run=run, by=world.admin)  # a retried task or a second click
+    assert tell_broadcasts() == 1  # told after commit, once
 
     assert len(notices("match_published")) == 3  # two mentees, their one mentor
     assert set(Notification.objects.values_list("actor", flat=True)) == {priya.pk}
@@ -64,6 +65,7 @@ def test_a_person_who_has_left_hears_nothing_of_the_match(world, run):
     pairing.mentee.person.leave_date = datetime.date(2026, 10, 1)
     pairing.mentee.person.save(update_fields=["leave_date"])
     emails.match_run_emails_owe(run=run, by=world.admin)
+    tell_broadcasts()
     assert pairing.mentee.person_id not in {pk for pk, _key in notices("match_published")}
     assert len(notices("match_published")) == 2
 

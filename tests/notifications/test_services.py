@@ -115,3 +115,16 @@ def test_tampered_unsubscribe_link_is_404(client):
     token = links.unsubscribe_token(person_id=person.pk, kind="pulse")
     assert client.post(f"/notifications/unsubscribe/{token[:-2]}xx/").status_code == 404
     assert not Preferences.objects.exists()
+
+
+def test_unsubscribe_links_are_those_reverse_gives_for_their_token(db):
+    """The route is reversed once; each link must still be exactly what reverse() makes of its token."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from notifications import links
+
+    for person_id, kind in [(1, "pulse"), (123456, "check_in_due"), (7, "manager_digest")]:
+        token = links.unsubscribe_token(person_id=person_id, kind=kind)
+        expected = settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
+        assert links.unsubscribe_url(person_id=person_id, kind=kind) == expected

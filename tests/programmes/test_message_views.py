@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from notifications.models import Notification, Wording
+from notifications.models import Broadcast, Notification, Wording
 from outbox.models import Message
 from tests.conftest import login
 
@@ -123,10 +123,26 @@ def test_the_log_costs_the_same_queries_at_any_size(client, world, size, django_
     for n in range(size):
         _message(n, world.cohort, status=[Message.Status.SENT, Message.Status.FAILED][n % 2], sent_at=NOW)
     login(client, world.admin)
-    # user with roles, cohort, failed count, page count, page of messages (recipients' zones inline)
-    with django_assert_num_queries(5):
+    # user with roles, cohort, failed count, its broadcasts, page count, page of messages (recipients'
+    # zones inline)
+    with django_assert_num_queries(6):
         page = client.get(_url(world.cohort))
     assert page.status_code == 200
+
+
+def test_the_log_says_the_cohort_is_being_told_then_that_it_was(client, world):
+    broadcast = Broadcast.objects.create(
+        key="closeout_begun:cohort:1", kind="closeout_begun", cohort_id=world.cohort.pk, people=1000
+    )
+    login(client, world.admin)
+    assert "Telling 1000 people: “Close-out has begun”…" in client.get(_url(world.cohort)).text
+
+    Broadcast.objects.filter(pk=broadcast.pk).update(status=Broadcast.Status.DONE, finished_at=NOW)
+    assert "Told 1000 people: “Close-out has begun”" in client.get(_url(world.cohort)).text
+
+    Broadcast.objects.filter(pk=broadcast.pk).update(status=Broadcast.Status.FAILED, last_error="Timeout")
+    page = client.get(_url(world.cohort)).text
+    assert "Could not finish telling the cohort “Close-out has begun”: Timeout." in page
 
 
 # --- a programme's own wording ------------------------------------------------------------------

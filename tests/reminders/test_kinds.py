@@ -90,6 +90,68 @@ def test_admin_hears_again_only_after_another_twice_the_cadence(
     ]
 
 
+def notice_url():
+    from django.urls import reverse
+
+    return "http://testserver" + reverse("dashboards:health")
+
+
+def test_admin_gets_one_email_a_day_listing_every_pair_newly_silent(
+    world, today, morning, admin_person, django_capture_on_commit_callbacks
+):
+    # Both pairs never met since they started on 2026-09-08: silent for twice the cadence.
+    scan(django_capture_on_commit_callbacks, morning)
+
+    (email,) = [m for m in mail.outbox if m.to == ["admin@example.com"] and "not met" in m.subject]
+    assert email.subject == "2 pairs have not met for twice their cadence"
+    assert "Omar Mentor (mentor) and Ada Mentee (mentee), Autumn 2026" in email.body
+    assert "Lin Mentor (mentor) and Bo Mentee (mentee), Autumn 2026" in email.body
+    assert notice_url() in email.body
+    (notice,) = Notification.objects.filter(kind="check_in_overdue")
+    assert (notice.person, notice.title) == (admin_person, email.subject)
+    assert notice.key == f"reminder:check_in_overdue:admin:{admin_person.pk}:2026-11-02"
+    # Each pair is recorded once for the admin, once per silent stretch.
+    assert told(Reminder.Kind.CHECK_IN_OVERDUE) == [
+        ("Ana Admin", "2026-10-06/0"),
+        ("Ana Admin", "2026-10-06/0"),
+    ]
+
+
+def test_pair_gone_silent_after_todays_email_waits_for_tomorrows(
+    world, today, morning, admin_person, django_capture_on_commit_callbacks
+):
+    late = SessionFactory(pairing=world.pair2, held_on=today - DAY)
+    scan(django_capture_on_commit_callbacks, morning)
+    late.delete()  # pair 2 now counts from its start: silent too, found by the afternoon's scan
+    scan(django_capture_on_commit_callbacks, morning + 5 * HOUR)
+
+    emails = [m for m in mail.outbox if m.to == ["admin@example.com"] and "not met" in m.subject]
+    assert [m.subject for m in emails] == ["Omar Mentor and Ada Mentee have not met for 55 days"]
+    assert told(Reminder.Kind.CHECK_IN_OVERDUE) == [("Ana Admin", "2026-10-06/0")]
+
+    scan(django_capture_on_commit_callbacks, morning + DAY)
+    emails = [m for m in mail.outbox if m.to == ["admin@example.com"] and "not met" in m.subject]
+    assert len(emails) == 2
+    assert "Lin Mentor (mentor) and Bo Mentee (mentee)" in emails[1].body
+    assert Notification.objects.filter(kind="check_in_overdue").count() == 2
+
+
+def test_escalation_lists_the_first_pairs_and_counts_the_rest(
+    world, today, morning, admin_person, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reminders import services
+
+    monkeypatch.setattr(services, "ESCALATION_LISTED", 1)
+    PairingFactory(match_run=world.run, started_on=world.pair.started_on)
+    scan(django_capture_on_commit_callbacks, morning)
+
+    (email,) = [m for m in mail.outbox if m.to == ["admin@example.com"] and "not met" in m.subject]
+    assert email.subject == "3 pairs have not met for twice their cadence"
+    assert email.body.count("(mentor) and") == 1
+    assert "And 2 more: programme health lists them all." in email.body
+    assert Reminder.objects.filter(kind=Reminder.Kind.CHECK_IN_OVERDUE).count() == 3
+
+
 # --- upcoming session ----------------------------------------------------------------------------
 
 
@@ -389,7 +451,7 @@ def test_scan_of_every_kind_runs_a_fixed_number_of_queries(
 
     # (The silent pairs for the cohorts' chat channels are one more read; each notify_many call also
     # reads the wording overrides and bumps the unread counters.)
-    with django_assert_num_queries(126), django_capture_on_commit_callbacks(execute=False):
+    with django_assert_num_queries(125), django_capture_on_commit_callbacks(execute=False):
         ids = reminders_scan_due(now=morning)
 
     pairs = 2 + extra_pairs

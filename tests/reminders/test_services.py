@@ -238,16 +238,28 @@ def test_scan_query_count_does_not_grow_with_pairs_or_sessions(
         pairing = PairingFactory(match_run=world.run)
         SessionFactory.create_batch(3, pairing=pairing, held_on=datetime.date(2026, 9, 20))
 
-    # Per source (check-in due, its escalation, upcoming sessions, action items, goals): one read, and
-    # the programme admins once. Per chunk of due rows: who is away, which reminders exist, INSERT
+    # Per source (check-in due, upcoming sessions, action items, goals): one read. The escalation
+    # (one email per admin a day): the admins, who is away, today's emails told, one read.
+    # Per chunk of due rows: who is away, which reminders exist, INSERT
     # reminders ON CONFLICT DO NOTHING, notify_many (known keys, preferences, INSERT notifications,
     # INSERT messages, their ids, the unclaimed ones, the notifications' ids), the new reminders' ids,
     # link their emails; the digest's admins; the silent pairs for chat channels; cancel the emails no longer
     # owed; plus the savepoint pairs of the atomic blocks inside the test's transaction.
     # (Each notify_many call also reads the programme's wording overrides and bumps the unread counters.)
-    with django_assert_num_queries(29), django_capture_on_commit_callbacks(execute=False) as queued:
+    with django_assert_num_queries(28), django_capture_on_commit_callbacks(execute=False) as queued:
         ids = reminders_scan_due()
 
     assert len(ids) == 2 * (2 + extra_pairs)
     assert len(queued) == 1  # one callback queues them all
     assert Message.objects.count() == len(ids)
+
+
+def test_reminders_link_through_the_notices_url_alone(only_pair_one_due, morning, monkeypatch):
+    """The absolute link is `url`, which notify_many adds: no reminder carries a copy of its own."""
+    from reminders import services
+
+    told = []
+    monkeypatch.setattr(services, "notify_many", lambda notices, now: told.extend(notices))
+    reminders_scan_due(now=morning)
+    assert {n.kind for n in told} == {"check_in_due"}
+    assert all(n.url and not {"pairing_url", "goal_url"} & n.context.keys() for n in told)
