@@ -145,6 +145,9 @@ PAGE_TEMPLATES = [
     "templates/people",
     "templates/registration",
     "templates/library",
+    "templates/agreements",
+    "templates/training",
+    "templates/home",
 ]
 
 
