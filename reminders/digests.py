@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from agreements.selectors import unsigned_after_a_week
 from matching.models import Pairing
 from people.models import Person
 from programmes.models import Cohort, Enrolment
 from sessions.checkins import open_flags_of
 from sessions.models import Goal
+from training.selectors import unfinished_required_by_cohort
 
 from .models import Reminder
 from .selectors import REMINDED, pairings_due_check_in, programme_admins
@@ -28,6 +30,8 @@ class CohortDigest:
     unmatched: int = 0
     unfinished_profiles: int = 0
     not_activated: int = 0
+    unsigned_agreements: int = 0
+    training_unfinished: int = 0
 
     @property
     def at_risk(self) -> int:
@@ -35,7 +39,14 @@ class CohortDigest:
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.at_risk or self.unmatched or self.unfinished_profiles or self.not_activated)
+        return bool(
+            self.at_risk
+            or self.unmatched
+            or self.unfinished_profiles
+            or self.not_activated
+            or self.unsigned_agreements
+            or self.training_unfinished
+        )
 
 
 def week_key(day: datetime.date) -> str:
@@ -50,8 +61,9 @@ def _by_cohort(rows, field: str = "cohort") -> dict[int, int]:
 def admin_digest(*, today: datetime.date) -> list[CohortDigest]:
     """Per cohort that is enrolling, matching or running: pairs at risk (silent for their cadence,
     an open flag from the pulse: low satisfaction, not meeting or a blocker; overdue goals), mentees
-    enrolled but unmatched, profiles unfinished and people who have not activated their login. Seven
-    queries, whatever the number of cohorts or pairs."""
+    enrolled but unmatched, profiles unfinished, people who have not activated their login, pairs
+    whose agreement is not signed a week after they started and people who have not finished the
+    training their programme requires. Nine queries, whatever the number of cohorts or pairs."""
     cohorts = list(Cohort.objects.filter(state__in=DIGEST_STATES).select_related("programme"))
     silent = _by_cohort(
         Pairing.objects.filter(pk__in=pairings_due_check_in(today=today).values("pk"))
@@ -91,6 +103,11 @@ def admin_digest(*, today: datetime.date) -> list[CohortDigest]:
         .values("cohort")
         .annotate(n=Count("pk"))
     )
+    ids = [cohort.pk for cohort in cohorts]
+    unsigned = _by_cohort(
+        unsigned_after_a_week(ids, today=today).order_by().values("cohort").annotate(n=Count("pk"))
+    )
+    training_left = unfinished_required_by_cohort(ids)
     return [
         CohortDigest(
             cohort=cohort,
@@ -100,6 +117,8 @@ def admin_digest(*, today: datetime.date) -> list[CohortDigest]:
             unmatched=unmatched.get(cohort.pk, 0),
             unfinished_profiles=unfinished.get(cohort.pk, 0),
             not_activated=not_activated.get(cohort.pk, 0),
+            unsigned_agreements=unsigned.get(cohort.pk, 0),
+            training_unfinished=training_left.get(cohort.pk, 0),
         )
         for cohort in cohorts
     ]
@@ -159,7 +178,9 @@ def _post_to_chat(rows: list[CohortDigest], *, week: str) -> None:
             text=_(
                 "Weekly digest for %(cohort)s: %(at_risk)d pairs at risk (%(silent)d silent, %(flagged)d "
                 "flagged in the pulse, %(overdue)d with overdue goals), %(unmatched)d mentees unmatched, "
-                "%(profiles)d profiles unfinished, %(activation)d logins not activated."
+                "%(profiles)d profiles unfinished, %(activation)d logins not activated, %(unsigned)d "
+                "agreements unsigned a week after starting, %(training)d people with required training "
+                "unfinished."
             )
             % {
                 "cohort": row.cohort.name,
@@ -170,6 +191,8 @@ def _post_to_chat(rows: list[CohortDigest], *, week: str) -> None:
                 "unmatched": row.unmatched,
                 "profiles": row.unfinished_profiles,
                 "activation": row.not_activated,
+                "unsigned": row.unsigned_agreements,
+                "training": row.training_unfinished,
             },
             link=reverse("dashboards:health") + f"?cohort={row.cohort.pk}",
             link_label=_("Open programme health"),

@@ -24,6 +24,7 @@ from tests.factories import (
     PersonFactory,
     SessionFactory,
 )
+from training.models import TrainingModule
 
 DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
@@ -289,7 +290,9 @@ def test_goal_in_progress_reminds_both_members_and_a_finished_one_nobody(
 # --- the admins' weekly digest -------------------------------------------------------------------
 
 
-def test_weekly_digest_counts_what_needs_the_admins_attention(world, today, morning, admin_person):
+def test_weekly_digest_counts_what_needs_the_admins_attention(
+    world, today, morning, admin_person, django_assert_num_queries
+):
     Enrolment.objects.update(profile_completed_at=morning)
     # Pair 1 silent since it started (55 days); pair 2 met a week ago but flagged a blocker and has
     # an overdue goal; a mentee enrolled without a pair, who has not finished her profile nor
@@ -299,10 +302,18 @@ def test_weekly_digest_counts_what_needs_the_admins_attention(world, today, morn
     GoalFactory(pairing=world.pair2, due_on=today - DAY)
     EnrolmentFactory(cohort=world.cohort, person=PersonFactory(full_name="Una Matched"))
 
-    (row,) = admin_digest(today=today)
+    # Neither pair has signed an agreement, 55 days in; mentees must read a module before their first
+    # session and none has (Ada, Bo and Una).
+    TrainingModule.objects.filter(
+        programme=world.cohort.programme, audience=TrainingModule.Audience.MENTEE
+    ).update(requirement=TrainingModule.Requirement.BEFORE_FIRST_SESSION)
+
+    with django_assert_num_queries(9):
+        (row,) = admin_digest(today=today)
 
     assert (row.silent, row.flagged, row.overdue_goals, row.at_risk) == (1, 1, 1, 3)
     assert (row.unmatched, row.unfinished_profiles, row.not_activated) == (1, 1, 1)
+    assert (row.unsigned_agreements, row.training_unfinished) == (2, 3)
 
 
 def test_weekly_digest_is_told_once_a_week_to_each_admin(
@@ -450,8 +461,9 @@ def test_scan_of_every_kind_runs_a_fixed_number_of_queries(
         GoalFactory(pairing=pairing, due_on=today)
 
     # (The silent pairs for the cohorts' chat channels are one more read; each notify_many call also
-    # reads the wording overrides and bumps the unread counters.)
-    with django_assert_num_queries(125), django_capture_on_commit_callbacks(execute=False):
+    # reads the wording overrides and bumps the unread counters. The digest's unsigned agreements and
+    # unfinished training are two reads of their own.)
+    with django_assert_num_queries(127), django_capture_on_commit_callbacks(execute=False):
         ids = reminders_scan_due(now=morning)
 
     pairs = 2 + extra_pairs
