@@ -175,7 +175,9 @@ def kept_page(
     variant = _variant(request, params or {})
     if not seconds or request.method != "GET" or variant is None or not keep:
         return _render(request, build(), shell_context)
-    page_key = f"kept-page:{key}:{variant}"
+    # The variant carries what the visitor typed (a search, a filter): digested, so the key is safe
+    # for any cache backend whatever they typed.
+    page_key = f"kept-page:{key}:" + hashlib.md5(variant.encode(), usedforsecurity=False).hexdigest()
     versions = versions or {}
     found = cache.get_many([page_key, *versions])
     signature = _signature(
