@@ -36,6 +36,8 @@ from sessions import todo as sessions_todo
 from training import selectors as training_selectors
 from training.selectors import unfinished_required_by_cohort
 
+from . import kept
+
 # Who owes a person a step: each offers `todo_for(person, *, today) -> list[TodoItem]` in a fixed
 # number of queries (mentorship/todo.py). A new app's steps are one more line here; steps of a
 # pair's content (agreement, shared resources, messages) are kept with the sessions' (sessions/todo.py).
@@ -150,9 +152,13 @@ class ShownItem:
         return _("Due %(day)s") % {"day": date_format(due, "j M")}
 
 
+def _member_steps(person: Person, *, today: datetime.date) -> tuple[list[TodoItem], list]:
+    return todo_for(person, today=today), sessions_todo.pairs_of(person, today=today)
+
+
 def member_home(person: Person, *, today: datetime.date) -> MemberHome:
-    items = [ShownItem(item, today) for item in todo_for(person, today=today)]
-    pairs = sessions_todo.pairs_of(person, today=today)
+    steps, pairs = kept.member_steps(person, today=today, read=_member_steps)
+    items = [ShownItem(item, today) for item in steps]
     mentored = [pair for pair in pairs if pair.i_am_mentor]
     groups, other = [], []
     if len(mentored) >= 2:
@@ -224,6 +230,11 @@ def _pairs_at_risk(*, today: datetime.date) -> tuple[dict[int, int], dict[int, i
 
 
 def admin_attention(*, today: datetime.date) -> list[AttentionLine]:
+    """The lines below, kept for a minute under the stamps of what they count (home/kept.py)."""
+    return kept.admin_lines(today=today, read=_admin_attention)
+
+
+def _admin_attention(*, today: datetime.date) -> list[AttentionLine]:
     """Per open cohort: pairs not keeping their cadence and pairs with an open flag (programme
     health's own filters), mentor applications and the waitlist to review, mentees without a mentor
     (as the cohort page counts them), agreements unsigned a week after the pair started, people
