@@ -123,7 +123,7 @@ def overview(request):
         request,
         key=f"dashboard:v1:{request.user.pk}",
         build=lambda: _overview_page(request),
-        templates=("dashboards/_overview.html", "dashboards/_privacy.html"),
+        templates=("dashboards/_overview.html", "dashboards/_filters.html", "dashboards/_privacy.html"),
         params=KEPT_FILTERS,
         versions={**every_cohort_versions(), FIGURES_VERSION_KEY: figures_version},
         # The link to programme health, for those who may open it.
