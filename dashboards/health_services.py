@@ -1,19 +1,19 @@
-"""The programme-health table's one write: nudge the selected pairs by email."""
+"""The programme-health table's one write: nudge the selected pairs (a notification and its email,
+through notifications.notify_many: working hours, preferences and unsubscribe apply)."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Pairing
-from outbox.models import Message
-from outbox.services import OwedEmail, emails_enqueue
+from notifications.models import Notification
+from notifications.services import OwedNotice, notify_many
 from people.roles import person_of
 from sessions.models import MentoringSession
 
@@ -23,7 +23,7 @@ class NudgeOutcome:
     nudged: list[Pairing] = field(default_factory=list)  # emailed now
     already: list[Pairing] = field(default_factory=list)  # nudged earlier today: nothing sent again
     skipped: list[Pairing] = field(default_factory=list)  # not active: nothing to nudge
-    emails: int = 0
+    emails: int = 0  # notices recorded now (each with its email, unless the person muted nudges)
 
 
 def nudge_key(*, pairing: Pairing, person, today: datetime.date) -> str:
@@ -32,16 +32,17 @@ def nudge_key(*, pairing: Pairing, person, today: datetime.date) -> str:
     return f"nudge:{pairing.pk}:{person.pk}:{today.isoformat()}"
 
 
-def _sender(user) -> str:
+def _sender(user):
+    """(the admin's person, if any; the name the nudge gives them)."""
     person = person_of(user)
-    return (person.full_name if person else user.get_full_name()) or _("Your programme admin")
+    return person, (person.full_name if person else user.get_full_name()) or _("Your programme admin")
 
 
 @transaction.atomic
 def pairings_nudge(*, pairings, by, today: datetime.date | None = None) -> NudgeOutcome:
-    """Email both members of each active pairing in `pairings` a nudge to meet, from `by` (a
-    programme admin's user), through the outbox: recorded in this transaction, sent after commit.
-    A fixed number of queries, however many pairs are chosen."""
+    """Tell both members of each active pairing in `pairings` a nudge to meet, from `by` (a
+    programme admin's user): recorded in this transaction, its email sent after commit in the
+    person's working hours. A fixed number of queries, however many pairs are chosen."""
     today = today or timezone.localdate()
     latest = MentoringSession.objects.filter(pairing=OuterRef("pk")).order_by("-held_on", "-pk")
     chosen = list(
@@ -59,11 +60,11 @@ def pairings_nudge(*, pairings, by, today: datetime.date | None = None) -> Nudge
         for pairing in active
     }
     taken = set(
-        Message.objects.filter(key__in=[key for pair_keys in keys.values() for key in pair_keys]).values_list(
-            "key", flat=True
-        )
+        Notification.objects.filter(
+            key__in=[key for pair_keys in keys.values() for key in pair_keys]
+        ).values_list("key", flat=True)
     )
-    sender = _sender(by)
+    actor, sender = _sender(by)
     owed = []
     for pairing in active:
         if all(key in taken for key in keys[pairing.pk]):
@@ -72,14 +73,14 @@ def pairings_nudge(*, pairings, by, today: datetime.date | None = None) -> Nudge
         outcome.nudged.append(pairing)
         days_since = pairing.days_since_last_session(pairing.last_session_on, today=today)
         for person, key in zip(pairing.members(), keys[pairing.pk], strict=True):
-            if key in taken or not person.email:
+            if key in taken:
                 continue
             owed.append(
-                OwedEmail(
+                OwedNotice(
+                    kind="nudge",
+                    person=person,
                     key=key,
-                    template="nudge",
                     context={
-                        "recipient": person,
                         "partner": pairing.partner_of(person),
                         "is_mentor": person.pk == pairing.mentor.person_id,
                         "sender": sender,
@@ -87,13 +88,14 @@ def pairings_nudge(*, pairings, by, today: datetime.date | None = None) -> Nudge
                         "days_since": days_since,
                         "cadence_days": pairing.cohort.cadence_days,
                         "cohort": pairing.cohort,
-                        "pairing_url": settings.SITE_URL + pairing.get_absolute_url(),
                     },
-                    to=person.email,
+                    url=pairing.get_absolute_url(),
+                    actor=actor,
+                    programme_id=pairing.cohort.programme_id,
                     cohort_id=pairing.cohort_id,
                 )
             )
     if owed:
-        emails_enqueue(owed)
+        notify_many(owed)
     outcome.emails = len(owed)
     return outcome

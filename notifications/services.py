@@ -2,6 +2,7 @@
 when the person wants it by email, the email in the outbox, both in the caller's transaction and
 both keyed by what they are about, so a repeated request or scan tells nobody twice."""
 
+import dataclasses
 import datetime
 import functools
 import zoneinfo
@@ -128,6 +129,12 @@ def notify_many(owed: Iterable[OwedNotice], *, now: datetime.datetime | None = N
             )
         else:
             rendered = render_templated_email(template=kind.email_template, context=context)
+            rendered = dataclasses.replace(
+                rendered,
+                text=rendered.text.rstrip("\n")
+                + "\n"
+                + wording.unsubscribe_footer(context["unsubscribe_url"]),
+            )
         rows.append(
             Notification(
                 person=person,

@@ -96,6 +96,11 @@ def example_values() -> dict[str, str]:
     }
 
 
+def unsubscribe_footer(unsubscribe_url: str) -> str:
+    """The plain text part's last lines: the one-click link the HTML part shows too."""
+    return "\n--\n" + _("Stop emails like this: %(url)s") % {"url": unsubscribe_url} + "\n"
+
+
 def render(*, subject: str, text: str, values: Mapping[str, str], unsubscribe_url: str = "") -> RenderedEmail:
     """The email of a programme's wording: the text as written, and the same text, escaped, in the
     product's email layout."""
@@ -103,7 +108,7 @@ def render(*, subject: str, text: str, values: Mapping[str, str], unsubscribe_ur
     body = fill(text, values).strip()
     plain = body + "\n"
     if unsubscribe_url:
-        plain += "\n--\n" + _("Stop emails like this: %(url)s") % {"url": unsubscribe_url} + "\n"
+        plain += unsubscribe_footer(unsubscribe_url)
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
     html = render_to_string(
         "emails/custom_body.html",
