@@ -99,7 +99,7 @@ def open_navigation(page: Page) -> None:
 
 
 def open_person_menu(page: Page) -> None:
-    """The menu under the person's name in the navigation: notification settings, log out."""
+    """The menu under the person's name in the navigation: my contribution, notification settings, log out."""
     open_navigation(page)
     page.locator("#person-menu").click()
 

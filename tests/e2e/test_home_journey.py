@@ -124,6 +124,9 @@ def test_a_step_on_the_list_opens_the_page_where_it_is_done(org, live_server, pa
     page.go_back()
     calendar = page.get_by_role("link", name="Add to my calendar")
     assert calendar.get_attribute("href").endswith("invite.ics")
+    # Overdue, and so marked: the action item and the agreement nobody has signed a week in.
     overdue = page.locator("li.list-group-item-danger")
-    expect(overdue).to_have_count(1)
-    expect(overdue).to_contain_text("Read the refund policy and list three questions")
+    expect(overdue).to_have_count(2)
+    expect(overdue.filter(has_text="Read the refund policy and list three questions")).to_have_count(1)
+    agreement = "Fill in and sign your mentoring agreement with Omar Mentor"
+    expect(overdue.filter(has_text=agreement)).to_have_count(1)

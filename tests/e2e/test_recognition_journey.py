@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from closeout.models import Thanks
 from programmes.models import Cohort
 from sessions.models import PairMessage
-from tests.browser import assert_accessible, log_out, login
+from tests.browser import assert_accessible, log_out, login, open_person_menu
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +65,7 @@ def test_pair_messages_then_thanks_at_close_and_the_mentors_summary(
 
     # The mentor reads the thanks on their contribution page and downloads the summary.
     login(page, live_server, "mentor")
+    open_person_menu(page)
     page.get_by_role("link", name="My contribution").click()
     expect(page.get_by_role("heading", level=1, name="My contribution as a mentor")).to_be_visible()
     expect(page.get_by_role("region", name="Thanks from your mentees")).to_contain_text(
