@@ -99,19 +99,24 @@ def unsigned_after_a_week(cohort_ids, *, today: datetime.date | None = None):
     )
 
 
+def unsigned_by_cohort(cohort_ids, *, today: datetime.date) -> dict[int, int]:
+    """Per cohort of `cohort_ids`: how many pairings `unsigned_after_a_week` lists. One query."""
+    return dict(
+        unsigned_after_a_week(list(cohort_ids), today=today)
+        .order_by()
+        .values("cohort_id")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_id", "n")
+    )
+
+
 def unsigned_counts(programme, *, today: datetime.date) -> list[Cohort]:
     """The programme's cohorts that are not closed, each with `unsigned`: how many of its pairings
     are unsigned a week after they started. Two queries."""
     cohorts = list(
         Cohort.objects.filter(programme=programme).exclude(state=Cohort.State.CLOSED).order_by("-starts_on")
     )
-    counts = dict(
-        unsigned_after_a_week([c.pk for c in cohorts], today=today)
-        .order_by()
-        .values("cohort_id")
-        .annotate(n=Count("pk"))
-        .values_list("cohort_id", "n")
-    )
+    counts = unsigned_by_cohort([c.pk for c in cohorts], today=today)
     for cohort in cohorts:
         cohort.unsigned = counts.get(cohort.pk, 0)
     return cohorts

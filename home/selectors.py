@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from agreements.selectors import unsigned_after_a_week
+from agreements.selectors import unsigned_by_cohort
 from closeout import selectors as closeout_selectors
 from closeout import todo as closeout_todo
 from dashboards.cohort_selectors import ACTIVITY_CACHE_SECONDS, flags_stamp
@@ -278,13 +278,7 @@ def _admin_attention(*, today: datetime.date) -> list[AttentionLine]:
         .annotate(n=Count("pk"))
     }
     failed = Message.objects.filter(status=Message.Status.FAILED).count()
-    unsigned = dict(
-        unsigned_after_a_week(list(cohorts), today=today)
-        .order_by()
-        .values("cohort")
-        .annotate(n=Count("pk"))
-        .values_list("cohort", "n")
-    )
+    unsigned = unsigned_by_cohort(cohorts, today=today)
     training_left = unfinished_required_by_cohort(list(cohorts))
 
     lines: list[AttentionLine] = []

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from matching.models import Pairing
 from mentorship.todo import TodoItem
-from programmes.models import Enrolment
+from programmes.models import Cohort, Enrolment
 
 from .models import Resource, SessionGuide, SharedResource, default_prompts, split_prompts
 from .stages import Stage
@@ -82,7 +82,7 @@ def mentor_pairings(person, programme):
             status=Pairing.Status.ACTIVE,
             cohort__programme=programme,
         )
-        .exclude(cohort__state="closed")
+        .exclude(cohort__state=Cohort.State.CLOSED)
         .select_related("mentee__person", "cohort")
         .order_by("mentee__person__full_name", "pk")
     )
@@ -191,7 +191,7 @@ def todo_for(person, *, today) -> list[TodoItem]:
         SharedResource.objects.filter(
             pairing__mentee__person=person, pairing__status=Pairing.Status.ACTIVE, done_at__isnull=True
         )
-        .exclude(pairing__cohort__state="closed")
+        .exclude(pairing__cohort__state=Cohort.State.CLOSED)
         .values("pairing_id", "pairing__mentor__person__full_name")
         .annotate(n=Count("pk"), latest=Max("shared_at"))
         .order_by("-latest", "pairing_id")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from agreements.selectors import unsigned_after_a_week
+from agreements.selectors import unsigned_by_cohort
 from matching.models import Pairing
 from people.models import Person
 from programmes.models import Cohort, Enrolment
@@ -104,9 +104,7 @@ def admin_digest(*, today: datetime.date) -> list[CohortDigest]:
         .annotate(n=Count("pk"))
     )
     ids = [cohort.pk for cohort in cohorts]
-    unsigned = _by_cohort(
-        unsigned_after_a_week(ids, today=today).order_by().values("cohort").annotate(n=Count("pk"))
-    )
+    unsigned = unsigned_by_cohort(ids, today=today)
     training_left = unfinished_required_by_cohort(ids)
     return [
         CohortDigest(
