@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programmes.models import Cohort, Enrolment
 from programmes.stamps import CohortContentQuerySet
@@ -68,6 +69,9 @@ class MatchRun(models.Model):
 
     # Every write replaces the cohort's stamp (programmes/stamps.py): its admin page is kept under it.
     objects = CohortContentQuerySet.as_manager()
+
+    # Who changed what and when (audit/): one row per save, with the user who made it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
@@ -186,6 +190,9 @@ class Pairing(models.Model):
 
     # Every write replaces the cohort's stamp (programmes/stamps.py): its admin page is kept under it.
     objects = CohortContentQuerySet.as_manager()
+
+    # Who changed what and when (audit/): one row per save, with the user who made it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-score", "pk"]

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "rules.apps.AutodiscoverRulesConfig",
+    # Audit history: who changed what and when on the records admins answer for (audit/).
+    "simple_history",
     "submissions",
     "outbox",
     "people",
@@ -65,6 +67,8 @@ INSTALLED_APPS = [
     "dashboards",
     "enrolment",
     "closeout",
+    "audit",
+    "privacy",
     "home",
     "demo",
 ]
@@ -78,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Lets each history row name the logged-in user who made the change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -36,6 +36,8 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("agreements/", include("agreements.urls")),
     path("library/", include("library.urls")),
+    path("history/", include("audit.urls")),
+    path("privacy/", include("privacy.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .stamps import PeopleQuerySet
 
@@ -120,6 +121,10 @@ class Person(models.Model):
     skills = models.ManyToManyField(Tag, verbose_name=_("skills"), blank=True, related_name="+")
 
     objects = PersonQuerySet.as_manager()
+
+    # Who changed what and when (audit/): one row per save, with the user who made it.
+    # The unread count changes on every notification; it says nothing about who changed the person.
+    history = HistoricalRecords(excluded_fields=["unread_notifications"])
 
     class Meta:
         ordering = ["full_name"]

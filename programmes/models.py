@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from outbox.webhooks import SLACK, TEAMS, mask, validate_webhook_url, webhook_channel
 from people.models import Person, Tag
@@ -56,6 +57,9 @@ class Programme(models.Model):
 
     # Every write replaces the stamp of pages listing every cohort (programmes/stamps.py).
     objects = CohortRowsQuerySet.as_manager()
+
+    # Who changed what and when (audit/): one row per save, with the user who made it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -177,6 +181,10 @@ class Cohort(models.Model):
 
     # Every write replaces the stamp of pages listing every cohort (programmes/stamps.py).
     objects = CohortRowsQuerySet.as_manager()
+
+    # Who changed what and when (audit/): one row per save, with the user who made it.
+    # The chat webhook's address holds a secret token: it is left out of history.
+    history = HistoricalRecords(excluded_fields=["chat_webhook_url"])
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -385,6 +393,9 @@ class Enrolment(models.Model):
 
     # Every write replaces the cohort's stamp (programmes/stamps.py): its admin page is kept under it.
     objects = CohortContentQuerySet.as_manager()
+
+    # Who changed what and when (audit/): one row per save, with the user who made it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["role", "person__full_name"]
