@@ -573,6 +573,8 @@ def match_run_top3_fill(*, run: MatchRun) -> MatchRun:
         if share is not None:
             run.quality = {**quality, "share_top3": share, "share_top3_worked_out": True}
             run.full_clean()
+            # A figure worked out on a page view, not a change anyone made: no history row.
+            run.skip_history_when_saving = True
             run.save(update_fields=["quality"])
     return run
 
