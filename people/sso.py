@@ -22,6 +22,7 @@ from django.http import Http404
 from django.shortcuts import render, resolve_url
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -42,13 +43,64 @@ ENDPOINTS = {
     "OIDC_OP_JWKS_ENDPOINT": "jwks_uri",
 }
 
-# Why a sign-in was refused (request.sso_refusal), each with its own sentence on the page.
+# Why a sign-in was refused (request.sso_refusal), each with its own heading and sentence on the page
+# (%(email)s: the address the provider gave; %(product)s: the product's name).
+NO_EMAIL = "no-email"
 UNKNOWN = "unknown"
 LEFT = "left"
 UNVERIFIED = "unverified"
 SWITCHED_OFF = "switched-off"
 SHARED_EMAIL = "shared-email"
 FAILED = "failed"
+REFUSALS = {
+    NO_EMAIL: (
+        _lazy("We don't have you on record"),
+        _lazy(
+            "Your sign-in worked, but your provider gave us no email address to find you by in "
+            "%(product)s. Ask your programme admin to add you; no account has been created."
+        ),
+    ),
+    UNKNOWN: (
+        _lazy("We don't have you on record"),
+        _lazy(
+            "Your sign-in worked, but nobody in %(product)s has the email address %(email)s. Ask your "
+            "programme admin to add you (or to correct your email address); no account has been created."
+        ),
+    ),
+    LEFT: (
+        _lazy("Your access has ended"),
+        _lazy(
+            "Our records say you have left the organisation, so you can no longer log in. If that is "
+            "wrong, ask your programme admin."
+        ),
+    ),
+    UNVERIFIED: (
+        _lazy("Your email address isn't verified"),
+        _lazy(
+            "Your sign-in provider says %(email)s is not verified, so we can't tell it is yours. Verify "
+            "it with your provider and try again, or ask your programme admin."
+        ),
+    ),
+    SWITCHED_OFF: (
+        _lazy("Your login is switched off"),
+        _lazy("An administrator has switched off your login. Ask your programme admin if you need it back."),
+    ),
+    SHARED_EMAIL: (
+        _lazy("We can't tell which record is yours"),
+        _lazy(
+            "More than one person in our records has the email address %(email)s. Ask your programme "
+            "admin to correct it; no account has been created."
+        ),
+    ),
+    FAILED: (
+        _lazy("The sign-in didn't complete"),
+        _lazy(
+            "The answer from your sign-in provider could not be checked (it may have expired, been used "
+            "already, or been started in another browser). Try again; if it keeps happening, ask your "
+            "programme admin."
+        ),
+    ),
+}
 
 
 class ProviderUnavailable(Exception):
@@ -150,7 +202,7 @@ class PersonOIDCBackend(OIDCAuthenticationBackend):
         claims = self.get_userinfo(access_token, id_token, payload)
         email = claims.get("email")
         if not isinstance(email, str) or not email.strip():
-            return _refuse(self.request, UNKNOWN)
+            return _refuse(self.request, NO_EMAIL)
         email = email.strip()
         if not email_verified(claims):
             return _refuse(self.request, UNVERIFIED, email=email)
@@ -219,12 +271,9 @@ class SSOCallbackView(OIDCAuthenticationCallbackView):
 
 
 def refused(request, reason: str):
-    return render(
-        request,
-        "people/sso_refused.html",
-        {"reason": reason, "email": getattr(request, "sso_email", "")},
-        status=403,
-    )
+    heading, sentence = REFUSALS.get(reason, REFUSALS[FAILED])
+    text = sentence % {"email": getattr(request, "sso_email", ""), "product": settings.BRAND.name}
+    return render(request, "people/sso_refused.html", {"heading": heading, "text": text}, status=403)
 
 
 def unavailable(request, exc: Exception):

@@ -3,6 +3,7 @@
 its calls to the provider (discovery, token, keys, user info) go over HTTP to that server."""
 
 import datetime
+import html
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,6 +12,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
+from people import sso
 from people.models import Person
 from tests.factories import PersonFactory, UserFactory
 from tests.oidc_provider import serve
@@ -67,6 +69,11 @@ def sign_in(client, provider, username, next_url=None):
     return client.get(at_provider(provider, username, start(client, next_url)))
 
 
+def page_text(response) -> str:
+    """The page as a reader sees it (the template escapes apostrophes in what it is given)."""
+    return html.unescape(response.content.decode())
+
+
 def logged_in_user_id(client):
     return client.session.get("_auth_user_id")
 
@@ -114,7 +121,7 @@ def test_someone_with_no_person_record_is_refused_and_no_account_is_made(client,
     response = sign_in(client, sso_on, "stranger")
 
     assert response.status_code == 403
-    body = response.content.decode()
+    body = page_text(response)
     assert "We don't have you on record" in body
     assert "stranger@example.com" in body
     assert "Ask your programme admin" in body
@@ -126,7 +133,7 @@ def test_a_person_who_has_left_is_refused(client, sso_on, people):
     response = sign_in(client, sso_on, "leaver")
 
     assert response.status_code == 403
-    assert "Your access has ended" in response.content.decode()
+    assert "Your access has ended" in page_text(response)
     assert logged_in_user_id(client) is None
     assert Person.objects.get(pk=people["leaver"].pk).user_id is None
 
@@ -135,7 +142,7 @@ def test_an_address_the_provider_has_not_verified_is_refused(client, sso_on, peo
     response = sign_in(client, sso_on, "unconfirmed")
 
     assert response.status_code == 403
-    assert "isn't verified" in response.content.decode()
+    assert "isn't verified" in page_text(response)
     assert logged_in_user_id(client) is None
     assert Person.objects.get(pk=people["unconfirmed"].pk).user_id is None
 
@@ -146,7 +153,7 @@ def test_a_login_an_admin_switched_off_is_refused(client, sso_on, people):
     response = sign_in(client, sso_on, "linked")
 
     assert response.status_code == 403
-    assert "Your login is switched off" in response.content.decode()
+    assert "Your login is switched off" in page_text(response)
     assert logged_in_user_id(client) is None
 
 
@@ -157,7 +164,7 @@ def test_an_email_two_people_share_is_refused_rather_than_guessed(client, sso_on
     response = sign_in(client, sso_on, "known")
 
     assert response.status_code == 403
-    assert "More than one person" in response.content.decode()
+    assert "More than one person" in page_text(response)
     assert User.objects.count() == logins
 
 
@@ -168,7 +175,7 @@ def test_a_callback_with_a_state_this_browser_never_started_is_refused_without_a
     forged = client.get(reverse("sso:callback"), {"code": query["code"][0], "state": "not-the-state"})
 
     assert forged.status_code == 403
-    assert "The sign-in didn't complete" in forged.content.decode()
+    assert "The sign-in didn't complete" in page_text(forged)
     assert logged_in_user_id(client) is None
 
 
@@ -179,7 +186,7 @@ def test_a_code_the_provider_never_issued_is_refused_without_a_500(client, sso_o
     response = client.get(reverse("sso:callback"), {"code": "made-up", "state": state})
 
     assert response.status_code == 403
-    assert "The sign-in didn't complete" in response.content.decode()
+    assert "The sign-in didn't complete" in page_text(response)
     assert Person.objects.get(pk=people["known"].pk).user_id is None
 
 
@@ -228,7 +235,7 @@ def test_a_provider_that_is_down_when_the_sign_in_starts_gets_a_clear_page(clien
     response = client.get(reverse("sso:login"))
 
     assert response.status_code == 503
-    assert "sign-in provider isn't answering" in response.content.decode()
+    assert "sign-in provider isn't answering" in page_text(response)
 
 
 def test_a_provider_that_goes_down_before_the_code_is_exchanged_gets_a_clear_page(
@@ -240,7 +247,7 @@ def test_a_provider_that_goes_down_before_the_code_is_exchanged_gets_a_clear_pag
     response = client.get(callback)
 
     assert response.status_code == 503
-    assert "sign-in provider isn't answering" in response.content.decode()
+    assert "sign-in provider isn't answering" in page_text(response)
     assert logged_in_user_id(client) is None
     assert Person.objects.get(pk=people["known"].pk).user_id is None
 
@@ -269,3 +276,19 @@ def test_a_password_login_whose_address_carries_code_and_state_never_asks_the_pr
 
     assert response.status_code == 302
     assert logged_in_user_id(client) == str(user.pk)
+
+
+@pytest.mark.parametrize(
+    ("claims", "verified"),
+    [
+        ({"email": "a@example.com"}, True),  # a provider that never sends it vouches for its addresses
+        ({"email_verified": True}, True),
+        ({"email_verified": "true"}, True),  # some providers send the string
+        ({"email_verified": False}, False),
+        ({"email_verified": "false"}, False),
+        ({"email_verified": None}, False),
+        ({"email_verified": 1}, False),
+    ],
+)
+def test_email_verified_must_say_true_when_the_provider_sends_it(claims, verified):
+    assert sso.email_verified(claims) is verified
