@@ -12,6 +12,7 @@ explains, and a provider that does not answer gets a page of its own, never a 50
 
 import logging
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ from django.shortcuts import render, resolve_url
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -190,6 +192,11 @@ class PersonOIDCBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_IDP_SIGN_KEY = None
         try:
             return super().authenticate(request, **kwargs)
+        except jwt.PyJWTError as exc:
+            # An id token that is missing, malformed, expired or signed with a key the provider does
+            # not publish (the library turns only some of these into SuspiciousOperation).
+            logger.warning("single sign-on id token refused: %s", exc)
+            return _refuse(request, FAILED)
         except requests.RequestException as exc:
             # The token, keys or user info did not come: the provider is down or refused the code.
             refused_code = isinstance(exc, requests.HTTPError) and exc.response is not None
@@ -198,8 +205,20 @@ class PersonOIDCBackend(OIDCAuthenticationBackend):
                 return _refuse(request, FAILED)
             raise ProviderUnavailable(str(exc)) from exc
 
+    def verify_token(self, token, **kwargs):
+        payload = super().verify_token(token, **kwargs)
+        # The library leaves the audience unchecked: a token the provider made for another of its
+        # applications is not for us, whatever else it says.
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("the id token is for another application")
+        return payload
+
     def get_or_create_user(self, access_token, id_token, payload):
         claims = self.get_userinfo(access_token, id_token, payload)
+        if not isinstance(claims, dict):
+            return _refuse(self.request, FAILED)
         email = claims.get("email")
         if not isinstance(email, str) or not email.strip():
             return _refuse(self.request, NO_EMAIL)
@@ -228,6 +247,8 @@ class SSOLoginView(OIDCAuthenticationRequestView):
     """The button on the login page: off the site to the provider, `next` kept for the way back."""
 
     def __init__(self, *args, **kwargs):
+        # Not the library's __init__: it reads the endpoint from settings, which may be discovered.
+        View.__init__(self, *args, **kwargs)
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
         self.OIDC_OP_AUTH_ENDPOINT = ""
 

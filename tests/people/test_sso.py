@@ -6,9 +6,11 @@ import datetime
 import html
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import User
+from django.core.exceptions import SuspiciousOperation
 from django.urls import reverse
 from django.utils import timezone
 
@@ -292,3 +294,42 @@ def test_a_password_login_whose_address_carries_code_and_state_never_asks_the_pr
 )
 def test_email_verified_must_say_true_when_the_provider_sends_it(claims, verified):
     assert sso.email_verified(claims) is verified
+
+
+def _backend_trusting(secret: str) -> sso.PersonOIDCBackend:
+    """The backend as authenticate() sets it up, for an HS256 provider (the client secret signs)."""
+    backend = sso.PersonOIDCBackend()
+    backend.OIDC_RP_CLIENT_ID = "ours"
+    backend.OIDC_RP_CLIENT_SECRET = secret
+    backend.OIDC_RP_SIGN_ALGO = "HS256"
+    backend.OIDC_RP_IDP_SIGN_KEY = None
+    return backend
+
+
+@pytest.mark.parametrize(
+    ("audience", "accepted"), [("ours", True), (["other", "ours"], True), ("other", False)]
+)
+def test_an_id_token_made_for_another_application_is_refused(audience, accepted):
+    secret = "a-client-secret-of-at-least-32-bytes"  # noqa: S105 - a test key
+    backend = _backend_trusting(secret)
+    token = jwt.encode({"aud": audience, "sub": "1", "nonce": "n"}, secret, algorithm="HS256")
+
+    if accepted:
+        assert backend.verify_token(token, nonce="n")["sub"] == "1"
+    else:
+        with pytest.raises(SuspiciousOperation):
+            backend.verify_token(token, nonce="n")
+
+
+def test_a_malformed_id_token_is_refused_not_a_500(settings, rf, monkeypatch):
+    settings.OIDC_RP_CLIENT_ID = "ours"
+    settings.OIDC_RP_CLIENT_SECRET = "a-client-secret-of-at-least-32-bytes"  # noqa: S105 - a test key
+    settings.OIDC_RP_SIGN_ALGO = "HS256"  # checked with the secret: nothing fetched before the token is read
+    for name in ("AUTHORIZATION", "TOKEN", "USER", "JWKS"):
+        setattr(settings, f"OIDC_OP_{name}_ENDPOINT", f"http://127.0.0.1:9/{name.lower()}")
+    backend = sso.PersonOIDCBackend()
+    monkeypatch.setattr(backend, "get_token", lambda payload: {"id_token": "not-a-jwt", "access_token": "x"})
+    request = rf.get("/accounts/sso/callback/", {"code": "c", "state": "s"})
+
+    assert backend.authenticate(request, nonce="n", code_verifier="v") is None
+    assert request.sso_refusal == sso.FAILED
