@@ -223,6 +223,15 @@ def test_the_provider_saying_no_shows_the_refused_page(client, sso_on, people):
     assert logged_in_user_id(client) is None
 
 
+def test_an_error_answer_this_browser_never_asked_for_logs_nobody_out(client, sso_on, people):
+    client.force_login(people["linked"].user)
+
+    response = client.get(reverse("sso:callback"), {"error": "access_denied", "state": "from-elsewhere"})
+
+    assert response.status_code == 403
+    assert logged_in_user_id(client) == str(people["linked"].user_id)
+
+
 def test_next_on_another_site_is_dropped_for_the_home_page(client, sso_on, people):
     response = sign_in(client, sso_on, "linked", next_url="https://elsewhere.example/steal")
 
