@@ -269,11 +269,10 @@ class SSOCallbackView(OIDCAuthenticationCallbackView):
     def get(self, request):
         if not enabled():
             raise Http404
-        if request.GET.get("error") and request.GET.get("state") not in request.session.get(
-            "oidc_states", {}
-        ):
-            # The library logs out whoever answers an error; only a sign-in this browser started may
-            # end that way, not a link from another site.
+        # The library logs out whoever answers an error; only a sign-in this browser started may end
+        # that way, not a link from another site.
+        started = request.session.get("oidc_states", {})
+        if request.GET.get("error") and request.GET.get("state") not in started:
             return refused(request, FAILED)
         try:
             return super().get(request)
