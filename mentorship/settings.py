@@ -158,6 +158,7 @@ PAIRING_FRAGMENT_SECONDS = 3600 if REDIS_URL else 0
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
+    "people.sso.PersonOIDCBackend",  # single sign-on (people/sso.py); answers only its own callback
     # Django's model backend, loading each request's user with their roles in one query.
     "people.backends.RolesModelBackend",
 ]
@@ -170,6 +171,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on through OpenID Connect (people/sso.py; README, "Single sign-on"): on when a client id
+# and a provider are set. The provider's endpoints come from its discovery document at
+# OIDC_PROVIDER_URL, fetched on first use (not at start, so a provider outage never stops the product);
+# an endpoint set on its own wins over the discovered one.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_PROVIDER_URL = env.str("OIDC_PROVIDER_URL", default="").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+# A provider that hangs fails the login in seconds instead of holding a web worker.
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
