@@ -92,6 +92,10 @@ def test_a_person_with_no_login_is_logged_in_with_a_new_login_linked_to_them(cli
     assert person.user.username == "known.person@example.com"
     assert person.user.password.startswith(UNUSABLE_PASSWORD_PREFIX)
     assert client.get("/notifications/").status_code == 200
+    # Signed in once, they count as activated (admins' lists, activation emails) without a password.
+    assert Person.objects.select_related("user").get(pk=person.pk).can_log_in
+    assert Person.objects.with_login().filter(pk=person.pk).exists()
+    assert not Person.objects.with_login(activated=False).filter(pk=person.pk).exists()
 
 
 def test_a_second_sign_in_reuses_the_login_made_by_the_first(client, sso_on, people):
