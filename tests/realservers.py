@@ -6,6 +6,7 @@ import asyncio
 import email
 import email.policy
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -241,3 +242,57 @@ class WebhookServer:
     def __exit__(self, *exc):
         self._server.shutdown()
         self._server.server_close()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of this test's own, which it may stop and start again on the same port: yields its
+    URL, `start()` and `stop(keep_data=False)`. Stopped with `keep_data=True`, it comes back with
+    what it held (as a Redis with an append-only file does, docker-compose.yml); otherwise empty."""
+    import redis
+
+    server = shutil.which("redis-server")
+    assert server, "redis-server is not installed (apt-get install redis-server)"
+    port = free_port()
+    folder = tmp_path / "own-redis"
+    folder.mkdir()
+    pidfile = folder / "redis.pid"
+
+    def start():
+        subprocess.run(
+            [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            + ["--daemonize", "yes", "--pidfile", str(pidfile), "--dir", str(folder)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(*, keep_data: bool = False):
+        if keep_data:
+            redis.Redis(port=port, socket_timeout=5).save()  # dump.rdb, read again at start
+        else:
+            (folder / "dump.rdb").unlink(missing_ok=True)
+        if pidfile.exists():
+            pid = int(pidfile.read_text())
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.05)
+            pidfile.unlink(missing_ok=True)
+
+    start()
+    try:
+        yield f"redis://127.0.0.1:{port}/0", start, stop
+    finally:
+        stop()

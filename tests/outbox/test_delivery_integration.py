@@ -4,9 +4,6 @@ an SMTP server and a Celery worker and beat in their own processes. Each owed em
 
 import datetime
 import os
-import shutil
-import socket
-import subprocess
 import time
 
 import kombu
@@ -21,7 +18,7 @@ from outbox.tasks import send_message
 from sessions import services as session_services
 from tests.conftest import login
 from tests.factories import build_world
-from tests.realservers import free_port, subprocess_database_url, wait_until
+from tests.realservers import subprocess_database_url, wait_until
 
 pytestmark = [
     pytest.mark.postgres,
@@ -117,50 +114,6 @@ def test_a_worker_killed_while_it_sends_delays_the_invites_but_each_arrives_once
     except BaseException:
         celery_processes.dump_logs()
         raise
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    """A Redis of this test's own, which it may stop and start again on the same port."""
-    server = shutil.which("redis-server")
-    assert server, "redis-server is not installed (apt-get install redis-server)"
-    port = free_port()
-    pidfile = tmp_path / "redis.pid"
-
-    def start():
-        subprocess.run(
-            [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-            + ["--daemonize", "yes", "--pidfile", str(pidfile)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop():
-        if pidfile.exists():
-            pid = int(pidfile.read_text())
-            os.kill(pid, 15)
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
-                    break
-                time.sleep(0.05)
-            pidfile.unlink(missing_ok=True)
-
-    start()
-    try:
-        yield f"redis://127.0.0.1:{port}/0", start, stop
-    finally:
-        stop()
 
 
 def test_with_the_broker_down_scheduling_succeeds_and_the_invites_go_once_it_is_back(
