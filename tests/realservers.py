@@ -296,3 +296,87 @@ def own_redis(tmp_path):
         yield f"redis://127.0.0.1:{port}/0", start, stop
     finally:
         stop()
+
+
+def _pg_bindir() -> str | None:
+    if os.environ.get("PG_BINDIR"):
+        return os.environ["PG_BINDIR"]
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parts[-3])
+    )
+    if candidates:
+        return str(candidates[-1].parent)
+    found = shutil.which("initdb")
+    return str(Path(found).parent) if found else None
+
+
+class OwnPostgres:
+    """A PostgreSQL cluster of one test's own (initdb, pg_ctl) on a free loopback port, which the
+    test may stop, start and restart; run as the postgres user when the tests run as root, as
+    PostgreSQL refuses root (scripts/with-services does the same)."""
+
+    def __init__(self, bindir: str):
+        import tempfile
+
+        self.bindir = Path(bindir)
+        # Not under pytest's tmp_path: its parents are private to the user running the tests.
+        self.folder = Path(tempfile.mkdtemp(prefix="own-postgres-"))
+        self.folder.chmod(0o755)
+        self.data = self.folder / "data"
+        self.port = free_port()
+        self.as_owner: list[str] = []
+        if os.getuid() == 0:
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+            self.data.mkdir()
+            shutil.chown(self.data, "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
+        self.start()
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "mentorship")
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/mentorship"
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run(  # noqa: S603 (the PostgreSQL programs, fixed arguments)
+            [*self.as_owner, str(self.bindir / program), *args], check=True, capture_output=True
+        )
+
+    def _ctl(self, action: str, *args: str) -> None:
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.data / "log"), "-w", "-o", options, action, *args
+        )
+
+    def start(self) -> None:
+        self._ctl("start")
+
+    def stop(self) -> None:
+        # Fast: sessions in progress are cut off, as when the server is restarted for real.
+        self._ctl("stop", "-m", "fast")
+
+    def restart(self) -> None:
+        self._ctl("restart", "-m", "fast")
+
+    def close(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._ctl("stop", "-m", "immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def own_postgres():
+    bindir = _pg_bindir()
+    if bindir is None or not Path(bindir, "initdb").exists():
+        pytest.skip("the PostgreSQL server programs (initdb, pg_ctl) are not installed")
+    cluster = OwnPostgres(bindir)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+def site_password(password: str) -> str:
+    """`password` hashed for a site started with the default settings (a server in a subprocess),
+    which does not accept the tests' fast hasher; few iterations, as only the format matters."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    return hasher.encode(password, hasher.salt(), iterations=1000)
