@@ -106,3 +106,22 @@ def report() -> dict[str, str]:
         parts["cache"] = cache_state()
     status = OK if all(state == OK for state in parts.values()) else "degraded"
     return {"status": status, **parts}
+
+
+class AnonymousHealthCheck:
+    """/healthz/ is answered without the caller's cookies: a health check is anonymous, and a
+    browser's session (read from the database, to know whether the caller is logged in) would turn a
+    database outage into an error page instead of the 503 that reports it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.path = None
+
+    def __call__(self, request):
+        if self.path is None:
+            from django.urls import reverse
+
+            self.path = reverse("healthz")
+        if request.path_info == self.path:
+            request.COOKIES = {}
+        return self.get_response(request)

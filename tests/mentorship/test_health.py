@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from mentorship import health
+from tests.conftest import login
 from tests.realservers import free_port
 
 
@@ -59,6 +60,25 @@ def test_a_database_that_is_down_gives_503_json_not_an_error_page(client, db, mo
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
     assert response.json()["status"] == "degraded"
+    assert response.json()["database"] == "down"
+
+
+def test_a_logged_in_browser_gets_the_503_too_although_its_session_is_in_the_database(
+    client, world, monkeypatch
+):
+    """Whether the caller is logged in is read from the database, down too: not asked at all."""
+    from django.contrib.sessions.backends import cached_db
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    login(client, world.mentee.user)
+    with monkeypatch.context() as patched:
+        patched.setattr(health.connection, "cursor", refuse)
+        patched.setattr(cached_db.SessionStore, "load", refuse)
+        response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
     assert response.json()["database"] == "down"
 
 
