@@ -218,9 +218,9 @@ class Command(BaseCommand):
             if not members:
                 raise CommandError("no active pairing with a session and a goal: seed the database first")
             self.stdout.write(
-                f"\nload test: locust, {users} simulated people ({users - 2 * staff} members on "
-                f"{len(members)} logins, {staff} admins, {staff} managers), {seconds:g} s, gunicorn with 4 "
-                f"workers ({Person.objects.count():,} people)"
+                f"\nload test: locust, {users} simulated people (members: {users - 2 * staff} on "
+                f"{len(members)} logins; admins: {staff}; managers: {staff}), {seconds:g} s, gunicorn with "
+                f"4 workers ({Person.objects.count():,} people)"
             )
             connection.close()  # gunicorn's workers fork from their own process
             with loadtest.gunicorn(workers=4) as port:
