@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
+from django.utils import timezone
 
 from mentorship import cache as cache_module
 from mentorship.cache import RedisCache as KeptClientRedisCache
@@ -186,3 +187,50 @@ def test_pages_and_writes_work_with_the_cache_down(client, world, settings):
         assert client.get(reverse("home")).status_code == 302
     finally:
         settings.CACHES = original  # before the autouse fixture empties the cache
+
+
+def test_an_admin_invites_and_publishes_with_the_cache_down(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    """Writes that replace a cohort's stamp (mentorship/stamps.py) and owe emails: saved, emails in
+    the outbox, nothing raised by the stamps the cache could not replace."""
+    from matching.models import MatchRun
+    from matching.services import match_run_create
+    from outbox.models import Message
+    from programmes.models import Cohort, Enrolment
+    from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory
+
+    cohort = CohortFactory(state=Cohort.State.ENROLLING, programme=world.cohort.programme)
+    for role, hired in ((Enrolment.Role.MENTOR, "2015-01-01"), (Enrolment.Role.MENTEE, "2025-06-01")):
+        EnrolmentFactory(
+            cohort=cohort,
+            role=role,
+            capacity=1,
+            person=PersonFactory(hire_date=hired),
+            profile_completed_at=timezone.now(),
+        )
+    run = match_run_create(cohort=cohort, by=world.admin)
+    original = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "mentorship.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "KEY_PREFIX": "mentorship",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    try:
+        login(client, world.admin)
+        with django_capture_on_commit_callbacks(execute=True):
+            invited = client.post(
+                reverse("enrolment:invite", args=[cohort.pk]),
+                {"people": [world.outsider.pk], "role": "mentee"},
+            )
+            published = client.post(reverse("matching:run-publish", args=[run.pk]))
+    finally:
+        settings.CACHES = original
+
+    assert invited.status_code == 302 and published.status_code == 302
+    assert MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.PUBLISHED
+    assert Message.objects.filter(to=world.outsider.email).exists()
+    assert Message.objects.count() >= 3  # the invitation and both sides of the published pair
