@@ -10,6 +10,7 @@ a load balancer that polls every few seconds learns nothing from an answer fresh
 failed ping is remembered as well, so a hanging Redis costs one timeout per process every 2 s.
 """
 
+import functools
 import time
 from urllib.parse import urlsplit
 
@@ -77,6 +78,7 @@ def _ask_broker() -> str:
     return OK
 
 
+@functools.lru_cache(maxsize=16)
 def _server(url: str) -> tuple[str | None, int | None]:
     parts = urlsplit(url)
     return parts.hostname, parts.port
