@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /healthz/ ignores the caller's session, so a database outage is reported, not an error page.
+    "mentorship.health.AnonymousHealthCheck",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,6 +119,9 @@ if not DEBUG and "DATABASE_URL" not in env:
     )
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mentorship.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is checked before a request reuses it: after a PostgreSQL restart the next
+# request reconnects instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, worker and beat share one SQLite file in the embedded set-up: wait on locks
     # instead of failing, and let readers run beside a writer.
@@ -130,6 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: on the dashboards' aggregates over 20,000 people it spent 30-200 ms
     # compiling queries that run in a few milliseconds (PostgreSQL turns it on by default).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A server that does not answer fails the connection in seconds (libpq waits forever by
+    # default), so neither a page nor /healthz/ hangs on it.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -155,6 +165,9 @@ if REDIS_URL:
 # How long rendered parts of a pair's pages are kept (sessions/fragments.py): only in a cache every
 # process shares, since each write replaces a stamp in it that the other processes must see.
 PAIRING_FRAGMENT_SECONDS = 3600 if REDIS_URL else 0
+
+# How long /healthz/ keeps the broker's and the cache's answers in the process (mentorship/health.py).
+HEALTHZ_REMEMBER_SECONDS = env.float("HEALTHZ_REMEMBER_SECONDS", default=2.0)
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
