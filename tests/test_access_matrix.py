@@ -763,3 +763,23 @@ def _sizes() -> str:
 
 
 __doc__ += _sizes()
+
+
+# A GET that changes something and so refuses HEAD, which must change nothing.
+HEAD_REFUSED = {"notifications:open": "opening a notification marks it read"}
+
+
+def test_every_page_answers_head_as_it_answers_get(matrix, db):
+    """Link checkers, mail scanners and monitors ask HEAD: each page answers it as it answers GET
+    (to the first role whose GET is answered), not 405 (`require_GET` refuses HEAD: `require_safe`)."""
+    visitors, wrong = {}, []
+    for route in ROUTES:
+        role = next((r for r in ROLES if EXPECTED[route.key]["get"][r] in (200, "redirect")), None)
+        if role is None:
+            continue
+        expected = 405 if route.key in HEAD_REFUSED else EXPECTED[route.key]["get"][role]
+        visitor = visitors.setdefault(role, Visitor(matrix.users[role]))
+        answer = visitor.request("head", _url(route, matrix.world, matrix.targets))
+        if answer.outcome != expected:
+            wrong.append(f"HEAD {route.key} as {role}: {answer.outcome}, expected {expected}")
+    assert not wrong, "\n".join(wrong)
