@@ -468,6 +468,14 @@ def test_each_role_gets_the_expected_answer_from_every_url(role, matrix, db):
     markers = {
         (pair, what): text for pair, words in matrix.targets.markers.items() for what, text in words.items()
     }
+    # What the pairs of `_elsewhere` wrote shows on no page of the matrix, whoever asks (their
+    # names may: a mentee choosing sees every mentor of the cohort, an admin sees everyone).
+    strangers = {
+        (place, what): text
+        for place, (_, words) in matrix.elsewhere.items()
+        for what, text in words.items()
+        if what not in ("mentor", "mentee")
+    }
     for route in ROUTES:
         url = _url(route, matrix.world, matrix.targets)
         for method in METHODS:
@@ -480,6 +488,11 @@ def test_each_role_gets_the_expected_answer_from_every_url(role, matrix, db):
                 for leak in _leaks(role, answer.body, matrix.targets.markers)
             ]
             seen |= {key for key, text in markers.items() if text in answer.body}
+            leaks += [
+                f"{method.upper()} {url}: {place}'s {what}"
+                for (place, what), text in strangers.items()
+                if text in answer.body
+            ]
     # The words are on the pages of those who may read them, so not finding them elsewhere means
     # something (the matrix opens the first pair's pages: its words, not the other pair's).
     unseen = [
@@ -631,6 +644,7 @@ def _elsewhere(w, t) -> dict:
             "mentor": mentor.full_name,
             "mentee": mentee.full_name,
             "milestone": f"Milestone of {label}",
+            "agenda": f"Agenda of {label}",
         }
         return found, markers
 
