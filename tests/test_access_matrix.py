@@ -776,6 +776,40 @@ def test_other_pairs_cohorts_and_programmes_ids_are_refused_and_nothing_of_their
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)
 
 
+# Ids a page reads from its query string (tests/test_forms_fuzz.py finds which), by what they name.
+QUERY_IDS = {
+    ("library:resource-list", "pairing"): "pairing",
+    ("library:resource-share", "pairing"): "pairing",
+    ("programmes:cohort-create", "programme"): "programme",
+}
+
+
+def test_ids_in_query_strings_show_nothing_of_other_pairs(matrix, db):
+    """`?pairing=` picks the pair a library page leads back to or shares into: with another pair's
+    id the page is the role's own, with nothing of that pair's on it."""
+    from tests.test_forms_fuzz import QUERY_ROUTES, _query_names
+
+    named = {(route.name, arg) for route in QUERY_ROUTES for arg in _query_names(route)}
+    unknown = sorted(key for key in named if key[1] not in ("page", "next", "timeline", "topic", "template"))
+    assert sorted(set(unknown) - set(QUERY_IDS)) == [], "add what these query ids name to QUERY_IDS"
+    visitors, wrong = {}, []
+    for (name, arg), kind in QUERY_IDS.items():
+        route = next(r for r in ROUTES if r.key == name)
+        url = _url(route, matrix.world, matrix.targets)
+        for role in ROLES:
+            if EXPECTED[name]["get"][role] != 200:
+                continue
+            visitor = visitors.setdefault(role, Visitor(matrix.users[role]))
+            for label, (found, markers) in matrix.elsewhere.items():
+                if kind not in found:
+                    continue
+                answer = visitor.request("get", f"{url}?{arg}={found[kind].pk}")
+                shown = [what for what, text in markers.items() if text in answer.body]
+                if answer.outcome != 200 or (shown and role != "admin"):
+                    wrong.append(f"{name}?{arg}= ({label}) as {role}: {answer.outcome}, shows {shown}")
+    assert not wrong, "\n".join(wrong)
+
+
 def _sizes() -> str:
     cells = len(ROUTES) * len(ROLES) * len(METHODS)
     urls = sum(1 for route in ROUTES for _ in _variants(route))
