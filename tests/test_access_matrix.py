@@ -213,6 +213,9 @@ account-activate                           200 200 200 200 200 200 200 | 200 200
 logout                                       L 405 405 405 405 405 405 |   L   L   L   L   L   L   L
 password_change                              L 200 200 200 200 200 200 |   L 200 200 200 200 200 200
 password_change_done                         L 200 200 200 200 200 200 |   L 405 405 405 405 405 405
+# Single sign-on is off unless configured (tests/people/test_sso.py turns it on): no such pages.
+sso:login                                  404 404 404 404 404 404 404 | 405 405 405 405 405 405 405
+sso:callback                               404 404 404 404 404 404 404 | 405 405 405 405 405 405 405
 password_reset_done                        200 200 200 200 200 200 200 | 405 405 405 405 405 405 405
 password_reset_confirm                     200 200 200 200 200 200 200 | 200 200 200 200 200 200 200
 password_reset_complete                    200 200 200 200 200 200 200 | 405 405 405 405 405 405 405
