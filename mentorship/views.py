@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
@@ -35,3 +36,17 @@ def page_not_found(request, exception=None):
 @login_not_required
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@login_not_required
+def brand_css(request):
+    """The brand's colours (mentorship/branding.py) as a stylesheet: base.html links it with the
+    brand's version in the address, so browsers keep it for a year and ask again only after a change.
+    A page may not carry it in a <style> element: the Content-Security-Policy refuses inline styles."""
+    brand = settings.BRAND
+    response = HttpResponse(brand.css, content_type="text/css; charset=utf-8")
+    if request.GET.get("v") == brand.version:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "no-cache"
+    return response
