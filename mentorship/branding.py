@@ -7,6 +7,7 @@ the text on the colour is white or near-black (whichever reads better), and link
 buttons on the light page use the colour darkened until it reads on that background.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -86,7 +87,8 @@ class Brand:
 
     @cached_property
     def css(self) -> str:
-        """The custom properties static/css/app.css draws with, for a <style> in base.html."""
+        """The custom properties static/css/app.css draws with, served as a stylesheet of its own
+        (mentorship.views.brand_css): the Content-Security-Policy refuses a <style> in the page."""
         return (
             f":root{{--brand:{self.color};--brand-rgb:{self.rgb};--brand-on:{self.on_color};"
             f"--brand-hover:{self.hover};--brand-text:{self.text};--brand-text-hover:{self.text_hover};"
@@ -95,6 +97,11 @@ class Brand:
             f"--bs-link-hover-color:{self.text_hover};--bs-link-hover-color-rgb:{self.text_hover_rgb};"
             f"--bs-focus-ring-color:rgba({self.rgb},.35)}}"
         )
+
+    @cached_property
+    def version(self) -> str:
+        """Part of the stylesheet's address, so browsers keep it until the brand changes."""
+        return hashlib.sha256(self.css.encode()).hexdigest()[:12]
 
     @property
     def rgb(self) -> str:

@@ -64,11 +64,17 @@ def _combining_after(word: str, letter: str) -> str:
     return marks
 
 
-def avatar_colour(person_id) -> str:
-    """The same colour for a person on every page (from their id); grey when there is no id."""
+def avatar_shade(person_id) -> int:
+    """The same colour for a person on every page (from their id), as an index into AVATAR_COLOURS;
+    grey when there is no id. Pages draw it with the class avatar-<index> (static/css/app.css): the
+    Content-Security-Policy refuses style attributes."""
     if person_id is None:
-        return AVATAR_COLOURS[7]
-    return AVATAR_COLOURS[int(person_id) % len(AVATAR_COLOURS)]
+        return 7
+    return int(person_id) % len(AVATAR_COLOURS)
+
+
+def avatar_colour(person_id) -> str:
+    return AVATAR_COLOURS[avatar_shade(person_id)]
 
 
 @register.simple_tag
@@ -79,18 +85,15 @@ def avatar(person, size="md", decorative=False):
         return ""
     name = getattr(person, "full_name", "") or str(person)
     classes = AVATAR_SIZES.get(size, AVATAR_SIZES["md"])
-    colour = avatar_colour(getattr(person, "pk", None))
+    shade = avatar_shade(getattr(person, "pk", None))
     if decorative:
         return format_html(
-            '<span class="{}" style="background-color:{}" aria-hidden="true">{}</span>',
-            classes,
-            colour,
-            initials(name),
+            '<span class="{} avatar-{}" aria-hidden="true">{}</span>', classes, shade, initials(name)
         )
     return format_html(
-        '<span class="{}" style="background-color:{}" role="img" aria-label="{}">{}</span>',
+        '<span class="{} avatar-{}" role="img" aria-label="{}">{}</span>',
         classes,
-        colour,
+        shade,
         name,
         initials(name),
     )

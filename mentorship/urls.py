@@ -20,6 +20,8 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     # Pages link the icon; this answers browsers (and the Django admin) that ask the old way.
     path("favicon.ico", views.favicon),
+    # The brand colours as a stylesheet (base.html); no inline <style> under the Content-Security-Policy.
+    path("brand.css", views.brand_css, name="brand-css"),
     path("accounts/", include("people.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/sso/", include("people.sso_urls")),

@@ -1,7 +1,8 @@
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -47,3 +48,17 @@ def server_error(request):
         # restarting): the page is then rendered without them rather than replaced by the server's.
         logger.exception("The error page could not use the request's context")
         return HttpResponseServerError(render_to_string("500.html"))
+
+
+@login_not_required
+def brand_css(request):
+    """The brand's colours (mentorship/branding.py) as a stylesheet: base.html links it with the
+    brand's version in the address, so browsers keep it for a year and ask again only after a change.
+    A page may not carry it in a <style> element: the Content-Security-Policy refuses inline styles."""
+    brand = settings.BRAND
+    response = HttpResponse(brand.css, content_type="text/css; charset=utf-8")
+    if request.GET.get("v") == brand.version:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "no-cache"
+    return response

@@ -4,13 +4,17 @@ why, cancelled; resend what failed) and each programme's own wording of a kind o
 Here, in programmes, because the pages need the cohort and the programme, and notifications and the
 outbox sit below the app that owns them."""
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from mentorship.emails import render_templated_email
@@ -122,6 +126,7 @@ def wording_edit(request, pk, kind):
             preview = wording.render(
                 subject=data["subject"], text=data["text"], values=wording.example_values()
             )
+            request.session[_preview_key(programme, kind)] = preview.html
         else:
             try:
                 notification_services.wording_save(
@@ -158,6 +163,36 @@ def wording_edit(request, pk, kind):
             "back_label": _("Wording of messages"),
         },
     )
+
+
+def _preview_key(programme, kind) -> str:
+    return f"wording-preview-{programme.pk}-{kind.name}"
+
+
+# An email's HTML keeps the inline styles email clients need, which the site's policy refuses (and a
+# srcdoc frame inherits the page's policy), so the preview is a document of its own, framed by the
+# wording page only, under a policy of its own: inline styles and images, no script at all.
+PREVIEW_POLICY = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": [SELF, "data:"],
+    "frame-ancestors": [SELF],
+    "sandbox": True,
+}
+
+
+@require_GET
+@manage_required
+@never_cache
+@xframe_options_sameorigin
+@csp(PREVIEW_POLICY)
+def wording_preview(request, pk, kind):
+    """The email HTML of the wording page's latest preview (kept in the session by wording_edit)."""
+    programme = get_object_or_404(Programme, pk=pk)
+    html = request.session.get(_preview_key(programme, _kind_or_404(kind)))
+    if html is None:
+        raise Http404
+    return HttpResponse(html)
 
 
 @require_POST

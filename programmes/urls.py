@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:pk>/wording/", message_views.wording_list, name="wording-list"),
     path("<int:pk>/wording/<str:kind>/", message_views.wording_edit, name="wording-edit"),
     path("<int:pk>/wording/<str:kind>/reset/", message_views.wording_reset, name="wording-reset"),
+    path("<int:pk>/wording/<str:kind>/preview/", message_views.wording_preview, name="wording-preview"),
 ]

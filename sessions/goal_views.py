@@ -166,7 +166,6 @@ def _goal_page(request, pairing, goal_pk, *, goal=None, **bound_forms):
         page=f"goal-{goal_pk}",
         build=build,
         templates=(GOAL_TEMPLATE,),
-        shell_context={"head_template": "sessions/_goal_head.html"},
     )
 
 

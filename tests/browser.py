@@ -1,6 +1,13 @@
 """Browser fixtures for every browser test (tests/conftest.py exposes them): one Debian Chromium
 per test session, a fresh context per test, and axe-core.
 
+Every page a test opens must keep the Content-Security-Policy (mentorship/settings.py): each
+context records every violation (the `securitypolicyviolation` event, through an init script, and
+Chromium's console errors naming a "Content Security Policy directive", which also cover frames
+where scripts cannot run), and
+`assert_accessible` and each page fixture's teardown fail the test on any. A test that means to
+cause one takes it with `take_csp_violations`.
+
 Playwright's own browser download does not work on these machines, so the system Chromium is
 launched directly; pytest-playwright is deliberately not used. Tests here use pytest-django's
 `live_server`, which gives them `transactional_db`: the server thread must see committed rows.
@@ -42,28 +49,77 @@ def browser():
         browser.close()
 
 
+# Runs in every document and frame before the page's own scripts, so nothing is missed.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "(inline)"} on ${event.documentURI}` +
+      (event.sample ? `: ${event.sample}` : "")
+  );
+});
+"""
+
+
 def _new_page(browser: Browser, viewport: dict) -> Page:
     context = browser.new_context(viewport=viewport, locale="en-GB", timezone_id="UTC")
     context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
+    violations: list[str] = []
+    context.expose_binding("__cspViolation", lambda source, text: violations.append(text))
+    context.add_init_script(_CSP_LISTENER)
+    page = context.new_page()
+
+    def console(message):
+        if message.type == "error" and "Content Security Policy directive" in message.text:
+            violations.append(f"{message.text} ({message.location.get('url', '')})")
+
+    page.on("console", console)
+    page.csp_violations = violations
+    return page
+
+
+def take_csp_violations(page: Page) -> list[str]:
+    """Every violation the page's context recorded since the last call, and forget them."""
+    page.evaluate("0")  # a round trip, so events already fired in the page have reached us
+    taken = list(page.csp_violations)
+    page.csp_violations.clear()
+    return taken
+
+
+def assert_no_csp_violation(page: Page) -> None:
+    if page.is_closed():
+        return
+    violations = take_csp_violations(page)
+    if violations:
+        pytest.fail(
+            f"{len(violations)} Content-Security-Policy violation(s), last page {page.url}:\n"
+            + "\n".join(f"- {v}" for v in violations),
+            pytrace=False,
+        )
+
+
+def _page_fixture(browser, viewport):
+    page = _new_page(browser, viewport)
+    yield page
+    try:
+        assert_no_csp_violation(page)
+    finally:
+        page.context.close()
 
 
 @pytest.fixture
 def page(browser):
-    page = _new_page(browser, DESKTOP)
-    yield page
-    page.context.close()
+    yield from _page_fixture(browser, DESKTOP)
 
 
 @pytest.fixture
 def phone_page(browser):
-    page = _new_page(browser, PHONE)
-    yield page
-    page.context.close()
+    yield from _page_fixture(browser, PHONE)
 
 
 def assert_accessible(page: Page) -> None:
-    """Run axe-core on the page as it is now; fail listing every serious or critical violation."""
+    """Run axe-core on the page as it is now; fail listing every serious or critical violation,
+    or any Content-Security-Policy violation since the last check."""
+    assert_no_csp_violation(page)
     lines = []
     for violation in _axe.run(page).response["violations"]:
         if violation.get("impact") not in BLOCKING_IMPACTS:

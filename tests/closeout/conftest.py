@@ -28,12 +28,13 @@ def set_state(cohort, state: Cohort.State) -> None:
 @pytest.fixture
 def in_browser(browser):
     """Run `drive(page)` in a fresh browser context of the session's Chromium."""
-    from tests.browser import DESKTOP, _new_page
+    from tests.browser import DESKTOP, _new_page, assert_no_csp_violation
 
     def run(drive):
         page = _new_page(browser, DESKTOP)
         try:
             drive(page)
+            assert_no_csp_violation(page)
         finally:
             page.context.close()
 

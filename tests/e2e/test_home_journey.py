@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from programmes.models import Cohort, Enrolment
 from sessions.models import ActionItem, ScheduledSession
-from tests.browser import DESKTOP, PHONE, assert_accessible, login
+from tests.browser import DESKTOP, PHONE, _new_page, assert_accessible, login
 from tests.factories import (
     CheckInFactory,
     CohortFactory,
@@ -98,8 +98,8 @@ ROLES = {
 def test_each_roles_home_shows_what_it_should_and_passes_axe(org, live_server, browser, role):
     shows, hides = ROLES[role]
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        context = browser.new_context(viewport=viewport, locale="en-GB", timezone_id="UTC")
-        page = context.new_page()
+        page = _new_page(browser, viewport)
+        context = page.context
         try:
             login(page, live_server, role)
             main = page.locator("main")

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from people.models import Person, Tag
 from programmes.models import Cohort
-from tests.browser import DESKTOP, TIMEOUT_MS, assert_accessible, log_out, login
+from tests.browser import DESKTOP, _new_page, assert_accessible, assert_no_csp_violation, log_out, login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -49,14 +49,17 @@ def new_person_page(browser: Browser):
     contexts = []
 
     def make() -> Page:
-        context = browser.new_context(viewport=DESKTOP, locale="en-GB", timezone_id="UTC")
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
+        page = _new_page(browser, DESKTOP)
+        contexts.append(page)
+        return page
 
     yield make
-    for context in contexts:
-        context.close()
+    try:
+        for page in contexts:
+            assert_no_csp_violation(page)
+    finally:
+        for page in contexts:
+            page.context.close()
 
 
 def _status(page: Page, text: str):

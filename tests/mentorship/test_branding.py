@@ -107,7 +107,10 @@ def test_every_page_carries_the_configured_name_and_colour(client, world, settin
     html = client.get("/notifications/").content.decode()
     assert "<title>" in html and "· Support Buddies</title>" in html
     assert '<a class="navbar-brand fw-semibold" href="/">Support Buddies</a>' in html
-    assert "--brand:#ffcc00;" in html
+    # The colours come in a stylesheet of their own (no inline <style> under the CSP), named by version.
+    css_url = f"/brand.css?v={settings.BRAND.version}"
+    assert f'href="{css_url}"' in html
+    assert "--brand:#ffcc00;" in client.get(css_url).content.decode()
     # Dark text on yellow: the navbar takes Bootstrap's light theme.
     assert 'data-bs-theme="light"' in html
 

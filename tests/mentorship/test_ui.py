@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.test import RequestFactory
 
@@ -52,17 +55,21 @@ def test_a_person_has_the_same_colour_everywhere_and_neighbours_differ():
 
 def test_avatar_is_an_image_named_for_the_person():
     html = render("{% avatar p %}", p=P(3, "Ada Lovelace"))
-    assert html == (
-        f'<span class="avatar" style="background-color:{AVATAR_COLOURS[3]}" role="img" '
-        'aria-label="Ada Lovelace">AL</span>'
-    )
+    assert html == ('<span class="avatar avatar-3" role="img" aria-label="Ada Lovelace">AL</span>')
+
+
+def test_each_avatar_class_draws_its_colour():
+    """The colours whose contrast is checked above are the ones app.css paints, class for class."""
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    drawn = dict(re.findall(r"\.avatar-(\d+) \{ background-color: (#[0-9a-f]{6}); \}", css))
+    assert drawn == {str(index): colour for index, colour in enumerate(AVATAR_COLOURS)}
 
 
 def test_decorative_avatar_is_hidden_from_screen_readers():
     html = render('{% avatar p size="sm" decorative=True %}', p=P(3, "Ada Lovelace"))
     assert 'aria-hidden="true"' in html
     assert "aria-label" not in html
-    assert 'class="avatar avatar-sm"' in html
+    assert 'class="avatar avatar-sm avatar-3"' in html
 
 
 def test_avatar_escapes_the_name_and_draws_nothing_for_no_one():

@@ -64,6 +64,8 @@ def test_admin_writes_previews_and_resets_a_programmes_wording(page, live_server
     page.get_by_label("Text").fill("{actor} found you a place in {cohort}.\n\n{link}")
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_text("A place for you, Alex")).to_be_visible()
+    # The email as HTML, in a frame of its own whose inline styles its own policy allows.
+    expect(page.frame_locator("iframe").get_by_text("Sam Rivera found you a place")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Text").fill("{recipient.email}")

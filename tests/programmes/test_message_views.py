@@ -174,9 +174,48 @@ def test_preview_shows_example_values_and_saves_nothing(client, world):
     assert page.status_code == 200
     assert "Welcome, Alex" in page.text
     assert "Sam Rivera says hi." in page.text
-    # The HTML part is escaped inside the srcdoc, so admin markup is shown, never run.
-    assert "&amp;lt;i&amp;gt;" in page.text
+    assert f'src="{_preview_url(programme)}"' in page.text
+    # The HTML part is a document of its own, where the admin's markup is escaped: shown, never run.
+    framed = client.get(_preview_url(programme))
+    assert framed.status_code == 200
+    assert "&lt;i&gt;" in framed.text and "<i>" not in framed.text
     assert not Wording.objects.exists()
+
+
+def _preview_url(programme, kind="promoted"):
+    return reverse("programmes:wording-preview", args=[programme.pk, kind])
+
+
+def test_the_html_preview_has_a_policy_of_its_own_framed_by_the_wording_page_only(client, world):
+    """Email HTML keeps inline styles (email clients need them), which the site's policy refuses: the
+    preview document allows them, and nothing else, in a sandbox, framed only by this site."""
+    programme = world.cohort.programme
+    login(client, world.admin)
+    client.post(_edit_url(programme), {"subject": "Hi", "text": "Hello.", "preview": "1"})
+    framed = client.get(_preview_url(programme))
+    parts = [part.strip() for part in framed["Content-Security-Policy"].split(";")]
+    assert "sandbox" in parts
+    assert dict(part.split(" ", 1) for part in parts if part != "sandbox") == {
+        "default-src": "'none'",
+        "style-src": "'unsafe-inline'",
+        "img-src": "'self' data:",
+        "frame-ancestors": "'self'",
+    }
+    assert framed["X-Frame-Options"] == "SAMEORIGIN"
+    assert "no-store" in framed["Cache-Control"]
+    assert "style=" in framed.text  # the email's own inline styles, kept
+
+
+def test_the_html_preview_is_only_the_admins_own_latest(client, world):
+    programme = world.cohort.programme
+    login(client, world.admin)
+    assert client.get(_preview_url(programme)).status_code == 404  # nothing previewed yet
+    client.post(_edit_url(programme), {"subject": "Hi", "text": "First draft.", "preview": "1"})
+    client.post(_edit_url(programme), {"subject": "Hi", "text": "Second draft.", "preview": "1"})
+    assert "Second draft." in client.get(_preview_url(programme)).text
+    assert client.get(_preview_url(programme, "no-such-kind")).status_code == 404
+    login(client, world.mentor.user)
+    assert client.get(_preview_url(programme)).status_code == 403
 
 
 def test_save_then_back_to_the_default(client, world):
