@@ -4,6 +4,7 @@ Defaults give the embedded set-up: SQLite, a filesystem Celery broker and emails
 so `make run` needs no server. Production sets the variables (docker-compose.yml does).
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     # Audit history: who changed what and when on the records admins answer for (audit/).
     "simple_history",
+    # Login lockout: failed attempts and logins are its standard models (privacy/ erases them).
+    "axes",
     "submissions",
     "outbox",
     "people",
@@ -82,11 +85,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out a session idle for SESSION_IDLE_MINUTES, saying so (hence after messages).
+    "people.idle.IdleTimeoutMiddleware",
     # Lets each history row name the logged-in user who made the change.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Turns a login refused by django-axes into its lockout page; last, as axes' docs ask.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"
@@ -157,6 +164,8 @@ if REDIS_URL:
 PAIRING_FRAGMENT_SECONDS = 3600 if REDIS_URL else 0
 
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out login is refused before any backend checks a password (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     # Django's model backend, loading each request's user with their roles in one query.
     "people.backends.RolesModelBackend",
@@ -170,6 +179,35 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Accounts: login lockout, password reset throttling, session lifetime (issue 12) ---------------
+# django-axes counts failed logins on every form that calls authenticate() with the request: our
+# login page and the Django admin's. Failures are counted per username *and* IP together: support
+# teams sit behind one office address, so a lockout by IP alone would let one person (or one
+# attacker) lock the whole floor out, and a lockout by username alone would let anyone anywhere
+# lock a colleague out by typing their name. Guessing one person's password from one address is
+# stopped after LOGIN_FAILURE_LIMIT tries; each try during the lockout starts the cool-off again.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The product's page (429 with Retry-After, people/lockout.py) instead of axes' bare text.
+AXES_LOCKOUT_CALLABLE = "people.lockout.login_locked_out"
+# The client's address: REMOTE_ADDR, or X-Forwarded-For only behind that many proxies that append to
+# it (people/lockout.py); otherwise anyone could send the header and be a new address every try.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "people.lockout.client_ip"
+# "Forgot your password?" requests in an hour (people/lockout.py), counted whether or not the address
+# has a login: past PASSWORD_RESET_LIMIT for one address nothing more is sent to it (the page reads
+# the same, so it still never says whether the address exists: no mail-bombing a colleague either);
+# past PASSWORD_RESET_IP_LIMIT from one client, the lockout page.
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=3)
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=20)
+# Signed out after this many minutes without a request (people/idle.py; 0: never), and at most
+# SESSION_COOKIE_AGE seconds after logging in whatever the activity (a working day by default).
+# The last-seen time is written at most once a minute: sessions are cached_db, a write is a query.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

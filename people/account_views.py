@@ -3,10 +3,11 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
-from . import accounts
+from . import accounts, lockout
 
 
 class _SaysWhatNextIs:
@@ -27,7 +28,17 @@ class LoginView(_SaysWhatNextIs, auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, throttled by address and by client (people/lockout.py)."""
+
     form_class = accounts.OutboxPasswordResetForm
+
+    def form_valid(self, form):
+        verdict = lockout.password_reset_verdict(self.request, email=form.cleaned_data["email"])
+        if verdict is lockout.ResetVerdict.REFUSE:
+            return lockout.locked_out_page(self.request, wait=lockout.RESET_WINDOW, reason="password_reset")
+        if verdict is lockout.ResetVerdict.QUIET:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")

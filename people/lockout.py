@@ -1,0 +1,80 @@
+"""Guessing passwords and flooding "Forgot your password?" (issue 12).
+
+Failed logins are counted and locked out by django-axes (settings, "Accounts"); this module gives it
+the client's address and the page a locked-out person sees, and throttles password reset requests,
+which axes does not watch, by address and by client IP in the shared cache.
+"""
+
+import datetime
+import hashlib
+import math
+from enum import Enum
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+
+RESET_WINDOW = datetime.timedelta(hours=1)
+
+
+def client_ip(request) -> str | None:
+    """The client's address. Behind TRUSTED_PROXY_COUNT proxies that each append the address they
+    got to X-Forwarded-For, it is the one the outermost proxy saw: that many entries from the right.
+    Entries further left come from the client and can be anything, so they are never taken."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def locked_out_page(request, *, wait: datetime.timedelta, reason: str):
+    """The page (429, with Retry-After) for someone who must wait before trying again."""
+    seconds = max(int(wait.total_seconds()), 60)
+    response = render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": math.ceil(seconds / 60), "reason": reason},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' AXES_LOCKOUT_CALLABLE: too many failed logins for this login from this address."""
+    return locked_out_page(request, wait=settings.AXES_COOLOFF_TIME, reason="login")
+
+
+class ResetVerdict(Enum):
+    SEND = "send"
+    # Enough links went to this address this hour: answer as usual, send nothing more.
+    QUIET = "quiet"
+    # Too many requests from this client: the lockout page.
+    REFUSE = "refuse"
+
+
+def _count(key: str) -> int:
+    """One more in `key`'s current window (fixed, starting at its first request)."""
+    timeout = int(RESET_WINDOW.total_seconds())
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def password_reset_verdict(request, *, email: str) -> ResetVerdict:
+    """Counts a reset request, whether or not the address belongs to anyone: the answer depends only
+    on what this client and this address were sent, so it says nothing about who has a login.
+    The address is kept in the cache only as a digest."""
+    ip = client_ip(request) or "unknown"
+    if _count(f"password-reset:ip:{ip}") > settings.PASSWORD_RESET_IP_LIMIT:
+        return ResetVerdict.REFUSE
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    if _count(f"password-reset:address:{digest}") > settings.PASSWORD_RESET_LIMIT:
+        return ResetVerdict.QUIET
+    return ResetVerdict.SEND
