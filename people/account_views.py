@@ -41,8 +41,23 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+class _NewPasswordUnlocks:
+    """Choosing a password from an emailed link ends a lockout on that login (the lockout page
+    suggests it): whoever holds the mailbox is the person, not a guesser."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.login_unlock(username=form.user.get_username())
+        return response
+
+
 @method_decorator(login_not_required, name="dispatch")
-class ActivateView(_SaysWhatNextIs, auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(_NewPasswordUnlocks, auth_views.PasswordResetConfirmView):
+    pass
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ActivateView(_SaysWhatNextIs, _NewPasswordUnlocks, auth_views.PasswordResetConfirmView):
     """The link in an activation email: choose a password, be logged in, go on to `next`.
 
     Django's view keeps the token out of the address bar (and so out of Referer headers): it moves it

@@ -7,9 +7,12 @@ import datetime
 import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from people import lockout
 from tests.factories import UserFactory
@@ -132,6 +135,20 @@ def test_the_lockout_page_looks_like_the_product(client, person, frozen):
         page = log_in(client, "wrong")
     assert "Django administration" not in page.text and "<h1" in page.text
     assert reverse("password_reset") in page.text and reverse("login") in page.text
+
+
+def test_a_new_password_from_an_emailed_link_ends_the_lockout(client, person, frozen):
+    """What the lockout page suggests: "Forgot your password?" and then log in at once."""
+    for _ in range(LIMIT):
+        log_in(client, "wrong")
+    assert is_locked_out(log_in(client, PASSWORD))
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    link = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(person)])
+    form_url = client.get(link).url
+    new = "another-l0ng-Password"
+    done = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302 and done.url == reverse("password_reset_complete")
+    assert log_in(client, new).status_code == 302
 
 
 # --- password reset -----------------------------------------------------------------------------
