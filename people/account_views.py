@@ -35,7 +35,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         verdict = lockout.password_reset_verdict(self.request, email=form.cleaned_data["email"])
         if verdict is lockout.ResetVerdict.REFUSE:
-            return lockout.locked_out_page(self.request, wait=lockout.RESET_WINDOW, reason="password_reset")
+            wait = lockout.password_reset_wait()
+            return lockout.locked_out_page(self.request, wait=wait, reason="password_reset")
         if verdict is lockout.ResetVerdict.QUIET:
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 LAST_SEEN = "_idle_last_seen"
+LOGGED_IN_AT = "_logged_in_at"
 REFRESH_SECONDS = 60
 
 
@@ -25,8 +27,15 @@ def on_login(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     if session is None:
         return
-    session[LAST_SEEN] = int(time.time())
+    now = int(time.time())
+    session[LAST_SEEN] = session[LOGGED_IN_AT] = now
     session.set_expiry(timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+
+
+def _signed_out(request, message: str):
+    auth.logout(request)
+    messages.info(request, message)
+    return redirect_to_login(request.get_full_path())
 
 
 class IdleTimeoutMiddleware:
@@ -36,12 +45,16 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         minutes = settings.SESSION_IDLE_MINUTES
         # Asking the session, not request.user: a request without a login costs no user query.
-        if minutes and auth.SESSION_KEY in request.session:
+        if auth.SESSION_KEY in request.session:
             now = int(time.time())
+            # The session's own expiry says the same, but a cache may keep a session past it
+            # (Redis expires by its clock): the login's age is checked here as well.
+            logged_in_at = request.session.get(LOGGED_IN_AT)
+            if logged_in_at is not None and now - logged_in_at > settings.SESSION_COOKIE_AGE:
+                return _signed_out(request, _("Your login has ended: please log in again."))
             last_seen = request.session.get(LAST_SEEN)
-            if last_seen is not None and now - last_seen > minutes * 60:
-                auth.logout(request)
-                messages.info(
+            if minutes and last_seen is not None and now - last_seen > minutes * 60:
+                return _signed_out(
                     request,
                     ngettext(
                         "You were signed out after %(minutes)d minute without activity.",
@@ -50,8 +63,7 @@ class IdleTimeoutMiddleware:
                     )
                     % {"minutes": minutes},
                 )
-                return redirect_to_login(request.get_full_path())
             # A clock that went back (now < last_seen) writes nothing until it passes it again.
-            if last_seen is None or now - last_seen >= REFRESH_SECONDS:
+            if minutes and (last_seen is None or now - last_seen >= REFRESH_SECONDS):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

@@ -8,6 +8,7 @@ which axes does not watch, by address and by client IP in the shared cache.
 import datetime
 import hashlib
 import math
+import time
 from enum import Enum
 
 from axes import utils as axes_utils
@@ -64,14 +65,23 @@ class ResetVerdict(Enum):
 
 
 def _count(key: str) -> int:
-    """One more in `key`'s current window (fixed, starting at its first request)."""
-    timeout = int(RESET_WINDOW.total_seconds())
-    cache.add(key, 0, timeout=timeout)
+    """One more in `key`'s count for the current hour of the clock. The hour is part of the key
+    rather than left to the cache's expiry, so the window follows this process's clock (Redis
+    expires keys by its own); the expiry only clears old counts away."""
+    window = int(RESET_WINDOW.total_seconds())
+    key = f"{key}:{int(time.time()) // window}"
+    cache.add(key, 0, timeout=window)
     try:
         return cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, timeout=timeout)
+    except ValueError:  # gone between add and incr (evicted)
+        cache.set(key, 1, timeout=window)
         return 1
+
+
+def password_reset_wait() -> datetime.timedelta:
+    """How long until the reset counts start again."""
+    window = int(RESET_WINDOW.total_seconds())
+    return datetime.timedelta(seconds=window - int(time.time()) % window)
 
 
 def password_reset_verdict(request, *, email: str) -> ResetVerdict:

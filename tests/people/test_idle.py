@@ -76,6 +76,9 @@ def test_a_session_ends_twelve_hours_after_login_however_active(client, world, c
     clock.move_to(T0 + datetime.timedelta(hours=12, seconds=1))
     response = client.get(home)
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    # Ended by the session's own expiry, or (a cache that keeps it longer: Redis, by its own clock)
+    # by the middleware, which says so.
+    assert SESSION_KEY not in client.session
 
 
 def test_an_idle_post_goes_to_login_too(client, world, clock):
@@ -96,3 +99,14 @@ def test_no_limit_when_the_setting_is_zero(client, world, clock, settings):
 def test_a_visitor_without_a_login_is_not_touched(client, db, clock):
     response, count = session_writes(client, reverse("login"))
     assert response.status_code == 200 and count == 0
+
+
+def test_a_session_a_cache_kept_past_its_end_is_still_ended_with_a_message(client, world, clock):
+    login(client, world.mentee.user)
+    session = client.session
+    session.set_expiry(T0 + datetime.timedelta(days=2))  # as if the store kept it past its end
+    session.save()
+    clock.move_to(T0 + datetime.timedelta(hours=12, seconds=1))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert "Your login has ended: please log in again." in client.get(response.url).text
