@@ -165,7 +165,7 @@ PAIRING_FRAGMENT_SECONDS = 3600 if REDIS_URL else 0
 
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out login is refused before any backend checks a password (django-axes).
-    "axes.backends.AxesStandaloneBackend",
+    "people.backends.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     # Django's model backend, loading each request's user with their roles in one query.
     "people.backends.RolesModelBackend",
@@ -187,6 +187,8 @@ LOGOUT_REDIRECT_URL = "login"
 # attacker) lock the whole floor out, and a lockout by username alone would let anyone anywhere
 # lock a colleague out by typing their name. Guessing one person's password from one address is
 # stopped after LOGIN_FAILURE_LIMIT tries; each try during the lockout starts the cool-off again.
+# The price: a guesser with many addresses gets that many tries from each, against passwords the
+# validators below keep off the common lists.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -197,10 +199,10 @@ AXES_LOCKOUT_CALLABLE = "people.lockout.login_locked_out"
 # it (people/lockout.py); otherwise anyone could send the header and be a new address every try.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "people.lockout.client_ip"
-# "Forgot your password?" requests in an hour (people/lockout.py), counted whether or not the address
-# has a login: past PASSWORD_RESET_LIMIT for one address nothing more is sent to it (the page reads
-# the same, so it still never says whether the address exists: no mail-bombing a colleague either);
-# past PASSWORD_RESET_IP_LIMIT from one client, the lockout page.
+# "Forgot your password?" requests per hour of the clock (people/lockout.py), counted whether or not
+# the address has a login: past PASSWORD_RESET_LIMIT for one address nothing more is sent to it (the
+# page reads the same, so it still never says whether the address exists; and no mail-bombing a
+# colleague); past PASSWORD_RESET_IP_LIMIT from one client, the lockout page.
 PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=3)
 PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=20)
 # Signed out after this many minutes without a request (people/idle.py; 0: never), and at most

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, authenticate
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import RequestFactory
@@ -47,7 +47,13 @@ def is_locked_out(response) -> bool:
 def test_the_limit_and_cool_off_are_what_the_settings_say(settings):
     """The figures every other test here relies on (LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES)."""
     assert settings.AXES_FAILURE_LIMIT == LIMIT and settings.AXES_COOLOFF_TIME == COOLOFF
-    assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    assert settings.AUTHENTICATION_BACKENDS[0] == "people.backends.LockoutBackend"
+
+
+def test_a_password_checked_without_a_request_is_not_refused(person):
+    """A script or command has no client to lock out (axes alone would raise)."""
+    assert authenticate(username="ana", password=PASSWORD) == person
+    assert authenticate(username="ana", password="wrong") is None
 
 
 def test_100_wrong_passwords_in_a_minute_lock_the_login_and_the_right_one_waits_for_the_cool_off(
