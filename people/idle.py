@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,6 +36,8 @@ def on_login(sender, request, user, **kwargs):
 def _signed_out(request, message: str):
     auth.logout(request)
     messages.info(request, message)
+    if request.path == resolve_url(settings.LOGIN_URL):
+        return None  # the login page itself: shown with the message, not sent to itself as `next`
     return redirect_to_login(request.get_full_path())
 
 
@@ -51,18 +54,17 @@ class IdleTimeoutMiddleware:
             # (Redis expires by its clock): the login's age is checked here as well.
             logged_in_at = request.session.get(LOGGED_IN_AT)
             if logged_in_at is not None and now - logged_in_at > settings.SESSION_COOKIE_AGE:
-                return _signed_out(request, _("Your login has ended: please log in again."))
+                response = _signed_out(request, _("Your login has ended: please log in again."))
+                return response or self.get_response(request)
             last_seen = request.session.get(LAST_SEEN)
             if minutes and last_seen is not None and now - last_seen > minutes * 60:
-                return _signed_out(
-                    request,
-                    ngettext(
-                        "You were signed out after %(minutes)d minute without activity.",
-                        "You were signed out after %(minutes)d minutes without activity.",
-                        minutes,
-                    )
-                    % {"minutes": minutes},
+                message = ngettext(
+                    "You were signed out after %(minutes)d minute without activity.",
+                    "You were signed out after %(minutes)d minutes without activity.",
+                    minutes,
                 )
+                response = _signed_out(request, message % {"minutes": minutes})
+                return response or self.get_response(request)
             # A clock that went back (now < last_seen) writes nothing until it passes it again.
             if minutes and (last_seen is None or now - last_seen >= REFRESH_SECONDS):
                 request.session[LAST_SEEN] = now

@@ -120,7 +120,7 @@ def _fast_and_offline(settings):
     # The suite moves the clock by hours and days between one logged-in client's requests (reminders,
     # periods, due dates); tests/people/test_idle.py turns the idle and absolute limits on.
     settings.SESSION_IDLE_MINUTES = 0
-    settings.SESSION_COOKIE_AGE = 60 * 86400
+    settings.SESSION_COOKIE_AGE = 365 * 86400
 
 
 def empty_caches() -> None:

@@ -110,3 +110,11 @@ def test_a_session_a_cache_kept_past_its_end_is_still_ended_with_a_message(clien
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert "Your login has ended: please log in again." in client.get(response.url).text
+
+
+def test_an_idle_visit_to_the_login_page_shows_it_with_the_message(client, world, clock):
+    login(client, world.mentee.user)
+    clock.move_to(T0 + 31 * MINUTE)
+    page = client.get(reverse("login"))
+    assert page.status_code == 200 and SESSION_KEY not in client.session
+    assert "You were signed out after 30 minutes without activity." in page.text
