@@ -33,12 +33,22 @@ def on_login(sender, request, user, **kwargs):
     session.set_expiry(timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
 
 
-def _signed_out(request, message: str):
-    auth.logout(request)
-    messages.info(request, message)
-    if request.path == resolve_url(settings.LOGIN_URL):
-        return None  # the login page itself: shown with the message, not sent to itself as `next`
-    return redirect_to_login(request.get_full_path())
+def why_ended(session, now: int) -> str | None:
+    """Why this logged-in session must end now (the message), or None while it may go on."""
+    # The session's own expiry says the same, but a cache may keep a session past it (Redis
+    # expires keys by its own clock): the login's age is checked here as well.
+    logged_in_at = session.get(LOGGED_IN_AT)
+    if logged_in_at is not None and now - logged_in_at > settings.SESSION_COOKIE_AGE:
+        return _("Your login has ended: please log in again.")
+    minutes = settings.SESSION_IDLE_MINUTES
+    last_seen = session.get(LAST_SEEN)
+    if minutes and last_seen is not None and now - last_seen > minutes * 60:
+        return ngettext(
+            "You were signed out after %(minutes)d minute without activity.",
+            "You were signed out after %(minutes)d minutes without activity.",
+            minutes,
+        ) % {"minutes": minutes}
+    return None
 
 
 class IdleTimeoutMiddleware:
@@ -46,26 +56,19 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        minutes = settings.SESSION_IDLE_MINUTES
         # Asking the session, not request.user: a request without a login costs no user query.
         if auth.SESSION_KEY in request.session:
             now = int(time.time())
-            # The session's own expiry says the same, but a cache may keep a session past it
-            # (Redis expires by its clock): the login's age is checked here as well.
-            logged_in_at = request.session.get(LOGGED_IN_AT)
-            if logged_in_at is not None and now - logged_in_at > settings.SESSION_COOKIE_AGE:
-                response = _signed_out(request, _("Your login has ended: please log in again."))
-                return response or self.get_response(request)
-            last_seen = request.session.get(LAST_SEEN)
-            if minutes and last_seen is not None and now - last_seen > minutes * 60:
-                message = ngettext(
-                    "You were signed out after %(minutes)d minute without activity.",
-                    "You were signed out after %(minutes)d minutes without activity.",
-                    minutes,
-                )
-                response = _signed_out(request, message % {"minutes": minutes})
-                return response or self.get_response(request)
-            # A clock that went back (now < last_seen) writes nothing until it passes it again.
-            if minutes and (last_seen is None or now - last_seen >= REFRESH_SECONDS):
-                request.session[LAST_SEEN] = now
+            ended = why_ended(request.session, now)
+            if ended:
+                auth.logout(request)
+                messages.info(request, ended)
+                # The login page itself is shown with the message rather than sent to itself as next.
+                if request.path != resolve_url(settings.LOGIN_URL):
+                    return redirect_to_login(request.get_full_path())
+            elif settings.SESSION_IDLE_MINUTES:
+                last_seen = request.session.get(LAST_SEEN)
+                # A clock that went back (now < last_seen) writes nothing until it passes it again.
+                if last_seen is None or now - last_seen >= REFRESH_SECONDS:
+                    request.session[LAST_SEEN] = now
         return self.get_response(request)
