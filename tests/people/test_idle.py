@@ -118,3 +118,17 @@ def test_an_idle_visit_to_the_login_page_shows_it_with_the_message(client, world
     page = client.get(reverse("login"))
     assert page.status_code == 200 and SESSION_KEY not in client.session
     assert "You were signed out after 30 minutes without activity." in page.text
+
+
+def test_the_idle_check_costs_a_page_no_query(client, world, clock, settings, django_assert_num_queries):
+    """Measured against the same page with the limits off: the check reads only the session."""
+    login(client, world.mentee.user)
+    home = reverse("home")
+    client.get(home)  # the home page keeps what it shows: measure it warm
+    with CaptureQueriesContext(connection) as off:
+        settings.SESSION_IDLE_MINUTES = 0
+        client.get(home)
+    settings.SESSION_IDLE_MINUTES = 30
+    clock.move_to(T0 + datetime.timedelta(seconds=30))
+    with django_assert_num_queries(len(off)):
+        assert client.get(home).status_code == 200

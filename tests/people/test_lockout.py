@@ -88,6 +88,14 @@ def test_100_wrong_passwords_in_a_minute_lock_the_login_and_the_right_one_waits_
     assert [log_in(client, "wrong").status_code for _ in range(LIMIT - 1)] == [200] * (LIMIT - 1)
 
 
+def test_the_passwords_tried_are_never_stored(client, person, frozen):
+    for n in range(3):
+        log_in(client, f"near-miss-{n}")
+    [attempt] = AccessAttempt.objects.filter(username="ana")
+    assert attempt.failures_since_start == 3 and attempt.ip_address == "127.0.0.1"
+    assert "near-miss" not in attempt.post_data and "password=****" in attempt.post_data
+
+
 def test_a_lockout_holds_one_login_from_one_address_not_the_office_or_the_person_elsewhere(
     client, person, frozen
 ):
