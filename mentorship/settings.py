@@ -193,6 +193,8 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Only attempts with a username count (people/lockout.py says why).
+AXES_WHITELIST_CALLABLE = "people.lockout.without_password"
 # The product's page (429 with Retry-After, people/lockout.py) instead of axes' bare text.
 AXES_LOCKOUT_CALLABLE = "people.lockout.login_locked_out"
 # The client's address: REMOTE_ADDR, or X-Forwarded-For only behind that many proxies that append to

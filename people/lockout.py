@@ -12,6 +12,7 @@ import time
 from enum import Enum
 
 from axes import utils as axes_utils
+from axes.helpers import get_client_username
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
@@ -43,6 +44,14 @@ def locked_out_page(request, *, wait: datetime.timedelta, reason: str):
     )
     response["Retry-After"] = str(seconds)
     return response
+
+
+def without_password(request, credentials) -> bool:
+    """AXES_WHITELIST_CALLABLE: an attempt without a username is not counted. Nothing was guessed
+    (a single sign-on callback, where the provider checks the password and throttles), and counting
+    it would key every such failure from one office address together: a few would lock everyone
+    there out of single sign-on."""
+    return not get_client_username(request, credentials)
 
 
 def login_unlock(*, username: str) -> int:

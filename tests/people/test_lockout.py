@@ -88,6 +88,16 @@ def test_100_wrong_passwords_in_a_minute_lock_the_login_and_the_right_one_waits_
     assert [log_in(client, "wrong").status_code for _ in range(LIMIT - 1)] == [200] * (LIMIT - 1)
 
 
+def test_failures_without_a_username_are_not_counted_and_lock_nobody_out(client, person, frozen):
+    """A failed single sign-on callback has no username: keyed on the address alone, a few of them
+    would lock out everyone behind the same office address."""
+    for _ in range(LIMIT * 2):
+        request = RequestFactory().get("/sso/callback/", REMOTE_ADDR="127.0.0.1")
+        assert authenticate(request, code="not-a-real-code") is None
+    assert not AccessAttempt.objects.exists()
+    assert log_in(client, PASSWORD).status_code == 302
+
+
 def test_the_passwords_tried_are_never_stored(client, person, frozen):
     for n in range(3):
         log_in(client, f"near-miss-{n}")
