@@ -7,6 +7,7 @@ which axes does not watch, by address and by client IP in the shared cache.
 
 import datetime
 import hashlib
+import logging
 import math
 import time
 from enum import Enum
@@ -18,6 +19,8 @@ from django.core.cache import cache
 from django.shortcuts import render
 
 RESET_WINDOW = datetime.timedelta(hours=1)
+
+log = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str | None:
@@ -98,9 +101,14 @@ def password_reset_verdict(request, *, email: str) -> ResetVerdict:
     on what this client and this address were sent, so it says nothing about who has a login.
     The address is kept in the cache only as a digest."""
     ip = client_ip(request) or "unknown"
-    if _count(f"password-reset:ip:{ip}") > settings.PASSWORD_RESET_IP_LIMIT:
-        return ResetVerdict.REFUSE
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    if _count(f"password-reset:address:{digest}") > settings.PASSWORD_RESET_LIMIT:
-        return ResetVerdict.QUIET
+    try:
+        if _count(f"password-reset:ip:{ip}") > settings.PASSWORD_RESET_IP_LIMIT:
+            return ResetVerdict.REFUSE
+        if _count(f"password-reset:address:{digest}") > settings.PASSWORD_RESET_LIMIT:
+            return ResetVerdict.QUIET
+    except Exception:  # noqa: BLE001 - whatever the cache backend raises when its server is down
+        # Someone locked out of their account needs this page most when things are failing: without
+        # the cache the request goes through unthrottled rather than failing.
+        log.warning("Password reset throttle skipped: the cache is unavailable", exc_info=True)
     return ResetVerdict.SEND
