@@ -130,6 +130,12 @@ def test_x_forwarded_for_is_ignored_unless_proxies_are_configured(client, person
     assert is_locked_out(log_in(client, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.99"))
 
 
+def test_a_new_browser_name_on_every_try_changes_nothing(client, person, frozen):
+    for n in range(LIMIT - 1):
+        log_in(client, "wrong", HTTP_USER_AGENT=f"Browser/{n}")
+    assert is_locked_out(log_in(client, "wrong", HTTP_USER_AGENT="Browser/99"))
+
+
 def test_client_ip_takes_the_address_the_outermost_trusted_proxy_saw(settings):
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
     settings.TRUSTED_PROXY_COUNT = 0
