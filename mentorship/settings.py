@@ -4,6 +4,7 @@ Defaults give the embedded set-up: SQLite, a filesystem Celery broker and emails
 so `make run` needs no server. Production sets the variables (docker-compose.yml does).
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     # Audit history: who changed what and when on the records admins answer for (audit/).
     "simple_history",
+    # Login lockout: failed attempts and logins are its standard models (privacy/ erases them).
+    "axes",
     "submissions",
     "outbox",
     "people",
@@ -90,11 +93,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # An empty 405 (require_POST and friends) becomes a page of the product.
     "mentorship.middleware.method_not_allowed_page",
+    # Signs out a session idle for SESSION_IDLE_MINUTES, saying so (hence after messages).
+    "people.idle.IdleTimeoutMiddleware",
     # Lets each history row name the logged-in user who made the change.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Turns a login refused by django-axes into its lockout page; last, as axes' docs ask.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"
@@ -176,6 +183,8 @@ PAIRING_FRAGMENT_SECONDS = 3600 if REDIS_URL else 0
 HEALTHZ_REMEMBER_SECONDS = env.float("HEALTHZ_REMEMBER_SECONDS", default=2.0)
 
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out login is refused before any backend checks a password (django-axes).
+    "people.backends.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "people.sso.PersonOIDCBackend",  # single sign-on (people/sso.py); answers only its own callback
     # Django's model backend, loading each request's user with their roles in one query.
@@ -209,6 +218,38 @@ OIDC_USE_PKCE = True
 # A provider that hangs fails the login in seconds instead of holding a web worker.
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+# --- Accounts: login lockout, password reset throttling, session lifetime (issue 12) ---------------
+# django-axes counts failed logins on every form that calls authenticate() with the request: our
+# login page and the Django admin's. Failures are counted per username *and* IP together: support
+# teams sit behind one office address, so a lockout by IP alone would let one person (or one
+# attacker) lock the whole floor out, and a lockout by username alone would let anyone anywhere
+# lock a colleague out by typing their name. Guessing one person's password from one address is
+# stopped after LOGIN_FAILURE_LIMIT tries; each try during the lockout starts the cool-off again.
+# The price: a guesser with many addresses gets that many tries from each, against passwords the
+# validators below keep off the common lists.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Only attempts with a username count (people/lockout.py says why).
+AXES_WHITELIST_CALLABLE = "people.lockout.without_password"
+# The product's page (429 with Retry-After, people/lockout.py) instead of axes' bare text.
+AXES_LOCKOUT_CALLABLE = "people.lockout.login_locked_out"
+# The client's address: REMOTE_ADDR, or X-Forwarded-For only behind that many proxies that append to
+# it (people/lockout.py); otherwise anyone could send the header and be a new address every try.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "people.lockout.client_ip"
+# "Forgot your password?" requests per hour of the clock (people/lockout.py), counted whether or not
+# the address has a login: past PASSWORD_RESET_LIMIT for one address nothing more is sent to it (the
+# page reads the same, so it still never says whether the address exists; and no mail-bombing a
+# colleague); past PASSWORD_RESET_IP_LIMIT from one client, the lockout page.
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=3)
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=20)
+# Signed out after this many minutes without a request (people/idle.py; 0: never), and at most
+# SESSION_COOKIE_AGE seconds after logging in whatever the activity (a working day by default).
+# The last-seen time is written at most once a minute: sessions are cached_db, a write is a query.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -3,10 +3,11 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
-from . import accounts
+from . import accounts, lockout
 
 
 class _SaysWhatNextIs:
@@ -27,11 +28,37 @@ class LoginView(_SaysWhatNextIs, auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, throttled by address and by client (people/lockout.py)."""
+
     form_class = accounts.OutboxPasswordResetForm
+
+    def form_valid(self, form):
+        verdict = lockout.password_reset_verdict(self.request, email=form.cleaned_data["email"])
+        if verdict is lockout.ResetVerdict.REFUSE:
+            wait = lockout.password_reset_wait()
+            return lockout.locked_out_page(self.request, wait=wait, reason="password_reset")
+        if verdict is lockout.ResetVerdict.QUIET:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+class _NewPasswordUnlocks:
+    """Choosing a password from an emailed link ends a lockout on that login (the lockout page
+    suggests it): whoever holds the mailbox is the person, not a guesser."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.login_unlock(username=form.user.get_username())
+        return response
 
 
 @method_decorator(login_not_required, name="dispatch")
-class ActivateView(_SaysWhatNextIs, auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(_NewPasswordUnlocks, auth_views.PasswordResetConfirmView):
+    pass
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ActivateView(_SaysWhatNextIs, _NewPasswordUnlocks, auth_views.PasswordResetConfirmView):
     """The link in an activation email: choose a password, be logged in, go on to `next`.
 
     Django's view keeps the token out of the address bar (and so out of Referer headers): it moves it

@@ -11,3 +11,9 @@ class PeopleConfig(AppConfig):
         from . import stamps
 
         stamps.connect()
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import idle
+
+        user_logged_in.connect(idle.on_login, dispatch_uid="people.idle.on_login")

@@ -1,3 +1,4 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
@@ -32,3 +33,15 @@ class RolesModelBackend(ModelBackend):
         user = found[0]
         roles.remember_roles(user)
         return user if self.user_can_authenticate(user) else None
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' check, first in AUTHENTICATION_BACKENDS: a locked-out login is refused before any
+    backend checks its password. A call without a request (a management command, a script checking
+    a password) has no client to count or lock out, so it is let through to the other backends
+    instead of raising as axes does; every login form passes its request."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

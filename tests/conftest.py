@@ -118,6 +118,10 @@ def _fast_and_offline(settings):
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # Fragments of a pair's pages are cached as with Redis (one process: its memory cache is shared).
     settings.PAIRING_FRAGMENT_SECONDS = 3600
+    # The suite moves the clock by hours and days between one logged-in client's requests (reminders,
+    # periods, due dates); tests/people/test_idle.py turns the idle and absolute limits on.
+    settings.SESSION_IDLE_MINUTES = 0
+    settings.SESSION_COOKIE_AGE = 365 * 86400
 
 
 def empty_caches() -> None:
