@@ -52,7 +52,11 @@ def cohort_content_remove(*, cohort: Cohort, chunk: int = CHUNK) -> dict[str, in
     CohortClosure.objects.update_or_create(
         cohort=cohort,
         defaults={"content_removed_at": timezone.now()},
-        create_defaults={"closed_at": timezone.now(), "content_removed_at": timezone.now()},
+        # Closed before closures were recorded: it counted from its end date.
+        create_defaults={
+            "closed_at": datetime.datetime.combine(cohort.ends_on, datetime.time(), tzinfo=datetime.UTC),
+            "content_removed_at": timezone.now(),
+        },
     )
     return changed
 
