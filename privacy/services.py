@@ -71,6 +71,8 @@ def person_erase(*, person: Person, by) -> Erasure:
     person.employee_id = None
     person.user = None
     person.time_zone = "UTC"
+    # Their notifications are gone: nothing unread is left to count.
+    person.unread_notifications = 0
     for field in PROFILE_FIELDS:
         setattr(person, field, "")
     person.full_clean()

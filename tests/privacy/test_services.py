@@ -160,3 +160,23 @@ def test_dashboard_figures_are_the_same_before_and_after_an_erasure(answers, dja
     assert after == before
     # The figures are real ones, not all "too few to show".
     assert before["active_pairings"] == 6
+
+
+def test_history_rows_they_made_no_longer_point_at_their_login(held):
+    world = held.world
+    # Ada, as a login, changed Omar's record and her own enrolment.
+    Person.history.filter(id=world.mentor.pk).update(history_user=world.mentee.user)
+    Enrolment.history.filter(person_id=world.mentee.pk).update(history_user=world.mentee.user)
+
+    services.person_erase(person=world.mentee, by=world.admin)
+
+    assert (
+        Person.history.filter(id=world.mentor.pk).values_list("history_user", flat=True).distinct().get()
+        is None
+    )
+    assert Person.history.filter(id=world.mentor.pk).exclude(full_name="Omar Mentor").count() == 0
+    assert (
+        not Enrolment.history.filter(history_user_id__isnull=False, person_id=world.mentee.pk)
+        .exclude(history_user=world.admin)
+        .exists()
+    )
