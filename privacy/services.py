@@ -95,12 +95,21 @@ def _delete_invitations(person, email: str) -> int:
 
 
 def _unname(person, name: str) -> int:
-    """Where the person acted on someone else's notification, its title names them: not any more.
-    Match runs list unmatched mentees by name."""
+    """Their name leaves what others hold: notifications they acted on, emails to others, match
+    runs' unmatched mentees and the Django admin's log."""
     changed = 0
     if name and name != ERASED_NAME:
         changed += Notification.objects.filter(actor=person).update(
             title=Replace("title", Value(name), Value(ERASED_NAME))
+        )
+        # Emails to others that name them ("Ada Mentee logged a session"): the name leaves the
+        # stored copy (what was sent is sent; the outbox log no longer holds it).
+        changed += Message.objects.filter(
+            Q(subject__contains=name) | Q(text__contains=name) | Q(html__contains=name)
+        ).update(
+            subject=Replace("subject", Value(name), Value(ERASED_NAME)),
+            text=Replace("text", Value(name), Value(ERASED_NAME)),
+            html=Replace("html", Value(name), Value(ERASED_NAME)),
         )
         changed += _unname_match_runs(person, name)
         changed += _unname_admin_log(person)

@@ -180,3 +180,20 @@ def test_history_rows_they_made_no_longer_point_at_their_login(held):
         .exclude(history_user=world.admin)
         .exists()
     )
+
+
+def test_emails_to_others_no_longer_name_them(held):
+    world = held.world
+    Message.objects.create(
+        key="m:omar:named",
+        kind="x",
+        to=world.mentor.email,
+        subject="Ada Mentee logged a session",
+        text="Hello Omar, Ada Mentee logged a session.",
+        html="<p>Ada Mentee logged a session.</p>",
+    )
+    services.person_erase(person=world.mentee, by=world.admin)
+
+    message = Message.objects.get(key="m:omar:named")
+    assert "Ada" not in message.subject + message.text + message.html
+    assert message.text == f"Hello Omar, {ERASED_NAME} logged a session."
