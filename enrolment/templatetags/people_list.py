@@ -17,7 +17,8 @@ ROW = (
     'aria-labelledby="select-word p{pk}"></td>'
     '<td><div class="d-flex gap-2 align-items-center">{avatar}<div><span id="p{pk}">{name}</span>'
     '{left}{not_activated}<br><span class="small text-body-secondary">{email}</span>'
-    ' <a class="small link-danger" href="{erase_url}">{erase}</a></div></div></td>'
+    ' <a class="small link-danger" href="{erase_url}">{erase}<span class="visually-hidden"> {name}</span></a>'
+    "</div></div></td>"
     "<td>{employee_id}</td><td>{team}</td><td>{manager}</td><td>{hired}</td><td>{cohorts}</td></tr>"
 )
 
