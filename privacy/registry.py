@@ -86,9 +86,33 @@ class Holding:
 
 
 def _any(lookups: tuple[str, ...], person_id: int) -> Q:
+    """Rows any of `lookups` leads from to the person. A side of a pairing is asked through the
+    person's few enrolments (and a pair's content through their few pairings) as subqueries: an OR
+    over joins down to the person would read every session of every pair to find theirs."""
+    from matching.models import Pairing
+    from programmes.models import Enrolment
+
+    enrolments = Enrolment.objects.filter(person=person_id).values("pk")
+    sides: dict[str, list[str]] = {}
     found = Q(pk__in=[])
     for lookup in lookups:
-        found |= Q(**{lookup: person_id})
+        prefix, side = "", ""
+        for role in ("mentor", "mentee"):
+            if lookup == f"{role}__person" or lookup.endswith(f"__{role}__person"):
+                side = role
+                prefix = lookup[: -len(f"{role}__person")]
+        if side:
+            sides.setdefault(prefix, []).append(side)
+        else:
+            found |= Q(**{lookup: person_id})
+    for prefix, roles in sides.items():
+        on_a_side = Q(pk__in=[])
+        for role in roles:
+            on_a_side |= Q(**{f"{role}__in": enrolments})
+        if prefix:
+            found |= Q(**{f"{prefix}in": Pairing._base_manager.filter(on_a_side).values("pk")})
+        else:
+            found |= on_a_side
     return found
 
 
