@@ -85,3 +85,16 @@ def test_only_programme_admins_may_erase(world, client):
 def test_the_people_list_links_each_person_to_their_erasure(world, client):
     page = login(client, world.admin).get("/people/").content.decode()
     assert f'href="/privacy/people/{world.mentee.pk}/erase/"' in page
+
+
+def test_erasures_are_listed_read_only_in_the_django_admin(world, client):
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    from privacy.services import person_erase
+
+    person_erase(person=world.outsider, by=world.admin)
+    login(client, world.admin)
+    page = client.get("/django-admin/privacy/erasure/")
+    assert page.status_code == 200
+    assert "Sam Outsider" not in page.content.decode()
+    assert client.get("/django-admin/privacy/erasure/add/").status_code == 403
