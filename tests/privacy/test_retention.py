@@ -107,3 +107,19 @@ def test_removal_goes_a_chunk_at_a_time_and_twice_is_harmless(held):
 
 def test_the_task_is_on_beats_schedule(settings):
     assert settings.CELERY_BEAT_SCHEDULE["privacy-retention"]["task"] == "privacy.tasks.apply_retention"
+
+
+def test_dashboard_figures_are_the_same_after_retention(answers, settings):
+    from dashboards.filters import Scope
+    from tests.privacy.test_services import _figures
+
+    org = answers
+    Cohort.objects.filter(pk=org.cohort.pk).update(state=Cohort.State.CLOSED)
+    settings.RETENTION_DAYS = 30
+    everyone = Scope(teams=None, team_key="all")
+    before = _figures(everyone, org.today)
+
+    assert tasks.apply_retention() == 1
+
+    assert _figures(everyone, org.today) == before
+    assert before["active_pairings"] == 6
