@@ -46,7 +46,8 @@ def cohort_content_remove(*, cohort: Cohort, chunk: int = CHUNK) -> dict[str, in
         count = 0
         for found in keyset_chunks(rows, size=chunk):
             with transaction.atomic():
-                mine = model._base_manager.filter(pk__in=[row.pk for row in found])
+                # The default manager's bulk writes replace the kept pages' stamps.
+                mine = model._default_manager.filter(pk__in=[row.pk for row in found])
                 count += mine.delete()[0] if holding.delete else mine.update(**values)
         changed[holding.model] = count
     CohortClosure.objects.update_or_create(

@@ -51,7 +51,9 @@ def person_erase(*, person: Person, by) -> Erasure:
         if not holding.installed or not holding.wrote:
             continue
         model = holding.model_class
-        mine = model._base_manager.filter(holding.written_by(person.pk))
+        # The default manager: its bulk writes replace the stamps of the pages kept in the cache
+        # (a pair's workspace, a cohort's pages), so no kept page shows the words afterwards.
+        mine = model._default_manager.filter(holding.written_by(person.pk))
         if holding.delete:
             rows[holding.model] = mine.delete()[0]
         elif holding.free_text:
@@ -135,7 +137,7 @@ def _unname_match_runs(person, name: str) -> int:
                 else e
                 for e in unmatched
             ]
-            model._base_manager.filter(pk=run.pk).update(unmatched=run.unmatched)
+            model._default_manager.filter(pk=run.pk).update(unmatched=run.unmatched)
             changed += 1
     return changed
 
@@ -175,7 +177,7 @@ def _null_references(holding, person, user) -> int:
         else:
             continue
         if field.null:
-            changed += model._base_manager.filter(**{field.attname: value}).update(**{field.attname: None})
+            changed += model._default_manager.filter(**{field.attname: value}).update(**{field.attname: None})
     return changed
 
 

@@ -197,3 +197,20 @@ def test_emails_to_others_no_longer_name_them(held):
     message = Message.objects.get(key="m:omar:named")
     assert "Ada" not in message.subject + message.text + message.html
     assert message.text == f"Hello Omar, {ERASED_NAME} logged a session."
+
+
+def test_a_kept_workspace_no_longer_shows_their_words(world, client):
+    """Parts of a pair's page are kept in the cache under the pairing's stamp: after an erasure the
+    page shows no word of the erased person's."""
+    from sessions.models import GoalUpdate
+    from tests.factories import GoalFactory
+
+    goal = GoalFactory(pairing=world.pair, created_by=world.mentee)
+    GoalUpdate.objects.create(goal=goal, value=85, note="Ada's progress note", created_by=world.mentee)
+    login(client, world.mentor.user)
+    url = f"/pairings/{world.pair.pk}/"
+    assert "Ada&#x27;s progress note" in client.get(url).content.decode()
+
+    services.person_erase(person=world.mentee, by=world.admin)
+
+    assert "Ada&#x27;s progress note" not in client.get(url).content.decode()
