@@ -344,7 +344,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REMINDER_SCAN_SECONDS,
     },
     "manager-digests": {"task": "dashboards.tasks.send_manager_digests", "schedule": 3 * 3600.0},
+    "privacy-retention": {"task": "privacy.tasks.apply_retention", "schedule": 86400.0},
 }
+# Days after a cohort closes before its pairs' words are removed (privacy/retention.py); 0 or
+# empty keeps them forever.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=730) if env.str("RETENTION_DAYS", default="730") else 0
+if RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("RETENTION_DAYS must be 0 (keep forever) or a number of days.")
 
 if env.bool("BEHIND_TLS_PROXY", default=False):
     # Only trust X-Forwarded-Proto behind a proxy that overwrites it; otherwise clients could fake it.

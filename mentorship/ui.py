@@ -268,6 +268,7 @@ NAV_ROUTES = (
     "outbox:message-list",
     "notifications:list",
     "notifications:settings",
+    "privacy:mine",
 )
 
 
@@ -371,9 +372,13 @@ def navigation(context):
     settings_item = (
         format_html(
             '<li><a class="dropdown-item" href="{}"><i class="bi bi-gear" aria-hidden="true"></i> {}</a></li>'
+            '<li><a class="dropdown-item" href="{}">'
+            '<i class="bi bi-file-earmark-person" aria-hidden="true"></i> {}</a></li>'
             '<li><hr class="dropdown-divider"></li>',
             routes["notifications:settings"],
             _("Notification settings"),
+            routes["privacy:mine"],
+            _("Your data"),
         )
         if person
         else ""

@@ -289,6 +289,7 @@ KWARGS = {
     ("training", "programme_pk"): lambda w, t: t.programme.pk,
     ("training", "cohort_pk"): lambda w, t: w.cohort.pk,
     ("training:module-move", "direction"): lambda w, t: "down",
+    ("privacy:person-erase", "pk"): lambda w, t: w.mentee.pk,
 }
 
 

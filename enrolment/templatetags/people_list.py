@@ -3,6 +3,7 @@
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -15,7 +16,9 @@ ROW = (
     '<tr><td><input class="form-check-input" type="checkbox" name="people" value="{pk}" '
     'aria-labelledby="select-word p{pk}"></td>'
     '<td><div class="d-flex gap-2 align-items-center">{avatar}<div><span id="p{pk}">{name}</span>'
-    '{left}{not_activated}<br><span class="small text-body-secondary">{email}</span></div></div></td>'
+    '{left}{not_activated}<br><span class="small text-body-secondary">{email}</span>'
+    ' <a class="small link-danger" href="{erase_url}">{erase}<span class="visually-hidden"> {name}</span></a>'
+    "</div></div></td>"
     "<td>{employee_id}</td><td>{team}</td><td>{manager}</td><td>{hired}</td><td>{cohorts}</td></tr>"
 )
 
@@ -38,6 +41,8 @@ def person_rows(people) -> SafeString:
             format_html(
                 ROW,
                 pk=person.pk,
+                erase_url=reverse("privacy:person-erase", args=[person.pk]),
+                erase=_("Erase…"),
                 avatar=avatar(person, size="sm", decorative=True),
                 name=person.full_name,
                 left=left,
