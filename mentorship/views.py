@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from mentorship import health
 
@@ -51,6 +52,7 @@ def server_error(request):
 
 
 @login_not_required
+@require_safe
 def brand_css(request):
     """The brand's colours (mentorship/branding.py) as a stylesheet: base.html links it with the
     brand's version in the address, so browsers keep it for a year and ask again only after a change.
