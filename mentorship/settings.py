@@ -351,6 +351,8 @@ CELERY_BEAT_SCHEDULE = {
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=730) if env.str("RETENTION_DAYS", default="730") else 0
 if RETENTION_DAYS < 0:
     raise ImproperlyConfigured("RETENTION_DAYS must be 0 (keep forever) or a number of days.")
+# Days django-axes' records of logins and failed logins are kept (the same nightly task); 0: forever.
+LOGIN_RECORDS_DAYS = env.int("LOGIN_RECORDS_DAYS", default=90)
 
 if env.bool("BEHIND_TLS_PROXY", default=False):
     # Only trust X-Forwarded-Proto behind a proxy that overwrites it; otherwise clients could fake it.

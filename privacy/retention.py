@@ -5,6 +5,7 @@ holds one long transaction; running it again changes nothing more."""
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -62,10 +63,26 @@ def cohort_content_remove(*, cohort: Cohort, chunk: int = CHUNK) -> dict[str, in
     return changed
 
 
+def login_records_remove(*, now: datetime.datetime | None = None) -> int:
+    """django-axes' records of logins and failed logins older than LOGIN_RECORDS_DAYS (0 keeps them):
+    they name a username, an address and a browser, and are needed only to look into recent
+    attempts. Lockouts in force (AccessAttempt) expire by themselves. How many rows went."""
+    days = settings.LOGIN_RECORDS_DAYS
+    if not days:
+        return 0
+    before = (now or timezone.now()) - datetime.timedelta(days=days)
+    removed = 0
+    for name in ("AccessLog", "AccessFailureLog"):
+        removed += apps.get_model("axes", name).objects.filter(attempt_time__lt=before).delete()[0]
+    return removed
+
+
 def retention_apply(*, now: datetime.datetime | None = None) -> int:
-    """Every cohort past the period, one after the other: how many were done."""
+    """Every cohort past the period, one after the other, and old login records: how many cohorts
+    were done."""
     done = 0
     for cohort in list(cohorts_past_retention(now=now)):
         cohort_content_remove(cohort=cohort)
         done += 1
+    login_records_remove(now=now)
     return done

@@ -1,36 +1,13 @@
-"""django-axes' login records (the accounts lane adds axes): an erasure deletes the person's by
-username and the export lists them. Until axes is in INSTALLED_APPS, the test installs it and
-makes its tables itself."""
+"""django-axes' login records: an erasure deletes the person's by username, the export lists them,
+and the nightly retention removes records older than LOGIN_RECORDS_DAYS."""
 
-import importlib
+import datetime
 import json
 
-import pytest
 from django.apps import apps
-from django.db import connection
+from django.utils import timezone
 
-from privacy import export, services
-
-AXES_MODELS = ("AccessAttempt", "AccessAttemptExpiration", "AccessLog", "AccessFailureLog")
-
-
-@pytest.fixture
-def axes(settings):
-    if apps.is_installed("axes"):
-        yield
-        return
-    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "axes"]
-    # axes writes its default settings when its conf module is first imported: again for this test
-    # (the settings fixture takes them away after each).
-    importlib.reload(importlib.import_module("axes.conf"))
-    models = [apps.get_model("axes", name) for name in AXES_MODELS]
-    with connection.schema_editor() as editor:
-        for model in models:
-            editor.create_model(model)
-    yield
-    with connection.schema_editor() as editor:
-        for model in reversed(models):
-            editor.delete_model(model)
+from privacy import export, retention, services
 
 
 def _attempts(username):
@@ -47,8 +24,7 @@ def _attempts(username):
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_erasure_deletes_the_persons_login_records_and_no_one_elses(axes, world):
+def test_an_erasure_deletes_the_persons_login_records_and_no_one_elses(world):
     _attempts("mentee")
     _attempts("mentor")
 
@@ -59,11 +35,29 @@ def test_an_erasure_deletes_the_persons_login_records_and_no_one_elses(axes, wor
         assert usernames == ["mentor"], name
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_export_lists_the_persons_login_records(axes, world):
+def test_the_export_lists_the_persons_login_records(world):
     _attempts("mentee")
     _attempts("mentor")
 
     data = json.loads("".join(export.json_chunks(world.mentee, world.mentee.user)))
 
     assert [row["user_agent"] for row in data["login_records"]] == ["Firefox"]
+
+
+def test_retention_removes_login_records_older_than_their_period(world, settings):
+    settings.LOGIN_RECORDS_DAYS = 90
+    _attempts("mentee")
+    _attempts("mentor")
+    now = timezone.now()
+    for name in ("AccessLog", "AccessFailureLog"):
+        model = apps.get_model("axes", name)
+        model.objects.filter(username="mentor").update(attempt_time=now - datetime.timedelta(days=91))
+        model.objects.filter(username="mentee").update(attempt_time=now - datetime.timedelta(days=89))
+
+    removed = retention.login_records_remove(now=now)
+
+    assert removed == 2
+    for name in ("AccessLog", "AccessFailureLog"):
+        assert list(apps.get_model("axes", name).objects.values_list("username", flat=True)) == ["mentee"]
+    settings.LOGIN_RECORDS_DAYS = 0
+    assert retention.login_records_remove(now=now + datetime.timedelta(days=400)) == 0
