@@ -141,3 +141,54 @@ def test_a_converted_page_has_one_page_header_and_its_back_link(client, world, n
     assert html.count("<h1") == 1, f"{name}: one h1"
     expected = [back(world).replace("&", "&amp;")] if back else []
     assert back_links(html) == expected, name
+
+
+MORE_PAGES = {
+    # name: (who, the page's address): pages converted with their view's own back link
+    "agreement": (_mentee, lambda w: reverse("agreements:agreement", args=[w.pair.pk])),
+    "agreement edit": (_mentee, lambda w: reverse("agreements:agreement-edit", args=[w.pair.pk])),
+    "agreement versions": (_mentee, lambda w: reverse("agreements:agreement-history", args=[w.pair.pk])),
+    "programme's agreements": (
+        _admin,
+        lambda w: reverse("agreements:programme", args=[w.cohort.programme.pk]),
+    ),
+    "agreement template": (
+        _admin,
+        lambda w: reverse("agreements:template-edit", args=[w.cohort.programme.pk]),
+    ),
+    "unsigned agreements": (_admin, lambda w: reverse("agreements:unsigned", args=[w.cohort.pk])),
+    "my training": (_mentee, lambda w: reverse("training:mine")),
+    "programme's training": (
+        _admin,
+        lambda w: reverse("training:programme-modules", args=[w.cohort.programme.pk]),
+    ),
+    "new module": (_admin, lambda w: reverse("training:module-create", args=[w.cohort.programme.pk])),
+    "training completion": (_admin, lambda w: reverse("training:cohort-completion", args=[w.cohort.pk])),
+    "library": (_mentee, lambda w: reverse("library:resource-list", args=[w.cohort.programme.pk])),
+    "new resource": (_admin, lambda w: reverse("library:resource-create", args=[w.cohort.programme.pk])),
+    "session guides": (_admin, lambda w: reverse("library:guide-list", args=[w.cohort.programme.pk])),
+    "pair's shared resources": (_mentee, lambda w: reverse("library:pairing-shared", args=[w.pair.pk])),
+    "new programme": (_admin, lambda w: reverse("programmes:programme-create")),
+    "cohort settings": (_admin, lambda w: reverse("programmes:cohort-edit", args=[w.cohort.pk])),
+    "wording of messages": (
+        _admin,
+        lambda w: reverse("programmes:wording-list", args=[w.cohort.programme.pk]),
+    ),
+    "end a pairing early": (_admin, lambda w: reverse("closeout:pairing-end", args=[w.pair.pk])),
+    "my contribution": (_mentor, lambda w: reverse("closeout:contribution")),
+    "people import": (_admin, lambda w: reverse("people:import")),
+    "flagged check-ins": (_admin, lambda w: reverse("mentoring_sessions:checkin-flags", args=[w.cohort.pk])),
+    "pair's flags": (_admin, lambda w: reverse("mentoring_sessions:pairing-flags", args=[w.pair.pk])),
+}
+
+
+@pytest.mark.parametrize("name", list(MORE_PAGES))
+def test_more_converted_pages_have_one_page_header_and_one_back_link(client, world, name):
+    who, address = MORE_PAGES[name]
+    login(client, who(world))
+    response = client.get(address(world))
+    assert response.status_code == 200, name
+    html = response.text
+    assert len(HEADER.findall(html)) == 1, f"{name}: one page header with its h1"
+    assert html.count("<h1") == 1, f"{name}: one h1"
+    assert len(back_links(html)) == 1, f"{name}: {back_links(html)}"
