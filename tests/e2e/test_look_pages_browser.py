@@ -44,6 +44,10 @@ def admin_pages(world):
         "enrolment-review": reverse("enrolment:review", args=[world.cohort.pk]),
         "invite": reverse("enrolment:invite", args=[world.cohort.pk]),
         "capacity": reverse("enrolment:mentor-capacity", args=[world.pair.mentor.pk]),
+        "programme-training": reverse("training:programme-modules", args=[world.cohort.programme.pk]),
+        "programme-agreements": reverse("agreements:programme", args=[world.cohort.programme.pk]),
+        "wording": reverse("programmes:wording-list", args=[world.cohort.programme.pk]),
+        "people-import": reverse("people:import"),
     }
 
 
@@ -58,6 +62,9 @@ def member_pages(world):
         "check-in": reverse("mentoring_sessions:checkin-create", args=[world.pair.pk]),
         "messages": reverse("mentoring_sessions:pairing-messages", args=[world.pair.pk]),
         "notification-settings": reverse("notifications:settings"),
+        "agreement": reverse("agreements:agreement", args=[world.pair.pk]),
+        "library": reverse("library:resource-list", args=[world.cohort.programme.pk]),
+        "my-training": reverse("training:mine"),
     }
 
 
