@@ -697,6 +697,9 @@ def test_profile_progress_counts_the_parts_answered_and_marks_the_part_with_an_e
     assert "Ten years of billing tickets" in page and 'value="Tue mornings"' in page
     assert re.search(r'<option value="Europe/Paris" selected>', page)
     assert not enrolment.__class__.objects.get(pk=enrolment.pk).profile_complete
+    assert "Not saved yet" in page
+    assert client.post(url("profile", enrolment.pk), {**data, "capacity": 2}).status_code == 302
+    assert "Not saved yet" not in client.get(url("profile", enrolment.pk)).text
 
 
 def test_profile_page_has_no_inline_script_and_loads_its_counter_from_static(client, world):
