@@ -1,4 +1,5 @@
 import zoneinfo
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -109,6 +110,31 @@ TRAIT_HELP = {
     "pace": _("Do you like to go slowly and thoroughly, or try things quickly and adjust?"),
     "feedback": _("How do you like to hear what could be better?"),
 }
+
+
+@dataclass(frozen=True)
+class ProfilePart:
+    """One part of the questionnaire as the page's progress shows it."""
+
+    key: str  # the part's heading is #<key>-heading
+    title: str
+    answered: bool
+    has_error: bool
+
+
+class ProfileParts(list):
+    """The parts, and how many of them are answered (the page's progress)."""
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for part in self if part.answered)
+
+
+def _has_answer(bound_field) -> bool:
+    value = bound_field.value()
+    if isinstance(value, list | tuple):
+        return bool(value)
+    return value not in (None, "") and str(value).strip() != ""
 
 
 class ProfileForm(BoundedForm):
@@ -252,6 +278,32 @@ class ProfileForm(BoundedForm):
 
     def practical_fields(self):
         return self.section(self.PRACTICAL)
+
+    # The questionnaire's parts in the page's order: one form in sections rather than steps, so a
+    # refused save shows every answer again at once and the page needs no JavaScript.
+    PARTS = (
+        ("style", _("How you like to work"), TRAITS),
+        ("tags", _("Interests and skills"), TAGS),
+        ("goals", _("Your goals"), MENTEE_ONLY),
+        ("mentor", _("Mentoring"), MENTOR_ONLY),
+        ("practical", _("When and how to meet"), PRACTICAL),
+    )
+
+    def parts(self) -> ProfileParts:
+        """This person's parts (a mentor has no goals, a mentee no mentoring part), each answered
+        when every required question in it has an answer and at least one question does; a part
+        with a refused answer says so."""
+        found = ProfileParts()
+        for key, title, names in self.PARTS:
+            fields = self.section(names)
+            if not fields:
+                continue
+            answered = all(_has_answer(f) for f in fields if f.field.required) and any(
+                _has_answer(f) for f in fields
+            )
+            has_error = self.is_bound and any(f.errors for f in fields)
+            found.append(ProfilePart(key, str(title), answered and not has_error, has_error))
+        return found
 
 
 class ReviewForm(BoundedForm):

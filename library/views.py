@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
 from mentorship.forms import parse_id
@@ -294,19 +294,32 @@ def shared_done(request, pk):
     return redirect(_next_or(request, shared.pairing.get_absolute_url()))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def shared_remove(request, pk):
-    """The mentor unshares; the mentee gets a 404 (they cannot)."""
+    """GET: are you sure? POST: the mentor unshares. The mentee gets a 404 (they cannot)."""
     me, shared = _own_shared(request, pk)
     if shared.pairing.mentor.person_id != me.pk:
         raise Http404
+    back = _next_or(request, shared.pairing.get_absolute_url())
+    if request.method == "GET":
+        return render(
+            request,
+            "library/shared_confirm.html",
+            {
+                "title": _("Unshare a resource"),
+                "shared": shared,
+                "next": back,
+                "back_url": back,
+                "back_label": _("Back to the workspace"),
+            },
+        )
     try:
         services.shared_remove(shared=shared, by=me)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("“%(title)s” unshared.") % {"title": shared.resource.title})
-    return redirect(_next_or(request, shared.pairing.get_absolute_url()))
+    return redirect(back)
 
 
 # --- session guides -----------------------------------------------------------------------------------

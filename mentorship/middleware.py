@@ -2,6 +2,8 @@
 
 from django.shortcuts import render
 
+from .views import came_from
+
 
 def method_not_allowed_page(get_response):
     """Django answers a refused method (`require_POST` and friends) with an empty 405; people who
@@ -12,7 +14,7 @@ def method_not_allowed_page(get_response):
         response = get_response(request)
         if response.status_code != 405 or response.content or getattr(response, "streaming", False):
             return response
-        page = render(request, "405.html", status=405)
+        page = render(request, "405.html", {"came_from": came_from(request)}, status=405)
         if response.has_header("Allow"):
             page["Allow"] = response["Allow"]
         return page

@@ -5,6 +5,7 @@ every list draw them: no template lookup, no query, a few microseconds.
     {% avatar person %}                       initials in a circle, the person's name as its label
     {% avatar person size="sm" decorative=True %}   beside the written name: hidden from screen readers
     {% page_header title subtitle=... icon="people" %}<a class="btn ...">...</a>{% endpage_header %}
+    {% page_header title back=url back_label="Back to the workspace" %}{% endpage_header %}
     {% empty_state icon="people" title=... %}<p>What to do next</p> <a ...>Do it</a>{% endempty_state %}
 
 Icons are Bootstrap Icons (static/vendor/bootstrap-icons): `<i class="bi bi-NAME" aria-hidden="true"></i>`.
@@ -132,12 +133,23 @@ def _block_tag(name, render):
     register.tag(name, compile_tag)
 
 
-def _page_header(actions, title, subtitle="", icon="", level=1):
-    """The page's heading (h1 unless `level`), a line under it, and its main actions on the right."""
+def _page_header(actions, title, subtitle="", icon="", level=1, back="", back_label=""):
+    """The page's heading (h1 unless `level`), a line under it, and its main actions on the right;
+    with `back` (a URL), a link above the heading to the page this one belongs to (`back_label`
+    names it: "Back to the workspace"), drawn as base.html draws a view's `back_url`."""
     heading = format_html('<h{} class="h3">{}{}</h{}>', level, _icon(icon), title, level)
     lead = format_html('<p class="text-body-secondary mb-0 mt-1">{}</p>', subtitle) if subtitle else ""
     side = format_html('<div class="page-actions">{}</div>', mark_safe(actions)) if actions else ""  # noqa: S308 (rendered template)
-    return format_html('<div class="page-header"><div>{}{}</div>{}</div>', heading, lead, side)
+    up = (
+        format_html(
+            '<p class="page-back"><a class="link-secondary" href="{}">&larr; {}</a></p>',
+            back,
+            back_label or _("Back"),
+        )
+        if back
+        else ""
+    )
+    return format_html('<div class="page-header"><div>{}{}{}</div>{}</div>', up, heading, lead, side)
 
 
 def _empty_state(inner, title, icon="inbox"):

@@ -1,17 +1,16 @@
-import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template import loader
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from mentorship import health
-
-logger = logging.getLogger(__name__)
 
 
 @login_not_required
@@ -30,25 +29,51 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
+def came_from(request) -> str:
+    """The page of this site the visitor came from (the Referer), for an error page's "back" link;
+    "" when there is none, it is another site's, or it is this very page (going back would fail again)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    try:
+        host = request.get_host()
+    except Exception:  # noqa: BLE001 - a host this site refuses: no back link, never a second error
+        return ""
+    if not referer or not url_has_allowed_host_and_scheme(referer, allowed_hosts={host}):
+        return ""
+    if urlsplit(referer).path == request.path:
+        return ""
+    return referer
+
+
 @login_not_required
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    return render(request, "403.html", {"came_from": came_from(request)}, status=403)
 
 
 @login_not_required
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", {"came_from": came_from(request)}, status=404)
+
+
+def _static_or_blank(path: str) -> str:
+    # With the manifest storage a file missing from the manifest raises: the error page must not.
+    try:
+        return static(path)
+    except Exception:  # noqa: BLE001
+        return ""
 
 
 @login_not_required
 def server_error(request):
-    try:
-        return render(request, "500.html", status=500)
-    except Exception:  # noqa: BLE001
-        # The context processors read the user from the database, which may be what failed (it is
-        # restarting): the page is then rendered without them rather than replaced by the server's.
-        logger.exception("The error page could not use the request's context")
-        return HttpResponseServerError(render_to_string("500.html"))
+    """Rendered without context processors, the session or the database (whatever failed may be
+    one of them): the product's name comes from the settings, made when they loaded."""
+    context = {
+        "product_name": settings.BRAND.name,
+        "stylesheets": [url for url in map(_static_or_blank, ERROR_STYLESHEETS) if url],
+    }
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+ERROR_STYLESHEETS = ("bootstrap/css/bootstrap.min.css", "css/app.css")
 
 
 @login_not_required

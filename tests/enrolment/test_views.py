@@ -637,6 +637,79 @@ def test_profile_lists_run_in_columns_and_say_how_many_are_chosen(client, world)
     assert 'aria-label="Parts of your profile"' in page
 
 
+def _progress(page):
+    """The questionnaire's parts as its progress shows them: (title, state) in order."""
+    return re.findall(r'\d+\. ([^<]+)<span class="visually-hidden">:\s*([^<]+?)</span>', page)
+
+
+def test_profile_progress_counts_the_parts_answered_and_marks_the_part_with_an_error(
+    client, world, open_cohort
+):
+    """A new mentor's questionnaire: by hand, only "when and how" has answers (the person's time
+    zone and the default format); work style, interests/skills and mentoring are empty.
+    After a post with a bad capacity, mentoring is the part to change and every answer typed is
+    still on the page, in every part."""
+    enrolment = EnrolmentFactory(cohort=open_cohort, person=world.outsider, role="mentor", capacity=1)
+    world.outsider.interests.clear()
+    world.outsider.skills.clear()
+    login(client, world.outsider.user)
+    page = client.get(url("profile", enrolment.pk)).text
+    assert _progress(page) == [
+        ("How you like to work", "not answered yet"),
+        ("Interests and skills", "not answered yet"),
+        ("Mentoring", "not answered yet"),
+        ("When and how to meet", "answered"),
+    ]
+    assert (
+        "1 of 4 parts answered" in page
+        and '<progress class="profile-progress-bar mb-2" max="4" value="1"' in page
+    )
+    data = {
+        "communication": "spoken",
+        "structure": "structured",
+        "pace": "steady",
+        "feedback": "direct",
+        "interests": [world.tags[0].pk, world.tags[2].pk],
+        "skills": [world.tags[1].pk],
+        "motivation": "Ten years of billing tickets",
+        "capacity": 9,
+        "availability": "Tue mornings",
+        "time_zone": "Europe/Paris",
+        "preferred_format": "video",
+    }
+    page = client.post(url("profile", enrolment.pk), data).text
+    assert _progress(page) == [
+        ("How you like to work", "answered"),
+        ("Interests and skills", "answered"),
+        ("Mentoring", "an answer to change"),
+        ("When and how to meet", "answered"),
+    ]
+    assert "3 of 4 parts answered" in page
+    assert (
+        'some answers need a change, in\n    <a class="alert-link" href="#mentor-heading">Mentoring</a>'
+        in page
+    )
+    # Every part keeps what was typed.
+    checked = set(re.findall(r'name="(\w+)" value="(\d+)"[^>]*checked', page))
+    assert {("interests", str(world.tags[0].pk)), ("interests", str(world.tags[2].pk))} <= checked
+    assert ("skills", str(world.tags[1].pk)) in checked
+    assert re.search(r'name="communication" value="spoken"[^>]*checked', page)
+    assert "Ten years of billing tickets" in page and 'value="Tue mornings"' in page
+    assert re.search(r'<option value="Europe/Paris" selected>', page)
+    assert not enrolment.__class__.objects.get(pk=enrolment.pk).profile_complete
+    assert "Not saved yet" in page
+    assert client.post(url("profile", enrolment.pk), {**data, "capacity": 2}).status_code == 302
+    assert "Not saved yet" not in client.get(url("profile", enrolment.pk)).text
+
+
+def test_profile_page_has_no_inline_script_and_marks_its_counters_for_the_static_script(client, world):
+    login(client, world.mentee.user)
+    page = client.get(url("profile", world.pair.mentee.pk)).text
+    # static/js/app.js (loaded by base.html) counts the ticked boxes of each marked list.
+    assert "js/app.js" in page and "data-choice-count=" in page
+    assert "<script>" not in page and 'document.querySelectorAll("[data-choice-count]")' not in page
+
+
 # --- the review page kept rendered under the cohort's stamps (issue 8, §5) -----------------------
 
 # user (with person and roles), cohort (its row is part of what the kept page is checked against).

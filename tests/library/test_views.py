@@ -225,3 +225,29 @@ def test_a_mentor_of_several_pairs_chooses_whom_to_share_with(client, world):
     assert f'<option value="{other.pk}" selected>' in page
     client.post(url("library:resource-share", item.pk), {"pairing": other.pk})
     assert list(SharedResource.objects.values_list("pairing_id", flat=True)) == [other.pk]
+
+
+def test_unsharing_asks_first_and_only_a_post_unshares(client, world):
+    """Unshare was one click beside "Mark read": the link now opens a page that asks, and leaves the
+    resource shared until its button posts."""
+    shared, _ = services.resource_share(resource=add(world), pairing=world.pair, by=world.mentor)
+    login(client, world.mentor.user)
+    workspace = client.get(world.pair.get_absolute_url()).text
+    confirm_url = url("library:shared-remove", shared.pk)
+    assert f'href="{confirm_url}' in workspace
+    page = client.get(confirm_url, {"next": "/library/shared/elsewhere/"})
+    assert page.status_code == 200
+    assert "Unshare it?" in page.text and "Calm replies" in page.text
+    assert '<input type="hidden" name="next" value="/library/shared/elsewhere/">' in page.text
+    assert SharedResource.objects.count() == 1
+    response = client.post(confirm_url, {"next": "/library/shared/elsewhere/"})
+    assert response.status_code == 302 and response["Location"] == "/library/shared/elsewhere/"
+    assert SharedResource.objects.count() == 0
+
+
+def test_the_unshare_question_is_a_404_to_the_mentee_and_to_other_pairs(client, world):
+    shared, _ = services.resource_share(resource=add(world), pairing=world.pair, by=world.mentor)
+    for person in (world.mentee, world.mentor2):
+        login(client, person.user)
+        assert client.get(url("library:shared-remove", shared.pk)).status_code == 404
+    assert SharedResource.objects.count() == 1

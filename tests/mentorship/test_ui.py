@@ -95,6 +95,20 @@ def test_page_header_without_actions_or_subtitle_draws_only_the_title():
     assert html == '<div class="page-header"><div><h1 class="h3">A &amp; B</h1></div></div>'
 
 
+def test_page_header_with_back_links_above_the_heading_to_the_page_it_belongs_to():
+    html = render(
+        '{% page_header "Session" back=url back_label="Back to the workspace" %}{% endpage_header %}',
+        url="/pairings/1/?a=1&b=2",
+    )
+    assert html.startswith(
+        '<div class="page-header"><div><p class="page-back">'
+        '<a class="link-secondary" href="/pairings/1/?a=1&amp;b=2">'
+        '&larr; Back to the workspace</a></p><h1 class="h3">Session</h1>'
+    )
+    # Without a label the link still says where it goes: back.
+    assert ">&larr; Back</a>" in render('{% page_header "X" back="/" %}{% endpage_header %}')
+
+
 def test_empty_state_says_what_is_missing_and_what_to_do():
     html = render(
         '{% empty_state icon="people" title="No one yet." %}'
