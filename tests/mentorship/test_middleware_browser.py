@@ -13,7 +13,7 @@ def test_opening_a_button_only_address_shows_the_products_405_page(page, live_se
     login(page, live_server, "mentee")
     response = page.goto(live_server.url + reverse("notifications:read-all"))
     assert response is not None and response.status == 405
-    expect(page.get_by_role("heading", level=1)).to_have_text("This page can't do that")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This address can't be opened this way")
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     expect(page.get_by_role("link", name="Go to your home page")).to_be_visible()
     assert_accessible(page)
