@@ -3,6 +3,7 @@
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -15,7 +16,10 @@ ROW = (
     '<tr><td><input class="form-check-input" type="checkbox" name="people" value="{pk}" '
     'aria-labelledby="select-word p{pk}"></td>'
     '<td><div class="d-flex gap-2 align-items-center">{avatar}<div><span id="p{pk}">{name}</span>'
-    '{left}{not_activated}<br><span class="small text-body-secondary">{email}</span></div></div></td>'
+    '{left}{not_activated}<br><span class="small text-body-secondary">{email}</span>'
+    '<br><a class="small" href="{history}">{history_word}'
+    '<span class="visually-hidden"> {history_of}</span></a>'
+    "</div></div></td>"
     "<td>{employee_id}</td><td>{team}</td><td>{manager}</td><td>{hired}</td><td>{cohorts}</td></tr>"
 )
 
@@ -25,6 +29,9 @@ def person_rows(people) -> SafeString:
     """One <tr> per person of the page (selectors.person_list rows: team, manager, login and
     `current_enrolments` loaded). Its checkbox is named "Select" + the name cell (aria-labelledby)."""
     not_activated = format_html(' <span class="badge text-bg-warning">{}</span>', _("not activated"))
+    # One reverse() a page: each row's address is this one with the row's id in its place.
+    history = reverse("audit:object-history", args=["person", 987654321])
+    history_word = _("History")
     rows = []
     for person in people:
         left = ""
@@ -47,6 +54,9 @@ def person_rows(people) -> SafeString:
                 team=person.team.name if person.team_id else "–",
                 manager=person.manager.full_name if person.manager_id else "–",
                 hired=date_filter(person.hire_date, "j M Y"),
+                history=history.replace("987654321", str(person.pk)),
+                history_word=history_word,
+                history_of=_("of %(name)s") % {"name": person.full_name},
                 cohorts=format_html_join(
                     SafeString("<br>"), "{}, {}", ((e.get_role_display(), e.cohort.name) for e in enrolments)
                 )

@@ -210,7 +210,9 @@ def test_a_row_shows_the_person_as_the_list_promises(admin_client, world):
         f'<div><span id="p{person.pk}">Rowena &lt;Rows&gt;</span>'
         ' <span class="badge text-bg-secondary">left 31 Jan 2025</span>'
         ' <span class="badge text-bg-warning">not activated</span><br>'
-        '<span class="small text-body-secondary">rowena@corp.example</span></div></div></td>'
+        '<span class="small text-body-secondary">rowena@corp.example</span>'
+        f'<br><a class="small" href="/history/person/{person.pk}/">History'
+        '<span class="visually-hidden"> of Rowena &lt;Rows&gt;</span></a></div></div></td>'
         f"<td>HR-1</td><td>Billing &amp; refunds</td><td>{world.manager.full_name}</td><td>5 Mar 2024</td>"
         f"<td>Mentor, {world.cohort.name}<br>Mentee, Spring cohort</td></tr>"
     ) in page
