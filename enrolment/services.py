@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from matching import selectors as matching_selectors
 from matching.services import mentor_requests_settle
-from mentorship.history import attribute, history_record
+from mentorship.history import attribute, history_copy
 from notifications.services import notify
 from people.models import WORK_STYLE_TRAITS, Person
 from people.services import activation_owed
@@ -133,11 +133,10 @@ def waitlist_fill(*, cohort: Cohort) -> list[Enrolment]:
         return []
     promoted = list(selectors.waitlist(cohort).select_related("cohort__programme", "person__user")[:free])
     Enrolment.objects.filter(pk__in=[e.pk for e in promoted]).update(status=Enrolment.Status.ACTIVE)
+    # The update() writes no history of its own.
+    history_copy(Enrolment, [e.pk for e in promoted], reason=_("A place came free."))
     for enrolment in promoted:
         enrolment.status = Enrolment.Status.ACTIVE
-    # Whole rows as read, with their new status: the update() wrote no history of its own.
-    history_record(promoted, reason=_("A place came free."))
-    for enrolment in promoted:
         # Nobody chose them: a place came free, so the message names no one.
         _tell(enrolment, kind="promoted")
     return promoted

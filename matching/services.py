@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mentorship.history import attribute, history_record, update_with_history
+from mentorship.history import attribute, history_copy, update_with_history
 from people.models import WORK_STYLE_TRAITS, Person
 from programmes.models import Cohort, Enrolment
 from training import selectors as training_selectors
@@ -265,9 +265,8 @@ def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> Matc
     elif MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(**outcome):
         for field, value in outcome.items():
             setattr(run, field, value)
-        # The worker holds the run's row (match_run_execute), so this is the row as written. A task:
-        # nobody is named.
-        history_record([run], reason=_("Matching finished in the background."))
+        # A task: nobody is named.
+        history_copy(MatchRun, [run.pk], reason=_("Matching finished in the background."))
     else:
         # The lease ran out and the sweep marked the run failed: its proposal is not wanted.
         raise ValidationError(_("This run took longer than its lease and was marked failed."))
@@ -287,8 +286,12 @@ def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> Matc
         )
         for i, j in pairs
     )
-    history_record(
-        proposed, by=by, reason=_("Proposed by match run #%(run)d.") % {"run": run.pk}, created=True
+    history_copy(
+        Pairing,
+        [pairing.pk for pairing in proposed],
+        by=by,
+        reason=_("Proposed by match run #%(run)d.") % {"run": run.pk},
+        created=True,
     )
     if cohort.state != Cohort.State.MATCHING:
         cohort.state = Cohort.State.MATCHING
@@ -334,6 +337,8 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
     today = timezone.localdate()
     published = _("Published run #%(run)d.") % {"run": run.pk}
     run.pairings.update(status=Pairing.Status.ACTIVE, started_on=today)
+    # The pairs became active by one update(), which writes no history of its own.
+    history_copy(Pairing, run.pairings.values_list("pk", flat=True), by=by, reason=published)
     run.status = MatchRun.Status.PUBLISHED
     run.published_by = by
     run.published_at = timezone.now()
@@ -345,10 +350,9 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
     cohort.state = Cohort.State.ACTIVE
     attribute(cohort, by=by, reason=published)
     cohort.save(update_fields=["state"])
-    pairings = list(run.pairings.select_related("mentor__person", "mentee__person"))
-    # The pairs became active by one update(), which writes no history of its own.
-    history_record(pairings, by=by, reason=published)
-    _settle_after_pairing(cohort=cohort, pairings=pairings)
+    _settle_after_pairing(
+        cohort=cohort, pairings=list(run.pairings.select_related("mentor__person", "mentee__person"))
+    )
     return run
 
 

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorship.history import history_record
+from mentorship.history import history_copy
 from outbox.services import email_enqueue
 
 from . import accounts, import_jobs, importing, selectors
@@ -148,7 +148,7 @@ def people_import_apply(
             batch = level[start : start + BATCH_SIZE]
             new = [_person_from(row, teams, pk_of) for row in batch if row.action == "create"]
             Person.objects.bulk_create(new, batch_size=BATCH_SIZE)
-            history_record(new, by=by, reason=reason, created=True)
+            history_copy(Person, [person.pk for person in new], by=by, reason=reason, created=True)
             pk_of.update((person.employee_id, person.pk) for person in new)
             changed = [
                 _person_from(row, teams, pk_of, pk=pk_of[row.employee_id])
@@ -156,11 +156,8 @@ def people_import_apply(
                 if row.action == "update"
             ]
             _people_update(changed, fields)
-            if changed:
-                # Read back whole: the rows built from the file lack what it has no column for.
-                history_record(
-                    Person.objects.filter(pk__in=[person.pk for person in changed]), by=by, reason=reason
-                )
+            # The rows as the database now holds them: the file may lack columns (skills, time zone).
+            history_copy(Person, [person.pk for person in changed], by=by, reason=reason)
             processed += len(batch)
             progress(processed)
     return ImportCounts(

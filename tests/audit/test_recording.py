@@ -5,6 +5,7 @@ import datetime
 import types
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from closeout.services import pairing_end_early
@@ -16,6 +17,7 @@ from people import services as people_services
 from people.models import ImportJob, Person
 from programmes.models import Cohort, Enrolment
 from programmes.services import cohort_transition
+from tests.conftest import login
 from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +236,21 @@ def test_the_unread_counter_leaves_no_history(world):
     world.mentee.refresh_from_db()
     assert world.mentee.unread_notifications == 1
     assert Person.history.filter(id=world.mentee.pk).count() == before
+
+
+def test_a_promotion_in_an_admins_request_names_the_admin(client, world):
+    cohort = CohortFactory(programme=world.cohort.programme, name="Spring 2027", state=Cohort.State.ENROLLING)
+    waiting = EnrolmentFactory(cohort=cohort, role="mentee", status="waitlisted")
+    applicant = EnrolmentFactory(
+        cohort=cohort, person=PersonFactory(hire_date=MENTOR_HIRED), role="mentor", status="applied"
+    )
+    login(client, world.admin)
+    p = f"a{applicant.pk}-"
+    client.post(
+        reverse("enrolment:application-review", args=[applicant.pk]),
+        {p + "decision": "approve", p + "checks": list(enrolment_services.MENTOR_CHECKS)},
+    )
+
+    # The update() that promoted them wrote its history with the request's user, as a save() would.
+    promoted = _latest(waiting)
+    assert (promoted.status, promoted.history_user_id) == ("active", world.admin.pk)
