@@ -16,6 +16,12 @@ RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin app
 
+# pg_dump and pg_restore for `manage.py backup` / `restore` (README, "Backup and restore"): the
+# client must be of the server's major version (postgres:15 in docker-compose.yml) or newer.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 
 # Dependencies first, from pyproject.toml alone, so a code change does not reinstall them.

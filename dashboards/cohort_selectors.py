@@ -41,6 +41,7 @@ def cohort_enrolments(cohort: Cohort, *, role: str | None = None, active: bool =
             "person__team__name",
             "person__user__is_active",
             "person__user__password",  # Person.can_log_in
+            "person__user__last_login",
         )
         .order_by("person__full_name", "pk")
     )

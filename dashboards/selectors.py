@@ -716,13 +716,14 @@ def outcomes(scope: Scope, *, today: datetime.date | None = None) -> Outcomes:
     return result
 
 
-def outcomes_cached(scope: Scope, *, seconds: int) -> Outcomes:
+def outcomes_cached(scope: Scope, *, seconds: int, fresh: bool = False) -> Outcomes:
     """`outcomes`, kept for `seconds` under the full scope and filters (and the day): the page says
-    its figures can be that old. The figures are cached as published, so the privacy rule holds."""
+    its figures can be that old. The figures are cached as published, so the privacy rule holds.
+    `fresh` works them out again whatever is kept (a refresh of stale panels)."""
     if seconds <= 0:
         return outcomes(scope)
     key = f"dashboards:outcomes:{scope.key()}:{timezone.localdate().isoformat()}"
-    cached = cache.get(key)
+    cached = None if fresh else cache.get(key)
     if cached is None:
         cached = dataclasses.replace(outcomes(scope), scope=None)
         cache.set(key, cached, seconds)

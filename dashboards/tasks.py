@@ -1,9 +1,12 @@
 """Celery entry points of the dashboards: a service call, nothing else."""
 
 from celery import shared_task
-from django.utils import timezone
+from django.contrib.auth import get_user_model
+from django.http import QueryDict
+from django.utils import timezone, translation
 
-from . import digests
+from . import digests, panels_kept
+from .filters import scope_for
 
 
 @shared_task(name="dashboards.tasks.send_manager_digests")
@@ -11,3 +14,15 @@ def send_manager_digests() -> int:
     """Run by beat every few hours: the first run of a month tells each manager once (the reminder's
     unique key), later runs find nothing owed."""
     return len(digests.manager_digests_send(now=timezone.now()))
+
+
+@shared_task(name="dashboards.tasks.refresh_panels", ignore_result=True)
+def refresh_panels(*, user_id: int, query: str, printable: bool, language: str | None) -> None:
+    """Work out again the panels a view found stale (dashboards/panels_kept.py), as that viewer
+    sees them: their scope follows from who they are now."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    with translation.override(language):
+        scope, _form = scope_for(user, QueryDict(query))
+        panels_kept.refresh(scope, printable=printable)

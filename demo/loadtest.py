@@ -33,8 +33,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(*, workers: int = 4):
-    """gunicorn on 127.0.0.1 at a free port with this process's settings; stopped on the way out."""
+def gunicorn(*, workers: int = 4, env: dict[str, str] | None = None):
+    """gunicorn on 127.0.0.1 at a free port with this process's settings (and `env` over them);
+    stopped on the way out."""
     port = free_port()
     static_root = tempfile.TemporaryDirectory(prefix="bench-static-")
     env = {
@@ -44,6 +45,7 @@ def gunicorn(*, workers: int = 4):
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
         # With DEBUG off pages need the collected, hashed static files, as in the production image.
         "STATIC_ROOT": static_root.name,
+        **(env or {}),
     }
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env=env, check=True
@@ -202,3 +204,71 @@ def measure(clients: list[Client], path: str, *, seconds: float, warmup: float =
     return Figure(
         requests=len(latencies), seconds=elapsed, latencies=latencies, errors=sum(e for _, e, _ in results)
     )
+
+
+LOCUSTFILE = os.path.join(os.path.dirname(__file__), "locustfile.py")
+
+
+@dataclass
+class JourneyFigure:
+    name: str
+    requests: int
+    failures: int
+    p50_ms: float
+    p95_ms: float
+
+
+def run_locust(
+    *, host: str, accounts: str, users: int, seconds: float, folder: str, env: dict | None = None
+) -> tuple[int, list[JourneyFigure], str]:
+    """locust, headless, in its own process: `users` simulated people (spawned within 10 s) for
+    `seconds`. Returns its exit code (non-zero on any failure), a figure per request name with the
+    whole run last ("overall"), and its output."""
+    import csv
+
+    prefix = os.path.join(folder, "locust")
+    spawn_rate = max(1, users // 10)
+    process = subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            LOCUSTFILE,
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(spawn_rate),
+            "--run-time",
+            f"{max(1, round(seconds))}s",
+            "--stop-timeout",
+            "10",
+            "--host",
+            host,
+            "--csv",
+            prefix,
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        env={**os.environ, **(env or {}), "LOAD_ACCOUNTS": accounts},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    figures = []
+    stats = f"{prefix}_stats.csv"
+    if os.path.exists(stats):
+        with open(stats, newline="") as file:  # noqa: PTH123
+            for row in csv.DictReader(file):
+                figures.append(
+                    JourneyFigure(
+                        name="overall" if row["Name"] == "Aggregated" else row["Name"],
+                        requests=int(row["Request Count"]),
+                        failures=int(row["Failure Count"]),
+                        p50_ms=float(row["50%"] if row["50%"] != "N/A" else "nan"),
+                        p95_ms=float(row["95%"] if row["95%"] != "N/A" else "nan"),
+                    )
+                )
+    return process.returncode, figures, process.stdout + process.stderr

@@ -92,6 +92,7 @@ def cohort_enrolments_for_review(cohort: Cohort):
             "person__email",
             "person__user__is_active",
             "person__user__password",  # Person.can_log_in
+            "person__user__last_login",
         )
         .annotate(
             paired=in_active_pairing(),
@@ -162,7 +163,9 @@ PERSON_LIST_COLUMNS = (
     "team__name",
     "manager__full_name",
     "user__is_active",
-    "user__password",  # Person.can_log_in: an unusable password means "not activated yet"
+    # Person.can_log_in: an unusable password and no sign-in yet (single sign-on) mean "not activated".
+    "user__password",
+    "user__last_login",
 )
 # Withdrawn or declined enrolments do not make someone a mentor or mentee.
 HOLDING_ROLE = [Enrolment.Status.ACTIVE, Enrolment.Status.APPLIED, Enrolment.Status.WAITLISTED]

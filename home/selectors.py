@@ -24,8 +24,8 @@ from dashboards.cohort_selectors import ACTIVITY_CACHE_SECONDS, flags_stamp
 from dashboards.filters import scope_for
 from dashboards.health_selectors import HealthFilters, health_rows
 from dashboards.panels import too_few
+from dashboards.panels_kept import cache_seconds
 from dashboards.selectors import outcomes_cached
-from dashboards.views import cache_seconds
 from enrolment import todo as enrolment_todo
 from matching.models import Pairing
 from mentorship.todo import TodoItem

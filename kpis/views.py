@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from rules.contrib.views import permission_required
 
 from mentorship.paging import paginate
@@ -137,7 +137,7 @@ def import_job_detail(request, pk):
     )
 
 
-@require_GET
+@require_safe
 @manage_required
 def import_job_status(request, pk):
     job = get_object_or_404(_jobs(), pk=pk)

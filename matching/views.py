@@ -5,7 +5,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from rules.contrib.views import permission_required
 
 from mentorship import kept
@@ -210,7 +210,7 @@ def _run_page(request, run: MatchRun) -> kept.Built:
 
 
 @manage_required
-@require_GET
+@require_safe
 def run_status(request, pk):
     """What the waiting page polls: the run's status, and where to go once it has finished."""
     run = _run_or_404(pk)
@@ -369,7 +369,7 @@ def _histogram(scores: list[float]) -> list[dict]:
 
 
 @manage_required
-@require_GET
+@require_safe
 def run_compare(request, cohort_pk):
     cohort = get_object_or_404(Cohort, pk=cohort_pk)
     runs = list(selectors.cohort_match_runs(cohort))

@@ -76,12 +76,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /healthz/ ignores the caller's session, so a database outage is reported, not an error page.
+    "mentorship.health.AnonymousHealthCheck",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An empty 405 (require_POST and friends) becomes a page of the product.
+    "mentorship.middleware.method_not_allowed_page",
     # Lets each history row name the logged-in user who made the change.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -117,6 +121,9 @@ if not DEBUG and "DATABASE_URL" not in env:
     )
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mentorship.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is checked before a request reuses it: after a PostgreSQL restart the next
+# request reconnects instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, worker and beat share one SQLite file in the embedded set-up: wait on locks
     # instead of failing, and let readers run beside a writer.
@@ -130,6 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: on the dashboards' aggregates over 20,000 people it spent 30-200 ms
     # compiling queries that run in a few milliseconds (PostgreSQL turns it on by default).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A server that does not answer fails the connection in seconds (libpq waits forever by
+    # default), so neither a page nor /healthz/ hangs on it.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,8 +168,12 @@ if REDIS_URL:
 # process shares, since each write replaces a stamp in it that the other processes must see.
 PAIRING_FRAGMENT_SECONDS = 3600 if REDIS_URL else 0
 
+# How long /healthz/ keeps the broker's and the cache's answers in the process (mentorship/health.py).
+HEALTHZ_REMEMBER_SECONDS = env.float("HEALTHZ_REMEMBER_SECONDS", default=2.0)
+
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
+    "people.sso.PersonOIDCBackend",  # single sign-on (people/sso.py); answers only its own callback
     # Django's model backend, loading each request's user with their roles in one query.
     "people.backends.RolesModelBackend",
 ]
@@ -170,6 +186,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on through OpenID Connect (people/sso.py; README, "Single sign-on"): on when a client id
+# and a provider are set. The provider's endpoints come from its discovery document at
+# OIDC_PROVIDER_URL, fetched on first use (not at start, so a provider outage never stops the product);
+# an endpoint set on its own wins over the discovered one.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_PROVIDER_URL = env.str("OIDC_PROVIDER_URL", default="").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+# A provider that hangs fails the login in seconds instead of holding a web worker.
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("accounts/", include("people.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/sso/", include("people.sso_urls")),
     path("programmes/", include((programme_patterns, programme_urls.app_name))),
     path("people/", include("enrolment.people_urls")),
     path("enrol/", include("enrolment.urls")),

@@ -75,7 +75,7 @@ def mark_all_read(request):
 # the List-Unsubscribe header without a session; the signature in the link is the authority.
 @login_not_required
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     found = links.read_unsubscribe_token(token)
     if found is None or found[1] not in KINDS:

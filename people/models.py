@@ -69,8 +69,8 @@ WORK_STYLE_TRAITS = ("communication", "structure", "pace", "feedback")
 class PersonQuerySet(PeopleQuerySet):
     def with_login(self, activated: bool = True):
         """People who can log in (activated=True), or who cannot yet: Person.can_log_in in SQL."""
-        can = Q(user__isnull=False, user__is_active=True) & ~Q(
-            user__password__startswith=UNUSABLE_PASSWORD_PREFIX
+        can = Q(user__isnull=False, user__is_active=True) & (
+            ~Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(user__last_login__isnull=False)
         )
         return self.filter(can if activated else ~can)
 
@@ -158,9 +158,12 @@ class Person(models.Model):
     @property
     def can_log_in(self) -> bool:
         """Has a login with a password they chose (an enrolled person gets an unusable one until they
-        follow their activation link). Load `user` with the person (select_related) on lists; in SQL,
+        follow their activation link), or has signed in through single sign-on (which sets no
+        password). Load `user` with the person (select_related) on lists; in SQL,
         Person.objects.with_login()."""
-        return self.user_id is not None and self.user.is_active and self.user.has_usable_password()
+        if self.user_id is None or not self.user.is_active:
+            return False
+        return self.user.has_usable_password() or self.user.last_login is not None
 
     def has_left(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()

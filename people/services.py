@@ -290,6 +290,15 @@ def _free_username(person: Person) -> str:
 
 
 @transaction.atomic
+def sso_login_for(*, person: Person):
+    """The login of `person`, who signed in through single sign-on (people/sso.py) and had none: made
+    as for an enrolment (an unusable password: they never need one) and linked. Locked, so two
+    sign-ins at once cannot make two logins."""
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    return _login_for(person)
+
+
+@transaction.atomic
 def activation_link(*, person: Person, next_url: str = "") -> dict | None:
     """A fresh activation link for `person` if they cannot log in yet (no login, or one never
     activated), as {"activate_url", "username", "expires_on"}; None when they can log in, an admin

@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from rules.contrib.views import permission_required
 
 from mentorship.forms import search_query
@@ -20,7 +20,7 @@ PREVIEW_ROWS = 200
 PREVIEW_ERRORS = 500
 
 
-@require_GET
+@require_safe
 @manage_required
 def person_search(request):
     """What the person picker offers for `q`, as JSON: only programme admins, who may see everyone."""
@@ -42,7 +42,7 @@ def person_search(request):
     )
 
 
-@require_GET
+@require_safe
 @manage_required
 def team_search(request):
     """What the team picker (the people list's team filter) offers for `q`, as JSON."""
@@ -150,7 +150,7 @@ def import_job_detail(request, pk):
     )
 
 
-@require_GET
+@require_safe
 @manage_required
 def import_job_status(request, pk):
     job = get_object_or_404(selectors.import_jobs(), pk=pk)

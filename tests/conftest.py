@@ -19,7 +19,8 @@ from django.dispatch import receiver
 from mentorship.celery import app as celery_app
 from sessions.templatetags import blank_forms
 from tests.browser import CHROMIUM, browser, page, phone_page  # noqa: F401 - shared by every browser test
-from tests.realservers import celery_processes, smtp_server  # noqa: F401 - shared by the delivery tests
+from tests.oidc_provider.server import oidc_provider  # noqa: F401 - the single sign-on tests' provider
+from tests.realservers import celery_processes, own_postgres, own_redis, smtp_server  # noqa: F401 - shared fixtures
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM
 # calls from it (a known pytest-playwright issue).

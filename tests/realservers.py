@@ -6,6 +6,7 @@ import asyncio
 import email
 import email.policy
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -241,3 +242,141 @@ class WebhookServer:
     def __exit__(self, *exc):
         self._server.shutdown()
         self._server.server_close()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of this test's own, which it may stop and start again on the same port: yields its
+    URL, `start()` and `stop(keep_data=False)`. Stopped with `keep_data=True`, it comes back with
+    what it held (as a Redis with an append-only file does, docker-compose.yml); otherwise empty."""
+    import redis
+
+    server = shutil.which("redis-server")
+    assert server, "redis-server is not installed (apt-get install redis-server)"
+    port = free_port()
+    folder = tmp_path / "own-redis"
+    folder.mkdir()
+    pidfile = folder / "redis.pid"
+
+    def start():
+        subprocess.run(
+            [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            + ["--daemonize", "yes", "--pidfile", str(pidfile), "--dir", str(folder)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(*, keep_data: bool = False):
+        if keep_data:
+            redis.Redis(port=port, socket_timeout=5).save()  # dump.rdb, read again at start
+        else:
+            (folder / "dump.rdb").unlink(missing_ok=True)
+        if pidfile.exists():
+            pid = int(pidfile.read_text())
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.05)
+            pidfile.unlink(missing_ok=True)
+
+    start()
+    try:
+        yield f"redis://127.0.0.1:{port}/0", start, stop
+    finally:
+        stop()
+
+
+def _pg_bindir() -> str | None:
+    if os.environ.get("PG_BINDIR"):
+        return os.environ["PG_BINDIR"]
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parts[-3])
+    )
+    if candidates:
+        return str(candidates[-1].parent)
+    found = shutil.which("initdb")
+    return str(Path(found).parent) if found else None
+
+
+class OwnPostgres:
+    """A PostgreSQL cluster of one test's own (initdb, pg_ctl) on a free loopback port, which the
+    test may stop, start and restart; run as the postgres user when the tests run as root, as
+    PostgreSQL refuses root (scripts/with-services does the same)."""
+
+    def __init__(self, bindir: str):
+        import tempfile
+
+        self.bindir = Path(bindir)
+        # Not under pytest's tmp_path: its parents are private to the user running the tests.
+        self.folder = Path(tempfile.mkdtemp(prefix="own-postgres-"))
+        self.folder.chmod(0o755)
+        self.data = self.folder / "data"
+        self.port = free_port()
+        self.as_owner: list[str] = []
+        if os.getuid() == 0:
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+            self.data.mkdir()
+            shutil.chown(self.data, "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
+        self.start()
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "mentorship")
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/mentorship"
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run(  # noqa: S603 (the PostgreSQL programs, fixed arguments)
+            [*self.as_owner, str(self.bindir / program), *args], check=True, capture_output=True
+        )
+
+    def _ctl(self, action: str, *args: str) -> None:
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.data / "log"), "-w", "-o", options, action, *args
+        )
+
+    def start(self) -> None:
+        self._ctl("start")
+
+    def stop(self) -> None:
+        # Fast: sessions in progress are cut off, as when the server is restarted for real.
+        self._ctl("stop", "-m", "fast")
+
+    def restart(self) -> None:
+        self._ctl("restart", "-m", "fast")
+
+    def close(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._ctl("stop", "-m", "immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def own_postgres():
+    bindir = _pg_bindir()
+    if bindir is None or not Path(bindir, "initdb").exists():
+        pytest.skip("the PostgreSQL server programs (initdb, pg_ctl) are not installed")
+    cluster = OwnPostgres(bindir)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+def site_password(password: str) -> str:
+    """`password` hashed for a site started with the default settings (a server in a subprocess),
+    which does not accept the tests' fast hasher; few iterations, as only the format matters."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    return hasher.encode(password, hasher.salt(), iterations=1000)

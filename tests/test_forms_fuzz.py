@@ -92,6 +92,10 @@ QUERY_ROUTES = [r for r in ROUTES if _query_names(r)]
 
 @pytest.fixture
 def targets(world):
+    return build_targets(world)
+
+
+def build_targets(world):
     """Objects each route acts on, added to the world: an enrolling cohort with an applicant, a
     waitlisted mentee and an invitation; a cohort in matching with a proposed run and a rule; a
     choice cohort with an open request; a goal with a milestone, a scheduled and a logged session."""

@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 
 from demo import loadtest
 from demo.history import history_top_up
+from demo.load import write_accounts
 from demo.services import DEMO_PASSWORD, seed_demo
 from matching import solver
 from matching.models import Pairing
@@ -141,6 +142,18 @@ class Command(BaseCommand):
             help="with --pages-only: only the pages whose label contains TEXT (e.g. member), and /healthz/",
         )
         parser.add_argument(
+            "--load",
+            action="store_true",
+            help="only the load test (locust: mixed journeys against gunicorn), against the database "
+            "as it is (seeded by seed_demo); exits non-zero on any failed request",
+        )
+        parser.add_argument(
+            "--load-users", type=int, default=50, help="the load test's simulated people (default 50)"
+        )
+        parser.add_argument(
+            "--load-time", type=float, default=120.0, help="how long the load test runs, in seconds"
+        )
+        parser.add_argument(
             "--reminders-only",
             type=int,
             nargs="?",
@@ -188,6 +201,50 @@ class Command(BaseCommand):
                     f"{figure.percentile(0.95) * 1000:8.0f}{errors}"
                 )
         self.stdout.write("")
+
+    def load_test(self, *, users: int, seconds: float) -> int:
+        """Issue 12: locust (demo/locustfile.py) with `users` simulated people on mixed journeys
+        (log in, home and workspace, log a session, a goal's progress, the manager's dashboard, the
+        admin's cohort page and dashboard) for `seconds`, against gunicorn with 4 workers on this
+        database. Prints requests, failures, p50 and p95 per step and overall; returns the failures."""
+        if users < 3:
+            raise CommandError("--load-users: at least 3 (an admin, a manager and a member)")
+        # A tenth each of admins and managers (5 and 5 of 50), the rest members in pairs of their own.
+        staff = max(1, users // 10)
+        connection.close()
+        with tempfile.TemporaryDirectory(prefix="bench-locust-") as folder:
+            accounts = Path(folder) / "accounts.json"
+            members = write_accounts(accounts, members=users - 2 * staff)["members"]
+            if not members:
+                raise CommandError("no active pairing with a session and a goal: seed the database first")
+            self.stdout.write(
+                f"\nload test: locust, {users} simulated people (members: {users - 2 * staff} on "
+                f"{len(members)} logins; admins: {staff}; managers: {staff}), {seconds:g} s, gunicorn with "
+                f"4 workers ({Person.objects.count():,} people)"
+            )
+            connection.close()  # gunicorn's workers fork from their own process
+            with loadtest.gunicorn(workers=4) as port:
+                code, figures, output = loadtest.run_locust(
+                    host=f"http://127.0.0.1:{port}",
+                    accounts=str(accounts),
+                    users=users,
+                    seconds=seconds,
+                    folder=folder,
+                    env={"LOAD_ADMINS": str(staff), "LOAD_MANAGERS": str(staff)},
+                )
+        if not figures:
+            self.stderr.write(output)
+            return 1
+        self.stdout.write(f"{'journey: step':<34} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8}")
+        for figure in figures:
+            self.stdout.write(
+                f"{figure.name:<34} {figure.requests:9d} {figure.failures:7d} "
+                f"{figure.p50_ms:8.0f} {figure.p95_ms:8.0f}"
+            )
+        failures = figures[-1].failures
+        if failures or code:
+            self.stderr.write(output[-4000:])
+        return failures or (1 if code else 0)
 
     def health_table(self, *, requests: int = 50) -> None:
         """Programme health (issue 9): the admin's table of every pairing, in process (Django's test
@@ -253,7 +310,14 @@ class Command(BaseCommand):
             ("dashboard, a manager's teams", "manager", "/dashboard/"),
             ("outcome report, whole organisation", "admin", "/dashboard/report/"),
         ]
-        for seconds, mode in ((0, "worked out every time"), (300, "kept 5 minutes, as served")):
+        modes = (
+            (0, "worked out every time"),
+            (300, "fresh (kept 5 minutes), as served"),
+            # Fresh for one second, then stale: each view is served the kept panels and asks a
+            # worker (none runs here) to work them out again, as a view after the 5 minutes does.
+            (1, "stale, served while a worker works them out again"),
+        )
+        for seconds, mode in modes:
             self.stdout.write(f"\ndashboard server time, {requests} requests each, figures {mode}")
             self.stdout.write(f"{'page':<44} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
             with override_settings(ALLOWED_HOSTS=["*"], DASHBOARD_CACHE_SECONDS=seconds):
@@ -261,6 +325,8 @@ class Command(BaseCommand):
                     client = Client()
                     client.login(username=login, password=DEMO_PASSWORD)
                     assert client.get(path).status_code == 200
+                    if seconds == 1:
+                        time.sleep(1.1)
                     queries = []
 
                     def count(execute, *args, queries=queries):
@@ -311,9 +377,16 @@ class Command(BaseCommand):
         dashboard_only,
         pages_matching="",
         reminders_only=None,
+        load=False,
+        load_users=50,
+        load_time=120.0,
         **options,
     ):
         call_command("migrate", verbosity=0)
+        if load:
+            if self.load_test(users=load_users, seconds=load_time):
+                raise CommandError("the load test had errors (above)")
+            return
         if reminders_only:
             from demo import reminders_bench
 
@@ -347,6 +420,7 @@ class Command(BaseCommand):
         self.row_counts()
         # Before the blocks below add their own people: the pages at the organisation's size.
         self.page_loads(seconds=load_seconds)
+        load_errors = self.load_test(users=load_users, seconds=load_time)
 
         with collected_static():
             self.dashboard_timings()
@@ -620,3 +694,5 @@ class Command(BaseCommand):
 
         _bench_sparse_solver()
         # --- Sparse solver (issue 4): end. ---
+        if load_errors:
+            raise CommandError(f"the load test had {load_errors} errors (above)")

@@ -1,0 +1,112 @@
+"""The dashboard's rendered panels, kept and refreshed behind the page (issue 9, speed).
+
+Working the figures out for a whole organisation takes a second or more of database time, too long
+for a page. So the rendered panels are kept per scope, language, day and KPI figures' version:
+- within `cache_seconds()` of being worked out they are served as they are;
+- older than that, they are still served (with the time they were worked out, which the page shows),
+  and a worker works them out again, once per key however many views ask: the next view gets the new
+  ones. Only a view nobody has opened today (or since a KPI import) waits for its figures.
+"""
+
+import logging
+import time
+
+from celery.exceptions import CeleryError
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from kombu.exceptions import OperationalError
+
+from kpis.selectors import figures_version
+
+from . import selectors
+from .panels import panels
+
+logger = logging.getLogger(__name__)
+
+# Panels the printable report leaves out (the dashboard and the report's CSV keep them).
+NOT_IN_REPORT = ("recognition",)
+
+# Kept panels are served at most this long after they were worked out, while a refresh is owed;
+# the key changes with the day anyway, so this bounds the age of what a morning's first view sees.
+SERVED_STALE_SECONDS = 6 * 3600
+
+
+def cache_seconds() -> int:
+    """How long the dashboard's figures count as fresh (the page says so); 0 works them out every time."""
+    return getattr(settings, "DASHBOARD_CACHE_SECONDS", 300)
+
+
+def figures(scope, *, fresh: bool = False):
+    data = selectors.outcomes_cached(scope, seconds=cache_seconds(), fresh=fresh)
+    return data, panels(data)
+
+
+def _key(scope, printable: bool) -> str:
+    return ":".join(
+        [
+            "dashboards:panels-html:v3",
+            "print" if printable else "page",
+            get_language() or "",
+            scope.key(),
+            timezone.localdate().isoformat(),
+            figures_version(),
+        ]
+    )
+
+
+def _render(scope, *, printable: bool, fresh: bool) -> dict:
+    data, laid_out = figures(scope, fresh=fresh)
+    if printable:
+        # The report is one A4 page of outcomes; recognition is on the page and in the CSV.
+        laid_out = {slug: panel for slug, panel in laid_out.items() if slug not in NOT_IN_REPORT}
+    context = {"panels": laid_out, "scope": scope, "query": scope.query(), "printable": printable}
+    html = render_to_string("dashboards/_panels.html", context)
+    return {
+        "html": mark_safe(html),  # noqa: S308 (rendered by templates, escaped there)
+        "active_pairings": data.active_pairings,
+        "at": time.time(),
+    }
+
+
+def rendered_panels(scope, *, printable: bool, user_id: int) -> dict:
+    """Every panel's HTML, the active pairings the heading counts, and `at`: when the figures were
+    worked out. `user_id` is whose view a refresh rebuilds (the scope follows from it)."""
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return _render(scope, printable=printable, fresh=False)
+    key = _key(scope, printable)
+    found = cache.get(key)
+    if found is None:
+        found = _render(scope, printable=printable, fresh=False)
+        cache.set(key, found, SERVED_STALE_SECONDS)
+    elif time.time() - found["at"] > seconds:
+        _refresh_later(key, user_id=user_id, query=scope.query(), printable=printable, seconds=seconds)
+    return found
+
+
+def _refresh_later(key: str, *, user_id: int, query: str, printable: bool, seconds: int) -> None:
+    # One refresh per key at a time: the claim lapses after `seconds`, so a refresh lost with a
+    # worker is asked for again by a later view.
+    if not cache.add(f"{key}:refreshing", 1, seconds):
+        return
+    from .tasks import refresh_panels
+
+    try:
+        refresh_panels.delay(user_id=user_id, query=query, printable=printable, language=get_language())
+    except (OperationalError, CeleryError, ConnectionError):
+        # Without a broker the kept figures are still served; a later view asks again.
+        cache.delete(f"{key}:refreshing")
+        logger.warning("dashboard refresh not queued: the broker did not answer", exc_info=True)
+
+
+def refresh(scope, *, printable: bool) -> dict:
+    """Work the panels of `scope` out again and keep them (the worker's side of a stale view)."""
+    key = _key(scope, printable)
+    found = _render(scope, printable=printable, fresh=True)
+    cache.set(key, found, SERVED_STALE_SECONDS)
+    cache.delete(f"{key}:refreshing")
+    return found
