@@ -85,9 +85,6 @@ ARGS = {
     ("choice", "pk"): lambda w, t: t.ada_request.pk,
     ("account-activate", "uidb64"): lambda w, t: t.outsider_uid,
     ("password_reset_confirm", "uidb64"): lambda w, t: t.outsider_uid,
-    # A pair's history (the other kinds share the view and its rule).
-    ("audit:object-history", "kind"): lambda w, t: "pairing",
-    ("audit:object-history", "pk"): lambda w, t: w.pair.pk,
 }
 
 

@@ -289,6 +289,9 @@ KWARGS = {
     ("training", "programme_pk"): lambda w, t: t.programme.pk,
     ("training", "cohort_pk"): lambda w, t: w.cohort.pk,
     ("training:module-move", "direction"): lambda w, t: "down",
+    # A pair's history (the other kinds share the view).
+    ("audit:object-history", "kind"): lambda w, t: "pairing",
+    ("audit:object-history", "pk"): lambda w, t: w.pair.pk,
 }
 
 
