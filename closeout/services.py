@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from matching.emails import match_run_emails_owe
 from matching.models import Pairing
 from matching.services import candidate_for, cohort_scores, explain_pair, pairing_start
+from mentorship.history import attribute
 from people.models import Person
 from programmes.models import Cohort, Enrolment
 from programmes.notices import actor_of
@@ -43,6 +44,7 @@ def pairing_end_early(*, pairing: Pairing, reason: str, by) -> Pairing:
     pairing.ended_on = timezone.localdate()
     pairing.end_reason = reason.strip()
     pairing.full_clean()
+    attribute(pairing, by=by)
     pairing.save(update_fields=["status", "outcome", "ended_on", "end_reason"])
     notices.pairing_reminders_withdraw(pairing=pairing)
     notices.pairing_ended_tell(pairing=pairing, by=actor_of(by))

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from matching import selectors as matching_selectors
 from matching.services import mentor_requests_settle
+from mentorship.history import attribute, history_copy
 from notifications.services import notify
 from people.models import WORK_STYLE_TRAITS, Person
 from people.services import activation_owed
@@ -132,6 +133,8 @@ def waitlist_fill(*, cohort: Cohort) -> list[Enrolment]:
         return []
     promoted = list(selectors.waitlist(cohort).select_related("cohort__programme", "person__user")[:free])
     Enrolment.objects.filter(pk__in=[e.pk for e in promoted]).update(status=Enrolment.Status.ACTIVE)
+    # The update() writes no history of its own.
+    history_copy(Enrolment, [e.pk for e in promoted], reason=_("A place came free."))
     for enrolment in promoted:
         enrolment.status = Enrolment.Status.ACTIVE
         # Nobody chose them: a place came free, so the message names no one.
@@ -610,6 +613,7 @@ def mentor_capacity_set(*, enrolment: Enrolment, capacity: int, by=None) -> Enro
     _check_capacity(enrolment, capacity)
     enrolment.capacity = capacity
     enrolment.full_clean()
+    attribute(enrolment, by=by)
     enrolment.save(update_fields=["capacity"])
     if enrolment.status == Enrolment.Status.ACTIVE:
         mentor_requests_settle(enrolment=enrolment)  # a mentor now full closes the requests waiting
@@ -644,6 +648,7 @@ def application_review(*, enrolment: Enrolment, approve: bool, checks=(), note: 
     enrolment.reviewed_by = by
     enrolment.reviewed_at = timezone.now()
     enrolment.full_clean()
+    attribute(enrolment, by=by)
     enrolment.save()
     _tell(
         Enrolment.objects.select_related("cohort__programme", "person__user").get(pk=enrolment.pk),
@@ -691,6 +696,7 @@ def waitlist_promote(*, enrolment: Enrolment, by=None) -> Enrolment:
         )
     enrolment.status = Enrolment.Status.ACTIVE
     enrolment.full_clean()
+    attribute(enrolment, by=by)
     enrolment.save(update_fields=["status"])
     _tell(enrolment, kind="promoted", by=by)
     return enrolment
@@ -717,6 +723,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, reason: str, by=None) -> Enrolme
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.withdrawn_reason = reason[:200]
     enrolment.full_clean()
+    attribute(enrolment, by=by)
     enrolment.save(update_fields=["status", "withdrawn_reason"])
     mentor_requests_settle(enrolment=enrolment)  # its open mentor requests close with it
     waitlist_fill(cohort=enrolment.cohort)  # a mentee's place is free now
@@ -761,11 +768,13 @@ def enrolment_move(*, enrolment: Enrolment, to_cohort: Cohort, by=None) -> Enrol
         review_note=enrolment.review_note,
     )
     moved.full_clean()
+    attribute(moved, by=by, reason=_("Moved from %(cohort)s") % {"cohort": enrolment.cohort.name})
     moved.save()
     moved.goal_areas.set(enrolment.goal_areas.all())
     _tell_admitted(moved, by=by, how="moved", from_cohort=enrolment.cohort)
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.withdrawn_reason = (_("Moved to %(cohort)s") % {"cohort": to_cohort.name})[:200]
+    attribute(enrolment, by=by)
     enrolment.save(update_fields=["status", "withdrawn_reason"])
     mentor_requests_settle(enrolment=enrolment)  # its open mentor requests close with it
     waitlist_fill(cohort=enrolment.cohort)  # the place they leave

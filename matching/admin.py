@@ -1,17 +1,18 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import MatchRun, MentorRequest, Pairing, PairRule
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(SimpleHistoryAdmin):
     list_display = ["pk", "cohort", "status", "created_at", "published_at"]
     list_filter = ["status"]
     list_select_related = ["cohort__programme"]
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(SimpleHistoryAdmin):
     list_display = ["pk", "mentor", "mentee", "score", "status", "started_on"]
     list_filter = ["status", "cohort"]
     list_select_related = ["mentor__person", "mentee__person", "mentor__cohort", "mentee__cohort"]

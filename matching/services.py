@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mentorship.history import attribute, history_copy, update_with_history
 from people.models import WORK_STYLE_TRAITS, Person
 from programmes.models import Cohort, Enrolment
 from training import selectors as training_selectors
@@ -245,7 +246,9 @@ def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> Matc
     proposals = MatchRun.objects.filter(cohort=cohort, status=MatchRun.Status.PROPOSED)
     if run is not None:
         proposals = proposals.exclude(pk=run.pk)
-    proposals.update(status=MatchRun.Status.SUPERSEDED)
+    update_with_history(
+        proposals, by=by, reason=_("A new match run replaced it."), status=MatchRun.Status.SUPERSEDED
+    )
     now = timezone.now()
     outcome = {
         "status": MatchRun.Status.PROPOSED,
@@ -262,10 +265,12 @@ def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> Matc
     elif MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).update(**outcome):
         for field, value in outcome.items():
             setattr(run, field, value)
+        # A task: nobody is named.
+        history_copy(MatchRun, [run.pk], reason=_("Matching finished in the background."))
     else:
         # The lease ran out and the sweep marked the run failed: its proposal is not wanted.
         raise ValidationError(_("This run took longer than its lease and was marked failed."))
-    Pairing.objects.bulk_create(
+    proposed = Pairing.objects.bulk_create(
         Pairing(
             cohort=cohort,
             match_run=run,
@@ -281,8 +286,16 @@ def match_run_create(*, cohort: Cohort, by, run: MatchRun | None = None) -> Matc
         )
         for i, j in pairs
     )
+    history_copy(
+        Pairing,
+        [pairing.pk for pairing in proposed],
+        by=by,
+        reason=_("Proposed by match run #%(run)d.") % {"run": run.pk},
+        created=True,
+    )
     if cohort.state != Cohort.State.MATCHING:
         cohort.state = Cohort.State.MATCHING
+        attribute(cohort, by=by, reason=_("Match run #%(run)d.") % {"run": run.pk})
         cohort.save(update_fields=["state"])
     return run
 
@@ -322,15 +335,20 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
             % {"n": newcomers}
         )
     today = timezone.localdate()
+    published = _("Published run #%(run)d.") % {"run": run.pk}
     run.pairings.update(status=Pairing.Status.ACTIVE, started_on=today)
+    # The pairs became active by one update(), which writes no history of its own.
+    history_copy(Pairing, run.pairings.values_list("pk", flat=True), by=by, reason=published)
     run.status = MatchRun.Status.PUBLISHED
     run.published_by = by
     run.published_at = timezone.now()
     run.full_clean()
+    attribute(run, by=by, reason=published)
     run.save(update_fields=["status", "published_by", "published_at"])
     emails.match_run_emails_owe(run=run, by=by)
     cohort = run.cohort
     cohort.state = Cohort.State.ACTIVE
+    attribute(cohort, by=by, reason=published)
     cohort.save(update_fields=["state"])
     _settle_after_pairing(
         cohort=cohort, pairings=list(run.pairings.select_related("mentor__person", "mentee__person"))
@@ -338,9 +356,12 @@ def match_run_publish(*, run: MatchRun, by) -> MatchRun:
     return run
 
 
-def pairings_complete(*, cohort: Cohort) -> int:
+def pairings_complete(*, cohort: Cohort, by=None) -> int:
     """End every active pairing of a cohort as completed (the cohort is closing)."""
-    return Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE).update(
+    return update_with_history(
+        Pairing.objects.filter(cohort=cohort, status=Pairing.Status.ACTIVE),
+        by=by,
+        reason=_("The cohort closed."),
         status=Pairing.Status.ENDED,
         outcome=Pairing.Outcome.COMPLETED,
         ended_on=timezone.localdate(),
@@ -452,9 +473,14 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
     (its transaction then rolled back), and the lease covers the rest.
     """
     now = timezone.now()
-    claimed = MatchRun.objects.filter(
-        pk=run_id, status=MatchRun.Status.QUEUED, lease_expires_at__gt=now
-    ).update(status=MatchRun.Status.RUNNING, started_at=now, lease_expires_at=now + _run_lease())
+    # A task: the history names nobody.
+    claimed = update_with_history(
+        MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED, lease_expires_at__gt=now),
+        reason=_("A worker started matching."),
+        status=MatchRun.Status.RUNNING,
+        started_at=now,
+        lease_expires_at=now + _run_lease(),
+    )
     if not claimed:
         return None
     try:
@@ -468,8 +494,11 @@ def match_run_execute(*, run_id: int) -> MatchRun | None:
             if run is not None:
                 match_run_create(cohort=run.cohort, by=run.created_by, run=run)
     except ValidationError as exc:
-        MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(
-            status=MatchRun.Status.FAILED, error=" ".join(exc.messages), finished_at=timezone.now()
+        update_with_history(
+            MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING),
+            status=MatchRun.Status.FAILED,
+            error=" ".join(exc.messages),
+            finished_at=timezone.now(),
         )
     return MatchRun.objects.get(pk=run_id)
 
@@ -485,7 +514,9 @@ def match_runs_expire(*, now=None) -> int:
             .filter(status__in=MatchRun.IN_PROGRESS, lease_expires_at__lte=now)
             .values_list("pk", flat=True)
         )
-        return MatchRun.objects.filter(pk__in=stale, status__in=MatchRun.IN_PROGRESS).update(
+        return update_with_history(
+            MatchRun.objects.filter(pk__in=stale, status__in=MatchRun.IN_PROGRESS),
+            reason=_("Its lease ran out."),
             status=MatchRun.Status.FAILED,
             finished_at=now,
             error=_("The matching worker stopped before finishing. Start matching again."),
@@ -573,9 +604,13 @@ def match_run_top3_fill(*, run: MatchRun) -> MatchRun:
         if share is not None:
             run.quality = {**quality, "share_top3": share, "share_top3_worked_out": True}
             run.full_clean()
-            # A figure worked out on a page view, not a change anyone made: no history row.
+            # A figure worked out on a page view, not a change anyone made: no history row
+            # (simple_history skips a save while this attribute is set).
             run.skip_history_when_saving = True
-            run.save(update_fields=["quality"])
+            try:
+                run.save(update_fields=["quality"])
+            finally:
+                del run.skip_history_when_saving
     return run
 
 
@@ -652,6 +687,7 @@ def pairings_swap(*, run: MatchRun, first: Pairing, second: Pairing, by) -> tupl
             mentee_candidates[i], mentor_candidates[i], WORK_STYLE_TRAITS, cohort.trait_modes
         )
         pairing.full_clean()
+        attribute(pairing, by=by, reason=_("Swapped mentors with another pair."))
         pairing.save(update_fields=["mentor", "score", "explanation"])
 
     # The run's headline figures follow its pairs (the same definitions as _quality).

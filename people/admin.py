@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Person, Tag, Team
 
@@ -14,7 +15,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "employee_id", "team", "manager", "hire_date", "leave_date"]
     list_filter = ["team"]
     list_select_related = ["team", "manager"]

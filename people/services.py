@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentorship.history import history_copy
 from outbox.services import email_enqueue
 
 from . import accounts, import_jobs, importing, selectors
@@ -84,7 +85,13 @@ def import_job_run(*, job_id: int, claim_from: str = ImportJob.Status.QUEUED) ->
 
 @transaction.atomic
 def _import_job_apply(*, job: ImportJob, progress: Callable[[int], None]) -> None:
-    counts = people_import_apply(text=job.source, progress=progress)
+    counts = people_import_apply(
+        text=job.source,
+        progress=progress,
+        # The admin who uploaded the file made these changes, even when a worker applies them.
+        by=job.created_by,
+        reason=_("Imported from %(file)s") % {"file": job.filename},
+    )
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE,
         processed_rows=job.total_rows,
@@ -103,7 +110,7 @@ def _progress_reporter(job_id: int):
 
 @transaction.atomic
 def people_import_apply(
-    *, text: str, progress: Callable[[int], None] = lambda processed: None
+    *, text: str, progress: Callable[[int], None] = lambda processed: None, by=None, reason: str = ""
 ) -> ImportCounts:
     """Create or update everyone in the CSV text, keyed by employee id: all or nothing.
 
@@ -112,7 +119,8 @@ def people_import_apply(
     report's manager already has a primary key and no second pass is needed. Bulk statements keep
     the query count independent of the row count (apart from one statement per batch). full_clean()
     is not called per person: importing.validate applies the same rules to every row at once, and
-    the database constraints back them.
+    the database constraints back them. Each person created or changed gets a history row (`by`,
+    `reason`), in one INSERT per batch; unchanged rows get none.
     """
     existing = selectors.import_snapshot()
     result = importing.validate(importing.parse(text), existing)
@@ -140,6 +148,7 @@ def people_import_apply(
             batch = level[start : start + BATCH_SIZE]
             new = [_person_from(row, teams, pk_of) for row in batch if row.action == "create"]
             Person.objects.bulk_create(new, batch_size=BATCH_SIZE)
+            history_copy(Person, [person.pk for person in new], by=by, reason=reason, created=True)
             pk_of.update((person.employee_id, person.pk) for person in new)
             changed = [
                 _person_from(row, teams, pk_of, pk=pk_of[row.employee_id])
@@ -147,6 +156,8 @@ def people_import_apply(
                 if row.action == "update"
             ]
             _people_update(changed, fields)
+            # The rows as the database now holds them: the file may lack columns (skills, time zone).
+            history_copy(Person, [person.pk for person in changed], by=by, reason=reason)
             processed += len(batch)
             progress(processed)
     return ImportCounts(

@@ -1,15 +1,16 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Cohort, Enrolment, Programme
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(SimpleHistoryAdmin):
     list_display = ["name", "programme", "state", "starts_on", "ends_on", "cadence_days"]
     list_filter = ["state", "programme"]
     list_select_related = ["programme"]
@@ -20,7 +21,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(SimpleHistoryAdmin):
     list_display = ["person", "cohort", "role", "status", "capacity"]
     list_filter = ["role", "cohort"]
     list_select_related = ["person", "cohort"]

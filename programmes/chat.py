@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentorship.history import attribute
 from notifications import links
 from outbox.models import Message
 from outbox.services import OwedPost, post_enqueue, posts_enqueue
@@ -79,6 +80,10 @@ def cohort_chat_webhook_set(*, cohort: Cohort, url: str) -> Cohort:
         raise ValidationError(_("This cohort is closed: its settings are read-only."))
     cohort.chat_webhook_url = url.strip()
     cohort.full_clean()
+    # History leaves the address out (a secret), so the reason is all it says of this change.
+    attribute(
+        cohort, reason=_("Chat webhook set.") if cohort.chat_webhook_url else _("Chat webhook removed.")
+    )
     cohort.save(update_fields=["chat_webhook_url"])
     return cohort
 

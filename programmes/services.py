@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from mentorship.history import attribute
+
 from .models import Cohort, Enrolment, Programme
 from .notices import actor_of
 
@@ -195,6 +197,7 @@ def cohort_transition(*, cohort: Cohort, to: str, by) -> Cohort:
     for step in _steps.get(State(to), []):
         step(cohort)
     cohort.state = to
+    attribute(cohort, by=by)
     cohort.save(update_fields=["state"])
     actor = actor_of(by)
     for tell in _tells.get(State(to), []):

@@ -2,6 +2,7 @@
 
 import re
 
+import rules
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -68,6 +69,9 @@ def pairing_detail(request, pk):
             "pairing": pairing,
             "partner": partner,
             "i_am_mentor": pairing.mentor.person_id == me.pk,
+            # A programme admin who is in the pair too may read its history (audit/). Asked of the
+            # rules alone: Django's model backend would read the user's permissions first.
+            "can_read_history": rules.has_perm("audit.view_history", request.user),
             "back_url": reverse("mentoring_sessions:pairing-list"),
             "back_label": _("My mentoring"),
             "mentee_kpis": trend_of(pairing.mentee.person),

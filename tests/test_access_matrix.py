@@ -364,6 +364,7 @@ library:resource-share                       L 404 404 200 404 200 404 |   L 404
 library:pairing-shared                       L 404 404 200 200 404 404 |   L 404 404 200 200 404 404
 library:shared-done                          L 405 405 405 405 405 405 |   L 404 404   R   R 404 404
 library:shared-remove                        L 405 405 405 405 405 405 |   L 404 404   R 404 404 404
+audit:object-history                         L 200 403 403 403 403 403 |   L 200 403 403 403 403 403
 django-admin                                 A   A   A   A   A   A   A |   A   A   A   A   A   A   A
 """
 )
@@ -584,6 +585,7 @@ FOREIGN = {
     ("library:pairing-shared", "pk"): "pairing",
     ("library:shared-done", "pk"): "shared",
     ("library:shared-remove", "pk"): "shared",
+    ("audit:object-history", "pk"): "pairing",
 }
 GLOBAL = {
     ("people", "pk"),  # an import job

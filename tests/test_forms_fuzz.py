@@ -290,6 +290,9 @@ KWARGS = {
     ("training", "cohort_pk"): lambda w, t: w.cohort.pk,
     ("training:module-move", "direction"): lambda w, t: "down",
     ("privacy:person-erase", "pk"): lambda w, t: w.mentee.pk,
+    # A pair's history (the other kinds share the view).
+    ("audit:object-history", "kind"): lambda w, t: "pairing",
+    ("audit:object-history", "pk"): lambda w, t: w.pair.pk,
 }
 
 

@@ -17,6 +17,8 @@ ROW = (
     'aria-labelledby="select-word p{pk}"></td>'
     '<td><div class="d-flex gap-2 align-items-center">{avatar}<div><span id="p{pk}">{name}</span>'
     '{left}{not_activated}<br><span class="small text-body-secondary">{email}</span>'
+    '<br><a class="small" href="{history}">{history_word}'
+    '<span class="visually-hidden"> {history_of}</span></a>'
     ' <a class="small link-danger" href="{erase_url}">{erase}<span class="visually-hidden"> {name}</span></a>'
     "</div></div></td>"
     "<td>{employee_id}</td><td>{team}</td><td>{manager}</td><td>{hired}</td><td>{cohorts}</td></tr>"
@@ -28,6 +30,9 @@ def person_rows(people) -> SafeString:
     """One <tr> per person of the page (selectors.person_list rows: team, manager, login and
     `current_enrolments` loaded). Its checkbox is named "Select" + the name cell (aria-labelledby)."""
     not_activated = format_html(' <span class="badge text-bg-warning">{}</span>', _("not activated"))
+    # One reverse() a page: each row's address is this one with the row's id in its place.
+    history = reverse("audit:object-history", args=["person", 987654321])
+    history_word = _("History")
     rows = []
     for person in people:
         left = ""
@@ -52,6 +57,9 @@ def person_rows(people) -> SafeString:
                 team=person.team.name if person.team_id else "–",
                 manager=person.manager.full_name if person.manager_id else "–",
                 hired=date_filter(person.hire_date, "j M Y"),
+                history=history.replace("987654321", str(person.pk)),
+                history_word=history_word,
+                history_of=_("of %(name)s") % {"name": person.full_name},
                 cohorts=format_html_join(
                     SafeString("<br>"), "{}, {}", ((e.get_role_display(), e.cohort.name) for e in enrolments)
                 )

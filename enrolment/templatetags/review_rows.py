@@ -17,8 +17,8 @@ register = template.Library()
 _SOME_ID = 987654321
 
 
-def _address_of(name: str):
-    pattern = reverse(name, args=[_SOME_ID])
+def _address_of(name: str, *args):
+    pattern = reverse(name, args=[*args, _SOME_ID])
     return lambda pk: pattern.replace(str(_SOME_ID), str(pk))
 
 
@@ -30,6 +30,7 @@ def enrolled_rows(context, enrolments, cohort) -> SafeString:
     capacity_url = _address_of("enrolment:mentor-capacity")
     resend_url = _address_of("enrolment:activation-resend")
     move_url, withdraw_url = _address_of("enrolment:move"), _address_of("enrolment:admin-withdraw")
+    history_url = _address_of("audit:object-history", "enrolment")
     csrf = format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token")
     )
@@ -43,6 +44,7 @@ def enrolled_rows(context, enrolments, cohort) -> SafeString:
         "paired": _("in an active pairing"),
         "move": _("Move"),
         "withdraw": _("Withdraw"),
+        "history": _("History"),
     }
     rows = []
     for e in enrolments:
@@ -89,6 +91,14 @@ def enrolled_rows(context, enrolments, cohort) -> SafeString:
                 words["withdraw"],
                 name,
             )
+        actions = format_html(
+            '{}{}<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
+            actions,
+            " · " if actions else "",
+            history_url(e.pk),
+            words["history"],
+            _("of the enrolment of %(name)s") % {"name": name},
+        )
         rows.append(
             format_html(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"

@@ -211,6 +211,8 @@ def test_a_row_shows_the_person_as_the_list_promises(admin_client, world):
         ' <span class="badge text-bg-secondary">left 31 Jan 2025</span>'
         ' <span class="badge text-bg-warning">not activated</span><br>'
         '<span class="small text-body-secondary">rowena@corp.example</span>'
+        f'<br><a class="small" href="/history/person/{person.pk}/">History'
+        '<span class="visually-hidden"> of Rowena &lt;Rows&gt;</span></a>'
         f' <a class="small link-danger" href="/privacy/people/{person.pk}/erase/">Erase…'
         '<span class="visually-hidden"> Rowena &lt;Rows&gt;</span></a></div></div></td>'
         f"<td>HR-1</td><td>Billing &amp; refunds</td><td>{world.manager.full_name}</td><td>5 Mar 2024</td>"

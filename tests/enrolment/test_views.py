@@ -589,9 +589,14 @@ def test_review_rows_say_places_login_profile_and_actions_as_counted_by_hand(cli
         f'<td class="text-end text-nowrap"><a href="{url("move", newcomer.pk)}">Move'
         '<span class="visually-hidden"> Nia &lt;New&gt;</span></a> · '
         f'<a class="link-danger" href="{url("admin-withdraw", newcomer.pk)}">Withdraw'
-        '<span class="visually-hidden"> Nia &lt;New&gt;</span></a></td></tr>'
+        '<span class="visually-hidden"> Nia &lt;New&gt;</span></a> · '
+        f'<a href="/history/enrolment/{newcomer.pk}/">History'
+        '<span class="visually-hidden"> of the enrolment of Nia &lt;New&gt;</span></a></td></tr>'
     ) in text
-    assert text.count("<small>in an active pairing</small>") == 4  # both pairs, both sides
+    # Every row links its history (audit/), after what else it offers.
+    assert (
+        text.count('<small>in an active pairing</small> · <a href="/history/enrolment/') == 4
+    )  # both pairs, both sides
 
     Cohort.objects.filter(pk=world.cohort.pk).update(state=Cohort.State.CLOSED)
     closed = client.get(url("review", world.cohort.pk)).text

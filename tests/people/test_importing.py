@@ -288,7 +288,9 @@ def test_a_large_file_is_written_in_batches_not_row_by_row(db, django_assert_max
     rows = generated_rows(3_000)
     # One statement per batch: on PostgreSQL about 10 in all; SQLite caps a statement at 999
     # parameters, so there about 60. A query per row would be over 3,000.
-    with django_assert_max_num_queries(80):
+    # Audit history: each batch's people get their history rows in batches too (PostgreSQL: one
+    # statement per 1,000; SQLite: about 45 more in all, 107 measured).
+    with django_assert_max_num_queries(110):
         counts = apply(csv_text(*rows))
     assert counts.created == 3_000
     assert Person.objects.filter(manager__isnull=False).count() == 2_700
