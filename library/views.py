@@ -294,14 +294,14 @@ def shared_done(request, pk):
     return redirect(_next_or(request, shared.pairing.get_absolute_url()))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def shared_remove(request, pk):
     """GET: are you sure? POST: the mentor unshares. The mentee gets a 404 (they cannot)."""
     me, shared = _own_shared(request, pk)
     if shared.pairing.mentor.person_id != me.pk:
         raise Http404
     back = _next_or(request, shared.pairing.get_absolute_url())
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: only asks
         return render(
             request,
             "library/shared_confirm.html",

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from rules.contrib.views import permission_required
 
 from people.models import Person
@@ -24,7 +24,7 @@ def _me(request) -> Person:
     return person
 
 
-@require_GET
+@require_safe
 def my_data(request):
     """ "Your data": what the product holds about the person, downloaded as JSON or as CSV files."""
     person = person_of(request.user)
@@ -44,7 +44,7 @@ def _filename(person, extension: str) -> str:
     return f"my-data-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-@require_GET
+@require_safe
 def export_json(request):
     person = _me(request)
     response = StreamingHttpResponse(
@@ -54,7 +54,7 @@ def export_json(request):
     return response
 
 
-@require_GET
+@require_safe
 def export_csv(request):
     person = _me(request)
     return FileResponse(

@@ -4,6 +4,7 @@ again (dashboards/panels_kept.py)."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
@@ -19,7 +20,10 @@ def kept(settings, time_machine):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.DASHBOARD_CACHE_SECONDS = 300
     time_machine.move_to(NOON, tick=False)
-    return time_machine
+    # A process's memory caches share their store by name: empty it of other tests' figures.
+    cache.clear()
+    yield time_machine
+    cache.clear()
 
 
 @pytest.fixture

@@ -165,6 +165,9 @@ def test_the_kept_dashboard_is_not_served_past_its_figures_minutes(client, world
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.DASHBOARD_CACHE_SECONDS = 300
+    from django.core.cache import cache
+
+    cache.clear()  # a memory cache keeps its store by name across tests
     time_machine.move_to(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC), tick=False)
     login(client, world.admin)
     assert "2 active pairings in scope." in _dashboard(client)

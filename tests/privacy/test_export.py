@@ -24,7 +24,8 @@ def test_the_json_export_holds_each_kind_nested_by_kind(held, client):
     world = held.world
     data = _json(login(client, world.mentee.user))
 
-    assert set(data) == {"exported_at"} | {h.kind for h in exported()}
+    # The registry's kinds, and django-axes' records of their logins.
+    assert set(data) == {"exported_at", "login_records"} | {h.kind for h in exported()}
     assert data["person"] == [
         {
             "full_name": "Ada Mentee",
@@ -80,7 +81,7 @@ def test_the_csv_zip_has_one_readable_neutralised_file_per_kind(held, client):
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
 
-    assert set(archive.namelist()) == {f"{h.kind}.csv" for h in exported()}
+    assert set(archive.namelist()) == {"login_records.csv"} | {f"{h.kind}.csv" for h in exported()}
     with archive.open("sessions.csv") as raw:
         rows = list(csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")))
     assert [row["notes"] for row in rows] == ["'=HYPERLINK(shared notes of Ada and Omar)"]
@@ -105,8 +106,9 @@ def test_the_export_costs_the_same_queries_whatever_the_person_holds(held, clien
     world = held.world
     login(client, world.mentee.user)
     client.get("/privacy/")
-    # The login and its person (the session is cached), then one query per kind.
-    expected = 1 + len(exported())
+    # The login and its person (the session is cached), then one query per kind and one for the
+    # login records.
+    expected = 1 + len(exported()) + 1
     _export_queries(client, django_assert_num_queries, expected)
     for i in range(120):
         PairMessage.objects.create(pairing=world.pair, author=world.mentee, body=f"message {i}")
