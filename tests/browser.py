@@ -60,7 +60,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def _new_page(browser: Browser, viewport: dict) -> Page:
+def new_checked_page(browser: Browser, viewport: dict) -> Page:
     context = browser.new_context(viewport=viewport, locale="en-GB", timezone_id="UTC")
     context.set_default_timeout(TIMEOUT_MS)
     violations: list[str] = []
@@ -98,7 +98,7 @@ def assert_no_csp_violation(page: Page) -> None:
 
 
 def _page_fixture(browser, viewport):
-    page = _new_page(browser, viewport)
+    page = new_checked_page(browser, viewport)
     yield page
     try:
         assert_no_csp_violation(page)

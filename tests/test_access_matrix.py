@@ -804,9 +804,8 @@ def test_ids_in_query_strings_show_nothing_of_other_pairs(matrix, db):
     from tests.test_forms_fuzz import QUERY_ROUTES, _query_names
 
     named = {(route.name, arg) for route in QUERY_ROUTES for arg in _query_names(route)}
-    # Not ids: paging, return addresses, tabs; the OpenID provider's answer at the SSO callback.
-    # The brand stylesheet's `v` is its version, kept in browsers' caches.
-    not_ids = ("page", "next", "timeline", "topic", "template", "code", "state", "error", "v")
+    # Not ids: paging, return addresses, tabs, and the brand stylesheet's version (`v`).
+    not_ids = ("page", "next", "timeline", "topic", "template", "v")
     unknown = sorted(key for key in named if key[1] not in not_ids)
     assert sorted(set(unknown) - set(QUERY_IDS)) == [], "add what these query ids name to QUERY_IDS"
     visitors, wrong = {}, []

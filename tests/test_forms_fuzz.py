@@ -84,7 +84,11 @@ def _query_names(route) -> list[str]:
 
 ROUTES = list(_walk(get_resolver().url_patterns))
 POST_ROUTES = [r for r in ROUTES if _handles_post(r)]
-QUERY_ROUTES = [r for r in ROUTES if _query_names(r)]
+# Answers only a sign-in this browser started at the OpenID provider, so every generated query is
+# refused before it is read; tests/people/test_sso.py sends it forged, replayed, made-up and
+# malformed answers against a real provider instead.
+NOT_FUZZED_BY_QUERY = {"sso:callback"}
+QUERY_ROUTES = [r for r in ROUTES if _query_names(r) and r.name not in NOT_FUZZED_BY_QUERY]
 
 
 # --- real ids for every route -------------------------------------------------------------------

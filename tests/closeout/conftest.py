@@ -28,10 +28,10 @@ def set_state(cohort, state: Cohort.State) -> None:
 @pytest.fixture
 def in_browser(browser):
     """Run `drive(page)` in a fresh browser context of the session's Chromium."""
-    from tests.browser import DESKTOP, _new_page, assert_no_csp_violation
+    from tests.browser import DESKTOP, assert_no_csp_violation, new_checked_page
 
     def run(drive):
-        page = _new_page(browser, DESKTOP)
+        page = new_checked_page(browser, DESKTOP)
         try:
             drive(page)
             assert_no_csp_violation(page)

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from programmes.models import Cohort, Enrolment
 from sessions.models import ActionItem, ScheduledSession
-from tests.browser import DESKTOP, PHONE, _new_page, assert_accessible, login
+from tests.browser import DESKTOP, PHONE, assert_accessible, login, new_checked_page
 from tests.factories import (
     CheckInFactory,
     CohortFactory,
@@ -98,7 +98,7 @@ ROLES = {
 def test_each_roles_home_shows_what_it_should_and_passes_axe(org, live_server, browser, role):
     shows, hides = ROLES[role]
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page = _new_page(browser, viewport)
+        page = new_checked_page(browser, viewport)
         context = page.context
         try:
             login(page, live_server, role)

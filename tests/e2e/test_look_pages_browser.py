@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from library import services as library_services
 from library.models import Resource
-from tests.browser import DESKTOP, PHONE, assert_accessible, login
+from tests.browser import DESKTOP, PHONE, assert_accessible, assert_no_csp_violation, login, new_checked_page
 from tests.e2e.test_home_journey import SCREENSHOTS
 from tests.e2e.test_look_browser import NO_SIDEWAYS_SCROLL, TOO_WIDE
 from tests.factories import GoalFactory, SessionFactory
@@ -70,7 +70,7 @@ def member_pages(world):
 
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_an_admins_converted_pages_pass_axe_and_fit(browser, live_server, world, size, viewport):
-    page = browser.new_page(viewport=viewport, locale="en-GB", timezone_id="UTC")
+    page = new_checked_page(browser, viewport)
     try:
         login(page, live_server, "admin")
         for name, path in admin_pages(world).items():
@@ -79,6 +79,7 @@ def test_an_admins_converted_pages_pass_axe_and_fit(browser, live_server, world,
         _check_and_shoot(
             page, live_server, "not-allowed-this-way", reverse("notifications:read-all"), size, 405
         )
+        assert_no_csp_violation(page)
     finally:
         page.context.close()
 
@@ -86,7 +87,7 @@ def test_an_admins_converted_pages_pass_axe_and_fit(browser, live_server, world,
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_a_members_converted_pages_pass_axe_and_fit(browser, live_server, world, size, viewport):
     pages = member_pages(world)
-    page = browser.new_page(viewport=viewport, locale="en-GB", timezone_id="UTC")
+    page = new_checked_page(browser, viewport)
     try:
         login(page, live_server, "mentee")
         for name, path in pages.items():
@@ -98,6 +99,7 @@ def test_a_members_converted_pages_pass_axe_and_fit(browser, live_server, world,
         progress.get_by_role("link", name="When and how to meet").click()
         expect(page.get_by_role("heading", level=2, name="When and how to meet")).to_be_in_viewport()
         _check_and_shoot(page, live_server, "forbidden", reverse("programmes:programme-list"), size, 403)
+        assert_no_csp_violation(page)
     finally:
         page.context.close()
 

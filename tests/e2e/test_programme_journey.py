@@ -20,7 +20,14 @@ from playwright.sync_api import Browser, Page, expect
 
 from people.models import Person, Tag
 from programmes.models import Cohort
-from tests.browser import DESKTOP, _new_page, assert_accessible, assert_no_csp_violation, log_out, login
+from tests.browser import (
+    DESKTOP,
+    assert_accessible,
+    assert_no_csp_violation,
+    log_out,
+    login,
+    new_checked_page,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -49,7 +56,7 @@ def new_person_page(browser: Browser):
     contexts = []
 
     def make() -> Page:
-        page = _new_page(browser, DESKTOP)
+        page = new_checked_page(browser, DESKTOP)
         contexts.append(page)
         return page
 
