@@ -38,8 +38,9 @@ def is_erased(person: Person) -> bool:
 @transaction.atomic
 def person_erase(*, person: Person, by) -> Erasure:
     """Erase `person` on behalf of the programme admin `by` (a login). Safe to run twice."""
-    if person_of(by) is not None and person_of(by).pk == person.pk:
-        raise PermissionDenied(_("You can't erase yourself."))
+    refusal = erasure_refusal(person=person, by=by)
+    if refusal:
+        raise PermissionDenied(refusal)
     # Locks the person only: the login is an outer join (a person may have none).
     person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     name, email, user = person.full_name, person.email, person.user

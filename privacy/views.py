@@ -40,7 +40,7 @@ def my_data(request):
     )
 
 
-def _filename(person, extension: str) -> str:
+def _filename(extension: str) -> str:
     return f"my-data-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
@@ -50,7 +50,7 @@ def export_json(request):
     response = StreamingHttpResponse(
         export.json_chunks(person, request.user), content_type="application/json; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(person, "json")}"'
+    response["Content-Disposition"] = f'attachment; filename="{_filename("json")}"'
     return response
 
 
@@ -60,7 +60,7 @@ def export_csv(request):
     return FileResponse(
         export.csv_zip(person, request.user),
         as_attachment=True,
-        filename=_filename(person, "zip"),
+        filename=_filename("zip"),
         content_type="application/zip",
     )
 
