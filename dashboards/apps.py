@@ -9,7 +9,17 @@ class DashboardsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from matching.stamps import content_written
+        from sessions.models import CheckIn, MentoringSession
+
+        from . import rollups
         from .cohort_selectors import FLAG_MODELS, flags_changed
+
+        # Every write to a session or check-in works its pairing's months out again (rollups.py).
+        for model in (MentoringSession, CheckIn):
+            content_written.connect(
+                rollups.content_written, sender=model, dispatch_uid=f"pairing-months-{model.__name__}"
+            )
 
         # Every write to a check-in or its resolution replaces the stamp of the cohort page's
         # flagged count (cohort_selectors.flagged_count).

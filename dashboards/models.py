@@ -22,3 +22,50 @@ class PublishedFigure(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.value} (band {self.band})"
+
+
+class PairingMonth(models.Model):
+    """One pairing's sessions and check-ins in one calendar month, summed (dashboards/rollups.py
+    keeps it and says how): the dashboard reads a few rows per pair instead of every session.
+
+    "mentor" and "mentee" are the sides: the mentor's ratings of sessions (whoever logged them)
+    and the mentor's pulse answers, and the same for the mentee. The pairing is referenced without
+    a database constraint: the row is written when a session or check-in changes, which can happen
+    while the pairing itself is being deleted (the sessions go first), and the nightly rebuild
+    drops rows whose pairing is gone."""
+
+    pairing = models.ForeignKey(
+        "matching.Pairing", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.DateField()
+    sessions = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0)
+    # Each side's ratings, then pulse answers: how many, their total, and the fingerprint of which
+    # rows they are (dashboards/privacy.py's answer set: the sum, lowest and highest of their ids).
+    mentor_rating_n = models.PositiveIntegerField(default=0)
+    mentor_rating_sum = models.PositiveIntegerField(default=0)
+    mentor_rating_ids = models.BigIntegerField(null=True)
+    mentor_rating_lo = models.BigIntegerField(null=True)
+    mentor_rating_hi = models.BigIntegerField(null=True)
+    mentee_rating_n = models.PositiveIntegerField(default=0)
+    mentee_rating_sum = models.PositiveIntegerField(default=0)
+    mentee_rating_ids = models.BigIntegerField(null=True)
+    mentee_rating_lo = models.BigIntegerField(null=True)
+    mentee_rating_hi = models.BigIntegerField(null=True)
+    mentor_pulse_n = models.PositiveIntegerField(default=0)
+    mentor_pulse_sum = models.PositiveIntegerField(default=0)
+    mentor_pulse_ids = models.BigIntegerField(null=True)
+    mentor_pulse_lo = models.BigIntegerField(null=True)
+    mentor_pulse_hi = models.BigIntegerField(null=True)
+    mentee_pulse_n = models.PositiveIntegerField(default=0)
+    mentee_pulse_sum = models.PositiveIntegerField(default=0)
+    mentee_pulse_ids = models.BigIntegerField(null=True)
+    mentee_pulse_lo = models.BigIntegerField(null=True)
+    mentee_pulse_hi = models.BigIntegerField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pairing", "month"], name="pairing_month_unique")]
+        indexes = [models.Index(fields=["month"], name="pairing_month_month_idx")]
+
+    def __str__(self):
+        return f"{self.pairing_id} {self.month:%Y-%m}"

@@ -18,7 +18,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -30,8 +29,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -39,15 +36,15 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from closeout.models import SurveyResponse, Thanks
 from matching.models import Pairing
-from people.models import Person
 from programmes.models import Enrolment, Programme
-from sessions.models import CheckIn, Goal, MentoringSession
+from sessions.models import Goal, MentoringSession
 
+from . import rollups
 from .comparison import comparison_group, participants
 from .filters import Scope
 from .privacy import MIN_GROUP, Answered, Publisher, Rate, answer_set, answer_set_aggregates, percent
@@ -200,58 +197,75 @@ class Satisfaction:
     target: float | None
 
 
-def _checkin_role():
-    return Case(
-        When(person_id=F("pairing__mentor__person_id"), then=Value(Enrolment.Role.MENTOR)),
-        default=Value(Enrolment.Role.MENTEE),
-    )
-
-
-def _answer_rows(checkins, keys: list[str]) -> dict[tuple, dict]:
-    """The check-ins' pulse figures by `keys` (annotations or columns of `checkins`): the mean
-    satisfaction (`value`), the people who answered and the answer-set fingerprint (privacy.py's
-    n, sum, lo, hi), as `{key values: row}`.
-
-    First grouped by pair and person (a few rows each, by hash), then by `keys`: the distinct
-    people are then counted over thousands of rows, not sorted out of every check-in. The mean is
-    the same division AVG makes (numeric on PostgreSQL), so the figures are AVG's to the last digit."""
-    grouped = (
-        checkins.order_by()
-        .values("pairing_id", "person_id", *keys)
-        .annotate(
-            total=Sum("satisfaction"),
-            answers=Count("pk"),
-            ids=Sum("pk"),
-            first_id=Min("pk"),
-            last_id=Max("pk"),
-        )
-    )
-    try:
-        inner, params = grouped.query.sql_with_params()
-    except EmptyResultSet:  # a filter that nothing can match (no teams, no pairs)
-        return {}
-    q = connection.ops.quote_name
-    by = ", ".join(f"g.{q(key)}" for key in keys)
-    number = "NUMERIC" if connection.vendor == "postgresql" else "REAL"
-    sql = (
-        f"SELECT {by}, CAST(SUM(g.total) AS {number}) / SUM(g.answers), COUNT(DISTINCT g.person_id), "  # noqa: S608 - names are ours, values bound
-        f"SUM(g.answers), SUM(g.ids), MIN(g.first_id), MAX(g.last_id) FROM ({inner}) g GROUP BY {by}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    width = len(keys)
-    return {
-        tuple(row[:width]): {
-            "value": float(row[width]),
-            "people": row[width + 1],
-            **{
-                name: int(value)
-                for name, value in zip(("n", "sum", "lo", "hi"), row[width + 2 :], strict=True)
-            },
+def _pairs(scope: Scope, *, within: str | None = None):
+    """The pairings of the cohorts in scope, each side tested for whether its person counts (in the
+    scope's teams), for rollups.summed; `within` ("mentor" or "mentee") keeps only the pairings
+    whose that side counts."""
+    pairings = Pairing.objects.filter(_in_cohorts(scope, "cohort"))
+    if within:
+        pairings = pairings.filter(_in_teams(scope, f"{within}__person__team"))
+    teams = scope.people_teams
+    return pairings.annotate(
+        **{
+            f"{side}_in": Value(1)
+            if teams is None
+            else Case(When(**{f"{side}__person__team__in": teams}, then=Value(1)), default=Value(0))
+            for side in rollups.SIDES
         }
-        for row in found
-    }
+    )
+
+
+def _answers_by_role(values, kind: str) -> dict:
+    """`{role: row}` from the answer columns of `kind` for both roles (rollups.answers_of); a role
+    without answers has no row."""
+    width = len(values) // len(ROLES)
+    found = {}
+    for i, role in enumerate(ROLES):
+        row = rollups.answers_of(values[i * width : (i + 1) * width])
+        if row is not None:
+            found[role] = row
+    return found
+
+
+def _answer_columns(kind: str) -> list[str]:
+    return [column for role in ROLES for column in rollups.answer_columns(kind, role)]
+
+
+@dataclass(frozen=True)
+class Activity:
+    """The sessions and check-ins of the pairs in scope in the date range, summed in one query:
+    each role's pulse answers and session ratings (where that role's person is in scope), and the
+    sessions and minutes of the pairs whose mentor is (recognition's)."""
+
+    pulse: dict
+    ratings: dict
+    sessions: int
+    minutes: int
+
+
+def activity(scope: Scope) -> Activity:
+    pulse_columns, rating_columns = _answer_columns("pulse"), _answer_columns("rating")
+    found = rollups.summed(
+        [
+            *pulse_columns,
+            *rating_columns,
+            "COALESCE(SUM(CASE WHEN pp.mentor_in = 1 THEN r.sessions END), 0)",
+            "COALESCE(SUM(CASE WHEN pp.mentor_in = 1 THEN r.minutes END), 0)",
+        ],
+        pairings=_pairs(scope),
+        start=scope.start,
+        end=scope.end,
+    )
+    if not found:
+        return Activity({}, {}, 0, 0)
+    values = found[0]
+    width = len(pulse_columns)
+    return Activity(
+        pulse=_answers_by_role(values[:width], "pulse"),
+        ratings=_answers_by_role(values[width : 2 * width], "rating"),
+        sessions=int(values[-2]),
+        minutes=int(values[-1]),
+    )
 
 
 def _as_date(value) -> datetime.date:
@@ -269,14 +283,11 @@ def satisfaction(
     *,
     today: datetime.date | None = None,
     programme: Programme | None = ...,
+    done: Activity | None = None,
 ) -> Satisfaction:
     today = today or timezone.localdate()
-    checkins = CheckIn.objects.filter(
-        _in_cohorts(scope, "pairing__cohort"),
-        _in_teams(scope, "person__team"),
-        _in_dates(scope, "created_at__date"),
-    ).annotate(role=_checkin_role())
-    pulse_rows = {role: row for (role,), row in _answer_rows(checkins, ["role"]).items()}
+    done = done or activity(scope)
+    pulse_rows = done.pulse
     pulse = {
         role: publisher.answered(
             f"pulse:{role}", row.get("value"), row.get("people", 0), answers=answer_set(row)
@@ -287,12 +298,18 @@ def satisfaction(
 
     months = months_of(scope, today)
     # A date range wholly in the future has no months to show (and nothing to ask for).
-    recent = checkins.filter(created_at__date__gte=months[0] if months else today).annotate(
-        month=TruncMonth("created_at", output_field=DateField())
-    )
-    by_month = {
-        (_as_date(month), role): row for (month, role), row in _answer_rows(recent, ["month", "role"]).items()
-    }
+    first = months[0] if months else today
+    by_month = {}
+    for month, *values in rollups.summed(
+        _answer_columns("pulse"),
+        pairings=_pairs(scope),
+        start=max(first, scope.start) if scope.start else first,
+        end=scope.end,
+        kinds=("pulse",),
+        by_month=True,
+    ):
+        for role, row in _answers_by_role(values, "pulse").items():
+            by_month[(_as_date(month), role)] = row
     pulse_months = []
     for month in months:
         cells = {}
@@ -303,27 +320,17 @@ def satisfaction(
             )
         pulse_months.append((month, cells))
 
-    # Each session holds two ratings: the one who logged it (rating) and the other side's.
-    sessions = MentoringSession.objects.filter(
-        _in_cohorts(scope, "pairing__cohort"), _in_dates(scope, "held_on")
-    )
-    if scope.people_teams is not None:
-        # First the ids of the pairs with someone in scope (one small query), so the per-role tests
-        # below read only their sessions by index rather than every session of the organisation.
-        touching = Pairing.objects.filter(
-            _in_teams(scope, "mentee__person__team") | _in_teams(scope, "mentor__person__team")
-        )
-        sessions = sessions.filter(pairing__in=list(touching.values_list("pk", flat=True)))
-    row = _ratings_row(sessions, scope)
-    ratings = {
-        role: publisher.answered(
+    # Each session holds two ratings: the mentor's and the mentee's (rollups.py).
+    rating_rows = done.ratings
+    ratings = {}
+    for role in ROLES:
+        row = rating_rows.get(role, {})
+        ratings[role] = publisher.answered(
             f"rating:{role}",
-            row[f"{role}_sum"] / row[f"{role}_n"] if row[f"{role}_n"] else None,
-            row[f"{role}_people"],
-            answers=answer_set(row, f"{role}_set_"),
+            row["total"] / row["n"] if row else None,
+            row.get("people", 0),
+            answers=answer_set(row),
         )
-        for role in ROLES
-    }
 
     survey_rows = {
         row["role"]: row
@@ -359,85 +366,6 @@ def satisfaction(
         else None
     )
     return Satisfaction(pulse, pulse_months, ratings, survey, nps, survey_people, target)
-
-
-def _ratings_row(sessions, scope: Scope) -> dict:
-    """Both roles' session ratings (sum, count, people and the answer-set fingerprint) over
-    `sessions`, counting a role's ratings only where that role's person is in the scope's teams.
-
-    First each pair's sessions grouped by who logged them (no join: a few rows per pair), then
-    those groups joined to the pairs and their two people: joining every session to the pairs
-    before aggregating cost four times as much. Written as SQL around the queryset's own SQL (as
-    _retention_of), since Django joins only before it groups."""
-    not_null = {column: Q(**{f"{column}__isnull": False}) for column in ("rating", "partner_rating")}
-    grouped = (
-        sessions.order_by()
-        .values("pairing_id", "logged_by_id")
-        .annotate(
-            **{
-                f"{column}_{name}": aggregate
-                for column, rated in not_null.items()
-                for name, aggregate in (
-                    ("n", Count(column)),
-                    ("sum", Sum(column)),
-                    ("ids", Sum("pk", filter=rated)),
-                    ("lo", Min("pk", filter=rated)),
-                    ("hi", Max("pk", filter=rated)),
-                )
-            }
-        )
-    )
-    q = connection.ops.quote_name
-    joins = [
-        f"JOIN {q(Pairing._meta.db_table)} p ON p.id = g.pairing_id",
-        f"JOIN {q(Enrolment._meta.db_table)} mentor ON mentor.id = p.mentor_id",
-        f"JOIN {q(Enrolment._meta.db_table)} mentee ON mentee.id = p.mentee_id",
-    ]
-    teams = scope.people_teams
-    columns, column_params, names = [], [], []
-    for role in (Enrolment.Role.MENTOR, Enrolment.Role.MENTEE):
-        alias = role.value  # the joined enrolment of that side
-        # The one who logged a session rated it (rating); the other side's is partner_rating.
-        logged = "g.logged_by_id = mentor.person_id"
-        own = logged if role == Enrolment.Role.MENTOR else f"NOT ({logged})"
-
-        def mine(name: str, own=own) -> str:
-            return f"(CASE WHEN {own} THEN g.rating_{name} ELSE g.partner_rating_{name} END)"
-
-        counted, counted_params = "1 = 1", ()
-        if teams is not None:
-            try:
-                teams_sql, counted_params = teams.order_by().values("pk").query.sql_with_params()
-            except EmptyResultSet:  # no teams: nobody's ratings count
-                teams_sql, counted_params = "SELECT NULL", ()
-            person = f"{alias}_person"
-            joins.append(f"JOIN {q(Person._meta.db_table)} {person} ON {person}.id = {alias}.person_id")
-            counted = f"{person}.team_id IN ({teams_sql})"
-        person_rated = f"CASE WHEN {mine('n')} > 0 THEN {alias}.person_id END"
-        # CASE rather than FILTER: the same SQL on SQLite and PostgreSQL. Each column holds the
-        # team test once, so its parameters once.
-        for name, template, value in (
-            ("sum", "COALESCE(SUM({}), 0)", mine("sum")),
-            ("n", "COALESCE(SUM({}), 0)", mine("n")),
-            ("people", "COUNT(DISTINCT {})", person_rated),
-            ("set_n", "COALESCE(SUM({}), 0)", mine("n")),
-            ("set_sum", "SUM({})", mine("ids")),
-            ("set_lo", "MIN({})", mine("lo")),
-            ("set_hi", "MAX({})", mine("hi")),
-        ):
-            columns.append(template.format(f"CASE WHEN {counted} THEN {value} END"))
-            column_params += counted_params
-            names.append(f"{role}_{name}")
-    try:
-        inner, params = grouped.query.sql_with_params()
-    except EmptyResultSet:  # a filter that nothing can match (no teams, no pairs)
-        return {name: None if name.endswith(("_set_sum", "_set_lo", "_set_hi")) else 0 for name in names}
-    sql = f"SELECT {', '.join(columns)} FROM ({inner}) g {' '.join(joins)}"  # noqa: S608 - names are the models' own, every value bound
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*column_params, *params])
-        values = cursor.fetchone()
-    # Every figure here is a whole number; PostgreSQL sums counts as numeric.
-    return {name: None if value is None else int(value) for name, value in zip(names, values, strict=True)}
 
 
 # --- engagement --------------------------------------------------------------------------------
@@ -486,13 +414,15 @@ def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagemen
     months = months_of(scope, today)
 
     held = {
-        row["month"]: row["sessions"]
-        for row in MentoringSession.objects.filter(
-            pairing__in=pairings, held_on__gte=months[0] if months else today, held_on__lte=today
+        _as_date(month): int(count)
+        for month, count in rollups.summed(
+            ["SUM(r.sessions)"],
+            pairings=_pairs(scope, within="mentee"),
+            start=months[0] if months else today,
+            end=today,
+            kinds=("sessions",),
+            by_month=True,
         )
-        .annotate(month=TruncMonth("held_on", output_field=DateField()))
-        .values("month")
-        .annotate(sessions=Count("pk"))
     }
     # A pairing counts in a month it was running for at least a day of.
     running = pairings.exclude(started_on__isnull=True).aggregate(
@@ -656,9 +586,10 @@ class Recognition:
         return round(self.minutes / 60, 1)
 
 
-def recognition(scope: Scope) -> Recognition:
+def recognition(scope: Scope, *, done: Activity | None = None) -> Recognition:
     """The mentors in scope (their team, for a manager; the pairings' cohorts, by the filters) and
-    the thanks and sessions of their published pairings, dated in the date range. Three aggregates."""
+    the thanks and sessions of their published pairings, dated in the date range (sessions are
+    logged only in published pairings: `activity` counts them)."""
     pairings = Pairing.objects.filter(
         _in_cohorts(scope, "cohort"), _in_teams(scope, "mentor__person__team")
     ).exclude(status=Pairing.Status.PROPOSED)
@@ -666,20 +597,13 @@ def recognition(scope: Scope) -> Recognition:
     thanks = Thanks.objects.filter(_in_dates(scope, "created_at__date"), pairing__in=pairings).aggregate(
         n=Count("pk"), mentors=Count("pairing__mentor__person", distinct=True)
     )
-    # Sessions are logged only in published pairings, so they are filtered by the pairing's cohort
-    # and mentor's team alone: for the whole organisation that is one scan of the sessions, not a
-    # join to every pairing (170 ms against 60 at 200,000 sessions).
-    held = MentoringSession.objects.filter(
-        _in_cohorts(scope, "pairing__cohort"),
-        _in_teams(scope, "pairing__mentor__person__team"),
-        _in_dates(scope, "held_on"),
-    ).aggregate(n=Count("pk"), minutes=Coalesce(Sum("duration_minutes"), 0))
+    done = done or activity(scope)
     return Recognition(
         mentors=mentors,
         thanks=thanks["n"],
         mentors_thanked=thanks["mentors"],
-        sessions=held["n"],
-        minutes=held["minutes"],
+        sessions=done.sessions,
+        minutes=done.minutes,
     )
 
 
@@ -703,14 +627,15 @@ def outcomes(scope: Scope, *, today: datetime.date | None = None) -> Outcomes:
     publisher = Publisher(scope.key())
     engaged = engagement(scope, today=today)
     programme = _target_programme(scope)
+    done = activity(scope)
     result = Outcomes(
         scope=scope,
         active_pairings=engaged.active_pairings,
         retention=retention(scope, today=today, programme=programme),
-        satisfaction=satisfaction(scope, publisher, today=today, programme=programme),
+        satisfaction=satisfaction(scope, publisher, today=today, programme=programme, done=done),
         engagement=engaged,
         goals=goals(scope, today=today),
-        recognition=recognition(scope),
+        recognition=recognition(scope, done=done),
     )
     publisher.publish()
     return result

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.http import QueryDict
 from django.utils import timezone, translation
 
-from . import digests, panels_kept
+from . import digests, panels_kept, rollups
 from .filters import scope_for
 
 
@@ -26,3 +26,9 @@ def refresh_panels(*, user_id: int, query: str, printable: bool, language: str |
     with translation.override(language):
         scope, _form = scope_for(user, QueryDict(query))
         panels_kept.refresh(scope, printable=printable)
+
+
+@shared_task(name="dashboards.tasks.rebuild_pairing_months")
+def rebuild_pairing_months() -> int:
+    """Run by beat nightly: the pairing-months worked out again from the rows (rollups.rebuild)."""
+    return rollups.rebuild()

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dashboards import rollups
 from matching.models import Pairing
 from matching.stamps import pairings_changed
 from sessions.models import CheckIn, MentoringSession
@@ -212,4 +213,6 @@ def history_top_up(
         )
     _write(CheckIn, CHECK_IN_FIELDS, check_in_rows)
     pairings_changed(pairing_ids.tolist())
+    # COPY writes past the ORM, so nothing kept the dashboard's pairing-months on the way.
+    rollups.refresh(pairing_ids.tolist())
     return {"sessions": len(session_rows), "check_ins": len(check_in_rows)}

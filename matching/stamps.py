@@ -18,8 +18,13 @@ from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 
 STAMP_SECONDS = 2 * 24 * 3600
+
+# Sent after every write of pairing content (the model as sender, `pairing_ids`), in the writing
+# transaction: for what is kept beside the rows and must change with them (dashboards/rollups.py).
+content_written = Signal()
 
 
 def stamp_key(pairing_id) -> str:
@@ -57,13 +62,16 @@ class PairingContentQuerySet(models.QuerySet):
         pairing_ids = list(self.values_list(self.model.PAIRING_LOOKUP, flat=True).order_by().distinct())
         updated = super().update(**kwargs)
         pairings_changed(pairing_ids)
+        content_written.send(sender=self.model, pairing_ids=pairing_ids)
         return updated
 
     update.alters_data = True
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        pairings_changed(_pairing_id_of(obj) for obj in created)
+        pairing_ids = {_pairing_id_of(obj) for obj in created}
+        pairings_changed(pairing_ids)
+        content_written.send(sender=self.model, pairing_ids=pairing_ids)
         return created
 
     bulk_create.alters_data = True
@@ -71,14 +79,18 @@ class PairingContentQuerySet(models.QuerySet):
     def bulk_update(self, objs, *args, **kwargs):
         objs = list(objs)
         updated = super().bulk_update(objs, *args, **kwargs)
-        pairings_changed(_pairing_id_of(obj) for obj in objs)
+        pairing_ids = {_pairing_id_of(obj) for obj in objs}
+        pairings_changed(pairing_ids)
+        content_written.send(sender=self.model, pairing_ids=pairing_ids)
         return updated
 
     bulk_update.alters_data = True
 
 
 def _changed(sender, instance, **kwargs):
-    pairings_changed([_pairing_id_of(instance)])
+    pairing_ids = [_pairing_id_of(instance)]
+    pairings_changed(pairing_ids)
+    content_written.send(sender=sender, pairing_ids=pairing_ids)
 
 
 def connect(content_models) -> None:

@@ -345,6 +345,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "manager-digests": {"task": "dashboards.tasks.send_manager_digests", "schedule": 3 * 3600.0},
     "privacy-retention": {"task": "privacy.tasks.apply_retention", "schedule": 86400.0},
+    # Kept on every write already; nightly, whatever bypassed the ORM is mended (dashboards/rollups.py).
+    "dashboards-pairing-months": {"task": "dashboards.tasks.rebuild_pairing_months", "schedule": 86400.0},
 }
 # Days after a cohort closes before its pairs' words are removed (privacy/retention.py); 0 or
 # empty keeps them forever.

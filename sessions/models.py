@@ -100,6 +100,8 @@ class MentoringSession(PairingContent):
             # A pair's latest session (pairing list, workspace timeline, quiet pairs on the
             # cohort page) without reading the pair's whole history.
             models.Index(fields=["pairing", "-held_on", "-id"], name="session_pairing_latest_idx"),
+            # The days of a month cut by the dashboard's date range (dashboards/rollups.py).
+            models.Index(fields=["held_on"], name="session_held_on_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -229,6 +231,8 @@ class CheckIn(PairingContent):
             # Each person's latest check-in in a pair: "flagged" is decided on it (pairing list,
             # cohort page, the admin's flag page).
             models.Index(fields=["pairing", "person", "-created_at", "-id"], name="checkin_latest_idx"),
+            # The days of a month cut by the dashboard's date range (dashboards/rollups.py).
+            models.Index(fields=["created_at"], name="checkin_created_at_idx"),
         ]
         constraints = [
             models.CheckConstraint(

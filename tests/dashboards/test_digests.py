@@ -50,7 +50,7 @@ def test_digest_queries_do_not_grow_with_managers_reports_or_pairs(
     time_machine.move_to(MORNING, tick=False)
     tier1, tier2 = world.teams
     # The dashboard's figures are most of it (one set of teams); the rest is fixed.
-    with django_assert_num_queries(39), django_capture_on_commit_callbacks(execute=False):
+    with django_assert_num_queries(36), django_capture_on_commit_callbacks(execute=False):
         manager_digests_send(now=MORNING)
     Reminder.objects.all().delete()
     empty_caches()
@@ -64,6 +64,6 @@ def test_digest_queries_do_not_grow_with_managers_reports_or_pairs(
             mentor=EnrolmentFactory(cohort=world.cohort, person=mentor, role=Enrolment.Role.MENTOR),
             mentee=EnrolmentFactory(cohort=world.cohort, person=mentee),
         )
-    with django_assert_num_queries(39), django_capture_on_commit_callbacks(execute=False):
+    with django_assert_num_queries(36), django_capture_on_commit_callbacks(execute=False):
         told = manager_digests_send(now=MORNING)
     assert len(told) == 2
