@@ -5,7 +5,9 @@ for a page. So the rendered panels are kept per scope, language, day and KPI fig
 - within `cache_seconds()` of being worked out they are served as they are;
 - older than that, they are still served (with the time they were worked out, which the page shows),
   and a worker works them out again, once per key however many views ask: the next view gets the new
-  ones. Only a view nobody has opened today (or since a KPI import) waits for its figures.
+  ones. Only a view nobody has opened today (or since a KPI import) waits for its figures, and
+  `warm` (run by beat) works out the views opened most before anyone asks: the whole organisation
+  and each manager's teams, unfiltered.
 """
 
 import logging
@@ -110,3 +112,39 @@ def refresh(scope, *, printable: bool) -> dict:
     cache.set(key, found, SERVED_STALE_SECONDS)
     cache.delete(f"{key}:refreshing")
     return found
+
+
+def _viewers():
+    """A login per view `warm` works out: one programme admin, and every manager with a login (the
+    scope decides which of them share a view)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef, Q
+
+    from people.models import Person
+
+    users = get_user_model().objects.filter(is_active=True)
+    admin = users.filter(Q(is_superuser=True) | Q(groups__name=settings.ADMINS_GROUP)).order_by("pk").first()
+    managing = Person.objects.filter(manager=OuterRef("person"))
+    return ([admin] if admin else []) + list(
+        users.filter(Exists(managing)).select_related("person").order_by("pk").iterator(chunk_size=500)
+    )
+
+
+def warm(*, printable: bool = False) -> int:
+    """Work out today's unfiltered panels of every view in `_viewers` that has none kept, so the
+    day's first look at them does not wait. Returns how many views were worked out."""
+    from django.http import QueryDict
+
+    from .filters import scope_for
+
+    seen, worked = set(), 0
+    for user in _viewers():
+        scope, _form = scope_for(user, QueryDict())
+        key = _key(scope, printable)
+        if key in seen:
+            continue
+        seen.add(key)
+        if cache.get(key) is None:
+            refresh(scope, printable=printable)
+            worked += 1
+    return worked

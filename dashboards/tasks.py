@@ -1,6 +1,7 @@
 """Celery entry points of the dashboards: a service call, nothing else."""
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -32,3 +33,10 @@ def refresh_panels(*, user_id: int, query: str, printable: bool, language: str |
 def rebuild_pairing_months() -> int:
     """Run by beat nightly: the pairing-months worked out again from the rows (rollups.rebuild)."""
     return rollups.rebuild()
+
+
+@shared_task(name="dashboards.tasks.warm_panels", ignore_result=True)
+def warm_panels() -> int:
+    """Run by beat every hour (the first run of a day finds every view cold): panels_kept.warm."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return panels_kept.warm()

@@ -347,6 +347,8 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-retention": {"task": "privacy.tasks.apply_retention", "schedule": 86400.0},
     # Kept on every write already; nightly, whatever bypassed the ORM is mended (dashboards/rollups.py).
     "dashboards-pairing-months": {"task": "dashboards.tasks.rebuild_pairing_months", "schedule": 86400.0},
+    # The dashboard's kept panels of the views opened most, worked out before the day's first look.
+    "dashboards-warm-panels": {"task": "dashboards.tasks.warm_panels", "schedule": 3600.0},
 }
 # Days after a cohort closes before its pairs' words are removed (privacy/retention.py); 0 or
 # empty keeps them forever.

@@ -111,3 +111,20 @@ def test_a_refresh_rebuilds_the_viewers_own_scope(client, world, kept):
     after = client.get(reverse("dashboards:overview")).text
     assert "Your teams, in aggregate." in after
     assert _active_pairings(client) == before.split(" active pairing")[0].rsplit(">", 1)[-1].split()[-1]
+
+
+def test_warming_works_out_the_unfiltered_views_before_anyone_looks(client, world, kept, worked_out):
+    """The whole organisation and the manager's teams: each worked out once, then served as kept;
+    a second run that day finds both kept; a filtered view is still worked out when asked."""
+    assert tasks.warm_panels() == 2
+    assert len(worked_out) == 2
+    assert tasks.warm_panels() == 0
+    for user in (world.admin, world.manager.user):
+        login(client, user)
+        assert client.get(reverse("dashboards:overview")).status_code == 200
+    assert len(worked_out) == 2
+    assert client.get(reverse("dashboards:overview") + f"?team={world.teams[0].pk}").status_code == 200
+    assert len(worked_out) == 3
+    # The next day, every view is cold again.
+    kept.move_to(NOON + datetime.timedelta(days=1), tick=False)
+    assert tasks.warm_panels() == 2
