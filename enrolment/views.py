@@ -547,6 +547,7 @@ def _person_list_page(request) -> kept.Built:
             "bulk_form": BulkActionForm(auto_id="bulk_%s"),
             "filtered": any(request.GET.get(key) for key in FILTERS),
             "query": request.GET.urlencode(),
+            "viewer": person_of(request.user),
         },
     )
 

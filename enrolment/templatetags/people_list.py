@@ -19,19 +19,23 @@ ROW = (
     '{left}{not_activated}<br><span class="small text-body-secondary">{email}</span>'
     '<br><a class="small" href="{history}">{history_word}'
     '<span class="visually-hidden"> {history_of}</span></a>'
-    ' <a class="small link-danger" href="{erase_url}">{erase}<span class="visually-hidden"> {name}</span></a>'
-    "</div></div></td>"
+    "{erase}</div></div></td>"
     "<td>{employee_id}</td><td>{team}</td><td>{manager}</td><td>{hired}</td><td>{cohorts}</td></tr>"
 )
 
 
+ERASE = ' <a class="small link-danger" href="{url}">{word}<span class="visually-hidden"> {name}</span></a>'
+
+
 @register.simple_tag
-def person_rows(people) -> SafeString:
+def person_rows(people, viewer_id=None) -> SafeString:
     """One <tr> per person of the page (selectors.person_list rows: team, manager, login and
-    `current_enrolments` loaded). Its checkbox is named "Select" + the name cell (aria-labelledby)."""
+    `current_enrolments` loaded). Its checkbox is named "Select" + the name cell (aria-labelledby).
+    The viewer's own row has no "Erase…": an admin cannot erase themselves."""
     not_activated = format_html(' <span class="badge text-bg-warning">{}</span>', _("not activated"))
     # One reverse() a page: each row's address is this one with the row's id in its place.
     history = reverse("audit:object-history", args=["person", 987654321])
+    erase = reverse("privacy:person-erase", args=[987654321])
     history_word = _("History")
     rows = []
     for person in people:
@@ -46,8 +50,14 @@ def person_rows(people) -> SafeString:
             format_html(
                 ROW,
                 pk=person.pk,
-                erase_url=reverse("privacy:person-erase", args=[person.pk]),
-                erase=_("Erase…"),
+                erase=""
+                if person.pk == viewer_id
+                else format_html(
+                    ERASE,
+                    url=erase.replace("987654321", str(person.pk)),
+                    word=_("Erase…"),
+                    name=person.full_name,
+                ),
                 avatar=avatar(person, size="sm", decorative=True),
                 name=person.full_name,
                 left=left,

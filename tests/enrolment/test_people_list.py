@@ -295,3 +295,15 @@ def test_a_search_is_kept_per_words_and_a_long_one_is_not(admin_client, world, d
     _look(admin_client, q=long)
     with django_assert_num_queries(4):  # not kept: rendered from the database again
         _look(admin_client, q=long)
+
+
+def test_an_admins_own_row_offers_no_erasure(client, world):
+    """An admin cannot erase themselves (privacy.services.erasure_refusal): their own row has no
+    "Erase…", everyone else's has."""
+    me = PersonFactory(full_name="Ada Admin", user=world.admin)
+    other = PersonFactory(full_name="Ada Other")
+    client.force_login(world.admin)
+    page = client.get(LIST, {"q": "Ada"}).text
+    assert f'href="/privacy/people/{other.pk}/erase/"' in page
+    assert f'href="/privacy/people/{me.pk}/erase/"' not in page
+    assert f'<span id="p{me.pk}">Ada Admin</span>' in page
