@@ -44,7 +44,7 @@ from kpis.selectors import (
 from people.models import Person
 from programmes.models import Cohort, Enrolment
 
-from .comparison import comparison_group, participant_ids
+from .comparison import comparison_ids, participant_ids
 from .filters import Scope
 from .selectors import MIN_GROUP
 
@@ -173,7 +173,7 @@ def kpi_outcome(scope: Scope, *, today: datetime.date | None = None) -> KpiOutco
         this = Cohort.objects.filter(pk=cohort.pk)
         periods = periods_of(cohort)
         mentees = within.filter(pk__in=participant_ids(role=MENTEE, cohorts=this))
-        others = within.filter(pk__in=comparison_group(role=MENTEE, cohorts=this).values("pk"))
+        others = within.filter(pk__in=comparison_ids(role=MENTEE, cohorts=this))
         per_group["mentees"].append(period_summaries(people=mentees, periods=periods))
         per_group["comparison"].append(period_summaries(people=others, periods=periods))
     summaries = {

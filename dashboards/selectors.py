@@ -451,21 +451,12 @@ def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagemen
         span = ExpressionWrapper(cadence * datetime.timedelta(days=days), output_field=DurationField())
         return ExpressionWrapper(last + span, output_field=DateField())
 
-    # Aggregated over the annotated pairs as a subquery (Django wraps it: the annotations hold
-    # subqueries), so each pair's probes run once, not once per count.
     active = (
         pairings.filter(status=Pairing.Status.ACTIVE)
-        .values("pk")
         .annotate(met=Exists(own_sessions), due_on=after(1), late_on=after(2))
+        .values("met", "due_on", "late_on")
     )
-    row = active.aggregate(
-        n=Count("pk"),
-        within=Count("pk", filter=Q(met=True, due_on__gte=today)),
-        late=Count("pk", filter=Q(met=True, due_on__lt=today, late_on__gte=today)),
-        quiet=Count("pk", filter=Q(met=True, late_on__lt=today)),
-        never=Count("pk", filter=Q(met=False)),
-        kept=Count("pk", filter=Q(due_on__gte=today)),
-    )
+    row = _cadence_counts(active, today)
     average_gap = None
 
     mentor_rows = (
@@ -497,6 +488,34 @@ def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagemen
         mentees_taken=load["total_taken"],
         mentors_full=Rate(load["full"], load["mentors"]),
     )
+
+
+def _cadence_counts(active, today: datetime.date) -> dict[str, int]:
+    """The active pairs (rows of met, due_on, late_on) counted by how their cadence stands today.
+
+    Aggregated over the pairs as a subquery, fenced on PostgreSQL (OFFSET 0) so the planner does
+    not pull it up into the counts: pulled up, each count that reads due_on or late_on ran the
+    pair's latest-session probe again (four probes and three existence checks per pair, not two
+    and one: 40 ms against 22 at 2,800 active pairs)."""
+    try:
+        inner, params = active.order_by().query.sql_with_params()
+    except EmptyResultSet:  # no pairs in scope (a manager without teams)
+        return dict.fromkeys(("n", "kept", *SINCE_BUCKETS), 0)
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    counts = {
+        "within": ("a.met AND a.due_on >= %s", [today]),
+        "late": ("a.met AND a.due_on < %s AND a.late_on >= %s", [today, today]),
+        "quiet": ("a.met AND a.late_on < %s", [today]),
+        "never": ("NOT a.met", []),
+        "kept": ("a.due_on >= %s", [today]),
+    }
+    columns = ", ".join(f"SUM(CASE WHEN {test} THEN 1 ELSE 0 END)" for test, _values in counts.values())
+    values = [value for _test, test_values in counts.values() for value in test_values]
+    sql = f"SELECT COUNT(*), {columns} FROM ({inner}{fence}) a"  # noqa: S608 - no user text: columns above, values bound
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *params])
+        found = cursor.fetchone()
+    return {name: int(value or 0) for name, value in zip(["n", *counts], found, strict=True)}
 
 
 # --- goals -------------------------------------------------------------------------------------
