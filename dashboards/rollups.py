@@ -198,13 +198,25 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 def rows_sql(
-    start: datetime.date | None, end: datetime.date | None, kinds: tuple[str, ...] = ("sessions", "pulse")
+    start: datetime.date | None,
+    end: datetime.date | None,
+    kinds: tuple[str, ...] = ("sessions", "pulse"),
+    within=None,
 ) -> tuple[str, list]:
     """SQL (and its parameters) for rows with PairingMonth's pairing_id, month and COLUMNS, for the
     days start..end: several rows may stand for one pairing-month, so read them with SUM, MIN,
     MAX and COUNT(DISTINCT), never by row. A cut month's rows are read only for the `kinds` the
-    caller reads ("sessions", "pulse"); the other columns hold nothing there."""
+    caller reads ("sessions", "pulse"); the other columns hold nothing there. `within` (a Pairing
+    queryset) reads only those pairings' rows."""
     q = connection.ops.quote_name
+    narrow, narrow_params = "", []
+    if within is not None:
+        try:
+            inner, narrow_params = within.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            inner, narrow_params = "SELECT NULL", ()
+        narrow = f" AND {q('pairing_id')} IN ({inner})"
+        narrow_params = list(narrow_params)
     names = ", ".join(q(name) for name in COLUMNS)
     whole, cut = split(start, end)
     parts, params = [], []
@@ -218,9 +230,9 @@ def rows_sql(
             where_params.append(whole[1])
         parts.append(
             f"SELECT {q('pairing_id')}, {q('month')}, {names} FROM {q(PairingMonth._meta.db_table)} "  # noqa: S608 - names are the model's own, values bound
-            f"WHERE {' AND '.join(where)}"
+            f"WHERE {' AND '.join(where)}{narrow}"
         )
-        params += where_params
+        params += [*where_params, *narrow_params]
     for month, first_day, last_day in cut:
         sessions = MentoringSession.objects.filter(held_on__gte=first_day, held_on__lte=last_day)
         # The local days as a span of time (the same rows as created_at__date), so the index serves.
@@ -228,6 +240,8 @@ def rows_sql(
             created_at__gte=_local_midnight(first_day),
             created_at__lt=_local_midnight(last_day + datetime.timedelta(days=1)),
         )
+        if within is not None:
+            sessions, checkins = sessions.filter(pairing__in=within), checkins.filter(pairing__in=within)
         read = {
             "sessions": (_session_figures(sessions, ("pairing_id",)), SESSION_COLUMNS),
             "pulse": (_pulse_figures(checkins, ("pairing_id",)), PULSE_COLUMNS),
@@ -266,15 +280,17 @@ def summed(
     end,
     kinds: tuple[str, ...] = ("sessions", "pulse"),
     by_month: bool = False,
+    within=None,
 ) -> list[tuple]:
-    """SELECT `columns` (SQL over `r`, the rows of rows_sql(start, end), and `pp`, the pairings of
-    pairs_sql(pairings)) for the pairings' months in the days start..end; by month first when
-    `by_month` (one row per month that has rows, the month first in each)."""
-    pairs = pairs_sql(pairings)
+    """SELECT `columns` (SQL over `r`, the rows of rows_sql(start, end, kinds, within), and `pp`,
+    the pairings of pairs_sql(pairings)) for the pairings' months in the days start..end; by month
+    first when `by_month` (one row per month that has rows, the month first in each). `within`
+    (the pairings that can count at all, when few) spares reading every pairing's months."""
+    pairs = pairs_sql(pairings if within is None else pairings.filter(pk__in=within.values("pk")))
     if pairs is None:
         return []
     q = connection.ops.quote_name
-    rows, rows_params = rows_sql(start, end, kinds)
+    rows, rows_params = rows_sql(start, end, kinds, within)
     if not by_month:
         # One row per pairing before the join: a quarter of the rows to join at 20,000 people.
         cells = ", ".join(f"{_ACROSS_MONTHS[name]}(u.{q(name)}) AS {q(name)}" for name in COLUMNS)

@@ -216,6 +216,20 @@ def _pairs(scope: Scope, *, within: str | None = None):
     )
 
 
+def _touching(scope: Scope, *, within: str | None = None):
+    """For rollups.summed's `within`: when the scope has teams, the pairings in scope with someone
+    in them, so only their months are read; None for everyone."""
+    if scope.people_teams is None:
+        return None
+    # Each side by its own subquery (enrolments of the teams' people), which PostgreSQL reads by
+    # index; one OR over the joined people read every pairing.
+    enrolled = Enrolment.objects.filter(person__team__in=scope.people_teams).values("pk")
+    touching = Q()
+    for side in [within] if within else rollups.SIDES:
+        touching |= Q(**{f"{side}__in": enrolled})
+    return Pairing.objects.filter(_in_cohorts(scope, "cohort"), touching)
+
+
 def _answers_by_role(values, kind: str) -> dict:
     """`{role: row}` from the answer columns of `kind` for both roles (rollups.answers_of); a role
     without answers has no row."""
@@ -254,6 +268,7 @@ def activity(scope: Scope) -> Activity:
             "COALESCE(SUM(CASE WHEN pp.mentor_in = 1 THEN r.minutes END), 0)",
         ],
         pairings=_pairs(scope),
+        within=_touching(scope),
         start=scope.start,
         end=scope.end,
     )
@@ -304,6 +319,7 @@ def satisfaction(
     for month, *values in rollups.summed(
         _answer_columns("pulse"),
         pairings=_pairs(scope),
+        within=_touching(scope),
         start=max(first, scope.start) if scope.start else first,
         end=scope.end,
         kinds=("pulse",),
@@ -419,6 +435,7 @@ def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagemen
         for month, count in rollups.summed(
             ["SUM(r.sessions)"],
             pairings=_pairs(scope, within="mentee"),
+            within=_touching(scope, within="mentee"),
             start=months[0] if months else today,
             end=today,
             kinds=("sessions",),
