@@ -82,7 +82,8 @@ def _pulse_figures(checkins, keys: tuple[str, ...]):
     return checkins.order_by().values(*keys).annotate(**aggregates)
 
 
-def _as_date(value) -> datetime.date:
+def as_date(value) -> datetime.date:
+    """A month from raw SQL: a date or timestamp on PostgreSQL, text on SQLite."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -105,7 +106,7 @@ def _months_of(pairing_filter: Q) -> list[PairingMonth]:
         (_pulse_figures(checkins, month), PULSE_COLUMNS),
     ):
         for row in figures:
-            row_key = (row["pairing_id"], _as_date(row["month"]))
+            row_key = (row["pairing_id"], as_date(row["month"]))
             cells = found.setdefault(row_key, dict(_EMPTY))
             cells.update({name: row[name] if row[name] is not None else _EMPTY[name] for name in columns})
     return [

@@ -284,15 +284,6 @@ def activity(scope: Scope) -> Activity:
     )
 
 
-def _as_date(value) -> datetime.date:
-    """A month from raw SQL: a date or timestamp on PostgreSQL, text on SQLite."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value)[:10])
-
-
 def satisfaction(
     scope: Scope,
     publisher: Publisher,
@@ -326,7 +317,7 @@ def satisfaction(
         by_month=True,
     ):
         for role, row in _answers_by_role(values, "pulse").items():
-            by_month[(_as_date(month), role)] = row
+            by_month[(rollups.as_date(month), role)] = row
     pulse_months = []
     for month in months:
         cells = {}
@@ -431,7 +422,7 @@ def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagemen
     months = months_of(scope, today)
 
     held = {
-        _as_date(month): int(count)
+        rollups.as_date(month): int(count)
         for month, count in rollups.summed(
             ["SUM(r.sessions)"],
             pairings=_pairs(scope, within="mentee"),
