@@ -132,11 +132,14 @@ def _viewers():
 
 def warm(*, printable: bool = False) -> int:
     """Work out today's unfiltered panels of every view in `_viewers` that has none kept, so the
-    day's first look at them does not wait. Returns how many views were worked out."""
+    day's first look at them does not wait. Returns how many views were worked out (none while
+    the dashboard keeps nothing: DASHBOARD_CACHE_SECONDS 0)."""
     from django.http import QueryDict
 
     from .filters import scope_for
 
+    if cache_seconds() <= 0:
+        return 0
     seen, worked = set(), 0
     for user in _viewers():
         scope, _form = scope_for(user, QueryDict())

@@ -198,13 +198,10 @@ class Satisfaction:
     target: float | None
 
 
-def _pairs(scope: Scope, *, within: str | None = None):
+def _pairs(scope: Scope):
     """The pairings of the cohorts in scope, each side tested for whether its person counts (in the
-    scope's teams), for rollups.summed; `within` ("mentor" or "mentee") keeps only the pairings
-    whose that side counts."""
+    scope's teams), for rollups.summed (whose `within`, from _touching, narrows them further)."""
     pairings = Pairing.objects.filter(_in_cohorts(scope, "cohort"))
-    if within:
-        pairings = pairings.filter(_in_teams(scope, f"{within}__person__team"))
     teams = scope.people_teams
     return pairings.annotate(
         **{
@@ -230,8 +227,8 @@ def _touching(scope: Scope, *, within: str | None = None):
     return Pairing.objects.filter(_in_cohorts(scope, "cohort"), touching)
 
 
-def _answers_by_role(values, kind: str) -> dict:
-    """`{role: row}` from the answer columns of `kind` for both roles (rollups.answers_of); a role
+def _answers_by_role(values) -> dict:
+    """`{role: row}` from one kind of answer columns for both roles (rollups.answers_of); a role
     without answers has no row."""
     width = len(values) // len(ROLES)
     found = {}
@@ -277,8 +274,8 @@ def activity(scope: Scope) -> Activity:
     values = found[0]
     width = len(pulse_columns)
     return Activity(
-        pulse=_answers_by_role(values[:width], "pulse"),
-        ratings=_answers_by_role(values[width : 2 * width], "rating"),
+        pulse=_answers_by_role(values[:width]),
+        ratings=_answers_by_role(values[width : 2 * width]),
         sessions=int(values[-2]),
         minutes=int(values[-1]),
     )
@@ -316,7 +313,7 @@ def satisfaction(
         kinds=("pulse",),
         by_month=True,
     ):
-        for role, row in _answers_by_role(values, "pulse").items():
+        for role, row in _answers_by_role(values).items():
             by_month[(rollups.as_date(month), role)] = row
     pulse_months = []
     for month in months:
@@ -425,7 +422,7 @@ def engagement(scope: Scope, *, today: datetime.date | None = None) -> Engagemen
         rollups.as_date(month): int(count)
         for month, count in rollups.summed(
             ["SUM(r.sessions)"],
-            pairings=_pairs(scope, within="mentee"),
+            pairings=_pairs(scope),
             within=_touching(scope, within="mentee"),
             start=months[0] if months else today,
             end=today,

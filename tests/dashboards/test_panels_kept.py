@@ -128,3 +128,9 @@ def test_warming_works_out_the_unfiltered_views_before_anyone_looks(client, worl
     # The next day, every view is cold again.
     kept.move_to(NOON + datetime.timedelta(days=1), tick=False)
     assert tasks.warm_panels() == 2
+
+
+def test_warming_does_nothing_while_the_dashboard_keeps_nothing(world, kept, worked_out, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    assert tasks.warm_panels() == 0
+    assert worked_out == []
