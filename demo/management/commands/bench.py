@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries
+from django.db import connection, reset_queries, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -338,7 +338,9 @@ class Command(BaseCommand):
                         return execute(*args)
 
                     # A wrapper, not CaptureQueriesContext: the request closes its connection.
-                    with connection.execute_wrapper(count):
+                    # In a transaction, so every query is on this connection: outside one, the
+                    # support-KPI panels run on a second (mentorship/alongside.py).
+                    with connection.execute_wrapper(count), transaction.atomic():
                         client.get(path)
                     times = []
                     for _ in range(requests):
