@@ -19,17 +19,32 @@ caller narrows them further (a manager's teams, a team filter) with ordinary fil
 Where `joined_on` is not needed, participant_ids and comparison_ids give the same people more
 cheaply, for `pk__in` (the support-KPI figures, per cohort).
 A comparison shows association, never cause: the groups differ in who chose to take part.
+
+Finding the comparison group joins every participant to every teammate hired near them: tens of
+milliseconds per group at 20,000 people, four groups per dashboard view. So the join's result, who is
+compared for which cohort and role, is kept in ComparisonMember and read from there while it holds:
+it is worked out again by the first view after any write to people or to cohorts and their
+enrolments (either replaces its stamp: people/stamps.py, programmes/stamps.py), and at least daily.
+Until then, and inside a transaction (where another view's table could not be trusted to match
+what this one has written), the join itself is read; both give the same people.
 """
 
 from __future__ import annotations
 
 import datetime
 
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import DateField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
+from mentorship import stamps
 from people.models import Person
+from people.stamps import people_stamp
 from programmes.models import Cohort, Enrolment
+from programmes.stamps import ANY_COHORT_STAMP_KEY
+
+from .models import ComparisonMember
 
 HIRE_WINDOW_DAYS = 180
 
@@ -61,46 +76,54 @@ def participant_ids(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> Qu
     ).values("person_id")
 
 
-def comparison_group(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> QuerySet[Person]:
-    """Non-participants matched to the participants of `role` in `cohorts`, with `joined_on`.
-
-    One join (person -> team -> teammates -> their enrolments -> cohort), grouped by person: no
-    correlated subquery per person, so it stays one plain aggregate at 20,000 people."""
+def _matched(role: str, cohorts: QuerySet[Cohort] | None) -> QuerySet[Person]:
+    """The definition as one join (person -> team -> teammates -> their enrolments -> cohort), a row
+    per (person, matching participant): no correlated subquery per person, so it stays one plain
+    query at 20,000 people."""
     mate = "team__people"
     starts_on = F(f"{mate}__enrolments__cohort__starts_on")
     mate_hired = F(f"{mate}__hire_date")
     never_enrolled = ~Exists(Enrolment.objects.filter(person=OuterRef("pk")))
-    return (
-        Person.objects.filter(never_enrolled)
-        .filter(
-            _cohort_filter(cohorts, f"{mate}__enrolments__cohort"),
-            Q(leave_date__isnull=True) | Q(leave_date__gt=starts_on),
-            Q(hire_date__lte=starts_on),
-            **{
-                f"{mate}__enrolments__role": role,
-                f"{mate}__enrolments__status": Enrolment.Status.ACTIVE,
-                # The window is put on this person's hire date, not the teammate's: so the join
-                # finds them by (team, hire_date) in person_team_hire_idx, not by team alone.
-                "hire_date__gte": ExpressionWrapper(mate_hired - _WINDOW, output_field=DateField()),
-                "hire_date__lte": ExpressionWrapper(mate_hired + _WINDOW, output_field=DateField()),
-            },
-        )
-        .annotate(joined_on=Min(f"{mate}__enrolments__cohort__starts_on"))
+    return Person.objects.filter(never_enrolled).filter(
+        _cohort_filter(cohorts, f"{mate}__enrolments__cohort"),
+        Q(leave_date__isnull=True) | Q(leave_date__gt=starts_on),
+        Q(hire_date__lte=starts_on),
+        **{
+            f"{mate}__enrolments__role": role,
+            f"{mate}__enrolments__status": Enrolment.Status.ACTIVE,
+            # The window is put on this person's hire date, not the teammate's: so the join
+            # finds them by (team, hire_date) in person_team_hire_idx, not by team alone.
+            "hire_date__gte": ExpressionWrapper(mate_hired - _WINDOW, output_field=DateField()),
+            "hire_date__lte": ExpressionWrapper(mate_hired + _WINDOW, output_field=DateField()),
+        },
     )
+
+
+def comparison_group(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> QuerySet[Person]:
+    """Non-participants matched to the participants of `role` in `cohorts`, with `joined_on`."""
+    if members_kept():
+        kept = "comparison_memberships"
+        return Person.objects.filter(
+            _cohort_filter(cohorts, f"{kept}__cohort"), **{f"{kept}__role": role}
+        ).annotate(joined_on=Min(f"{kept}__cohort__starts_on"))
+    return _matched(role, cohorts).annotate(joined_on=Min("team__people__enrolments__cohort__starts_on"))
 
 
 def comparison_ids(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> QuerySet[Person]:
     """The people of comparison_group(role, cohorts) without `joined_on`, for `pk__in` where it is
-    not needed (as participant_ids is participants'): each person kept once by EXISTS, a semi-join,
-    rather than by grouping every (participant, teammate) row of the join (about 14 against 20 ms
-    for a cohort of 2,000 mentees at 20,000 people)."""
+    not needed (as participant_ids is participants'). Without the kept table: each person kept once
+    by EXISTS, a semi-join, rather than by grouping every (participant, teammate) row of the join
+    (about 14 against 20 ms for a cohort of 2,000 mentees at 20,000 people)."""
+    if members_kept():
+        members = ComparisonMember.objects.filter(_cohort_filter(cohorts, "cohort"), role=role)
+        return Person.objects.filter(pk__in=members.values("person_id"))
     mates = Enrolment.objects.filter(
         _cohort_filter(cohorts, "cohort"),
         role=role,
         status=Enrolment.Status.ACTIVE,
         person__team=OuterRef("team"),
-        # comparison_group's window seen from this person: their hire date is within the window of
-        # the participant's exactly when the participant's is within the window of theirs.
+        # _matched's window seen from this person: their hire date is within the window of the
+        # participant's exactly when the participant's is within the window of theirs.
         person__hire_date__gte=ExpressionWrapper(OuterRef("hire_date") - _WINDOW, output_field=DateField()),
         person__hire_date__lte=ExpressionWrapper(OuterRef("hire_date") + _WINDOW, output_field=DateField()),
         cohort__starts_on__gte=OuterRef("hire_date"),
@@ -108,3 +131,61 @@ def comparison_ids(*, role: str, cohorts: QuerySet[Cohort] | None = None) -> Que
     )
     never_enrolled = ~Exists(Enrolment.objects.filter(person=OuterRef("pk")))
     return Person.objects.filter(never_enrolled, Exists(mates))
+
+
+# The kept comparison groups (ComparisonMember): the stamps they were worked out under.
+KEPT_KEY = "dashboards:comparison-members"
+# Worked out afresh at least this often, so rows written outside the ORM (which replaces no stamp)
+# show within a day.
+KEPT_SECONDS = 24 * 3600
+# While one view works them out, others read the join (the claim lapses if that view dies).
+_WORKING_KEY = f"{KEPT_KEY}:working"
+_WORKING_SECONDS = 120
+
+
+def _inputs_stamp() -> str:
+    """The stamps of what the groups are drawn from: people (teams, hire and leave dates) and
+    cohorts with their enrolments. Read before the rows, so what is kept under it is no older."""
+    return f"{people_stamp()}|{stamps.current(ANY_COHORT_STAMP_KEY)}"
+
+
+def members_kept() -> bool:
+    """Whether ComparisonMember holds the groups as people and cohorts are now. If not, this view
+    works them out and keeps them, unless another view is doing so or a transaction is open (its
+    own writes may not be committed, and a rolled-back write must not leave its groups kept)."""
+    now = _inputs_stamp()
+    if cache.get(KEPT_KEY) == now:
+        return True
+    if connection.in_atomic_block or not cache.add(_WORKING_KEY, 1, _WORKING_SECONDS):
+        return False
+    try:
+        rebuild_members()
+        cache.set(KEPT_KEY, now, KEPT_SECONDS)
+    finally:
+        cache.delete(_WORKING_KEY)
+    return True
+
+
+ROLES = (Enrolment.Role.MENTEE, Enrolment.Role.MENTOR)
+
+
+@transaction.atomic
+def rebuild_members() -> None:
+    """Work out every cohort's comparison group of both roles again, in one statement per role
+    (the join, every (person, cohort) once). Readers of the old rows go on reading them until this
+    commits."""
+    q = connection.ops.quote_name
+    table = q(ComparisonMember._meta.db_table)
+    columns = ", ".join(q(name) for name in ("role", "person_id", "cohort_id"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Two at once: the second waits for the first, then replaces its rows.
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the model's own table
+        for role in ROLES:
+            pairs = _matched(role, None).values_list("pk", "team__people__enrolments__cohort").distinct()
+            sql, params = pairs.order_by().query.sql_with_params()
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, m.* FROM ({sql}) m",  # noqa: S608 - names are ours, values bound
+                [role, *params],
+            )

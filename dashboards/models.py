@@ -69,3 +69,32 @@ class PairingMonth(models.Model):
 
     def __str__(self):
         return f"{self.pairing_id} {self.month:%Y-%m}"
+
+
+class ComparisonMember(models.Model):
+    """Someone in the comparison group of one cohort's participants of one role, as
+    dashboards/comparison.py defines it: that definition's join, over every person and cohort,
+    kept in a table (comparison.py keeps it: worked out again after any write to people or cohorts),
+    so the dashboard reads a few thousand rows instead of joining every team's people per view.
+
+    Person and cohort are referenced without a database constraint: deleting either is a write to
+    people or cohorts, after which the rows are worked out afresh anyway."""
+
+    role = models.CharField(max_length=16)
+    cohort = models.ForeignKey(
+        "programmes.Cohort", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="comparison_memberships",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["role", "cohort", "person"], name="comparison_member_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} compared for {self.role}s of cohort {self.cohort_id}"

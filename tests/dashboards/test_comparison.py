@@ -1,8 +1,15 @@
 import datetime
 
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dashboards import comparison
 from dashboards.comparison import comparison_group, comparison_ids, participants
+from dashboards.models import ComparisonMember
 from programmes.models import Cohort, Enrolment
-from tests.factories import PersonFactory
+from tests.factories import CohortFactory, EnrolmentFactory, PersonFactory, TeamFactory
 
 
 def test_participants_are_counted_once_from_their_first_cohort(org):
@@ -44,3 +51,110 @@ def test_comparison_ids_are_the_comparison_groups_people(org):
             ids = set(comparison_ids(role=role, cohorts=cohorts).values_list("pk", flat=True))
             assert ids == set(comparison_group(role=role, cohorts=cohorts).values_list("pk", flat=True))
     assert len(comparison_ids(role=Enrolment.Role.MENTEE)) == len(org.compared) + 3
+
+
+# The kept groups (ComparisonMember): the same people as the join, and read only while people and
+# cohorts are as they were when they were worked out.
+
+
+def _keep():
+    """Work the groups out and keep them under today's stamps, as a view outside a transaction does."""
+    comparison.rebuild_members()
+    cache.set(comparison.KEPT_KEY, comparison._inputs_stamp())
+    assert comparison.members_kept()
+
+
+def _joined(role, cohorts):
+    """comparison_group and comparison_ids as the join gives them (nothing kept, inside the test's
+    transaction: nothing is worked out either)."""
+    cache.delete(comparison.KEPT_KEY)
+    assert not comparison.members_kept()
+    return _both(role, cohorts)
+
+
+def _both(role, cohorts):
+    group = sorted(comparison_group(role=role, cohorts=cohorts).values_list("pk", "joined_on"))
+    ids = sorted(comparison_ids(role=role, cohorts=cohorts).values_list("pk", flat=True))
+    return group, ids
+
+
+def test_the_kept_groups_are_the_joined_groups(org):
+    team, hired, start = org.teams[0], org.mentees[2].hire_date, org.cohort.starts_on
+    for hire_date, leave_date in (
+        (hired - datetime.timedelta(days=180), None),
+        (hired - datetime.timedelta(days=181), None),
+        (start, None),
+        (hired, start),
+        (hired, start + datetime.timedelta(days=1)),
+    ):
+        PersonFactory(team=team, hire_date=hire_date, leave_date=leave_date)
+    # A second, later cohort with a mentee of its own: someone compared for both joins from the first.
+    later = CohortFactory(programme=org.programme, starts_on=datetime.date(2025, 3, 3))
+    EnrolmentFactory(cohort=later, person=PersonFactory(team=team, hire_date=hired))
+    for role in (Enrolment.Role.MENTEE, Enrolment.Role.MENTOR):
+        for cohorts in (
+            None,
+            Cohort.objects.filter(pk=org.cohort.pk),
+            Cohort.objects.filter(pk=later.pk),
+            Cohort.objects.none(),
+        ):
+            _keep()
+            kept = _both(role, cohorts)
+            assert kept == _joined(role, cohorts)
+    _keep()
+    joined = dict(_both(Enrolment.Role.MENTEE, None)[0])
+    # Compared from the first cohort they match: hired after the first one started, from the later.
+    assert joined[org.compared[2].pk] == org.cohort.starts_on
+    assert joined[org.outside.hired_after_start.pk] == later.starts_on
+
+
+def test_a_write_to_people_or_cohorts_stops_the_kept_groups_being_read(org):
+    _keep()
+    org.compared[2].team = org.teams[1]
+    org.compared[2].save()
+    assert not comparison.members_kept()
+    _keep()
+    assert org.compared[2].pk not in {p.pk for p in comparison_group(role=Enrolment.Role.MENTEE)}
+    # An enrolment: the one who declined now takes part, so their teammate is compared.
+    EnrolmentFactory(cohort=org.cohort, person=org.outside.hired_long_before)
+    assert not comparison.members_kept()
+    _keep()
+    # A cohort's start: moved before the comparison's hire dates, nobody is compared with the mentees.
+    Cohort.objects.filter(pk=org.cohort.pk).update(starts_on=datetime.date(2024, 1, 1))
+    assert not comparison.members_kept()
+    _keep()
+    assert not comparison_group(role=Enrolment.Role.MENTEE).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_first_view_after_a_write_works_them_out_and_later_views_read_them():
+    team = TeamFactory()
+    cohort = CohortFactory(starts_on=datetime.date(2025, 1, 6))
+    mentee = PersonFactory(team=team, hire_date=datetime.date(2024, 10, 1))
+    EnrolmentFactory(cohort=cohort, person=mentee)
+    compared = PersonFactory(team=team, hire_date=datetime.date(2024, 11, 1))
+    assert not connection.in_atomic_block
+    assert {p.pk for p in comparison_group(role=Enrolment.Role.MENTEE)} == {compared.pk}
+    assert ComparisonMember.objects.filter(person=compared, cohort=cohort).exists()
+    with CaptureQueriesContext(connection) as queries:
+        assert comparison.members_kept()
+    assert len(queries) == 0  # kept: nothing worked out again
+    another = PersonFactory(team=team, hire_date=datetime.date(2024, 12, 1))
+    with CaptureQueriesContext(connection) as queries:
+        assert comparison.members_kept()
+    assert any("INSERT" in q["sql"] for q in queries.captured_queries)
+    assert set(ComparisonMember.objects.values_list("person_id", flat=True)) == {compared.pk, another.pk}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_while_another_view_works_them_out_the_join_is_read():
+    team = TeamFactory()
+    cohort = CohortFactory(starts_on=datetime.date(2025, 1, 6))
+    EnrolmentFactory(cohort=cohort, person=PersonFactory(team=team, hire_date=datetime.date(2024, 10, 1)))
+    compared = PersonFactory(team=team, hire_date=datetime.date(2024, 11, 1))
+    assert cache.add(comparison._WORKING_KEY, 1, 60)
+    assert not comparison.members_kept()
+    assert not ComparisonMember.objects.exists()
+    assert {p.pk for p in comparison_group(role=Enrolment.Role.MENTEE)} == {compared.pk}
