@@ -605,6 +605,12 @@ HOLDINGS: tuple[Holding, ...] = (
     ),
     Holding("kpis.MedianReach", kept=("kpi",), why="Derived from the KPI months: figures only."),
     Holding(
+        "dashboards.ComparisonMember",
+        kept=("role",),
+        why="Who is compared with a cohort's participants, derived from teams, hire dates and "
+        "enrolments and worked out again after any write to people (an erasure too): no words.",
+    ),
+    Holding(
         "kpis.KpiImport",
         refs=("created_by",),
         kept=("filename", "source", "error_message"),

@@ -2,6 +2,7 @@ import datetime
 import email
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -26,6 +27,8 @@ def _promote(person, *, key="promoted:1", now=WEDNESDAY_2PM):
 
 
 @pytest.mark.django_db
+# The clock at the notification's time: an email due at once is stamped with the clock's now.
+@time_machine.travel(WEDNESDAY_2PM, tick=False)
 def test_notify_records_notification_and_email_once():
     person = PersonFactory(full_name="Ada Lovelace")
     first = _promote(person)
