@@ -24,7 +24,8 @@ Finding the comparison group joins every participant to every teammate hired nea
 milliseconds per group at 20,000 people, four groups per dashboard view. So the join's result, who is
 compared for which cohort and role, is kept in ComparisonMember and read from there while it holds:
 it is worked out again by the first view after any write to people or to cohorts and their
-enrolments (either replaces its stamp: people/stamps.py, programmes/stamps.py), and at least daily.
+enrolments (either replaces its stamp: people/stamps.py, programmes/stamps.py), and at least daily;
+only where every process shares the cache that holds those stamps (REDIS_URL).
 Until then, and inside a transaction (where another view's table could not be trusted to match
 what this one has written), the join itself is read; both give the same people.
 """
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import DateField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet, Value
@@ -151,8 +153,13 @@ def _inputs_stamp() -> str:
 
 def members_kept() -> bool:
     """Whether ComparisonMember holds the groups as people and cohorts are now. If not, this view
-    works them out and keeps them, unless another view is doing so or a transaction is open (its
-    own writes may not be committed, and a rolled-back write must not leave its groups kept)."""
+        works them out and keeps them, unless another view is doing so or a transaction is open (its
+        own writes may not be committed, and a rolled-back write must not leave its groups kept). Only
+    with a cache every process shares."""
+    if not settings.PAIRING_FRAGMENT_SECONDS:
+        # One cache per process (no REDIS_URL): a write in another process (a worker's import)
+        # could not replace the stamps this one reads, so the join is read every time.
+        return False
     now = _inputs_stamp()
     if cache.get(KEPT_KEY) == now:
         return True

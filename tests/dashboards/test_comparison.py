@@ -54,7 +54,12 @@ def test_comparison_ids_are_the_comparison_groups_people(org):
 
 
 # The kept groups (ComparisonMember): the same people as the join, and read only while people and
-# cohorts are as they were when they were worked out.
+# cohorts are as they were when they were worked out, and only with a cache every process shares.
+
+
+@pytest.fixture
+def shared_cache(settings):
+    settings.PAIRING_FRAGMENT_SECONDS = 3600  # as with REDIS_URL
 
 
 def _keep():
@@ -78,7 +83,7 @@ def _both(role, cohorts):
     return group, ids
 
 
-def test_the_kept_groups_are_the_joined_groups(org):
+def test_the_kept_groups_are_the_joined_groups(org, shared_cache):
     team, hired, start = org.teams[0], org.mentees[2].hire_date, org.cohort.starts_on
     for hire_date, leave_date in (
         (hired - datetime.timedelta(days=180), None),
@@ -108,7 +113,7 @@ def test_the_kept_groups_are_the_joined_groups(org):
     assert joined[org.outside.hired_after_start.pk] == later.starts_on
 
 
-def test_a_write_to_people_or_cohorts_stops_the_kept_groups_being_read(org):
+def test_a_write_to_people_or_cohorts_stops_the_kept_groups_being_read(org, shared_cache):
     _keep()
     org.compared[2].team = org.teams[1]
     org.compared[2].save()
@@ -128,7 +133,7 @@ def test_a_write_to_people_or_cohorts_stops_the_kept_groups_being_read(org):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_first_view_after_a_write_works_them_out_and_later_views_read_them():
+def test_the_first_view_after_a_write_works_them_out_and_later_views_read_them(shared_cache):
     team = TeamFactory()
     cohort = CohortFactory(starts_on=datetime.date(2025, 1, 6))
     mentee = PersonFactory(team=team, hire_date=datetime.date(2024, 10, 1))
@@ -149,7 +154,7 @@ def test_the_first_view_after_a_write_works_them_out_and_later_views_read_them()
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_while_another_view_works_them_out_the_join_is_read():
+def test_while_another_view_works_them_out_the_join_is_read(shared_cache):
     team = TeamFactory()
     cohort = CohortFactory(starts_on=datetime.date(2025, 1, 6))
     EnrolmentFactory(cohort=cohort, person=PersonFactory(team=team, hire_date=datetime.date(2024, 10, 1)))
@@ -158,3 +163,13 @@ def test_while_another_view_works_them_out_the_join_is_read():
     assert not comparison.members_kept()
     assert not ComparisonMember.objects.exists()
     assert {p.pk for p in comparison_group(role=Enrolment.Role.MENTEE)} == {compared.pk}
+
+
+def test_without_a_shared_cache_the_join_is_read_every_time(org, settings):
+    settings.PAIRING_FRAGMENT_SECONDS = 3600
+    _keep()
+    settings.PAIRING_FRAGMENT_SECONDS = 0
+    assert not comparison.members_kept()
+    # A write the other processes' stamps would not see: the join shows it at once.
+    ComparisonMember.objects.all().delete()
+    assert {p.pk for p in comparison_group(role=Enrolment.Role.MENTEE)} == {p.pk for p in org.compared}
