@@ -1,4 +1,4 @@
-"""Read-only work started on a second database connection while the caller goes on with its own.
+"""Work started on a second database connection while the caller goes on with its own.
 
 The outcomes dashboard spends about half its database time on the support-KPI and ramp-up panels,
 which share nothing with the other panels. Worked out on another thread, their queries run in a
@@ -8,7 +8,9 @@ a view waits for the longer of the two, not for their sum.
 Only where a second connection sees what the first one does: outside a transaction, on PostgreSQL.
 Inside an atomic block (a test's transaction, a write) another connection would not see uncommitted
 rows, and SQLite serialises its connections anyway; there the work runs in the caller's thread, when
-its result is asked for, so the queries come in the same order as without this module.
+its result is asked for, so the queries come in the same order as without this module. What the
+work writes (the dashboard's comparison groups, when it is first to find them out of date) commits
+on its own connection, in its own transaction.
 """
 
 from __future__ import annotations
