@@ -49,6 +49,8 @@ from programmes.stamps import ANY_COHORT_STAMP_KEY
 from .models import ComparisonMember
 
 HIRE_WINDOW_DAYS = 180
+# Each outcome figure is shown for mentees and mentors apart, in this order.
+ROLES = (Enrolment.Role.MENTEE, Enrolment.Role.MENTOR)
 
 _WINDOW = datetime.timedelta(days=HIRE_WINDOW_DAYS)
 
@@ -153,8 +155,8 @@ def _inputs_stamp() -> str:
 
 def members_kept() -> bool:
     """Whether ComparisonMember holds the groups as people and cohorts are now. If not, this view
-        works them out and keeps them, unless another view is doing so or a transaction is open (its
-        own writes may not be committed, and a rolled-back write must not leave its groups kept). Only
+    works them out and keeps them, unless another view is doing so or a transaction is open (its
+    own writes may not be committed, and a rolled-back write must not leave its groups kept). Only
     with a cache every process shares."""
     if not settings.PAIRING_FRAGMENT_SECONDS:
         # One cache per process (no REDIS_URL): a write in another process (a worker's import)
@@ -171,9 +173,6 @@ def members_kept() -> bool:
     finally:
         cache.delete(_WORKING_KEY)
     return True
-
-
-ROLES = (Enrolment.Role.MENTEE, Enrolment.Role.MENTOR)
 
 
 @transaction.atomic

@@ -42,14 +42,13 @@ from programmes.models import Enrolment, Programme
 from sessions.models import Goal, MentoringSession
 
 from . import rollups
-from .comparison import comparison_group, participants
+from .comparison import ROLES, comparison_group, participants
 from .filters import Scope
 from .privacy import MIN_GROUP, Answered, Publisher, Rate, answer_set, answer_set_aggregates, percent
 
 HORIZONS = (90, 180, 365)
 # The retention curve's points: every 30 days, then the year.
 CURVE_DAYS = (30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 330, 365)
-ROLES = (Enrolment.Role.MENTEE, Enrolment.Role.MENTOR)
 # The engagement trend covers at most this many months (the last twelve without a date range).
 MAX_MONTHS = 24
 
