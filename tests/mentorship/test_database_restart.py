@@ -27,8 +27,11 @@ PASSWORD = "restart-proof"  # noqa: S105 (a test login)
 ERROR_PAGE = b"Something went wrong"
 
 
-def _waiting_on_a_lock(db) -> int:
-    with db.cursor() as cursor:
+def _waiting_on_a_lock(observer) -> int:
+    # The observer must not be in a transaction: PostgreSQL lists the backends of pg_stat_activity
+    # once per transaction, so a poll inside the locker's would never see a backend that connected
+    # after its first poll (the six requests above may all have gone to one worker).
+    with observer.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
         return cursor.fetchone()[0]
 
@@ -68,12 +71,15 @@ def test_a_restart_gives_requests_in_flight_the_error_page_and_the_next_ones_wor
         with locker.cursor() as cursor:
             cursor.execute("LOCK TABLE auth_user IN ACCESS EXCLUSIVE MODE")
         answers = []
+        observer = psycopg2.connect(own_postgres.url)
+        observer.autocommit = True
         request = threading.Thread(target=lambda: answers.append(waiting.get(workspace)))
         request.start()
         deadline = time.monotonic() + 30
-        while not _waiting_on_a_lock(locker) and time.monotonic() < deadline:
+        while not _waiting_on_a_lock(observer) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _waiting_on_a_lock(locker), "the request never reached the database"
+        assert _waiting_on_a_lock(observer), "the request never reached the database"
+        observer.close()
         started = time.monotonic()
         own_postgres.restart()
         request.join(timeout=30)
