@@ -26,15 +26,12 @@ from .kpi_selectors import (
     kept_kpi_outcome,
     kept_ramp_up,
 )
+from .privacy import too_few
 
 ASSOCIATION = _(
     "Mentees chose to take part and the comparison group did not: a difference shows an association "
     "with mentoring, not that mentoring caused it."
 )
-
-
-def too_few() -> str:
-    return _("too few to show")
 
 
 def period_label(period: str) -> str:
@@ -97,13 +94,17 @@ def _difference(diff: Difference) -> str:
     }
 
 
+def _period_in_sentence(period: str) -> str:
+    return {"before": _("before"), "during": _("during"), "after": _("after")}[period]
+
+
 def _reading(diff: Difference, period: str) -> str:
     kpi = diff.kpi
-    name = kpi.label
+    # The KPI leads, so its name keeps its own capitals ("CSAT", "First response time").
     if not diff.shown:
-        return _("%(period)s mentoring, %(kpi)s: too few people to compare.") % {
-            "period": period_label(period),
-            "kpi": name,
+        return _("%(kpi)s %(period)s mentoring: too few people to compare.") % {
+            "kpi": kpi.label,
+            "period": _period_in_sentence(period),
         }
     better = _("lower is better") if kpi.lower_is_better else _("higher is better")
     verdict = {
@@ -111,9 +112,9 @@ def _reading(diff: Difference, period: str) -> str:
         "worse": _("mentees' figures moved in the worse direction by more than the comparison group's"),
         "unclear": _("no clear difference from the comparison group (the interval includes zero)"),
     }[diff.verdict]
-    return _("%(period)s mentoring, %(kpi)s (%(better)s): %(verdict)s.") % {
-        "period": period_label(period),
-        "kpi": name,
+    return _("%(kpi)s %(period)s mentoring (%(better)s): %(verdict)s.") % {
+        "kpi": kpi.label,
+        "period": _period_in_sentence(period),
         "better": better,
         "verdict": verdict,
     }

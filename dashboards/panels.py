@@ -12,14 +12,10 @@ from django.utils.translation import gettext as _
 from programmes.models import Enrolment
 
 from .charts import Series, bar_chart, line_chart, nice_top
-from .privacy import MIN_GROUP, Answered, Rate
+from .privacy import MIN_GROUP, Answered, Rate, too_few
 from .selectors import CURVE_DAYS, GOAL_COLUMNS, HORIZONS, ROLES, SINCE_BUCKETS, Outcomes
 
 PANELS = ("retention", "satisfaction", "engagement", "goals", "recognition")
-
-
-def too_few() -> str:
-    return _("too few to show")
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """What a figure may show: the one privacy rule of every dashboard figure, its CSV and the report.
 
-1. A figure drawn from fewer than MIN_GROUP people reads "too few to show".
+1. A figure drawn from fewer than MIN_GROUP people reads "too few to show" (TooFew; "too few" on a page).
 2. Rates (retention, cadence kept) are whole percentages; counts of people are shown as they are.
 3. A figure made of people's answers (pulse, session ratings, the survey, NPS) is rounded (averages
    to 0.1, NPS to whole points) and *published per size band* of its group (BANDS). While the group
@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorship.figures import round_average
 
@@ -28,6 +29,15 @@ MIN_GROUP = 5
 BANDS = (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
 # The rule as the page states it (templates/dashboards/_privacy.html shows the same words).
 Z95 = 1.96
+
+
+class TooFew(str):
+    """The words a suppressed figure reads; a type of its own so a page can set them in small type,
+    while a CSV, an email or a test reads them as they are."""
+
+
+def too_few() -> TooFew:
+    return TooFew(_("too few to show"))
 
 
 def band_of(people: int) -> int:

@@ -23,8 +23,8 @@ from closeout import todo as closeout_todo
 from dashboards.cohort_selectors import ACTIVITY_CACHE_SECONDS, flags_stamp
 from dashboards.filters import scope_for
 from dashboards.health_selectors import HealthFilters, health_rows
-from dashboards.panels import too_few
 from dashboards.panels_kept import cache_seconds
+from dashboards.privacy import too_few
 from dashboards.selectors import outcomes_cached
 from enrolment import todo as enrolment_todo
 from matching.models import Pairing

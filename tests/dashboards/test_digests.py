@@ -3,7 +3,7 @@ import datetime
 from django.core import mail
 
 from dashboards.digests import manager_digests_send
-from dashboards.panels import too_few
+from dashboards.privacy import too_few
 from programmes.models import Enrolment
 from reminders.models import Reminder
 from tests.conftest import empty_caches

@@ -1,6 +1,8 @@
 import csv
 import datetime
+import html as html_lib
 import io
+import re
 
 import pytest
 import time_machine
@@ -22,6 +24,11 @@ def _nothing_kept(settings):
     cache.clear()
 
 
+def _text(page: str) -> str:
+    """The page's words as a reader (or a screen reader) gets them."""
+    return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page)))
+
+
 @pytest.fixture
 def figures(world):
     return did_world(world.manager), ramp_world(world.manager)
@@ -37,6 +44,16 @@ def test_admin_reads_the_kpi_and_ramp_up_tables(client, world, figures):
     assert "Support KPIs before, during and after mentoring" in html
     assert "+6.0 (+2.1 to +9.9)" in html
     assert "not that mentoring caused it" in html
+    # Each comparison in words, the KPI named first with its own capitals.
+    text = _text(html)
+    assert (
+        "CSAT during mentoring (higher is better): mentees' figures moved in the better direction by "
+        "more than the comparison group's." in text
+    )
+    assert (
+        "CSAT after mentoring (higher is better): mentees' figures moved in the better direction by "
+        "more than the comparison group's." in text
+    )
     assert 'role="img"' in html  # the chart
     # Ramp-up of the cohort in the filter: Spring 2026 has no new hires, so nobody is "mentored".
     assert "Ramp-up: months until new hires reach their team" in html
@@ -89,7 +106,8 @@ def test_manager_of_another_team_sees_too_few(client, world, figures):
     PersonFactory(team=did.other, manager=world.outsider)
     login(client, world.outsider.user)
     html = client.get(reverse("dashboards:kpis")).content.decode()
-    assert "+6.0" not in html and "too few to show" in html
+    assert "+6.0" not in html and "too few to show" in _text(html)
+    assert "CSAT during mentoring: too few people to compare." in _text(html)
 
 
 def test_empty_states_before_any_figures(client, world):
