@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,10 @@ def _rate(rate: Rate, *, with_interval: bool = True) -> str:
     return text
 
 
+def _count(people: int) -> str:
+    return number_format(people, force_grouping=True)
+
+
 def _answered(figure: Answered) -> str:
     return str(figure) if figure.shown else too_few()
 
@@ -86,7 +90,7 @@ def retention_panel(data: Outcomes) -> Panel:
         rows=[
             [g.label, str(g.people)]
             + [
-                f"{_rate(g.at[d])}, n = {g.at[d].denominator}" if g.at[d].shown else too_few()
+                f"{_rate(g.at[d])}, n = {_count(g.at[d].denominator)}" if g.at[d].shown else too_few()
                 for d in HORIZONS
             ]
             for g in groups

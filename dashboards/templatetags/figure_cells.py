@@ -1,8 +1,10 @@
 """`{{ cell|figure_cell }}`: a figure in a dashboard table. A suppressed one ("too few to show")
 reads "too few" in small muted type on one line, so a table of small groups stays readable; the
-rest of the words are there for screen readers, and the cell's text is unchanged."""
+rest of the words are there for screen readers, and the cell's text is unchanged. A count is
+grouped in thousands (4,801), as the page's language writes it; the CSV keeps the bare number."""
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -20,4 +22,6 @@ def figure_cell(value):
             _("too few"),
             _(" to show"),
         )
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return number_format(int(value), force_grouping=True)
     return value
