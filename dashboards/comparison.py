@@ -175,23 +175,41 @@ def members_kept() -> bool:
     return True
 
 
+# Rows deleted per statement (a bound parameter each; SQLite allows some thousands per statement).
+_DELETE_BATCH = 1000
+
+
 @transaction.atomic
 def rebuild_members() -> None:
-    """Work out every cohort's comparison group of both roles again, in one statement per role
-    (the join, every (person, cohort) once). Readers of the old rows go on reading them until this
+    """Bring the kept groups to what the join gives now, for every cohort and both roles: the join
+    once per role, then only the rows that differ are deleted or inserted. Most writes that make
+    the groups be worked out again move nobody in or out (a bio, an interest, a login), and then
+    nothing is written: replacing every row instead left about 7,500 dead rows per rebuild at
+    20,000 people, and bursts of rebuilds swelled the table to hundreds of megabytes between
+    vacuums, slowing every read of it. Readers of the old rows go on reading them until this
     commits."""
-    q = connection.ops.quote_name
-    table = q(ComparisonMember._meta.db_table)
-    columns = ", ".join(q(name) for name in ("role", "person_id", "cohort_id"))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Two at once: the second waits for the first, then replaces its rows.
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(ComparisonMember._meta.db_table)
+        with connection.cursor() as cursor:
+            # Two at once: the second waits for the first, then finds little or nothing to change.
             cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the model's own table
-        for role in ROLES:
-            pairs = _matched(role, None).values_list("pk", "team__people__enrolments__cohort").distinct()
-            sql, params = pairs.order_by().query.sql_with_params()
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT %s, m.* FROM ({sql}) m",  # noqa: S608 - names are ours, values bound
-                [role, *params],
+    for role in ROLES:
+        now = set(
+            _matched(role, None).values_list("pk", "team__people__enrolments__cohort").distinct().order_by()
+        )
+        kept = {
+            (person, cohort): pk
+            for pk, person, cohort in ComparisonMember.objects.filter(role=role).values_list(
+                "pk", "person_id", "cohort_id"
             )
+        }
+        gone = [pk for member, pk in kept.items() if member not in now]
+        for start in range(0, len(gone), _DELETE_BATCH):
+            ComparisonMember.objects.filter(pk__in=gone[start : start + _DELETE_BATCH]).delete()
+        ComparisonMember.objects.bulk_create(
+            (
+                ComparisonMember(role=role, person_id=person, cohort_id=cohort)
+                for person, cohort in now - kept.keys()
+            ),
+            batch_size=_DELETE_BATCH,
+        )

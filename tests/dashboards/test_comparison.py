@@ -130,6 +130,34 @@ def test_a_write_to_people_or_cohorts_stops_the_kept_groups_being_read(org, shar
     assert not comparison_group(role=Enrolment.Role.MENTEE).exists()
 
 
+def test_working_them_out_again_writes_only_the_rows_that_change(org, shared_cache):
+    _keep()
+    before = dict(ComparisonMember.objects.values_list("pk", "person_id"))
+    assert before
+    # A write that moves nobody in or out (a time zone): nothing is written.
+    org.compared[0].time_zone = "Europe/Lisbon"
+    org.compared[0].save()
+    assert not comparison.members_kept()  # it was a write to people all the same
+    with CaptureQueriesContext(connection) as queries:
+        _keep()
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(("INSERT", "DELETE", "UPDATE"))]
+    assert dict(ComparisonMember.objects.values_list("pk", "person_id")) == before
+    # One person moves team: only their rows go, and everyone else's rows stay as they were.
+    moved = org.compared[2]
+    moved.team = org.teams[1]
+    moved.save()
+    _keep()
+    after = dict(ComparisonMember.objects.values_list("pk", "person_id"))
+    assert after == {pk: person for pk, person in before.items() if person != moved.pk}
+    # And back: their rows come back as new ones.
+    moved.team = org.teams[0]
+    moved.save()
+    _keep()
+    back = dict(ComparisonMember.objects.values_list("pk", "person_id"))
+    assert sorted(back.values()) == sorted(before.values())
+    assert {pk: person for pk, person in back.items() if pk in after} == after
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_first_view_after_a_write_works_them_out_and_later_views_read_them(shared_cache):
