@@ -183,7 +183,7 @@ _DELETE_BATCH = 1000
 def rebuild_members() -> None:
     """Bring the kept groups to what the join gives now, for every cohort and both roles: the join
     once per role, then only the rows that differ are deleted or inserted. Most writes that make
-    the groups be worked out again move nobody in or out (a bio, an interest, a login), and then
+    the groups be worked out again move nobody in or out (a name, a time zone, an interest), and then
     nothing is written: replacing every row instead left about 7,500 dead rows per rebuild at
     20,000 people, and bursts of rebuilds swelled the table to hundreds of megabytes between
     vacuums, slowing every read of it. Readers of the old rows go on reading them until this

@@ -54,7 +54,7 @@ def figures(scope, *, fresh: bool = False):
 def _key(scope, printable: bool) -> str:
     return ":".join(
         [
-            "dashboards:panels-html:v3",
+            "dashboards:panels-html:v4",
             "print" if printable else "page",
             get_language() or "",
             scope.key(),
