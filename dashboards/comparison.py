@@ -175,8 +175,9 @@ def members_kept() -> bool:
     return True
 
 
-# Rows deleted per statement (a bound parameter each; SQLite allows some thousands per statement).
-_DELETE_BATCH = 1000
+# Rows deleted or inserted per statement (bound parameters each; SQLite allows some thousands per
+# statement).
+_BATCH = 1000
 
 
 @transaction.atomic
@@ -204,12 +205,12 @@ def rebuild_members() -> None:
             )
         }
         gone = [pk for member, pk in kept.items() if member not in now]
-        for start in range(0, len(gone), _DELETE_BATCH):
-            ComparisonMember.objects.filter(pk__in=gone[start : start + _DELETE_BATCH]).delete()
+        for start in range(0, len(gone), _BATCH):
+            ComparisonMember.objects.filter(pk__in=gone[start : start + _BATCH]).delete()
         ComparisonMember.objects.bulk_create(
             (
                 ComparisonMember(role=role, person_id=person, cohort_id=cohort)
                 for person, cohort in now - kept.keys()
             ),
-            batch_size=_DELETE_BATCH,
+            batch_size=_BATCH,
         )
